@@ -1,0 +1,34 @@
+# The two commands of the README: `make run` and `make test`. Each sets up its own environment.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+DATA   ?= data
+
+.PHONY: run test build install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Build the graph from the bundled corpus and serve it.
+run: install
+	$(BIN)/r2pkg build --data-dir $(DATA)
+	$(BIN)/r2pkg serve --host $(HOST) --port $(PORT) --data-dir $(DATA)
+
+build: install
+	$(BIN)/r2pkg build --data-dir $(DATA)
+
+## Set up and run every test.
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(DATA) *.egg-info

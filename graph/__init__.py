@@ -1,0 +1,1 @@
+"""Store, reasoning and build of the r2pkg knowledge graph."""

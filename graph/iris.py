@@ -1,0 +1,61 @@
+"""Minting of entity, document, evidence and graph IRIs.
+
+IRIs are readable slugs derived from names, never counters, so they are stable across builds
+and across documents: "the EU" in one summary and "European Union" in another both become
+id/org/european-union.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+from .vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ID
+
+# Kinds of entity, each a path segment under id/.
+KINDS = frozenset({
+    "state", "org", "person", "city", "region", "meeting", "session", "recommendation",
+    "mechanism", "situation", "topic", "role", "post", "role-assignment", "membership",
+    "announcement", "observation", "document",
+})
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated: 'Côte d'Ivoire' -> 'cote-d-ivoire'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"cannot make a slug of {text!r}")
+    return slug
+
+
+def entity(kind: str, slug: str) -> URIRef:
+    if kind not in KINDS:
+        raise ValueError(f"unknown entity kind {kind!r}; expected one of {sorted(KINDS)}")
+    return URIRef(f"{ID}{kind}/{slug}")
+
+
+def document(doc_slug: str) -> URIRef:
+    return entity("document", doc_slug)
+
+
+def sentence(doc_slug: str, start: int, end: int) -> URIRef:
+    """A sentence by its character span in the document's original text (RFC 5147 style)."""
+    return URIRef(f"{document(doc_slug)}#char={start},{end}")
+
+
+def evidence(doc_slug: str, subject: str, predicate: str, obj: str, start: int, end: int) -> URIRef:
+    """Content-addressed: the same statement read from the same sentence gets the same IRI."""
+    key = "\x1f".join((subject, predicate, obj, str(start), str(end)))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{document(doc_slug)}/evidence/{digest}")
+
+
+def document_graph(doc_slug: str) -> URIRef:
+    return URIRef(DOCUMENT_GRAPH_PREFIX + doc_slug)
+
+
+def evidence_graph(doc_slug: str) -> URIRef:
+    return URIRef(EVIDENCE_GRAPH_PREFIX + doc_slug)

@@ -1,0 +1,158 @@
+"""The one module that opens the triple store.
+
+A data directory holds complete builds side by side and a `current` symlink to the one being
+served:
+
+    DATA_DIR/current -> builds/20261122T101500-1234
+    DATA_DIR/builds/<stamp>/store/      embedded Oxigraph store
+    DATA_DIR/builds/<stamp>/dumps/      TriG, Turtle, N-Triples, JSON-LD
+    DATA_DIR/builds/<stamp>/report.json build report
+
+A build writes into a fresh directory and only swaps the symlink (an atomic rename) once
+everything succeeded, so a failed or killed build never touches what is being served.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+DEFAULT_DATA_DIR = "data"
+KEEP_PREVIOUS_BUILDS = 1
+
+
+class StoreError(RuntimeError):
+    """The store is missing, locked or unreadable; the message says how to fix it."""
+
+
+def data_dir_from(value: str | os.PathLike[str] | None) -> Path:
+    """The --data-dir option, else $R2PKG_DATA_DIR, else ./data."""
+    return Path(value or os.environ.get("R2PKG_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    root: Path
+
+    @property
+    def store(self) -> Path:
+        return self.root / "store"
+
+    @property
+    def dumps(self) -> Path:
+        return self.root / "dumps"
+
+    @property
+    def report(self) -> Path:
+        return self.root / "report.json"
+
+
+def current_build(data_dir: Path) -> BuildPaths | None:
+    link = data_dir / "current"
+    if not link.exists():
+        return None
+    return BuildPaths(link.resolve())
+
+
+def has_store(data_dir: Path) -> bool:
+    build = current_build(data_dir)
+    return build is not None and build.store.is_dir()
+
+
+def open_store(data_dir: Path, *, read_only: bool = True) -> ox.Store:
+    """Open the served store; read-only opens work beside a running build."""
+    build = current_build(data_dir)
+    if build is None or not build.store.is_dir():
+        raise StoreError(f"no graph in {data_dir}: run `r2pkg build --data-dir {data_dir}` first")
+    try:
+        return ox.Store.read_only(str(build.store)) if read_only else ox.Store(str(build.store))
+    except OSError as exc:
+        raise StoreError(
+            f"cannot open the store in {build.store} ({exc}); "
+            f"rebuild it with `r2pkg build --data-dir {data_dir}`"
+        ) from exc
+
+
+@contextmanager
+def new_build(data_dir: Path) -> Iterator[tuple[BuildPaths, ox.Store]]:
+    """A fresh build directory with an empty writable store, published only on success."""
+    builds = data_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    paths = BuildPaths(builds / stamp)
+    paths.root.mkdir()
+    store = ox.Store(str(paths.store))
+    try:
+        yield paths, store
+        store.flush()
+        del store
+    except BaseException:
+        del store
+        shutil.rmtree(paths.root, ignore_errors=True)
+        raise
+    _publish(data_dir, paths.root)
+    _prune(builds, keep=paths.root)
+
+
+def _publish(data_dir: Path, build_root: Path) -> None:
+    tmp = data_dir / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(build_root.relative_to(data_dir))
+    os.replace(tmp, data_dir / "current")
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Remove failed leftovers and all but the newest previous builds."""
+    older = sorted((p for p in builds.iterdir() if p != keep), key=lambda p: p.name, reverse=True)
+    for stale in older[KEEP_PREVIOUS_BUILDS:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """rdflib term -> pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_ox(term):
+    """pyoxigraph term -> rdflib term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"not a pyoxigraph term: {term!r}")
+
+
+def add_triples(store: ox.Store, graph: str, triples: Iterable[tuple]) -> int:
+    """Add rdflib triples to a named graph; returns how many were given."""
+    g = ox.NamedNode(str(graph))
+    quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples]
+    store.extend(quads)
+    return len(quads)

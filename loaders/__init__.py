@@ -1,0 +1,1 @@
+"""Meeting summaries to evidence-backed RDF facts."""

@@ -1,0 +1,65 @@
+"""What a loader returns: facts, each with the sentence that supports it, and the mentions it saw.
+
+Offsets are always into the document's original text (before any clean-up), so evidence can
+be shown and highlighted in the source as published.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+
+class DocumentError(ValueError):
+    """A document that cannot be loaded. str(error) is one line and names the file."""
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range [start, end) of the original text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One asserted triple and the sentence it was read from."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef | Literal
+    evidence: Span
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A recognised mention of an entity in the original text."""
+
+    span: Span
+    entity: URIRef
+    label: str  # the entity kind as the recogniser labelled it, e.g. STATE, PERSON
+
+
+@dataclass
+class LoadedDocument:
+    slug: str
+    path: Path
+    text: str                      # the original text, as decoded
+    title: str
+    facts: list[Fact] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+
+    def sentence_text(self, span: Span) -> str:
+        return self.text[span.start:span.end]
