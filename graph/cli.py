@@ -1,0 +1,206 @@
+"""The `r2pkg` command: build, query, sparql, serve, link.
+
+A thin argparse layer: each subcommand parses its options and calls one library function.
+`main(argv)` returns the exit status, so tests run the command in-process.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .store import StoreError, data_dir_from
+
+FORMATS = ("table", "csv", "json")
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/sparql-results+json"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except StoreError as exc:
+        print(f"r2pkg: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="r2pkg", description="Knowledge graph of the Global Network of R2P Focal Points.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def data_dir_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", metavar="DIR", help="where the graph is stored (default: $R2PKG_DATA_DIR or ./data)")
+
+    b = sub.add_parser("build", help="build the graph from meeting summaries")
+    b.add_argument("--corpus", metavar="DIR", action="append", type=Path,
+                   help="a folder of documents (repeatable; default: the bundled corpus)")
+    b.add_argument("--strict", action="store_true", help="fail when the SHACL check finds violations")
+    b.add_argument("--quiet", action="store_true", help="print only the report")
+    data_dir_option(b)
+    b.set_defaults(run=_build)
+
+    q = sub.add_parser("query", help="run a saved query by name")
+    q.add_argument("name", nargs="?", help="saved query name; omit to list them")
+    q.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], help="a parameter value (repeatable)")
+    q.add_argument("--format", choices=FORMATS, default="table")
+    data_dir_option(q)
+    q.set_defaults(run=_query)
+
+    s = sub.add_parser("sparql", help="run any SPARQL query (text or a file)")
+    s.add_argument("query", metavar="QUERY_OR_FILE")
+    s.add_argument("--format", choices=FORMATS, default="table")
+    data_dir_option(s)
+    s.set_defaults(run=_sparql)
+
+    v = sub.add_parser("serve", help="serve the graph over HTTP (builds it first if there is none)")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=5000)
+    data_dir_option(v)
+    v.set_defaults(run=_serve)
+
+    link = sub.add_parser("link", help="propose Wikidata links for unlinked entities (online)")
+    link.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the linker (see r2pkg link --help)")
+    link.set_defaults(run=_link)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build
+    from .resources import CORPUS_DIR
+
+    data_dir = data_dir_from(args.data_dir)
+    progress = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        report = build(args.corpus or [CORPUS_DIR], data_dir, progress=progress)
+    except BuildError as exc:
+        print(f"r2pkg build: {exc}", file=sys.stderr)
+        return 1
+    print(report.render())
+    if report.errors:
+        print(f"\n{len(report.errors)} document(s) refused; the others were built.", file=sys.stderr)
+    if args.strict and not report.shacl.get("conforms", True):
+        return 3
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"r2pkg query: --param expects KEY=VALUE, got {pair!r}")
+        params[key.strip()] = value
+    return params
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .savedqueries import ParameterError, bind_parameters, load_saved_queries, store_label_resolver
+    from .store import open_store
+
+    queries = load_saved_queries()
+    if not args.name:
+        width = max(map(len, queries), default=0)
+        for q in queries.values():
+            params = " ".join(f"[{p.name}]" if not p.required else p.name for p in q.parameters)
+            print(f"{q.name:<{width}}  {q.summary}" + (f"  (parameters: {params})" if params else ""))
+        return 0
+    if args.name not in queries:
+        close = [n for n in queries if args.name in n or n in args.name]
+        hint = f" Did you mean: {', '.join(close)}?" if close else f" Known: {', '.join(queries)}."
+        print(f"r2pkg query: no saved query {args.name!r}.{hint}", file=sys.stderr)
+        return 2
+    store = open_store(data_dir_from(args.data_dir))
+    try:
+        bindings = bind_parameters(queries[args.name], _params(args.param), store_label_resolver(store))
+    except ParameterError as exc:
+        print(f"r2pkg query {args.name}: {exc}", file=sys.stderr)
+        return 2
+    return _run_and_print(store, queries[args.name].text, args.format, bindings)
+
+
+def _sparql(args: argparse.Namespace) -> int:
+    from .store import open_store
+
+    text = args.query
+    candidate = Path(text)
+    if len(text) < 4096 and "\n" not in text and candidate.is_file():
+        text = candidate.read_text(encoding="utf-8")
+    return _run_and_print(open_store(data_dir_from(args.data_dir)), text, args.format, None)
+
+
+def _run_and_print(store, text: str, fmt: str, bindings) -> int:
+    from .sparql import QueryError, QueryRefused, run_query, serialize_results
+
+    try:
+        result = run_query(store, text, substitutions=bindings)
+    except (QueryError, QueryRefused) as exc:
+        print(f"r2pkg: {exc}", file=sys.stderr)
+        return 2
+    if fmt == "table":
+        print(render_table(result))
+    else:
+        sys.stdout.write(serialize_results(result, MEDIA_TYPES[fmt]).decode("utf-8"))
+    if result.truncated:
+        print(f"(results truncated at {len(result.rows)} rows)", file=sys.stderr)
+    return 0
+
+
+def render_table(result) -> str:
+    """Aligned columns, IRIs shortened with the project's prefixes."""
+    from .savedqueries import python_value
+    from .vocab import PREFIXES
+
+    if result.kind == "ask":
+        return "yes" if result.boolean else "no"
+
+    def short(term) -> str:
+        value = python_value(term)
+        if value is None:
+            return ""
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if text.startswith(iri):
+                return f"{prefix}:{text[len(iri):]}"
+        return text.replace("\n", " ")
+
+    if result.kind == "graph":
+        header = ["subject", "predicate", "object"]
+        rows = [[short(t.subject), short(t.predicate), short(t.object)] for t in result.triples]
+    else:
+        header = list(result.variables)
+        rows = [[short(row.get(v)) for v in header] for row in result.rows]
+    widths = [min(60, max([len(h)] + [len(r[i]) for r in rows])) for i, h in enumerate(header)]
+    fmt_row = lambda cells: "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    lines = [fmt_row(header), fmt_row(["-" * w for w in widths])] + [fmt_row(r) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .store import has_store
+
+    data_dir = data_dir_from(args.data_dir)
+    if not has_store(data_dir):
+        print(f"No graph in {data_dir} yet: building it from the bundled corpus first.", file=sys.stderr)
+        status = _build(argparse.Namespace(corpus=None, data_dir=str(data_dir), strict=False, quiet=False))
+        if status:
+            return status
+    from r2pkg.webapp import serve
+
+    serve(host=args.host, port=args.port, data_dir=data_dir)
+    return 0
+
+
+def _link(args: argparse.Namespace) -> int:
+    from .linking import main as link_main
+
+    return link_main(args.rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

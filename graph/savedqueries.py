@@ -1,0 +1,235 @@
+"""Saved SPARQL queries: one `.rq` file per question, with grlc-style `#+` YAML metadata.
+
+    #+ summary: Annual meetings with place, dates, hosts and size
+    #+ tags: [meetings]
+    #+ parameters:
+    #+   - name: ordinal
+    #+     type: integer
+    #+     required: true
+
+The file stays plain SPARQL that any endpoint accepts. Parameters are bound to the query's
+variables as values (never pasted into its text), so a parameter cannot change the query.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .resources import QUERIES_DIR
+from .vocab import PREFIXES
+
+PARAMETER_TYPES = ("integer", "string", "date", "iri")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class SavedQueryError(ValueError):
+    """A saved-query file is malformed; the message names the file."""
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, unknown or malformed; the message names the parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(f"parameter {parameter!r}: {message}")
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str = "string"
+    cls: str | None = None          # for iri parameters: the class of entity (a full IRI)
+    description: str = ""
+    required: bool = False
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    summary: str
+    description: str
+    text: str
+    path: Path
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+def load_saved_queries(directory: Path | None = None) -> dict[str, SavedQuery]:
+    """Every `*.rq` of the folder, by name (the file stem), sorted by name."""
+    folder = Path(directory) if directory else QUERIES_DIR
+    return {q.name: q for q in (parse_saved_query(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def parse_saved_query(path: Path) -> SavedQuery:
+    text = path.read_text(encoding="utf-8")
+    meta_lines = [line[2:].removeprefix(" ") for line in text.splitlines() if line.startswith("#+")]
+    try:
+        meta = yaml.safe_load("\n".join(meta_lines)) or {}
+    except yaml.YAMLError as exc:
+        raise SavedQueryError(f"{path}: metadata is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise SavedQueryError(f"{path}: metadata must be a mapping of '#+ key: value' lines")
+    name = path.stem
+    if not _NAME.match(name):
+        raise SavedQueryError(f"{path}: a saved query's name is lower-case letters, digits and '-'")
+    tags = meta.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    return SavedQuery(
+        name=name,
+        summary=str(meta.get("summary", "")).strip(),
+        description=str(meta.get("description", "")).strip(),
+        text=text,
+        path=path,
+        tags=tuple(str(t) for t in tags),
+        parameters=tuple(_parameter(path, p) for p in meta.get("parameters") or []),
+    )
+
+
+def _parameter(path: Path, spec: object) -> Parameter:
+    if not isinstance(spec, dict) or "name" not in spec:
+        raise SavedQueryError(f"{path}: each parameter needs at least a name")
+    ptype = str(spec.get("type", "string"))
+    if ptype not in PARAMETER_TYPES:
+        raise SavedQueryError(f"{path}: parameter {spec['name']!r} has type {ptype!r}; "
+                              f"expected one of {', '.join(PARAMETER_TYPES)}")
+    cls = spec.get("class")
+    return Parameter(
+        name=str(spec["name"]),
+        type=ptype,
+        cls=expand_curie(str(cls)) if cls else None,
+        description=str(spec.get("description", "")).strip(),
+        required=bool(spec.get("required", False)),
+        default=None if spec.get("default") is None else str(spec["default"]),
+    )
+
+
+def expand_curie(value: str) -> str:
+    """'r2p:State' -> full IRI; a full IRI is returned unchanged."""
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value
+
+
+LabelResolver = Callable[[str, str | None], list[str]]
+
+
+def bind_parameters(query: SavedQuery, values: Mapping[str, str],
+                    resolve_label: LabelResolver | None = None) -> dict[ox.Variable, ox.Literal | ox.NamedNode]:
+    """Typed values for the query's variables, from strings as a user or URL gives them.
+
+    An iri parameter accepts a full IRI, a prefixed name (id:state/denmark), or a label or slug
+    that `resolve_label(text, class_iri)` turns into exactly one IRI.
+    """
+    unknown = sorted(set(values) - {p.name for p in query.parameters})
+    if unknown:
+        known = ", ".join(p.name for p in query.parameters) or "none"
+        raise ParameterError(unknown[0], f"not a parameter of {query.name!r} (its parameters: {known})")
+    bound: dict[ox.Variable, ox.Literal | ox.NamedNode] = {}
+    for param in query.parameters:
+        raw = values.get(param.name)
+        if raw is None or str(raw).strip() == "":
+            raw = param.default
+        if raw is None:
+            if param.required:
+                raise ParameterError(param.name, "is required")
+            continue
+        bound[ox.Variable(param.name)] = _typed(param, str(raw).strip(), resolve_label)
+    return bound
+
+
+def _typed(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> ox.Literal | ox.NamedNode:
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d+", raw):
+            raise ParameterError(param.name, f"{raw!r} is not an integer")
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+    if param.type == "date":
+        try:
+            dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ParameterError(param.name, f"{raw!r} is not a date (YYYY-MM-DD)") from None
+        return ox.Literal(raw, datatype=ox.NamedNode(XSD + "date"))
+    if param.type == "iri":
+        return ox.NamedNode(_iri(param, raw, resolve_label))
+    return ox.Literal(raw)
+
+
+def _iri(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> str:
+    expanded = expand_curie(raw)
+    if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", expanded, re.I):
+        return expanded
+    if resolve_label is None:
+        raise ParameterError(param.name, f"{raw!r} is not an IRI")
+    matches = resolve_label(raw, param.cls)
+    if not matches:
+        raise ParameterError(param.name, f"no entity is called {raw!r}")
+    if len(matches) > 1:
+        raise ParameterError(param.name, f"{raw!r} is ambiguous: " + ", ".join(sorted(matches)[:5]))
+    return matches[0]
+
+
+_RESOLVE = """
+SELECT DISTINCT ?e WHERE {
+  ?e ?labelProperty ?label .
+  VALUES ?labelProperty { <http://www.w3.org/2004/02/skos/core#prefLabel>
+                          <http://www.w3.org/2004/02/skos/core#altLabel>
+                          <http://www.w3.org/2000/01/rdf-schema#label> }
+  FILTER(LCASE(STR(?label)) = LCASE(STR(?text)) || STRENDS(STR(?e), CONCAT("/", LCASE(STR(?text)))))
+  FILTER(!BOUND(?cls) || EXISTS { ?e a ?cls })
+}
+"""
+
+
+def store_label_resolver(store: ox.Store) -> LabelResolver:
+    """Looks a label, alternative label or IRI slug up in the store, within a class if given."""
+
+    def resolve(text: str, cls: str | None) -> list[str]:
+        subs: dict[ox.Variable, ox.Literal | ox.NamedNode] = {ox.Variable("text"): ox.Literal(text)}
+        if cls:
+            subs[ox.Variable("cls")] = ox.NamedNode(cls)
+        rows = store.query(_RESOLVE, use_default_graph_as_union=True, substitutions=subs)
+        return [row["e"].value for row in rows]
+
+    return resolve
+
+
+def python_value(term: object) -> str | int | float | bool | None:
+    """A result term as a plain value: IRIs and strings as str, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value.removeprefix(XSD)
+        if datatype in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
+            return int(term.value)
+        if datatype in ("decimal", "double", "float"):
+            return float(term.value)
+        if datatype == "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return getattr(term, "value", str(term))
+
+
+def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = None,
+              *, directory: Path | None = None, max_rows: int = 10000) -> list[dict[str, object]]:
+    """Run a saved query by name; rows as plain Python values (for the CLI and tests)."""
+    from .sparql import run_query
+
+    queries = load_saved_queries(directory)
+    if name not in queries:
+        raise KeyError(f"no saved query {name!r}; known: {', '.join(queries)}")
+    query = queries[name]
+    bindings = bind_parameters(query, params or {}, store_label_resolver(store))
+    result = run_query(store, query.text, substitutions=bindings, max_rows=max_rows)
+    return [{v: python_value(row.get(v)) for v in result.variables} for row in result.rows]
