@@ -99,7 +99,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .savedqueries import ParameterError, bind_parameters, load_saved_queries, store_label_resolver
+    from .savedqueries import (ParameterError, bind_parameters, load_saved_queries, store_label_resolver,
+                               with_values)
     from .store import open_store
 
     queries = load_saved_queries()
@@ -120,7 +121,7 @@ def _query(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         print(f"r2pkg query {args.name}: {exc}", file=sys.stderr)
         return 2
-    return _run_and_print(store, queries[args.name].text, args.format, bindings)
+    return _run_and_print(store, with_values(queries[args.name].text, bindings), args.format)
 
 
 def _sparql(args: argparse.Namespace) -> int:
@@ -130,14 +131,14 @@ def _sparql(args: argparse.Namespace) -> int:
     candidate = Path(text)
     if len(text) < 4096 and "\n" not in text and candidate.is_file():
         text = candidate.read_text(encoding="utf-8")
-    return _run_and_print(open_store(data_dir_from(args.data_dir)), text, args.format, None)
+    return _run_and_print(open_store(data_dir_from(args.data_dir)), text, args.format)
 
 
-def _run_and_print(store, text: str, fmt: str, bindings) -> int:
+def _run_and_print(store, text: str, fmt: str) -> int:
     from .sparql import QueryError, QueryRefused, run_query, serialize_results
 
     try:
-        result = run_query(store, text, substitutions=bindings)
+        result = run_query(store, text)
     except (QueryError, QueryRefused) as exc:
         print(f"r2pkg: {exc}", file=sys.stderr)
         return 2

@@ -199,7 +199,7 @@ def store_label_resolver(store: ox.Store) -> LabelResolver:
         subs: dict[ox.Variable, ox.Literal | ox.NamedNode] = {ox.Variable("text"): ox.Literal(text)}
         if cls:
             subs[ox.Variable("cls")] = ox.NamedNode(cls)
-        rows = store.query(_RESOLVE, use_default_graph_as_union=True, substitutions=subs)
+        rows = store.query(with_values(_RESOLVE, subs), use_default_graph_as_union=True)
         return [row["e"].value for row in rows]
 
     return resolve
@@ -221,6 +221,47 @@ def python_value(term: object) -> str | int | float | bool | None:
     return getattr(term, "value", str(term))
 
 
+def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with a VALUES block of the bound terms at the top of its outermost group.
+
+    The terms are written in N-Triples syntax by pyoxigraph, which escapes them, so a value
+    can only ever be a value. This binds variables that are not projected too (pyoxigraph's
+    `substitutions` cannot), and works the same on any SPARQL server.
+    """
+    if not bindings:
+        return text
+    names = " ".join(f"?{v.value}" for v in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    at = _outer_group_start(text)
+    return f"{text[:at + 1]} VALUES ({names}) {{ ({values}) }}{text[at + 1:]}"
+
+
+def _outer_group_start(text: str) -> int:
+    """Offset of the '{' opening the query's WHERE group, skipping comments, strings and IRIs."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif c in "\"'":
+            long = text.startswith(c * 3, i)
+            quote = c * 3 if long else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote) - 1
+        elif c == "<":
+            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
+            if m:
+                i += len(m.group(0)) - 1
+        elif c == "{":
+            return i
+        i += 1
+    raise SavedQueryError("the query has no WHERE group to bind parameters in")
+
+
 def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = None,
               *, directory: Path | None = None, max_rows: int = 10000) -> list[dict[str, object]]:
     """Run a saved query by name; rows as plain Python values (for the CLI and tests)."""
@@ -231,5 +272,5 @@ def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = Non
         raise KeyError(f"no saved query {name!r}; known: {', '.join(queries)}")
     query = queries[name]
     bindings = bind_parameters(query, params or {}, store_label_resolver(store))
-    result = run_query(store, query.text, substitutions=bindings, max_rows=max_rows)
+    result = run_query(store, with_values(query.text, bindings), max_rows=max_rows)
     return [{v: python_value(row.get(v)) for v in result.variables} for row in result.rows]

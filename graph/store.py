@@ -84,7 +84,8 @@ def new_build(data_dir: Path) -> Iterator[tuple[BuildPaths, ox.Store]]:
     """A fresh build directory with an empty writable store, published only on success."""
     builds = data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    # Sortable by time to the nanosecond, so the newest build is the last by name.
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f".{time.time_ns() % 10**9:09d}-{os.getpid()}"
     paths = BuildPaths(builds / stamp)
     paths.root.mkdir()
     store = ox.Store(str(paths.store))

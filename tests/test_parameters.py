@@ -1,0 +1,141 @@
+"""Saved-query parameters are typed, validated and bound as values, never pasted into the text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from r2pkg.graph.savedqueries import (ParameterError, SavedQueryError, bind_parameters,
+                                      load_saved_queries, parse_saved_query, run_saved)
+
+QUERY = """#+ summary: Meetings of an ordinal
+#+ description: Test query.
+#+ tags: [meetings, test]
+#+ parameters:
+#+   - name: ordinal
+#+     type: integer
+#+     required: true
+#+   - name: state
+#+     type: iri
+#+     class: r2p:State
+#+   - name: since
+#+     type: date
+#+     default: 2010-01-01
+PREFIX r2p: <https://w3id.org/r2pkg/ontology#>
+SELECT ?meeting ?state WHERE { ?meeting r2p:ordinal ?ordinal ; r2p:hostedBy ?state . }
+"""
+R2P = "https://w3id.org/r2pkg/ontology#"
+DENMARK = "https://w3id.org/r2pkg/id/state/denmark"
+
+
+@pytest.fixture
+def query(tmp_path: Path):
+    path = tmp_path / "meetings-of.rq"
+    path.write_text(QUERY, encoding="utf-8")
+    return parse_saved_query(path)
+
+
+@pytest.fixture
+def store() -> ox.Store:
+    s = ox.Store()
+    g = ox.NamedNode("https://w3id.org/r2pkg/graph/document/x")
+    meeting, denmark = ox.NamedNode("https://w3id.org/r2pkg/id/meeting/annual-meeting-2"), ox.NamedNode(DENMARK)
+    s.extend([
+        ox.Quad(meeting, ox.NamedNode(R2P + "ordinal"), ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), g),
+        ox.Quad(meeting, ox.NamedNode(R2P + "hostedBy"), denmark, g),
+        ox.Quad(denmark, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(R2P + "State"), g),
+        ox.Quad(denmark, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("Denmark"), g),
+    ])
+    return s
+
+
+def test_metadata_is_read_from_the_hash_plus_lines(query):
+    assert query.name == "meetings-of"
+    assert query.summary == "Meetings of an ordinal"
+    assert query.tags == ("meetings", "test")
+    assert [p.name for p in query.parameters] == ["ordinal", "state", "since"]
+    assert query.parameter("state").cls == R2P + "State"
+
+
+def test_values_are_typed(query):
+    bound = bind_parameters(query, {"ordinal": "9", "state": DENMARK})
+    assert bound[ox.Variable("ordinal")] == ox.Literal("9", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert bound[ox.Variable("state")] == ox.NamedNode(DENMARK)
+    assert bound[ox.Variable("since")].value == "2010-01-01"
+
+
+def test_a_prefixed_name_is_expanded(query):
+    assert bind_parameters(query, {"ordinal": "1", "state": "id:state/denmark"})[ox.Variable("state")] == ox.NamedNode(DENMARK)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({}, "'ordinal': is required"),
+    ({"ordinal": "nine"}, "'ordinal': 'nine' is not an integer"),
+    ({"ordinal": "9 } DROP ALL"}, "is not an integer"),
+    ({"ordinal": "9", "since": "yesterday"}, "'since': 'yesterday' is not a date"),
+    ({"ordinal": "9", "colour": "red"}, "'colour': not a parameter of 'meetings-of'"),
+    ({"ordinal": "9", "state": "Denmark"}, "'state': 'Denmark' is not an IRI"),
+])
+def test_bad_values_are_refused_with_a_message_naming_the_parameter(query, values, message):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace("}", r"\}")):
+        bind_parameters(query, values)
+
+
+def test_a_label_or_slug_is_resolved_within_the_parameter_class(query, store):
+    from r2pkg.graph.savedqueries import store_label_resolver
+
+    resolve = store_label_resolver(store)
+    for text in ("Denmark", "denmark", "DENMARK"):
+        assert bind_parameters(query, {"ordinal": "2", "state": text}, resolve)[ox.Variable("state")].value == DENMARK
+    with pytest.raises(ParameterError, match="no entity is called 'Atlantis'"):
+        bind_parameters(query, {"ordinal": "2", "state": "Atlantis"}, resolve)
+
+
+def test_a_string_value_cannot_change_the_query(tmp_path, store):
+    path = tmp_path / "by-label.rq"
+    path.write_text('#+ summary: s\n#+ parameters:\n#+   - name: label\n#+     type: string\n'
+                    'SELECT ?e WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }\n')
+    rows = run_saved(store, "by-label", {"label": 'Denmark" } UNION { ?e ?p ?o } #'}, directory=tmp_path)
+    assert rows == []
+    assert run_saved(store, "by-label", {"label": "Denmark"}, directory=tmp_path) == [{"e": DENMARK}]
+
+
+def test_run_saved_gives_plain_python_values(tmp_path, store):
+    (tmp_path / "meetings-of.rq").write_text(QUERY)
+    rows = run_saved(store, "meetings-of", {"ordinal": "2"}, directory=tmp_path)
+    assert rows == [{"meeting": "https://w3id.org/r2pkg/id/meeting/annual-meeting-2", "state": DENMARK}]
+
+
+def test_a_malformed_metadata_block_names_the_file(tmp_path):
+    path = tmp_path / "broken.rq"
+    path.write_text("#+ summary: [unclosed\nSELECT * WHERE {}\n")
+    with pytest.raises(SavedQueryError, match="broken.rq"):
+        parse_saved_query(path)
+
+
+def test_an_unknown_parameter_type_names_the_file_and_parameter(tmp_path):
+    path = tmp_path / "typed.rq"
+    path.write_text("#+ parameters:\n#+   - name: x\n#+     type: colour\nSELECT * WHERE {}\n")
+    with pytest.raises(SavedQueryError, match=r"typed.rq: parameter 'x' has type 'colour'"):
+        parse_saved_query(path)
+
+
+def test_the_bundled_queries_all_load():
+    queries = load_saved_queries()
+    assert queries, "queries/ holds the saved queries"
+    for q in queries.values():
+        assert q.summary, f"{q.path} has no summary"
+
+
+def test_values_are_bound_at_the_top_of_the_where_group_whatever_comments_strings_and_iris_precede_it():
+    from r2pkg.graph.savedqueries import with_values
+
+    text = ('# a comment with { a brace\nPREFIX ex: <http://example.org/ns#>\n'
+            'SELECT (CONCAT("{", ?o) AS ?y) WHERE { ?s ex:p ?o }')
+    bound = with_values(text, {ox.Variable("o"): ox.Literal('a"} DROP ALL {')})
+    assert bound.endswith('WHERE { VALUES (?o) { ("a\\"} DROP ALL {") } ?s ex:p ?o }')
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/ns#p"),
+                      ox.Literal('a"} DROP ALL {')))
+    assert [r["y"].value for r in store.query(bound)] == ['{a"} DROP ALL {']
