@@ -1,0 +1,120 @@
+"""`r2pkg build`: the whole pipeline on the bundled corpus and on bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from r2pkg.graph import store as stores
+from r2pkg.graph.build import BuildError, build
+from r2pkg.graph.resources import CORPUS_DIR
+from r2pkg.graph.vocab import INFERRED_GRAPH
+
+
+def _graphs(data_dir) -> set[str]:
+    return {g.value for g in stores.open_store(data_dir).named_graphs()}
+
+
+def test_the_bundled_corpus_builds_into_one_graph_per_document(built_data_dir):
+    graphs = _graphs(built_data_dir)
+    manifest = json.loads((CORPUS_DIR / "manifest.json").read_text())
+    for entry in manifest["documents"]:
+        slug = entry["file"].removesuffix(".txt")
+        assert f"https://w3id.org/r2pkg/graph/document/{slug}" in graphs
+        assert f"https://w3id.org/r2pkg/graph/evidence/{slug}" in graphs
+    assert str(INFERRED_GRAPH.value if hasattr(INFERRED_GRAPH, "value") else INFERRED_GRAPH) in graphs
+
+
+def test_the_report_counts_documents_entities_triples_and_stages(built_report):
+    report = built_report
+    assert len(report.documents) == 4 and not report.errors
+    assert report.entities_per_class["AnnualMeeting"] >= 4
+    assert report.entities_per_class["State"] >= 20
+    assert report.entities_per_class["Person"] >= 15
+    assert report.asserted_triples > 500 and report.inferred_triples > 100
+    assert report.shacl["conforms"], report.shacl["messages"][:10]
+    assert set(report.seconds_per_stage) >= {"load", "facts", "inference", "shacl", "store", "dumps"}
+    text = report.render()
+    for needle in ("Documents loaded: 4", "Asserted triples", "Inferred triples", "SHACL: conforms", "Total:"):
+        assert needle in text
+
+
+def test_every_asserted_fact_has_evidence_in_the_store(built_data_dir):
+    store = stores.open_store(built_data_dir)
+    missing = store.query("""
+        SELECT ?g ?s ?p ?o WHERE {
+          GRAPH ?g { ?s ?p ?o }
+          FILTER(STRSTARTS(STR(?g), "https://w3id.org/r2pkg/graph/document/"))
+          FILTER NOT EXISTS {
+            GRAPH ?e { ?ev <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
+                           <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
+                           <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }
+          }
+        } LIMIT 5""")
+    assert list(missing) == []
+
+
+def test_evidence_sentences_are_substrings_of_the_documents(built_data_dir):
+    store = stores.open_store(built_data_dir)
+    rows = store.query("""
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        PREFIX r2p: <https://w3id.org/r2pkg/ontology#>
+        SELECT ?exact ?start ?end ?text WHERE {
+          ?sentence a r2p:Sentence ; oa:exact ?exact ; oa:start ?start ; oa:end ?end ; oa:hasSource ?doc .
+          ?doc r2p:text ?text .
+        }""", use_default_graph_as_union=True)
+    checked = 0
+    for row in rows:
+        start, end = int(row["start"].value), int(row["end"].value)
+        assert row["text"].value[start:end] == row["exact"].value
+        checked += 1
+    assert checked > 100
+
+
+def test_dumps_are_written_in_every_format(built_data_dir):
+    dumps = stores.current_build(built_data_dir).dumps
+    for name, fmt in [("graph.trig", ox.RdfFormat.TRIG), ("graph.ttl", ox.RdfFormat.TURTLE),
+                      ("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.jsonld", ox.RdfFormat.JSON_LD),
+                      ("graph.nq", ox.RdfFormat.N_QUADS)]:
+        parsed = list(ox.parse(path=str(dumps / name), format=fmt))
+        assert len(parsed) > 1000, name
+
+
+def test_iris_are_stable_across_builds(tmp_path, built_data_dir):
+    build([CORPUS_DIR], tmp_path)
+    def subjects(d):
+        return {q.subject.value for q in stores.open_store(d) if isinstance(q.subject, ox.NamedNode)}
+    assert subjects(tmp_path) == subjects(built_data_dir)
+
+
+def test_a_bad_document_is_refused_by_name_and_the_others_still_load(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS_DIR / "2017-7th-annual-meeting-doha.txt", corpus)
+    (corpus / "empty.txt").write_text("")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    report = build([corpus], tmp_path / "data")
+    assert [d["slug"] for d in report.documents] == ["2017-7th-annual-meeting-doha"]
+    assert len(report.errors) == 2
+    assert any("empty.txt" in e for e in report.errors)
+    assert any("binary.txt" in e for e in report.errors)
+    assert all("\n" not in e for e in report.errors)
+
+
+def test_a_build_that_fails_leaves_the_served_graph_untouched(tmp_path, built_data_dir):
+    data = tmp_path / "data"
+    build([CORPUS_DIR], data)
+    before = stores.current_build(data).root
+    empty = tmp_path / "empty-corpus"
+    empty.mkdir()
+    with pytest.raises(BuildError, match="no document"):
+        build([empty], data)
+    assert stores.current_build(data).root == before
+    assert len(stores.open_store(data)) > 1000
+
+
+def test_a_missing_corpus_folder_is_named(tmp_path):
+    with pytest.raises(BuildError, match="does-not-exist"):
+        build([tmp_path / "does-not-exist"], tmp_path / "data")
