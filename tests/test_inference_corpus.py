@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from r2pkg.graph.evidence import fact_triples
 from r2pkg.graph.reasoning import infer, owlrl_inferences
@@ -13,7 +13,7 @@ from r2pkg.loaders import load_document, reference_facts
 @pytest.fixture(scope="module")
 def corpus_facts() -> list[tuple]:
     facts = [t for path in sorted(CORPUS_DIR.glob("*.txt")) for t in fact_triples(load_document(path))]
-    entities = {term for s, _p, o in facts for term in (s, o) if not hasattr(term, "language")}
+    entities = {term for s, _p, o in facts for term in (s, o) if isinstance(term, URIRef)}
     return facts + list(reference_facts(entities))
 
 
