@@ -24,7 +24,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 DEFAULT_DATA_DIR = "data"
-KEEP_PREVIOUS_BUILDS = 1
 
 
 class StoreError(RuntimeError):
@@ -97,8 +96,9 @@ def new_build(data_dir: Path) -> Iterator[tuple[BuildPaths, ox.Store]]:
         del store
         shutil.rmtree(paths.root, ignore_errors=True)
         raise
+    previous = current_build(data_dir)
     _publish(data_dir, paths.root)
-    _prune(builds, keep=paths.root)
+    _prune(builds, keep={paths.root} | ({previous.root} if previous else set()))
 
 
 def _publish(data_dir: Path, build_root: Path) -> None:
@@ -109,11 +109,12 @@ def _publish(data_dir: Path, build_root: Path) -> None:
     os.replace(tmp, data_dir / "current")
 
 
-def _prune(builds: Path, keep: Path) -> None:
-    """Remove failed leftovers and all but the newest previous builds."""
-    older = sorted((p for p in builds.iterdir() if p != keep), key=lambda p: p.name, reverse=True)
-    for stale in older[KEEP_PREVIOUS_BUILDS:]:
-        shutil.rmtree(stale, ignore_errors=True)
+def _prune(builds: Path, keep: set[Path]) -> None:
+    """Remove every build but the new one and the one it replaced (kept for a reader still on it),
+    including leftovers of builds that were killed."""
+    for stale in builds.iterdir():
+        if stale not in keep:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:

@@ -41,7 +41,7 @@ def test_a_new_build_replaces_the_served_one_and_old_builds_are_pruned(tmp_path)
     for n in range(4):
         _publish(tmp_path, n)
     assert [q.object.value for q in stores.open_store(tmp_path)] == ["3"]
-    assert len(list((tmp_path / "builds").iterdir())) == 1 + stores.KEEP_PREVIOUS_BUILDS
+    assert len(list((tmp_path / "builds").iterdir())) == 2
 
 
 def test_opening_a_missing_store_says_how_to_build_it(tmp_path):
@@ -55,3 +55,13 @@ def test_a_read_only_store_opens_beside_a_writer(tmp_path):
     reader = stores.open_store(tmp_path)
     assert len(reader) == 1
     del writer
+
+
+def test_leftovers_of_a_killed_build_are_removed_and_the_last_good_build_kept(tmp_path):
+    _publish(tmp_path, 1)
+    good = stores.current_build(tmp_path).root
+    killed = tmp_path / "builds" / "99991231T235959.999999999-1"
+    (killed / "store").mkdir(parents=True)
+    _publish(tmp_path, 2)
+    assert not killed.exists()
+    assert good.exists()
