@@ -17,6 +17,9 @@ MEDIA_TYPES = {"csv": "text/csv", "json": "application/sparql-results+json"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["link"]:  # the linker has options of its own; hand them over untouched
+        return _link(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -63,9 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     data_dir_option(v)
     v.set_defaults(run=_serve)
 
-    link = sub.add_parser("link", help="propose Wikidata links for unlinked entities (online)")
-    link.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the linker (see r2pkg link --help)")
-    link.set_defaults(run=_link)
+    sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
     return parser
 
 
@@ -197,10 +198,10 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link(args: argparse.Namespace) -> int:
+def _link(argv: list[str]) -> int:
     from .linking import main as link_main
 
-    return link_main(args.rest)
+    return link_main(argv)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "schema": str(SCHEMA),
     "oa": str(OA),
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
 }
 
 
