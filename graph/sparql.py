@@ -1,0 +1,665 @@
+"""The one module that runs SPARQL queries with limits, for the web app and the command line.
+
+    result = run_query(data_dir, "SELECT ?s WHERE { ?s a r2p:Meeting }", timeout=5)
+    result.rows        # [{"s": NamedNode(...)}, ...]
+    result.truncated   # True when there were more than max_rows rows
+    serialize_results(result, "application/sparql-results+json")
+
+Limits:
+
+* Only queries run: an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) is
+  refused with `QueryRefused`. The check is made on the parsed request, not on its text.
+* SERVICE is refused unless the endpoint IRI is in `allowed_services` (empty by default).
+* At most `max_rows` rows (or triples) come back; `max_rows + 1` are fetched to know whether
+  the answer was truncated.
+* pyoxigraph has no timeout and no cancel, so a query with a time limit runs in a warm pool of
+  worker processes, each holding `Store.read_only` on the served build (reopened when the
+  `current` symlink moves). A worker that overruns is killed, so its CPU work stops, and a fresh
+  one replaces it in the background; the caller gets `QueryTimeout` and the server keeps going.
+* With `timeout=None` (the command line) the query runs in this process, with no limit but the
+  row cap. Passing a `pyoxigraph.Store` always runs in-process: a time limit then needs a data
+  directory.
+"""
+from __future__ import annotations
+
+import atexit
+import csv
+import io
+import json
+import multiprocessing
+import os
+import re
+import threading
+import time
+import queue as queue_mod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+import pyoxigraph as ox
+
+from .store import StoreError, current_build, open_store
+from .vocab import PREFIXES
+
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_MAX_ROWS = 10000
+DEFAULT_POOL_SIZE = 3
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class SparqlError(Exception):
+    """Base of the errors a query can end with; str(error) is meant for the user."""
+
+    status = 400
+
+
+class QueryError(SparqlError):
+    """The query cannot be parsed (the parser's message) or cannot be evaluated."""
+
+
+class QueryRefused(SparqlError):
+    """A well-formed request this service does not run: an update, or SERVICE to an outside endpoint."""
+
+    status = 403
+
+
+class QueryTimeout(SparqlError):
+    """The query ran past its time limit and was stopped."""
+
+    status = 503
+
+
+class StoreUnavailable(SparqlError):
+    """There is no graph to query (nothing built yet, or the store cannot be opened)."""
+
+    status = 503
+
+
+@dataclass
+class QueryResult:
+    kind: str                                  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+    elapsed: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.triples) if self.kind == "graph" else len(self.rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a request before it runs
+# --------------------------------------------------------------------------------------------
+
+_KINDS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "graph", "DescribeQuery": "graph"}
+_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+@dataclass(frozen=True)
+class _Checked:
+    kind: str | None            # None when only Oxigraph's parser understood the query
+    services: tuple[str, ...]   # SERVICE endpoints (IRIs, or "?var" for a variable endpoint)
+
+
+def _walk(node, found: list[str]) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            term = node.get("term")
+            found.append(term.n3() if isinstance(term, Variable) else str(term))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, (list, tuple)) or node.__class__.__name__ == "ParseResults":
+        for value in node:
+            _walk(value, found)
+    elif isinstance(node, Mapping):
+        for value in node.values():
+            _walk(value, found)
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def _strip_for_scan(text: str) -> str:
+    """The query with comments, strings and IRIs blanked out (offsets kept), for keyword scans."""
+    return _SCAN_RE.sub(_blank, text)
+
+
+_SCAN_RE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
+
+
+def project_variables(query: str, names: Iterable[str]) -> str:
+    """Add variables to the top-level SELECT (and GROUP BY) so they can be substituted.
+
+    Oxigraph substitutes only projected variables (SEP-0007); a saved query's parameter is
+    often used in the pattern alone. The query text is changed in its projection only: the
+    values themselves are always passed as substitutions, never written into the text.
+    """
+    names = [n for n in names]
+    scan = _strip_for_scan(query)
+    m = re.search(r"\bSELECT\b(\s+(?:DISTINCT|REDUCED)\b)?", scan, re.IGNORECASE)
+    if not m or not names:
+        return query
+    if re.match(r"\s*\*", scan[m.end():]):
+        return query
+    extra = "".join(f" ?{n}" for n in names)
+    depth = 0
+    group_at = None
+    for i, ch in enumerate(scan):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and i > m.end() and scan[i:i + 5].upper() == "GROUP":
+            g = re.match(r"GROUP\s+BY\b", scan[i:], re.IGNORECASE)
+            if g:
+                group_at = i + g.end()
+    if group_at is not None:
+        query = query[:group_at] + extra + query[group_at:]
+    return query[:m.end()] + extra + query[m.end():]
+
+
+_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def check_query(query: str) -> _Checked:
+    """What must be known before `query` runs: is it empty, which SERVICE endpoints does it call.
+
+    Updates need no check here: Oxigraph's query parser, which runs every query, does not accept
+    them, and `classify_syntax_error` then tells an update (refused) from a malformed query. The
+    SERVICE clauses are read from rdflib's parse of the query, which is slow (0.1-0.6 s for a long
+    query) and so is only made when the keyword occurs outside strings, IRIs and comments.
+    """
+    if not query or not query.strip():
+        raise QueryError("empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if not _SERVICE_WORD.search(_strip_for_scan(query)):
+        return _Checked(None, ())
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(query)
+    except Exception:
+        return _Checked(None, ("SERVICE",))
+    services: list[str] = []
+    _walk(parsed, services)
+    return _Checked(_KINDS.get(getattr(parsed[1], "name", ""), None), tuple(services) or ("SERVICE",))
+
+
+def classify_syntax_error(query: str, message: str) -> SparqlError:
+    """Oxigraph could not parse `query` as a query: an update is refused, anything else is malformed."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        update = parseUpdate(query)
+    except Exception:
+        update = None
+    if update is not None and len(update.get("request", [])) > 0:
+        return QueryRefused("this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                            "DROP, CREATE, ADD, MOVE, COPY) are not accepted")
+    words = set(re.findall(r"[A-Z]+", _strip_for_scan(query).upper()))
+    if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+        return QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
+    return QueryError(f"malformed query: {message}")
+
+
+def _refuse_services(checked: _Checked, allowed: Iterable[str]) -> None:
+    allowed = set(allowed or ())
+    for service in checked.services:
+        if service not in allowed:
+            raise QueryRefused(f"SERVICE {service} is not allowed: this endpoint does not query other endpoints")
+
+
+# --------------------------------------------------------------------------------------------
+# Running a query (in this process or in a worker)
+# --------------------------------------------------------------------------------------------
+
+def _to_term(value) -> Any:
+    """Accept pyoxigraph terms, rdflib terms, or plain strings (taken as literals)."""
+    if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
+        return value
+    try:
+        from rdflib.term import Identifier
+
+        if isinstance(value, Identifier):
+            from .store import to_ox
+
+            return to_ox(value)
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(value))
+
+
+def _to_substitutions(substitutions: Mapping | None) -> dict[ox.Variable, Any]:
+    out: dict[ox.Variable, Any] = {}
+    for key, value in (substitutions or {}).items():
+        name = key.value if isinstance(key, ox.Variable) else str(key).lstrip("?$")
+        out[ox.Variable(name)] = _to_term(value)
+    return out
+
+
+def _graph_list(values) -> list | None:
+    if values is None:
+        return None
+    if isinstance(values, (str, ox.NamedNode)):
+        values = [values]
+    return [v if isinstance(v, (ox.NamedNode, ox.BlankNode, ox.DefaultGraph)) else ox.NamedNode(str(v)) for v in values]
+
+
+def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
+    checked = check_query(query)
+    _refuse_services(checked, opts.get("allowed_services", ()))
+    max_rows = int(opts.get("max_rows", DEFAULT_MAX_ROWS))
+    default_graphs = _graph_list(opts.get("default_graphs"))
+    named_graphs = _graph_list(opts.get("named_graphs"))
+    kwargs: dict[str, Any] = {}
+    if default_graphs is not None:
+        kwargs["default_graph"] = default_graphs
+    else:
+        kwargs["use_default_graph_as_union"] = bool(opts.get("default_graph_as_union", True))
+    if named_graphs is not None:
+        kwargs["named_graphs"] = named_graphs
+    subs = opts.get("substitutions") or {}
+    if subs:
+        kwargs["substitutions"] = subs
+    hidden: set[str] = set()
+    try:
+        try:
+            answer = store.query(query, **kwargs)
+        except (OSError, RuntimeError, ValueError, TypeError) as exc:
+            if not subs or "SELECT projection" not in str(exc):
+                raise
+            hidden = {v.value for v in subs}
+            answer = store.query(project_variables(query, sorted(hidden)), **kwargs)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables if v.value not in hidden]
+            rows: list[dict[str, Any]] = []
+            truncated = False
+            for solution in answer:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                row = {}
+                for name in variables:
+                    value = solution[name]
+                    if value is not None:
+                        row[name] = value
+                rows.append(row)
+            return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
+        triples: list[ox.Triple] = []
+        truncated = False
+        for triple in answer:
+            if len(triples) >= max_rows:
+                truncated = True
+                break
+            triples.append(triple)
+        return QueryResult("graph", triples=triples, truncated=truncated)
+    except SyntaxError as exc:
+        raise classify_syntax_error(query, str(exc)) from None
+    except SparqlError:
+        raise
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
+
+
+def _store_target(data_dir: Path) -> str | None:
+    build = current_build(data_dir)
+    return str(build.root) if build is not None else None
+
+
+def _worker_main(data_dir: str, conn) -> None:  # pragma: no cover - runs in a child process
+    path = Path(data_dir)
+    store = None
+    opened_for: str | None = None
+    try:
+        import rdflib.plugins.sparql.parser  # noqa: F401  (warm: it tells updates from bad syntax)
+    except Exception:
+        pass
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        query, opts = job
+        try:
+            target = _store_target(path)
+            if store is None or target != opened_for:
+                store = None
+                try:
+                    store = open_store(path, read_only=True)
+                except StoreError as exc:
+                    raise StoreUnavailable(str(exc)) from None
+                opened_for = target
+            result = _execute(store, query, opts)
+            conn.send(("ok", result))
+        except SparqlError as exc:
+            conn.send(("error", type(exc).__name__, str(exc)))
+        except Exception as exc:  # never let a worker die on a bad query
+            conn.send(("error", "QueryError", f"query failed: {exc}"))
+
+
+_ERRORS = {cls.__name__: cls for cls in (QueryError, QueryRefused, QueryTimeout, StoreUnavailable)}
+
+
+class _Worker:
+    def __init__(self, ctx, data_dir: Path):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(str(data_dir), child), daemon=True,
+                                name="r2pkg-sparql-worker")
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, timeout: float = 30.0) -> bool:
+        if self.conn.poll(timeout):
+            try:
+                return self.conn.recv() == ("ready",)
+            except (EOFError, OSError):
+                return False
+        return False
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.join(2)
+        except Exception:
+            pass
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+
+
+class QueryPool:
+    """Warm worker processes, each with the served store open read-only."""
+
+    def __init__(self, data_dir: Path | str, size: int = DEFAULT_POOL_SIZE):
+        self.data_dir = Path(data_dir)
+        self.size = max(1, int(size))
+        try:
+            self._ctx = multiprocessing.get_context("forkserver")
+            self._ctx.set_forkserver_preload(["r2pkg.graph.sparql"])
+        except ValueError:  # pragma: no cover - platforms without forkserver
+            self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue_mod.Queue[_Worker] = queue_mod.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.killed = 0
+        starting = [_Worker(self._ctx, self.data_dir) for _ in range(self.size)]
+        for worker in starting:
+            if worker.wait_ready():
+                self._idle.put(worker)
+            else:
+                worker.kill()
+                self._replace_async()
+
+    def _replace_async(self) -> None:
+        def start() -> None:
+            if self._closed:
+                return
+            worker = _Worker(self._ctx, self.data_dir)
+            if worker.wait_ready() and not self._closed:
+                self._idle.put(worker)
+            else:
+                worker.kill()
+
+        threading.Thread(target=start, name="r2pkg-sparql-respawn", daemon=True).start()
+
+    def run(self, query: str, opts: dict, timeout: float) -> QueryResult:
+        if self._closed:
+            raise StoreUnavailable("the query service is shut down")
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=max(0.01, timeout))
+        except queue_mod.Empty:
+            raise QueryTimeout(f"the server is busy: no query worker became free within {timeout:g} s") from None
+        if not worker.proc.is_alive():
+            worker.kill()
+            self._replace_async()
+            return self.run(query, opts, max(0.01, deadline - time.monotonic()))
+        try:
+            worker.conn.send((query, opts))
+            remaining = max(0.0, deadline - time.monotonic())
+            if not worker.conn.poll(remaining):
+                raise TimeoutError
+            answer = worker.conn.recv()
+        except TimeoutError:
+            worker.kill()
+            self.killed += 1
+            self._replace_async()
+            raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s") from None
+        except (EOFError, OSError, BrokenPipeError):
+            worker.kill()
+            self._replace_async()
+            raise QueryError("the query worker stopped unexpectedly") from None
+        self._idle.put(worker)
+        if answer[0] == "ok":
+            return answer[1]
+        raise _ERRORS.get(answer[1], QueryError)(answer[2])
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue_mod.Empty:
+                break
+            try:
+                worker.conn.send(None)
+            except Exception:
+                pass
+            worker.kill()
+
+
+_pools: dict[tuple[str, int], QueryPool] = {}
+_pools_lock = threading.Lock()
+
+
+def get_pool(data_dir: Path | str, size: int = DEFAULT_POOL_SIZE) -> QueryPool:
+    """The shared pool for a data directory (started on first use, closed at exit)."""
+    key = (str(Path(data_dir).resolve()), int(size))
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None or pool._closed:
+            pool = _pools[key] = QueryPool(key[0], size)
+        return pool
+
+
+@atexit.register
+def close_pools() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.close()
+        _pools.clear()
+
+
+def run_query(
+    data_dir_or_store,
+    query: str,
+    *,
+    substitutions: dict | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    timeout: float | None = None,
+    default_graph_as_union: bool = True,
+    default_graphs=None,
+    named_graphs=None,
+    allowed_services: Iterable[str] = (),
+    pool: QueryPool | None = None,
+) -> QueryResult:
+    """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
+
+    `data_dir_or_store` is a data directory (the served build, `DATA_DIR/current`) or an open
+    `pyoxigraph.Store`. `substitutions` binds variables to values (never pasted into the text).
+    `default_graphs` / `named_graphs` (IRIs) set the dataset like the protocol's
+    `default-graph-uri` / `named-graph-uri`; otherwise the default graph is the union of all
+    graphs (or the store's default graph when `default_graph_as_union` is False).
+    """
+    opts = {
+        "max_rows": int(max_rows),
+        "default_graph_as_union": default_graph_as_union,
+        "default_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in default_graphs]
+        if default_graphs is not None else None,
+        "named_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in named_graphs]
+        if named_graphs is not None else None,
+        "substitutions": _to_substitutions(substitutions),
+        "allowed_services": tuple(allowed_services or ()),
+    }
+    if max_rows < 0:
+        raise ValueError("max_rows must be >= 0")
+    started = time.perf_counter()
+    if isinstance(data_dir_or_store, ox.Store):
+        result = _execute(data_dir_or_store, query, opts)
+    elif timeout is None:
+        try:
+            store = open_store(Path(data_dir_or_store), read_only=True)
+        except StoreError as exc:
+            raise StoreUnavailable(str(exc)) from None
+        result = _execute(store, query, opts)
+    else:
+        if timeout <= 0:
+            raise QueryTimeout("query stopped: its time limit is 0 s")
+        result = (pool or get_pool(data_dir_or_store)).run(query, opts, float(timeout))
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Serializers
+# --------------------------------------------------------------------------------------------
+
+SELECT_MEDIA_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_MEDIA_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def term_to_json(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": term_to_json(term.subject),
+                                            "predicate": term_to_json(term.predicate),
+                                            "object": term_to_json(term.object)}}
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{xml_escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{xml_escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{xml_escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{xml_escape(term.value)}</literal>"
+        return f"<literal>{xml_escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _csv_value(term) -> str:
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term.value
+    return str(term)
+
+
+def _tsv_value(term) -> str:
+    # N-Triples-style terms; tabs and newlines inside literals are escaped by str().
+    return str(term)
+
+
+def serialize_results(result: QueryResult, media_type: str) -> bytes:
+    """The result in one of SELECT_MEDIA_TYPES (select/ask) or GRAPH_MEDIA_TYPES (graph)."""
+    media_type = media_type.split(";")[0].strip().lower()
+    if media_type == "application/json":
+        media_type = "application/sparql-results+json"
+    if media_type == "application/xml":
+        media_type = "application/sparql-results+xml"
+    if result.kind == "graph":
+        fmt = GRAPH_MEDIA_TYPES.get(media_type)
+        if fmt is None:
+            raise ValueError(f"cannot write a graph as {media_type}; use one of {', '.join(GRAPH_MEDIA_TYPES)}")
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        if prefixes:
+            return ox.serialize(result.triples, format=fmt, prefixes=prefixes)
+        return ox.serialize(result.triples, format=fmt)
+    if media_type == "application/sparql-results+json":
+        if result.kind == "ask":
+            body: dict = {"head": {}, "boolean": bool(result.boolean)}
+        else:
+            body = {"head": {"vars": result.variables},
+                    "results": {"bindings": [{k: term_to_json(v) for k, v in row.items()} for row in result.rows]}}
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    if media_type == "application/sparql-results+xml":
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        if result.kind == "ask":
+            out.append(f"</head>\n<boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
+            return "".join(out).encode("utf-8")
+        out.extend(f"<variable name={quoteattr(v)}/>" for v in result.variables)
+        out.append("</head>\n<results>\n")
+        for row in result.rows:
+            out.append("<result>")
+            out.extend(f"<binding name={quoteattr(k)}>{_xml_term(v)}</binding>" for k, v in row.items())
+            out.append("</result>\n")
+        out.append("</results>\n</sparql>\n")
+        return "".join(out).encode("utf-8")
+    if media_type == "text/csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if result.kind == "ask":
+            writer.writerow(["_askResult"])
+            writer.writerow(["true" if result.boolean else "false"])
+        else:
+            writer.writerow(result.variables)
+            for row in result.rows:
+                writer.writerow([_csv_value(row[v]) if v in row else "" for v in result.variables])
+        return buf.getvalue().encode("utf-8")
+    if media_type == "text/tab-separated-values":
+        if result.kind == "ask":
+            return ("?_askResult\n" + ("true" if result.boolean else "false") + "\n").encode("utf-8")
+        lines = ["\t".join("?" + v for v in result.variables)]
+        for row in result.rows:
+            lines.append("\t".join(_tsv_value(row[v]) if v in row else "" for v in result.variables))
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    raise ValueError(f"cannot write {result.kind} results as {media_type}; use one of {', '.join(SELECT_MEDIA_TYPES)}")

@@ -1,0 +1,111 @@
+"""Shared fixtures. Web app fixtures are prefixed `web_` (or named for what they make)."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+WEB_FIXTURES = FIXTURES / "web"
+
+
+def _make_fixture_build(root: Path) -> Path:
+    """A data directory laid out like graph/store.py's: builds/x/{store,dumps,report.json}, current -> builds/x."""
+    import pyoxigraph as ox
+
+    trig = WEB_FIXTURES / "graph.trig"
+    build = root / "builds" / "x"
+    (build / "dumps").mkdir(parents=True)
+    store = ox.Store(str(build / "store"))
+    store.load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.flush()
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    dumps = build / "dumps"
+    shutil.copy(trig, dumps / "graph.trig")
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    ox.serialize(triples, str(dumps / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    ox.serialize(triples, str(dumps / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(quads, str(dumps / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
+    del store
+    (build / "report.json").write_text(json.dumps({"triples": len(quads), "fixture": True}))
+    os.symlink("builds/x", root / "current")
+    return root
+
+
+@pytest.fixture(scope="session")
+def web_data_dir(tmp_path_factory) -> Path:
+    """The small web fixture graph (tests/fixtures/web/graph.trig) built into a data directory."""
+    return _make_fixture_build(tmp_path_factory.mktemp("webdata"))
+
+
+@pytest.fixture(scope="session")
+def make_fixture_build():
+    """make_fixture_build(root) -> root, a data directory holding the web fixture graph."""
+    return _make_fixture_build
+
+
+@pytest.fixture(scope="session")
+def web_queries_dir() -> Path:
+    """Saved queries written for the web tests."""
+    return WEB_FIXTURES / "queries"
+
+
+@pytest.fixture(scope="session")
+def make_app_client(web_data_dir, web_queries_dir):
+    """make_app_client(**config) -> Flask test client; e.g. make_app_client(SPARQL_TIMEOUT=0.02)."""
+    from r2pkg.webapp import create_app
+
+    def make(**overrides):
+        config = {"TESTING": True, "DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir)}
+        config.update(overrides)
+        app = create_app(config)
+        return app.test_client()
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def client(make_app_client):
+    return make_app_client()
+
+
+@pytest.fixture(scope="session")
+def built_graph(tmp_path_factory):
+    """The bundled corpus built once per test session: (data_dir, report)."""
+    from r2pkg.graph.build import build
+    from r2pkg.graph.resources import CORPUS_DIR
+
+    data_dir = tmp_path_factory.mktemp("built")
+    return data_dir, build([CORPUS_DIR], data_dir)
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(built_graph) -> Path:
+    """A data directory serving the bundled corpus's graph."""
+    return built_graph[0]
+
+
+@pytest.fixture(scope="session")
+def built_report(built_graph):
+    """The build report of the bundled corpus."""
+    return built_graph[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(web_data_dir, web_queries_dir):
+    """The web app served by waitress in a thread on a free loopback port; yields its base URL."""
+    import threading
+
+    import waitress
+
+    from r2pkg.webapp import create_app
+
+    app = create_app({"DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir), "SPARQL_TIMEOUT": 2.0})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
+    thread = threading.Thread(target=server.run, name="r2pkg-test-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

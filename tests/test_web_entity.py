@@ -1,0 +1,91 @@
+"""Entity IRIs: 303 content negotiation, pages with facts, evidence, inferred marks, data formats."""
+from __future__ import annotations
+
+import pytest
+import rdflib
+
+SPAIN = "https://w3id.org/r2pkg/id/state/spain"
+
+
+@pytest.mark.parametrize("accept,location", [
+    ("text/html", "/page/state/spain"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/page/state/spain"),
+    ("text/turtle", "/data/state/spain.ttl"),
+    ("application/ld+json", "/data/state/spain.jsonld"),
+    ("application/n-triples", "/data/state/spain.nt"),
+    ("application/rdf+xml", "/data/state/spain.rdf"),
+])
+def test_iri_path_303_by_accept(client, accept, location):
+    r = client.get("/id/state/spain", headers={"Accept": accept})
+    assert r.status_code == 303 and r.headers["Location"].endswith(location)
+    assert "Accept" in r.headers["Vary"]
+
+
+def test_iri_path_not_acceptable(client):
+    assert client.get("/id/state/spain", headers={"Accept": "image/png"}).status_code == 406
+
+
+@pytest.mark.parametrize("path,fmt,media", [
+    ("/data/state/spain.ttl", "turtle", "text/turtle"), ("/data/state/spain.jsonld", "json-ld", "application/ld+json"),
+    ("/data/state/spain.nt", "nt", "application/n-triples"), ("/data/state/spain.rdf", "xml", "application/rdf+xml"),
+    ("/id/state/spain.ttl", "turtle", "text/turtle"), ("/id/state/spain.jsonld", "json-ld", "application/ld+json"),
+])
+def test_data_formats(client, path, fmt, media):
+    r = client.get(path)
+    assert r.status_code == 200 and r.mimetype == media
+    g = rdflib.Graph().parse(data=r.data, format=fmt)
+    s = rdflib.URIRef(SPAIN)
+    assert (s, rdflib.RDFS.label, rdflib.Literal("Spain", lang="en")) in g
+    assert (rdflib.URIRef("https://w3id.org/r2pkg/id/city/madrid"), None, s) in g   # incoming too
+
+
+def test_follow_the_redirect_to_the_page(client):
+    r = client.get("/id/state/spain", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert r.status_code == 200 and "<h1>Spain</h1>" in r.get_data(as_text=True)
+
+
+def test_entity_page_content(client):
+    html = client.get("/page/state/spain").get_data(as_text=True)
+    # types linked to the ontology page, alternative label, external links
+    assert 'href="/ontology#State"' in html and "Kingdom of Spain" in html
+    assert 'href="http://www.wikidata.org/entity/Q29"' in html
+    # facts grouped by property, human labels from the ontology
+    assert ">has focal point<" in html and "R2P Focal Point of Spain" in html
+    # evidence sentence, linking to its place in the document
+    assert "Spain has appointed an R2P Focal Point." in html
+    assert 'href="/document/2015-5th-annual-meeting-madrid#char=' in html
+    # inferred facts marked
+    assert 'class="badge inferred"' in html and ">participated in<" in html
+    # neighbourhood graph data and the vendored library
+    assert 'id="neighbourhood-graph"' in html and "vis-network.min.js" in html
+    assert '"https://w3id.org/r2pkg/id/meeting/5th-annual-meeting"' in html
+
+
+def test_meeting_page_has_dates_read_naturally(client):
+    html = client.get("/page/meeting/5th-annual-meeting").get_data(as_text=True)
+    assert "23 June 2015" in html and ">hosted by<" in html and "Chile" in html
+    assert "“On 23 and 24 June 2015 in Madrid" in html
+
+
+def test_description_and_person(client):
+    html = client.get("/page/person/jennifer-welsh").get_data(as_text=True)
+    assert "UN Special Adviser on the Responsibility to Protect (2013-2016)." in html
+    assert "Mentioned in" in html
+
+
+def test_unknown_entity_is_a_helpful_404(client):
+    r = client.get("/page/state/spainn")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 404 and "Did you mean" in html and "/page/state/spain" in html
+    assert client.get("/id/state/atlantis", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/data/state/atlantis.ttl").status_code == 404
+    assert client.get("/data/state/spain").status_code == 404
+    r = client.get("/id/state/atlantis", headers={"Accept": "application/json"})
+    assert r.status_code == 404 and r.get_json()["status"] == 404
+
+
+def test_document_iri_resolves_to_the_document_page(client):
+    r = client.get("/id/document/2015-5th-annual-meeting-madrid", headers={"Accept": "text/html"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/document/2015-5th-annual-meeting-madrid")
+    r = client.get("/page/document/2015-5th-annual-meeting-madrid")
+    assert r.status_code == 302

@@ -1,0 +1,38 @@
+"""Home page: counts, meetings timeline, growth chart, members, search box."""
+from __future__ import annotations
+
+
+def test_home_shows_the_graph_at_a_glance(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    html = r.get_data(as_text=True)
+    assert 'id="counts"' in html and "Annual meeting" in html
+    # timeline: place, hosts, participants, naturally written dates
+    assert "Fifth annual meeting (Madrid, 2015)" in html and "23 June 2015" in html
+    assert "Madrid" in html and "Chile" in html and "more than <span" in html and ">50<" in html
+    # growth chart is inline SVG with both observations
+    assert "<svg class=\"chart\"" in html and "June 2015" in html and "April 2017" in html
+    # members and a search box with suggestions
+    assert 'id="members"' in html and "/page/state/qatar" in html
+    assert 'data-suggest="/search/suggest"' in html
+
+
+def test_home_without_a_graph(make_app_client, tmp_path):
+    r = make_app_client(DATA_DIR=str(tmp_path)).get("/")
+    assert r.status_code == 200 and "No graph yet" in r.get_data(as_text=True)
+
+
+def test_static_assets_are_local(client):
+    html = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html += client.get("/page/state/spain").get_data(as_text=True)
+    assert "https://cdn" not in html and "unpkg" not in html
+    for path in ("/static/app.css", "/static/app.js", "/static/vendor/yasgui/yasgui.min.js",
+                 "/static/vendor/yasgui/yasgui.min.css", "/static/vendor/vis-network/vis-network.min.js",
+                 "/static/vendor/yasgui/LICENSE", "/static/vendor/vis-network/LICENSE-MIT"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_settings_are_documented():
+    from r2pkg.webapp.settings import SETTINGS
+
+    assert all(s.help and s.name.isupper() for s in SETTINGS)

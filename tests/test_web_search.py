@@ -1,0 +1,45 @@
+"""Search and type-ahead suggestions from the in-memory index."""
+from __future__ import annotations
+
+
+def test_search_ranks_exact_labels_first(client):
+    r = client.get("/search?q=spain", headers={"Accept": "application/json"})
+    hits = r.get_json()["hits"]
+    assert hits[0]["iri"] == "https://w3id.org/r2pkg/id/state/spain" and hits[0]["url"] == "/page/state/spain"
+    assert any(h["kind"] == "sentence" for h in hits)
+
+
+def test_search_finds_alternative_labels(client):
+    hits = client.get("/search?q=Kingdom of Spain&format=json").get_json()["hits"]
+    assert hits[0]["iri"].endswith("/state/spain") and hits[0]["alt"] == "Kingdom of Spain"
+
+
+def test_search_finds_sentences_linking_to_their_place(client):
+    hits = client.get("/search?q=appointed focal point&format=json").get_json()["hits"]
+    sentence = next(h for h in hits if h["kind"] == "sentence")
+    assert sentence["url"].startswith("/document/2015-5th-annual-meeting-madrid#char=")
+    assert "appointed" in sentence["text"]
+
+
+def test_search_page_html(client):
+    html = client.get("/search?q=welsh").get_data(as_text=True)
+    assert "Jennifer Welsh" in html and "/page/person/jennifer-welsh" in html
+    assert "Nothing found" in client.get("/search?q=zzzzqqq").get_data(as_text=True)
+    assert client.get("/search").status_code == 200
+
+
+def test_suggest_prefix_and_accent_folding(client):
+    body = client.get("/search/suggest?q=qat").get_json()
+    assert body["suggestions"][0]["label"] == "Qatar" and body["suggestions"][0]["type"]
+    assert client.get("/search/suggest?q=MADR").get_json()["suggestions"][0]["label"] == "Madrid"
+    assert client.get("/search/suggest?q=").get_json()["suggestions"] == []
+
+
+def test_suggest_by_class_includes_subclasses(client):
+    # r2p:Agent: states are agents through State -> Organization -> Agent
+    labels = [s["label"] for s in client.get("/search/suggest?q=spa&class=r2p:Agent").get_json()["suggestions"]]
+    assert labels == ["Spain"]
+    labels = [s["label"] for s in client.get("/search/suggest?q=ma&class=r2p:Agent").get_json()["suggestions"]]
+    assert "Madrid" not in labels
+    labels = [s["label"] for s in client.get("/search/suggest?q=ma&class=r2p:City").get_json()["suggestions"]]
+    assert labels == ["Madrid"]

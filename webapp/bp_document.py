@@ -1,0 +1,163 @@
+"""Document pages: the source text with recognised mentions linked, evidence sentences anchored."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, g, render_template
+from markupsafe import Markup, escape
+
+from r2pkg.graph import iris
+from r2pkg.graph.vocab import CORPUS_GRAPH, R2P
+
+from . import graph_data
+from .errors import NotFound
+
+bp = Blueprint("document", __name__)
+
+OA = "http://www.w3.org/ns/oa#"
+_METADATA = f"SELECT ?doc ?p ?o WHERE {{ GRAPH <{CORPUS_GRAPH}> {{ ?doc ?p ?o }} }}"
+_LOCATED = f"""
+SELECT ?doc ?node ?kind ?start ?end ?exact ?body WHERE {{
+  ?node <{OA}hasSource> ?doc ; a ?kind ; <{OA}start> ?start ; <{OA}end> ?end .
+  FILTER(?kind IN (<{R2P}Sentence>, <{R2P}Mention>))
+  OPTIONAL {{ ?node <{OA}exact> ?exact }}
+  OPTIONAL {{ ?node <{OA}hasBody> ?body }}
+}}"""
+_FACTS = f"""
+SELECT ?g ?doc ?s ?p ?o ?start ?end WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  OPTIONAL {{
+    ?ev a <{R2P}Evidence> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o ; <{R2P}sentence> ?sent .
+    ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}hasSource> ?doc .
+  }}
+}} ORDER BY ?start ?s ?p"""
+
+
+@dataclass
+class DocFact:
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: object
+    start: int | None
+    end: int | None
+
+
+@dataclass
+class DocumentPage:
+    iri: str
+    slug: str
+    title: str
+    metadata: list[tuple[ox.NamedNode, object]]
+    html: Markup
+    reconstructed: bool
+    mentions: int
+    sentences: int
+    facts: list[DocFact] = field(default_factory=list)
+    entities: list[tuple[ox.NamedNode, int]] = field(default_factory=list)
+
+
+def _non_overlapping(spans):
+    """Longest-first greedy choice of spans that do not overlap, in text order."""
+    chosen = []
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if all(span[1] <= c[0] or span[0] >= c[1] for c in chosen):
+            chosen.append(span)
+    return sorted(chosen)
+
+
+def render_text(text: str, sentences, mentions, urls, data) -> Markup:
+    """HTML of the text; sentences become anchors id="char=S,E", mentions links to their entities.
+
+    Both kinds of span are cut at every boundary of the other, so the markup always nests.
+    """
+    sentences = _non_overlapping([(s, e, None) for s, e in sentences if 0 <= s < e <= len(text)])
+    mentions = _non_overlapping([(s, e, body) for s, e, body in mentions if 0 <= s < e <= len(text)])
+    points = sorted({0, len(text), *[x for s in sentences for x in s[:2]], *[x for m in mentions for x in m[:2]]})
+    out: list[str] = []
+    si = mi = 0
+    open_sentence = open_mention = None
+    for a, b in zip(points, points[1:]):
+        while si < len(sentences) and sentences[si][1] <= a:
+            si += 1
+        while mi < len(mentions) and mentions[mi][1] <= a:
+            mi += 1
+        sentence = sentences[si] if si < len(sentences) and sentences[si][0] <= a < sentences[si][1] else None
+        mention = mentions[mi] if mi < len(mentions) and mentions[mi][0] <= a < mentions[mi][1] else None
+        if open_mention is not None and (mention != open_mention or sentence != open_sentence):
+            out.append("</a>")
+            open_mention = None
+        if sentence != open_sentence:
+            if open_sentence is not None:
+                out.append("</span>")
+            if sentence is not None:
+                # the anchor only where the sentence starts; a continuation is a plain span
+                anchor = f' id="char={sentence[0]},{sentence[1]}"' if sentence[0] == a else ""
+                out.append(f'<span class="sentence"{anchor} data-char="{sentence[0]},{sentence[1]}">')
+            open_sentence = sentence
+        if mention is not None and open_mention is None:
+            body = mention[2]
+            out.append(f'<a class="mention" href="{escape(urls.link(body))}" title="{escape(data.label(body))}" '
+                       f'data-entity="{escape(body)}">')
+            open_mention = mention
+        out.append(str(escape(text[a:b])))
+    if open_mention is not None:
+        out.append("</a>")
+    if open_sentence is not None:
+        out.append("</span>")
+    return Markup("".join(out))
+
+
+@bp.route("/document/<slug>")
+def show(slug: str):
+    data = graph_data()
+    iri = str(iris.document(slug))
+    doc = ox.NamedNode(iri)
+    if not data.exists(iri):
+        raise NotFound(f"There is no document “{slug}” in the graph.", hint=slug.replace("-", " "), what="document")
+    metadata, text = [], None
+    for r in data.query(_METADATA, doc=doc):
+        if r["p"].value == str(R2P.text):
+            text = r["o"].value
+        else:
+            metadata.append((r["p"], r["o"]))
+    sentences, mentions, exacts = [], [], {}
+    for r in data.query(_LOCATED, doc=doc):
+        s, e = int(r["start"].value), int(r["end"].value)
+        if r["kind"].value == str(R2P.Sentence):
+            sentences.append((s, e))
+            if r["exact"] is not None:
+                exacts[(s, e)] = r["exact"].value
+        elif r["body"] is not None:
+            mentions.append((s, e, r["body"].value))
+    reconstructed = text is None
+    if text is None:
+        # No full text stored: lay the evidence sentences out at their offsets, gaps as spaces.
+        chars: list[str] = []
+        for (s, e), exact in sorted(exacts.items()):
+            if len(chars) < s:
+                chars.extend(" " * (s - len(chars)))
+            chars[s:e] = list(exact)
+        text = "".join(chars)
+    urls = g.urls
+    title = data.label(iri)
+    for p, o in metadata:
+        if p.value == "http://purl.org/dc/terms/title":
+            title = o.value
+    page = DocumentPage(iri, slug, title, sorted(metadata, key=lambda m: data.label(m[0].value)),
+                        render_text(text, sentences, mentions, urls, data), reconstructed, len(mentions), len(sentences))
+    counts: dict[str, int] = {}
+    for _, _, body in mentions:
+        counts[body] = counts.get(body, 0) + 1
+    page.entities = sorted(((ox.NamedNode(b), n) for b, n in counts.items()), key=lambda x: (-x[1], data.label(x[0].value)))
+    seen = set()
+    for r in data.query(_FACTS, g=ox.NamedNode(str(iris.document_graph(slug))), doc=doc):
+        key = (str(r["s"]), str(r["p"]), str(r["o"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        page.facts.append(DocFact(r["s"], r["p"], r["o"], int(r["start"].value) if r["start"] else None,
+                                  int(r["end"].value) if r["end"] else None))
+    return render_template("document/page.html", page=page)

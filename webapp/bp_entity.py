@@ -1,0 +1,298 @@
+"""Entity pages, Linked Data style: /id/... (303 by content negotiation), /page/... (HTML), /data/....ttl etc."""
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request
+
+from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, CORPUS_GRAPH, R2P
+
+from . import graph_data
+from .errors import NotFound
+from .urls import DATA_FORMATS, EXTENSION_OF
+
+bp = Blueprint("entity", __name__)
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OA = "http://www.w3.org/ns/oa#"
+HIDDEN_INCOMING = {RDF + "subject", RDF + "object", OA + "hasBody", OA + "hasSource",
+                   "http://www.w3.org/ns/prov#wasDerivedFrom"}
+DESCRIPTION = (RDFS + "comment", "http://purl.org/dc/terms/description", "http://www.w3.org/2004/02/skos/core#definition")
+EXTERNAL = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
+            "http://www.w3.org/2004/02/skos/core#closeMatch", RDFS + "seeAlso")
+LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel")
+NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values()]
+
+_EVIDENCE_OUT = f"""
+SELECT ?s ?p ?o ?sent ?start ?end ?exact ?doc WHERE {{
+  ?ev a <{R2P}Evidence> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
+  ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact ; <{OA}hasSource> ?doc .
+}}"""
+
+
+@dataclass
+class Evidence:
+    sentence: str
+    document: ox.NamedNode
+    start: int
+    end: int
+
+
+@dataclass
+class Fact:
+    value: object                   # the other end: ox term
+    inferred: bool
+    sources: list[str]              # "text" | "reference" | "metadata" | "ontology" | "inferred" | graph IRI
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class PropertyGroup:
+    predicate: ox.NamedNode
+    label: str
+    facts: list[Fact]
+
+
+@dataclass
+class EntityPage:
+    iri: str
+    label: str
+    types: list[ox.NamedNode]
+    descriptions: list[str]
+    outgoing: list[PropertyGroup]
+    incoming: list[PropertyGroup]
+    external: list[str]
+    alt_labels: list[str]
+    mentioned_in: list[tuple[ox.NamedNode, int]]
+    graph_json: str
+    truncated: bool = False
+
+
+def source_of(graph) -> str:
+    if isinstance(graph, ox.DefaultGraph) or graph is None:
+        return "default"
+    value = graph.value
+    if value == str(INFERRED_GRAPH):
+        return "inferred"
+    if value.startswith(DOCUMENT_GRAPH_PREFIX):
+        return "text"
+    if value == str(GAZETTEER_GRAPH):
+        return "reference"
+    if value == str(CORPUS_GRAPH):
+        return "metadata"
+    if value.startswith(EVIDENCE_GRAPH_PREFIX):
+        return "evidence"
+    return value.rsplit("/", 1)[-1]
+
+
+def _iri_or_404(path: str) -> str:
+    from .urls import Urls
+
+    path = path.strip("/")
+    iri = Urls.iri_of(path)
+    data = graph_data()
+    if not path or not data.exists(iri):
+        raise NotFound(f"Nothing in the graph is called <{iri}>.", hint=path.split("/")[-1], what="entity")
+    return iri
+
+
+def _group(data, quads, other_end, evidence_by_key, reverse=False) -> list[PropertyGroup]:
+    grouped: "OrderedDict[str, dict]" = OrderedDict()
+    for q in quads:
+        p = q.predicate.value
+        if reverse and p in HIDDEN_INCOMING:
+            continue
+        value = other_end(q)
+        key = (p, str(value))
+        slot = grouped.setdefault(p, {})
+        entry = slot.get(key)
+        source = source_of(q.graph_name)
+        if entry is None:
+            entry = slot[key] = Fact(value, True, [])
+        if source not in entry.sources:
+            entry.sources.append(source)
+        if source != "inferred":
+            entry.inferred = False
+    groups = []
+    for p, facts in grouped.items():
+        items = list(facts.values())
+        for f in items:
+            f.evidence = evidence_by_key.get((p, str(f.value)), [])
+        items.sort(key=lambda f: (f.inferred, _sort_key(data, f.value)))
+        groups.append(PropertyGroup(ox.NamedNode(p), _property_label(data, p, reverse), items))
+    order = {RDF + "type": 0}
+    groups.sort(key=lambda grp: (order.get(grp.predicate.value, 1), grp.label.lower()))
+    return groups
+
+
+def _sort_key(data, term):
+    if isinstance(term, ox.NamedNode):
+        return data.label(term.value).lower()
+    return getattr(term, "value", str(term))
+
+
+def _property_label(data, p: str, reverse: bool) -> str:
+    if p == RDF + "type":
+        return "type"
+    label = data.label(p) if data.has_label(p) else p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return f"{label} (of)" if reverse else label
+
+
+def _evidence(data, iri: str) -> dict:
+    out: dict[tuple[str, str], list[Evidence]] = {}
+    node = ox.NamedNode(iri)
+    for direction, var in (("out", "o"), ("in", "s")):
+        bind = {"s": node} if direction == "out" else {"o": node}
+        for r in data.query(_EVIDENCE_OUT, **bind):
+            ev = Evidence(r["exact"].value, r["doc"], int(r["start"].value), int(r["end"].value))
+            key = (("" if direction == "out" else "^") + r["p"].value, str(r[var]))
+            lst = out.setdefault(key, [])
+            if all((e.document.value, e.start) != (ev.document.value, ev.start) for e in lst):
+                lst.append(ev)
+    return out
+
+
+def build_page(iri: str) -> EntityPage:
+    data = graph_data()
+    store = data.store
+    node = ox.NamedNode(iri)
+    limit = current_app.config["PAGE_MAX_FACTS"]
+    out_quads, in_quads = [], []
+    for q in store.quads_for_pattern(node, None, None, None):
+        out_quads.append(q)
+        if len(out_quads) > limit * 4:
+            break
+    for q in store.quads_for_pattern(None, None, node, None):
+        in_quads.append(q)
+        if len(in_quads) > limit * 4:
+            break
+    evidence = _evidence(data, iri)
+    ev_out = {k: v for k, v in evidence.items() if not k[0].startswith("^")}
+    ev_in = {(k[0][1:], k[1]): v for k, v in evidence.items() if k[0].startswith("^")}
+
+    skip_out = {RDF + "type", *DESCRIPTION, *LABELS, "http://www.w3.org/2004/02/skos/core#altLabel", str(R2P.text)}
+    types = sorted({q.object for q in out_quads if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode)},
+                   key=lambda t: (not t.value.startswith(str(R2P)), data.label(t.value)))
+    descriptions = list(dict.fromkeys(q.object.value for q in out_quads if q.predicate.value in DESCRIPTION))
+    external = list(dict.fromkeys(q.object.value for q in out_quads
+                                  if q.predicate.value in EXTERNAL and isinstance(q.object, ox.NamedNode)))
+    outgoing = _group(data, [q for q in out_quads if q.predicate.value not in skip_out and q.predicate.value not in EXTERNAL
+                             and not source_of(q.graph_name) == "evidence"], lambda q: q.object, ev_out)
+    # rdf:type is shown in the header; inferred types are marked there too
+    incoming_quads = [q for q in in_quads if source_of(q.graph_name) != "evidence"]
+    incoming = _group(data, incoming_quads, lambda q: q.subject, ev_in, reverse=True)
+    for grp in outgoing + incoming:
+        grp.facts = grp.facts[:limit]
+    mentions: dict[str, int] = {}
+    for q in in_quads:
+        if q.predicate.value == OA + "hasBody":
+            for m in store.quads_for_pattern(q.subject, ox.NamedNode(OA + "hasSource"), None, None):
+                mentions[m.object.value] = mentions.get(m.object.value, 0) + 1
+                break
+    page = EntityPage(
+        iri=iri, label=data.label(iri), types=types, descriptions=descriptions, outgoing=outgoing, incoming=incoming,
+        external=external, alt_labels=data.snapshot().alt_labels.get(iri, []),
+        mentioned_in=sorted(((ox.NamedNode(d), n) for d, n in mentions.items()), key=lambda x: -x[1]),
+        graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
+        truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
+    )
+    return page
+
+
+def neighbourhood(data, iri: str, outgoing, incoming) -> dict:
+    urls = g.urls
+    limit = current_app.config["GRAPH_MAX_NEIGHBOURS"]
+    nodes = {iri: {"id": iri, "label": data.label(iri), "url": urls.link(iri), "group": "self"}}
+    edges = []
+    for groups, direction in ((outgoing, "out"), (incoming, "in")):
+        for grp in groups:
+            for fact in grp.facts:
+                value = fact.value
+                if not isinstance(value, ox.NamedNode) or value.value == iri:
+                    continue
+                if value.value not in nodes:
+                    if len(nodes) > limit:
+                        continue
+                    kind = (urls.local_path(value.value) or "other").split("/", 1)[0]
+                    nodes[value.value] = {"id": value.value, "label": data.label(value.value),
+                                          "url": urls.link(value.value), "group": kind}
+                label = grp.label.removesuffix(" (of)")
+                edge = {"from": iri, "to": value.value} if direction == "out" else {"from": value.value, "to": iri}
+                edge.update(label=label, dashes=fact.inferred)
+                edges.append(edge)
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def describe(iri: str) -> list[ox.Triple]:
+    """The entity's data: every triple with it as subject or object, from all graphs, once each."""
+    store = graph_data().store
+    node = ox.NamedNode(iri)
+    seen, triples = set(), []
+    for q in list(store.quads_for_pattern(node, None, None, None)) + list(store.quads_for_pattern(None, None, node, None)):
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            triples.append(t)
+    return triples
+
+
+def data_response(iri: str, ext: str) -> Response:
+    from r2pkg.graph.sparql import QueryResult, serialize_results
+
+    media = DATA_FORMATS[ext]
+    body = serialize_results(QueryResult("graph", triples=describe(iri)), media)
+    return Response(body, 200, {"Content-Type": media + ("; charset=utf-8" if ext != "rdf" else ""),
+                                "Access-Control-Allow-Origin": "*", "Link": f'<{iri}>; rel="describes"'})
+
+
+def _split_ext(path: str) -> tuple[str, str | None]:
+    for ext in DATA_FORMATS:
+        if path.endswith("." + ext):
+            return path[: -len(ext) - 1], ext
+    if path.endswith(".json"):
+        return path[:-5], "jsonld"
+    return path, None
+
+
+@bp.route("/id/<path:path>")
+def resolve(path: str):
+    """The IRI itself: 303 See Other to the page or the data, by Accept; .ttl / .jsonld suffixes give the data."""
+    base, ext = _split_ext(path)
+    if ext:
+        return data_response(_iri_or_404(base), ext)
+    iri = _iri_or_404(path)
+    best = request.accept_mimetypes.best_match(NEGOTIABLE) if request.accept_mimetypes else "text/html"
+    urls = g.urls
+    if best is None:
+        return Response("Not Acceptable: this resource is available as " + ", ".join(NEGOTIABLE) + "\n", 406,
+                        {"Content-Type": "text/plain; charset=utf-8", "Vary": "Accept"})
+    if best in ("text/html", "application/xhtml+xml"):
+        target = urls.page(iri)
+    else:
+        target = urls.data(iri, EXTENSION_OF[best])
+    response = redirect(target, code=303)
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/page/<path:path>")
+def page(path: str):
+    iri = _iri_or_404(path)
+    target = g.urls.page(iri)
+    if not target.endswith("/page/" + path) and target.startswith(request.script_root + "/document/"):
+        return redirect(target, code=302)
+    return render_template("entity/page.html", page=build_page(iri))
+
+
+@bp.route("/data/<path:path>")
+def data(path: str):
+    base, ext = _split_ext(path)
+    if ext is None:
+        raise NotFound(f"Data come as {', '.join('.' + e for e in DATA_FORMATS)}: add one to the path.",
+                       hint=path.split("/")[-1], what="data file")
+    return data_response(_iri_or_404(base), ext)

@@ -1,0 +1,156 @@
+"""Home: the graph at a glance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from flask import Blueprint, render_template
+
+from r2pkg.graph.vocab import R2P
+
+from . import graph_data
+
+bp = Blueprint("home", __name__)
+
+_CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(STRSTARTS(STR(?class), STR(r2p:))) }
+GROUP BY ?class ORDER BY DESC(?n)
+"""
+_MEETINGS = """
+SELECT ?m (MIN(?o) AS ?ordinal) (MIN(?start) AS ?startDate) (MAX(?end) AS ?endDate)
+       (MAX(?count) AS ?participants) (MAX(?lb) AS ?lowerBound) (SAMPLE(?city) AS ?cityIri)
+       (SAMPLE(?country) AS ?countryIri)
+WHERE {
+  ?m a r2p:Meeting .
+  OPTIONAL { ?m r2p:ordinal ?o }
+  OPTIONAL { ?m r2p:startDate ?start }
+  OPTIONAL { ?m r2p:endDate ?end }
+  OPTIONAL { ?m r2p:participantCount ?count }
+  OPTIONAL { ?m r2p:countIsLowerBound ?lb }
+  OPTIONAL { ?m r2p:heldInCity ?city }
+  OPTIONAL { ?m r2p:heldInCountry ?country }
+}
+GROUP BY ?m ORDER BY ?ordinal ?startDate
+"""
+_HOSTS = "SELECT DISTINCT ?m ?h WHERE { { ?m r2p:hostedBy ?h } UNION { ?h r2p:hosted ?m } }"
+_GROWTH = """
+SELECT ?obs (SAMPLE(?d) AS ?date) (MAX(?sc) AS ?states) (MAX(?oc) AS ?orgs) WHERE {
+  ?obs a r2p:NetworkSizeObservation .
+  OPTIONAL { ?obs r2p:date ?d }
+  OPTIONAL { ?obs r2p:stateCount ?sc }
+  OPTIONAL { ?obs r2p:organizationCount ?oc }
+} GROUP BY ?obs
+"""
+_MEMBERS = """
+SELECT DISTINCT ?member WHERE {
+  { ?member r2p:hasFocalPoint ?post } UNION { ?post r2p:focalPointOf ?member } UNION { ?member a r2p:NetworkMember }
+}
+"""
+
+
+@dataclass
+class Meeting:
+    iri: ox.NamedNode
+    ordinal: ox.Literal | None
+    start: ox.Literal | None
+    end: ox.Literal | None
+    city: ox.NamedNode | None
+    country: ox.NamedNode | None
+    participants: ox.Literal | None
+    lower_bound: bool
+    hosts: list[ox.NamedNode] = field(default_factory=list)
+
+
+@dataclass
+class GrowthPoint:
+    label: str
+    sort_key: str
+    states: int | None
+    orgs: int | None
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    points: list[dict]
+    states_path: str
+    orgs_path: str
+    y_ticks: list[dict]
+
+
+@dataclass
+class HomePage:
+    available: bool
+    error: str | None
+    triples: int = 0
+    class_counts: list[tuple[ox.NamedNode, int]] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    growth: list[GrowthPoint] = field(default_factory=list)
+    chart: Chart | None = None
+    members: list[ox.NamedNode] = field(default_factory=list)
+
+
+def _p(text: str) -> str:
+    return f"PREFIX r2p: <{R2P}>\n" + text
+
+
+def _int(term) -> int | None:
+    try:
+        return int(float(term.value)) if term is not None else None
+    except ValueError:
+        return None
+
+
+def build_chart(points: list[GrowthPoint]) -> Chart | None:
+    pts = [p for p in points if p.states is not None or p.orgs is not None]
+    if not pts:
+        return None
+    width, height, left, right, top, bottom = 640, 240, 48, 16, 16, 40
+    top_value = max(max(p.states or 0, p.orgs or 0) for p in pts) or 1
+    step = 10 if top_value <= 100 else 50
+    y_max = ((top_value // step) + 1) * step
+    n = len(pts)
+    xs = [left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
+    y = lambda v: top + (height - top - bottom) * (1 - v / y_max)  # noqa: E731
+    out, sp, op = [], [], []
+    for x, p in zip(xs, pts):
+        d = {"x": round(x, 1), "label": p.label, "states": p.states, "orgs": p.orgs}
+        if p.states is not None:
+            d["ys"] = round(y(p.states), 1)
+            sp.append(f"{'M' if not sp else 'L'}{x:.1f},{y(p.states):.1f}")
+        if p.orgs is not None:
+            d["yo"] = round(y(p.orgs), 1)
+            op.append(f"{'M' if not op else 'L'}{x:.1f},{y(p.orgs):.1f}")
+        out.append(d)
+    ticks = [{"y": round(y(v), 1), "value": v} for v in range(0, y_max + 1, step if y_max / step <= 6 else step * 2)]
+    return Chart(width, height, out, " ".join(sp), " ".join(op), ticks)
+
+
+@bp.route("/")
+def index():
+    data = graph_data()
+    snap = data.snapshot()
+    if snap.store is None:
+        return render_template("home/index.html", page=HomePage(False, snap.error))
+    page = HomePage(True, None, triples=len(snap.store))
+    page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(_p(_CLASS_COUNTS))]
+    hosts: dict[str, list] = {}
+    for r in data.query(_p(_HOSTS)):
+        hosts.setdefault(r["m"].value, []).append(r["h"])
+    for r in data.query(_p(_MEETINGS)):
+        lb = r["lowerBound"]
+        page.meetings.append(Meeting(r["m"], r["ordinal"], r["startDate"], r["endDate"], r["cityIri"], r["countryIri"],
+                                     r["participants"], bool(lb is not None and lb.value in ("true", "1")),
+                                     sorted(hosts.get(r["m"].value, []), key=lambda h: data.label(h.value))))
+    from .render import natural_literal
+
+    for r in data.query(_p(_GROWTH)):
+        date = r["date"]
+        label = natural_literal(date.value, date.datatype.value) if date is not None else data.label(r["obs"].value)
+        page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
+    page.growth.sort(key=lambda p: p.sort_key)
+    page.chart = build_chart(page.growth)
+    page.members = sorted((r["member"] for r in data.query(_p(_MEMBERS)) if isinstance(r["member"], ox.NamedNode)),
+                          key=lambda m: data.label(m.value).lower())
+    return render_template("home/index.html", page=page)

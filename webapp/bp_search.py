@@ -1,0 +1,60 @@
+"""Search over labels, alternative labels and evidence sentences, with type-ahead suggestions."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, render_template, request
+
+from . import graph_data
+
+bp = Blueprint("search", __name__)
+
+
+def _accept_class(cls: str | None):
+    if not cls:
+        return None
+    from r2pkg.graph.savedqueries import expand_curie
+
+    data = graph_data()
+    cls = expand_curie(cls)
+    return lambda entry: data.is_a(entry.iri, cls)
+
+
+def _type_label(types) -> str:
+    data = graph_data()
+    names = sorted(data.label(t) for t in types if t.startswith("https://w3id.org/r2pkg/ontology#"))
+    return ", ".join(names[:2])
+
+
+@bp.route("/search")
+def search():
+    q = request.args.get("q", "").strip()
+    cls = request.args.get("class") or None
+    data = graph_data()
+    hits = data.snapshot().index.search(q, limit=current_app.config["SEARCH_LIMIT"], accept=_accept_class(cls),
+                                        sentences=cls is None) if q and data.available() else []
+    if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
+        return jsonify(query=q, hits=[_hit_json(h) for h in hits])
+    return render_template("search/results.html", q=q, hits=hits, type_label=_type_label)
+
+
+def _hit_json(h) -> dict:
+    urls = g.urls
+    if h.kind == "sentence":
+        slug = urls.local_path(h.document).split("/", 1)[-1]
+        return {"kind": "sentence", "iri": h.iri, "label": h.label, "text": h.matched,
+                "url": urls.document(slug, h.start, h.end), "score": h.score}
+    return {"kind": "entity", "iri": h.iri, "label": h.label, "type": _type_label(h.types),
+            "alt": h.matched or None, "url": urls.link(h.iri), "score": h.score}
+
+
+@bp.route("/search/suggest")
+def suggest():
+    """Type-ahead: entities only, best first; ?class= keeps those of one class (with subclasses)."""
+    q = request.args.get("q", "").strip()
+    data = graph_data()
+    hits = []
+    if q and data.available():
+        hits = data.snapshot().index.search(q, limit=current_app.config["SUGGEST_LIMIT"], sentences=False,
+                                            accept=_accept_class(request.args.get("class")))
+    response = jsonify(query=q, suggestions=[_hit_json(h) for h in hits])
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,109 @@
+"""/sparql: the W3C SPARQL 1.1 Protocol endpoint for programs, and the YASGUI editor for people."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, current_app, g, render_template, request
+
+from r2pkg.graph import sparql
+from r2pkg.graph.vocab import PREFIXES
+
+from .errors import error_response
+from .querying import limit_headers, run_user_query
+
+bp = Blueprint("sparql", __name__)
+
+SELECT_TYPES = list(sparql.SELECT_MEDIA_TYPES)
+GRAPH_TYPES = list(sparql.GRAPH_MEDIA_TYPES)
+ALIASES = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
+           "text/xml": "application/sparql-results+xml"}
+FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+                "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle",
+                "nt": "application/n-triples", "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
+CORS = {"Access-Control-Allow-Origin": "*"}
+
+
+def _choose(kind: str) -> str | None:
+    offered = SELECT_TYPES if kind != "graph" else GRAPH_TYPES
+    forced = request.values.get("format")
+    if forced:
+        media = FORMAT_PARAM.get(forced, forced)
+        return media if media in offered else None
+    accept = request.accept_mimetypes
+    if not accept or accept.best in (None, "*/*"):
+        return offered[0]
+    candidates = offered + [a for a, t in ALIASES.items() if kind != "graph"]
+    best = accept.best_match(candidates)
+    if best is None:
+        # text/html (a browser following a link with ?query=) and other types: the default
+        return offered[0] if accept.best_match(["text/html", "text/plain"]) else None
+    return ALIASES.get(best, best)
+
+
+def _plain_error(exc: sparql.SparqlError):
+    titles = {400: "Malformed query", 403: "Query refused", 503: "Query stopped"}
+    status = 503 if isinstance(exc, (sparql.QueryTimeout, sparql.StoreUnavailable)) else exc.status
+    body, code, headers = error_response(status, titles.get(status, "Query failed"), str(exc), plain=True)
+    headers.update(CORS)
+    if isinstance(exc, sparql.QueryTimeout):
+        headers["X-R2PKG-Timeout"] = "true"
+    return Response(body, code, headers)
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint():
+    if request.method == "OPTIONS":
+        return Response("", 204, {**CORS, "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                  "Access-Control-Allow-Headers": "Content-Type, Accept",
+                                  "Access-Control-Max-Age": "86400"})
+    mimetype = request.mimetype
+    if request.method == "POST" and mimetype == "application/sparql-update" or "update" in request.form:
+        return _plain_error(sparql.QueryRefused("this endpoint is read-only: SPARQL updates are not accepted"))
+    if request.method == "POST" and mimetype == "application/sparql-query":
+        query = request.get_data(as_text=True)
+        if "query" in request.args:
+            return _plain_error(sparql.QueryError("send the query either in the body or as ?query=, not both"))
+    elif request.method == "POST" and mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _plain_error(sparql.QueryError(
+            f"a POST must be application/x-www-form-urlencoded or application/sparql-query, not {mimetype or 'empty'}"))
+    else:
+        query = request.values.get("query")
+    if query is None:
+        if request.method == "GET" and request.accept_mimetypes.best_match(["text/html", "application/sparql-results+json"]) == "text/html":
+            return editor()
+        return _plain_error(sparql.QueryError("no query: send ?query= (GET), a form with query= (POST) "
+                                              "or a body of type application/sparql-query"))
+    default_graphs = request.values.getlist("default-graph-uri") or None
+    named_graphs = request.values.getlist("named-graph-uri") or None
+    try:
+        result = run_user_query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+    except sparql.SparqlError as exc:
+        return _plain_error(exc)
+    media = _choose(result.kind)
+    if media is None:
+        offered = GRAPH_TYPES if result.kind == "graph" else SELECT_TYPES
+        return Response(f"Not Acceptable: this query's results come as {', '.join(offered)}\n", 406,
+                        {"Content-Type": "text/plain; charset=utf-8", **CORS})
+    body = sparql.serialize_results(result, media)
+    content_type = media + ("; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else "")
+    return Response(body, 200, {"Content-Type": content_type, "Vary": "Accept", **CORS, **limit_headers(result)})
+
+
+def editor():
+    from .bp_queries import saved_queries
+
+    examples = [{"name": q.name, "summary": q.summary or q.name, "query": q.text}
+                for q in saved_queries().values() if not q.parameters]
+    default_query = (
+        "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        + "\nSELECT ?meeting ?label ?date WHERE {\n  ?meeting a r2p:Meeting .\n"
+          "  OPTIONAL { ?meeting rdfs:label ?label }\n  OPTIONAL { ?meeting r2p:startDate ?date }\n}\nORDER BY ?date\nLIMIT 100\n")
+    config = {
+        "endpoint": g.urls.sparql(),
+        "prefixes": PREFIXES,
+        "examples": examples,
+        "defaultQuery": default_query,
+        "timeout": current_app.config["SPARQL_TIMEOUT"],
+        "maxRows": current_app.config["SPARQL_MAX_ROWS"],
+    }
+    return render_template("sparql/editor.html", config_json=json.dumps(config).replace("<", "\\u003c"), examples=examples)

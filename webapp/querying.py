@@ -1,0 +1,36 @@
+"""Running a user's query from a request: the app's limits, which a request may only lower."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from r2pkg.graph import sparql
+
+
+def request_timeout() -> float:
+    """The configured time limit, or the request's ?timeout= (seconds) when it is lower."""
+    limit = float(current_app.config["SPARQL_TIMEOUT"])
+    asked = request.values.get("timeout")
+    if asked:
+        try:
+            value = float(asked)
+        except ValueError:
+            raise sparql.QueryError(f"timeout must be a number of seconds, not {asked!r}") from None
+        if value > 0:
+            limit = min(limit, value)
+    return limit
+
+
+def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
+    config = current_app.config
+    pool = sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"])
+    return sparql.run_query(config["DATA_DIR"], query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
+                            allowed_services=config["SPARQL_ALLOWED_SERVICES"], pool=pool, **kwargs)
+
+
+def limit_headers(result: sparql.QueryResult) -> dict[str, str]:
+    return {
+        "X-R2PKG-Truncated": "true" if result.truncated else "false",
+        "X-R2PKG-Row-Limit": str(current_app.config["SPARQL_MAX_ROWS"]),
+        "X-R2PKG-Elapsed": f"{result.elapsed:.3f}",
+        "Access-Control-Expose-Headers": "X-R2PKG-Truncated, X-R2PKG-Row-Limit, X-R2PKG-Elapsed",
+    }

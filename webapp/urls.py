@@ -1,0 +1,145 @@
+"""The one module that builds the web app's URLs. Templates and views never format a path.
+
+Graph IRIs map onto local paths: https://w3id.org/r2pkg/id/state/spain is served at
+/id/state/spain (303 to /page/state/spain or /data/state/spain.ttl); a sentence IRI
+.../id/document/D#char=S,E is the place /document/D#char=S,E; ontology terms are anchors of
+/ontology.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from r2pkg.graph.vocab import BASE, ID, ONTOLOGY_IRI, R2P
+
+ID_PREFIX = str(ID)
+ONTOLOGY_NS = str(R2P)
+
+# data suffix -> media type, for /data/<path>.<ext> and /id/<path>.<ext>
+DATA_FORMATS: dict[str, str] = {
+    "ttl": "text/turtle",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "rdf": "application/rdf+xml",
+}
+EXTENSION_OF = {media: ext for ext, media in DATA_FORMATS.items()}
+RESULT_FORMATS: dict[str, str] = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+
+
+def _q(path: str) -> str:
+    return quote(path, safe="/:@!$&'()*+,;=-._~")
+
+
+def _with_query(path: str, params) -> str:
+    items = [(k, v) for k, v in (params.items() if hasattr(params, "items") else params) if v not in (None, "")]
+    return f"{path}?{urlencode(items)}" if items else path
+
+
+class Urls:
+    """URL builder, available in every template as `urls`."""
+
+    def __init__(self, script_root: str = ""):
+        self.root = script_root.rstrip("/")
+
+    def _p(self, path: str) -> str:
+        return self.root + path
+
+    # --- pages ---
+    def home(self) -> str:
+        return self._p("/")
+
+    def search(self, q: str | None = None, cls: str | None = None) -> str:
+        return _with_query(self._p("/search"), {"q": q, "class": cls})
+
+    def suggest(self, q: str | None = None, cls: str | None = None) -> str:
+        return _with_query(self._p("/search/suggest"), {"q": q, "class": cls})
+
+    def queries(self, tag: str | None = None) -> str:
+        return _with_query(self._p("/queries"), {"tag": tag})
+
+    def query(self, name: str, params=None) -> str:
+        return _with_query(self._p(f"/queries/{_q(name)}"), params or {})
+
+    def query_download(self, name: str, fmt: str, params=None) -> str:
+        return _with_query(self._p(f"/queries/{_q(name)}.{fmt}"), params or {})
+
+    def query_api(self, name: str, params=None) -> str:
+        return _with_query(self._p(f"/api/queries/{_q(name)}"), params or {})
+
+    def openapi(self) -> str:
+        return self._p("/api/openapi.json")
+
+    def sparql(self, query: str | None = None) -> str:
+        return _with_query(self._p("/sparql"), {"query": query})
+
+    def ontology(self, fmt: str | None = None) -> str:
+        return self._p("/ontology" + (f".{fmt}" if fmt else ""))
+
+    def dumps(self) -> str:
+        return self._p("/dumps")
+
+    def dump(self, filename: str) -> str:
+        return self._p(f"/dumps/{_q(filename)}")
+
+    def void(self) -> str:
+        return self._p("/dumps/void.ttl")
+
+    def static(self, filename: str) -> str:
+        return self._p(f"/static/{_q(filename)}")
+
+    def document(self, slug: str, start: int | None = None, end: int | None = None) -> str:
+        url = self._p(f"/document/{_q(slug)}")
+        return url + (f"#char={start},{end}" if start is not None and end is not None else "")
+
+    def place(self, document_iri: str, start: int, end: int) -> str:
+        """A span of a document's text: /document/<slug>#char=S,E."""
+        path = self.local_path(document_iri) or ""
+        return self.document(path.split("/", 1)[-1], start, end)
+
+    # --- graph IRIs ---
+    @staticmethod
+    def local_path(iri: str) -> str | None:
+        """'state/spain' for https://w3id.org/r2pkg/id/state/spain; None for other IRIs."""
+        if iri.startswith(ID_PREFIX) and len(iri) > len(ID_PREFIX):
+            return iri[len(ID_PREFIX):]
+        return None
+
+    @staticmethod
+    def iri_of(path: str) -> str:
+        return ID_PREFIX + path
+
+    def id(self, iri: str) -> str:
+        return self._p("/id/" + _q(self.local_path(iri) or ""))
+
+    def page(self, iri: str) -> str:
+        path = self.local_path(iri) or ""
+        base, _, fragment = path.partition("#")
+        if base.startswith("document/") and "/" not in base[len("document/"):]:
+            return self._p("/document/" + _q(base[len("document/"):])) + (f"#{fragment}" if fragment else "")
+        return self._p("/page/" + _q(base)) + (f"#{fragment}" if fragment else "")
+
+    def data(self, iri: str, ext: str = "ttl") -> str:
+        return self._p("/data/" + _q((self.local_path(iri) or "").partition("#")[0]) + "." + ext)
+
+    def ontology_term(self, iri: str) -> str:
+        return self._p("/ontology#" + quote(iri[len(ONTOLOGY_NS):], safe=""))
+
+    def link(self, iri: str) -> str:
+        """Where a graph IRI leads in this app: its page, its place in a document, the ontology; else itself."""
+        if iri.startswith(ID_PREFIX):
+            return self.page(iri)
+        if iri.startswith(ONTOLOGY_NS):
+            return self.ontology_term(iri)
+        if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):
+            return self.ontology()
+        if iri.startswith(BASE + "graph/"):
+            return self.sparql("SELECT * WHERE { GRAPH <%s> { ?s ?p ?o } } LIMIT 100" % iri)
+        return iri
+
+    @staticmethod
+    def is_local(iri: str) -> bool:
+        return iri.startswith(BASE)
