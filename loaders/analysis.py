@@ -1,0 +1,326 @@
+"""From cleaned text to blocks, sentences and resolved mentions (in cleaned-text coordinates).
+
+Requires: a cleaned `MappedText` (one block per line). Assigns: `Block`s (title, heading, subheading,
+item, paragraph, with their section), `Sent`ences and `Ment`ions whose `iri` is the entity they name:
+gazetteer entities, government bodies tied to a state, and persons resolved within the document and
+through the curated persons file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from r2pkg.graph import iris
+from r2pkg.graph.vocab import R2P
+
+from .gazetteer import (CITY, GOV_BODY, MECHANISM, ORG, PERSON, ROLE, STATE, STATE_ADJ, Entry, Gazetteer,
+                        fold)
+from .nlp import NAME_REGEX, analyse, pipeline
+from .text import MappedText, _marker, is_caps_heading
+
+AGENT_LABELS = (STATE, ORG, GOV_BODY, STATE_ADJ)
+
+
+@dataclass
+class Block:
+    idx: int
+    start: int
+    end: int
+    text: str
+    kind: str                   # title | heading | subheading | item | para
+    number: int | None = None   # list item number
+    body_start: int = 0         # where the text after a list marker starts
+    section: int | None = None  # index of the heading block above
+    subsection: int | None = None
+
+
+@dataclass
+class Ment:
+    start: int
+    end: int
+    label: str
+    iri: URIRef
+    text: str
+    hon_start: int | None = None  # persons: where the honorific or title before the name starts
+
+
+@dataclass
+class Sent:
+    idx: int
+    start: int
+    end: int
+    text: str
+    block: Block
+    ments: list[Ment] = field(default_factory=list)
+
+    def agents(self, lo: int = 0, hi: int | None = None, labels=AGENT_LABELS) -> list[Ment]:
+        """Mentions of the given labels inside [lo, hi) relative to the sentence start."""
+        hi = len(self.text) if hi is None else hi
+        return [m for m in self.ments if m.label in labels and m.start - self.start >= lo
+                and m.end - self.start <= hi]
+
+    def rel(self, m: Ment) -> tuple[int, int]:
+        return m.start - self.start, m.end - self.start
+
+
+@dataclass
+class Analysis:
+    mapped: MappedText
+    blocks: list[Block]
+    sents: list[Sent]
+    ments: list[Ment]
+    entities: dict[URIRef, tuple[URIRef, str]]   # minted here (persons, bodies): iri -> (class, prefLabel)
+    body_state: dict[URIRef, URIRef]              # government body -> its state
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+    def sent_at(self, pos: int) -> Sent | None:
+        for s in self.sents:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+
+def analyse_text(mapped: MappedText, gaz: Gazetteer) -> Analysis:
+    text = mapped.text
+    blocks = _make_blocks(text, gaz)
+    an = analyse(text)
+    doc = an.doc
+    sents = _make_sentences(doc, blocks)
+    entities: dict[URIRef, tuple[URIRef, str]] = {}
+    body_state: dict[URIRef, URIRef] = {}
+
+    # Gazetteer mentions.
+    raw: list[Ment] = []
+    for ent in doc.ents:
+        if not ent.ent_id_:
+            continue
+        if ent.label_ == STATE and len(ent.text) <= 3 and ent.text.isupper():
+            blk = _block_at(blocks, ent.start_char)
+            if blk and blk.kind in ("heading", "title"):
+                continue  # "US" in an all-caps heading is a word, not the state
+            prev = doc[ent.start - 1] if ent.start > 0 else None
+            if prev is not None and prev.text[:1].isupper() and prev.ent_type_ == "" and not prev.is_sent_start \
+                    and prev.text not in gaz.cues["title_words"]:
+                continue  # "Emerge USA": part of an unknown proper name
+        raw.append(Ment(ent.start_char, ent.end_char, ent.label_, URIRef(ent.ent_id_), ent.text))
+
+    sent_of = {}
+    for s in sents:
+        for m in raw:
+            if s.start <= m.start < s.end:
+                sent_of[id(m)] = s
+
+    # Government bodies: tie each to a state or drop it.
+    ments: list[Ment] = []
+    for m in raw:
+        if m.label == GOV_BODY:
+            s = sent_of.get(id(m))
+            state = _body_state(m, s, raw, blocks, text, gaz)
+            if state is None:
+                continue
+            kind = str(m.iri).split(":", 1)[1]
+            st = gaz.get(state)
+            iri = iris.entity("org", f"{st.slug}-{kind}")
+            entities[iri] = (R2P.GovernmentBody, gaz.body_kinds[kind].label_for(st.pref))
+            body_state[iri] = state
+            m = Ment(m.start, m.end, m.label, iri, m.text)
+        ments.append(m)
+
+    # Persons.
+    ments.extend(_persons(doc, an.person_matches, gaz, entities))
+    ments.sort(key=lambda m: (m.start, -m.end))
+    for s in sents:
+        s.ments = [m for m in ments if s.start <= m.start < s.end]
+    return Analysis(mapped, blocks, sents, ments, entities, body_state)
+
+
+def _block_at(blocks: list[Block], pos: int) -> Block | None:
+    for b in blocks:
+        if b.start <= pos < b.end:
+            return b
+    return None
+
+
+def _make_blocks(text: str, gaz: Gazetteer) -> list[Block]:
+    blocks: list[Block] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        marker, number = _marker(line)
+        b = Block(len(blocks), start, end, line, "para", number, start + len(marker))
+        if not blocks:
+            b.kind = "title"
+        elif marker:
+            b.kind = "item"
+        elif is_caps_heading(line):
+            b.kind = "heading"
+        blocks.append(b)
+    for i, b in enumerate(blocks):
+        if b.kind == "para" and i + 1 < len(blocks) and len(b.text.split()) <= 12 \
+                and not b.text.rstrip().endswith(('.', '!', '?', ':', ';', ',', '"', '”')) and b.text[:1].isupper() \
+                and blocks[i + 1].kind in ("para", "item"):
+            b.kind = "subheading"
+    section = subsection = None
+    for b in blocks:
+        if b.kind == "heading":
+            section, subsection = b.idx, None
+        elif b.kind == "subheading":
+            subsection = b.idx
+        b.section, b.subsection = section, subsection if b.kind != "heading" else None
+    return blocks
+
+
+def _make_sentences(doc, blocks: list[Block]) -> list[Sent]:
+    """spaCy sentences, cut at block boundaries; a bare list marker joins the sentence after it."""
+    text = doc.text
+    pieces: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        for part in re.finditer(r"[^\n]+", text[s:e]):
+            ps, pe = s + part.start(), s + part.end()
+            while ps < pe and text[ps].isspace():
+                ps += 1
+            while pe > ps and text[pe - 1].isspace():
+                pe -= 1
+            if pe > ps:
+                pieces.append((ps, pe))
+    merged: list[tuple[int, int]] = []
+    for ps, pe in pieces:
+        if merged and re.fullmatch(r"(?:[-–•▪]\s*)?(?:\d{1,2}[.)])?|[-–•▪]", text[merged[-1][0]:merged[-1][1]]) \
+                and "\n" not in text[merged[-1][1]:ps]:
+            merged[-1] = (merged[-1][0], pe)
+        else:
+            merged.append((ps, pe))
+    sents = []
+    bi = 0
+    for ps, pe in merged:
+        while bi + 1 < len(blocks) and blocks[bi].end <= ps:
+            bi += 1
+        sents.append(Sent(len(sents), ps, pe, text[ps:pe], blocks[bi]))
+    return sents
+
+
+def _body_state(m: Ment, s: Sent | None, raw: list[Ment], blocks: list[Block], text: str,
+                gaz: Gazetteer) -> URIRef | None:
+    after = text[m.end:m.end + 60]
+    for other in raw:
+        if other.label == STATE and other.start >= m.end and re.fullmatch(r"\s+of\s+(?:the\s+)?",
+                                                                         text[m.end:other.start]):
+            return other.iri
+    before = re.search(r"([A-Z][\w-]*)\s+$", text[max(0, m.start - 30):m.start])
+    if before and before.group(1) in gaz.adjectives:
+        return gaz.adjectives[before.group(1)]
+    del after
+    for other in reversed(raw):
+        if other.label == STATE and other.end <= m.start and m.start - other.end < 130 \
+                and re.fullmatch(r"\s+and\s+[^,;.()]*", text[other.end:m.start]):
+            return other.iri  # "R2P Focal Point of Norway and Director ... at the Ministry of Foreign Affairs"
+    if s is not None:
+        blk = s.block
+        if blk.subsection is not None:
+            head = blocks[blk.subsection]
+            st = [o for o in raw if o.label == STATE and head.start <= o.start < head.end]
+            if st:
+                return st[0].iri
+        states = {o.iri for o in raw if o.label == STATE and s.start <= o.start < s.end}
+        if len(states) == 1:
+            return next(iter(states))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons
+
+_NAME_RX = re.compile(NAME_REGEX)
+
+
+def _persons(doc, matches, gaz: Gazetteer, entities) -> list[Ment]:
+    make_doc = pipeline()[0].make_doc
+    honorifics = sorted(([t.text for t in make_doc(h)] for h in gaz.honorifics), key=len, reverse=True)
+    title_words = set(gaz.cues["title_words"])
+    cands: list[tuple[int, int, int, str]] = []  # (name start tok, name end tok, hon start tok, rule)
+    for rule, s, e in matches:
+        if rule == "HONORIFIC_NAME":
+            k = 0
+            for h in honorifics:
+                if [t.text for t in doc[s:s + len(h)]] == h:
+                    k = len(h)
+                    break
+            if k == 0:
+                continue
+            hon = doc[s:s + k].text
+            prev = doc[s - 1] if s > 0 else None
+            if prev is not None and prev.lower_ in ("the", "a", "an") and "." not in hon:
+                continue  # "the Judge Advocate": a title, not a name
+            ns = s + k
+        elif rule == "TITLE_NAME":
+            ns = s
+            while ns < e and doc[ns].ent_type_ == ROLE:
+                ns += 1
+            if doc[s].i > 0 and doc[s - 1].text == "UN":
+                s -= 1
+        else:  # NAME_OF_ORG
+            prev = doc[s - 1] if s > 0 else None
+            if prev is None or prev.text not in (",", "–", "—", "and", ";", ":", "-"):
+                continue
+            if doc[s].text in title_words or doc[s + 1].text in title_words:
+                continue
+            ns, e = s, s + 2
+        ne = e
+        while ne > ns and doc[ne - 1].text == "-":
+            ne -= 1
+        if ne <= ns or not doc[ns].text[:1].isupper():
+            continue
+        cands.append((ns, ne, s, rule))
+    # Longest first, no overlaps.
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: set[int] = set()
+    chosen = []
+    for c in cands:
+        if any(i in taken for i in range(c[0], c[1])):
+            continue
+        taken.update(range(c[0], c[1]))
+        chosen.append(c)
+    chosen.sort()
+
+    out: list[Ment] = []
+    surnames: dict[str, URIRef] = {}
+    for ns, ne, hs, _rule in chosen:
+        span = doc[ns:ne]
+        name = doc.text[span.start_char:span.end_char]
+        name_tokens = [t for t in span if t.text != "-"]
+        if len(name_tokens) >= 2:
+            known = gaz.persons.get(fold(name))
+            if known is not None:
+                iri, pref = known.iri, known.pref
+            else:
+                iri, pref = iris.entity("person", iris.slugify(name)), name
+            entities.setdefault(iri, (R2P.Person, pref))
+            last = name.split()[-1]
+            surnames[fold(last)] = iri
+            if "-" in last:
+                surnames[fold(last.split("-")[-1])] = iri
+        else:
+            key = fold(name)
+            iri = surnames.get(key)
+            if iri is None:
+                known = gaz.persons.get(key)
+                if known is None:
+                    continue  # a surname we cannot tie to a full name: no mention, no fact
+                iri = known.iri
+                entities.setdefault(iri, (R2P.Person, known.pref))
+        out.append(Ment(span.start_char, span.end_char, PERSON, iri, name, hon_start=doc[hs].idx))
+    return out
+
+
+__all__ = ["Analysis", "Block", "Ment", "Sent", "analyse_text", "Entry", "CITY", "MECHANISM"]

@@ -1,0 +1,46 @@
+"""load_document: a meeting summary (plain text or HTML) to evidence-backed facts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from r2pkg.graph import iris
+
+from . import rules
+from .analysis import analyse_text
+from .gazetteer import gazetteer
+from .model import DocumentError, LoadedDocument, Mention
+from .text import clean, decode, looks_like_html
+
+
+def load_document(path: Path, slug: str | None = None) -> LoadedDocument:
+    """Read one summary and return its facts, each with the span of its sentence in the original text.
+
+    Raises DocumentError (one line, naming the file) for an empty, binary or undecodable file.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DocumentError(path, f"cannot read: {err.strerror or err}") from None
+    text = decode(path, raw)
+    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text)
+    mapped = clean(text, is_html=is_html)
+    if not mapped.text.strip():
+        raise DocumentError(path, "no text left after removing markup and page furniture")
+    slug = slug or iris.slugify(path.stem)
+    gaz = gazetteer()
+    an = analyse_text(mapped, gaz)
+    ctx = rules.Ctx(slug, an, gaz, original=text)
+    for rule in rules.RULES[:11]:       # meeting ... situations
+        rule(ctx)
+    extra = rules.rule_mechanisms(ctx)
+    for rule in rules.RULES[11:]:       # crimes, pillars, sessions, recommendations
+        rule(ctx)
+    an.ments.extend(extra)
+    an.ments.sort(key=lambda m: (m.start, -m.end))
+    rules.rule_labels(ctx)
+    title = an.blocks[0].text if an.blocks else ""
+    mentions = [Mention(mapped.span(m.start, m.end), m.iri, m.label) for m in an.ments]
+    sentences = [mapped.span(s.start, s.end) for s in an.sents]
+    return LoadedDocument(slug=slug, path=path, text=text, title=title, facts=ctx.facts, mentions=mentions,
+                          sentences=sentences)

@@ -1,0 +1,1164 @@
+"""Relation rules: read facts from the sentences and mentions of an `Analysis`.
+
+Each rule is a function `rule(ctx)` that finds something in the text and writes facts through
+`ctx.emit(subject, predicate, object, evidence_sentence)`. Cue words come from gazetteers/cues.json.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import ORG, RDF, RDFS, SKOS, XSD
+
+from r2pkg.graph import iris
+from r2pkg.graph.vocab import R2P
+
+from .analysis import AGENT_LABELS, Analysis, Block, Ment, Sent
+from .gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, ROLE, STATE, STATE_ADJ, \
+    Gazetteer, fold
+from .model import Fact, Span
+
+NETWORK = iris.entity("org", "global-network-of-r2p-focal-points")
+GROUP_CLASS = R2P.CoordinationGroup
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass
+class Meeting:
+    ordinal: int
+    iri: URIRef
+    slug: str
+
+
+@dataclass
+class Ctx:
+    slug: str
+    an: Analysis
+    gaz: Gazetteer
+    facts: list[Fact] = field(default_factory=list)
+    minted: dict[URIRef, tuple[URIRef, str]] = field(default_factory=dict)  # nodes made by rules
+    meeting: Meeting | None = None
+    year: int | None = None
+    start_date: Literal | None = None
+    title_sent: Sent | None = None
+    situations: set[URIRef] = field(default_factory=set)
+    original: str = ""
+    _seen: dict[tuple, int] = field(default_factory=dict)
+
+    # -- output -------------------------------------------------------------------------------
+    def span(self, where: Sent | tuple[int, int]) -> Span:
+        if isinstance(where, Sent):
+            return self.an.mapped.span(where.start, where.end)
+        return self.an.mapped.span(*where)
+
+    def emit(self, s: URIRef, p: URIRef, o, where: Sent | tuple[int, int], limit: int = 3) -> None:
+        key = (s, p, o)
+        n = self._seen.get(key, 0)
+        if n >= limit:
+            return
+        span = self.span(where)
+        if any(f.evidence == span for f in self.facts[-50:] if (f.subject, f.predicate, f.object) == key):
+            return
+        self._seen[key] = n + 1
+        self.facts.append(Fact(s, p, o, span))
+
+    def node(self, iri: URIRef, cls: URIRef, label: str, where) -> URIRef:
+        """A node made by a rule (meeting, post, role assignment...): its type and one prefLabel."""
+        if iri not in self.minted:
+            self.minted[iri] = (cls, label)
+            self.emit(iri, RDF.type, cls, where, limit=1)
+            self.emit(iri, SKOS.prefLabel, Literal(label), where, limit=1)
+        return iri
+
+    # -- helpers ------------------------------------------------------------------------------
+    def label_of(self, iri: URIRef) -> str:
+        e = self.gaz.get(iri)
+        if e is not None:
+            return e.pref
+        if iri in self.an.entities:
+            return self.an.entities[iri][1]
+        if iri in self.minted:
+            return self.minted[iri][1]
+        return str(iri).rsplit("/", 1)[-1]
+
+    def slug_of(self, iri: URIRef) -> str:
+        return str(iri).rsplit("/", 1)[-1]
+
+    def cue(self, name: str) -> re.Pattern:
+        return _cue_rx(self.gaz, name)
+
+    def year_lit(self, year: int | None) -> Literal | None:
+        return Literal(str(year), datatype=XSD.gYear) if year else None
+
+    def when(self) -> str:
+        return str(self.year) if self.year else (self.meeting.slug if self.meeting else self.slug)
+
+
+_CUE_CACHE: dict[str, re.Pattern] = {}
+
+
+def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
+    if name not in _CUE_CACHE:
+        words = gaz.cues[name]
+        parts = [w if "[" in w else re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)]
+        _CUE_CACHE[name] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+    return _CUE_CACHE[name]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers, ordinals and dates
+
+def number_value(gaz: Gazetteer, text: str) -> int | None:
+    t = text.strip().lower()
+    if t.isdigit():
+        return int(t)
+    n = gaz.numbers
+    total = 0
+    for w in re.split(r"[\s\-–—]+", t):
+        if w in n["units"]:
+            total += n["units"][w]
+        elif w in n["tens"]:
+            total += n["tens"][w]
+        elif w == "hundred":
+            total = max(total, 1) * 100
+        elif w == "and":
+            continue
+        else:
+            return None
+    return total or None
+
+
+def ordinal_value(gaz: Gazetteer, text: str) -> int | None:
+    t = text.strip().lower()
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", t)
+    if m:
+        return int(m.group(1))
+    n = gaz.numbers
+    parts = re.split(r"[\s\-–—]+", t)
+    if len(parts) == 1:
+        return n["ordinal_units"].get(t) or n["ordinal_tens"].get(t)
+    if len(parts) == 2 and parts[0] in n["tens"] and parts[1] in n["ordinal_units"]:
+        return n["tens"][parts[0]] + n["ordinal_units"][parts[1]]
+    return None
+
+
+def _number_rx(gaz: Gazetteer) -> str:
+    n = gaz.numbers
+    unit = "|".join(sorted(n["units"], key=len, reverse=True))
+    tens = "|".join(n["tens"])
+    return rf"(?:\d+(?:,\d{{3}})*|(?:{tens})(?:[\s\-–—]+(?:{unit}))?|{unit})"
+
+
+def _ordinal_rx(gaz: Gazetteer) -> str:
+    n = gaz.numbers
+    units = "|".join(sorted(n["ordinal_units"], key=len, reverse=True))
+    tens = "|".join(n["tens"])
+    otens = "|".join(n["ordinal_tens"])
+    return rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?:{tens})[\s\-–—]+(?:{units})|{otens}|{units})"
+
+
+def _month_rx(gaz: Gazetteer) -> str:
+    months = gaz.numbers["months"]
+    full = [m for m, v in months.items() if not any(o != m and o.startswith(m) and w == v for o, w in months.items())]
+    return "|".join(sorted(full, key=len, reverse=True))
+
+
+@dataclass
+class DateFound:
+    start: Literal
+    end: Literal | None
+    pos: int
+
+
+def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
+    """The first date expression in a sentence: full days, a month of a year, or a year."""
+    months = gaz.numbers["months"]
+    mon = _month_rx(gaz)
+    day = r"(\d{1,2})(?:st|nd|rd|th)?"
+    sep = r"\s*(?:and|to|until|-|–|—)\s*"
+    pats = [
+        ("dmdmy", rf"\b{day}\s+({mon}){sep}{day}\s+({mon}),?\s+(\d{{4}})\b"),
+        ("ddmy", rf"\b{day}{sep}{day}\s+({mon})(?:,?\s+(\d{{4}}))?\b"),
+        ("mddy", rf"\b({mon})\s+{day}{sep}{day},?\s+(\d{{4}})\b"),
+        ("dmy", rf"\b{day}\s+({mon})(?:,?\s+(\d{{4}}))?\b"),
+        ("mdy", rf"\b({mon})\s+{day},\s+(\d{{4}})\b"),
+        ("my", rf"\b(?:during|in|of|on)\s+({mon})\s+(\d{{4}})\b"),
+        ("y", rf"\b(?:during|in)\s+((?:19|20)\d{{2}})\b"),
+    ]
+    best = None
+    for kind, rx in pats:
+        for m in re.finditer(rx, text, re.I):
+            if best is None or m.start() < best[1].start():
+                best = (kind, m)
+            break
+    if best is None:
+        return None
+    kind, m = best
+    g = m.groups()
+
+    def d(y, mo, dd):
+        return Literal(f"{int(y):04d}-{months[mo.lower()]:02d}-{int(dd):02d}", datatype=XSD.date)
+
+    if kind == "dmdmy":
+        return DateFound(d(g[4], g[1], g[0]), d(g[4], g[3], g[2]), m.start())
+    if kind == "ddmy":
+        y = g[3] or default_year
+        return DateFound(d(y, g[2], g[0]), d(y, g[2], g[1]), m.start()) if y else None
+    if kind == "mddy":
+        return DateFound(d(g[3], g[0], g[1]), d(g[3], g[0], g[2]), m.start())
+    if kind == "dmy":
+        y = g[2] or default_year
+        return DateFound(d(y, g[1], g[0]), d(y, g[1], g[0]), m.start()) if y else None
+    if kind == "mdy":
+        return DateFound(d(g[2], g[0], g[1]), d(g[2], g[0], g[1]), m.start())
+    if kind == "my":
+        return DateFound(Literal(f"{g[1]}-{months[g[0].lower()]:02d}", datatype=XSD.gYearMonth), None, m.start())
+    return DateFound(Literal(g[0], datatype=XSD.gYear), None, m.start())
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings
+
+def meeting_iri(ordinal: int) -> tuple[URIRef, str]:
+    slug = f"annual-meeting-{ordinal}"
+    return iris.entity("meeting", slug), slug
+
+
+def meeting_label(ctx: Ctx, ordinal: int) -> str:
+    words = {v: k for k, v in ctx.gaz.numbers["ordinal_units"].items()}
+    word = words.get(ordinal, f"{ordinal}th")
+    return f"{word.capitalize()} Annual Meeting of the Global Network of R2P Focal Points"
+
+
+def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
+    """(ordinal, start, end) of 'seventh annual meeting', '9th Annual Meeting', 'second meeting'."""
+    rx = re.compile(rf"\b({_ordinal_rx(ctx.gaz)})\s+(?:annual\s+|global\s+)?meeting\b", re.I)
+    out = []
+    for m in rx.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()].lower()
+        after = text[m.end():m.end() + 60].lower()
+        if re.search(r"\b(?:was|is|be|as|marks)\s+the\s+$", before) and not re.match(r"\s+of\s+the\s+(?:global\s+)?network\s+of", after):
+            continue  # "This was the first meeting of the Global Network to take place in..."
+        if re.search(r"\b(?:was|is|be|as)\s+the\s+$", before):
+            continue
+        val = ordinal_value(ctx.gaz, m.group(1))
+        if val:
+            out.append((val, m.start(), m.end()))
+    return out
+
+
+def rule_meeting(ctx: Ctx) -> None:
+    an = ctx.an
+    if not an.sents:
+        return
+    title = an.sents[0]
+    ctx.title_sent = title
+    found = _meeting_mentions(ctx, title.text)
+    ordinal = found[0][0] if found else None
+    if ordinal is None:
+        for s in an.sents[1:8]:
+            got = _meeting_mentions(ctx, s.text)
+            if got:
+                ordinal = got[0][0]
+                break
+    if ordinal is None:
+        return
+    iri, slug = meeting_iri(ordinal)
+    ctx.meeting = Meeting(ordinal, iri, slug)
+    ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), title)
+    ctx.emit(iri, R2P.ordinal, Literal(ordinal, datatype=XSD.integer), title)
+    ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, title)
+    if title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
+        ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
+    title_year = re.search(r"\b((?:19|20)\d{2})\b", title.text)
+    ctx.year = int(title_year.group(1)) if title_year else None
+
+    # The sentence that says who hosted the meeting, where and when.
+    host_rx = ctx.cue("host_verbs")
+    host_sent = None
+    for s in an.sents[1:12]:
+        if host_rx.search(s.text) and (any(o == ordinal for o, _, _ in _meeting_mentions(ctx, s.text))
+                                       or re.search(r"\bmeeting\b", s.text, re.I)):
+            host_sent = s
+            break
+    date_sent, date = None, None
+    for s in ([host_sent] if host_sent else []) + an.sents[1:8]:
+        found_date = find_date(ctx.gaz, s.text, ctx.year)
+        if found_date and found_date.end is not None:
+            date_sent, date = s, found_date
+            break
+    if date is not None:
+        ctx.emit(iri, R2P.startDate, date.start, date_sent)
+        ctx.emit(iri, R2P.endDate, date.end, date_sent)
+        ctx.start_date = date.start
+        ctx.year = int(str(date.start)[:4])
+    if host_sent is not None:
+        _place(ctx, iri, host_sent)
+        _hosts(ctx, iri, host_sent)
+    elif title.agents(labels=(CITY,)):
+        _place(ctx, iri, title)
+
+
+def _place(ctx: Ctx, meeting: URIRef, s: Sent) -> set[URIRef]:
+    """'in Madrid, Spain': the city, and the state right after it. Returns the mentions' IRIs used."""
+    used = set()
+    for c in s.agents(labels=(CITY,)):
+        ctx.emit(meeting, R2P.heldInCity, c.iri, s)
+        used.add(c.iri)
+        for st in s.ments:
+            if st.label == STATE and re.fullmatch(r"\s*,\s*", ctx.an.text[c.end:st.start]):
+                ctx.emit(meeting, R2P.heldInCountry, st.iri, s)
+                used.add(st.iri)
+        break
+    return used
+
+
+def _location_states(ctx: Ctx, s: Sent) -> set[int]:
+    out = set()
+    for c in s.agents(labels=(CITY,)):
+        for st in s.ments:
+            if st.label == STATE and re.fullmatch(r"\s*,\s*", ctx.an.text[c.end:st.start]):
+                out.add(id(st))
+    return out
+
+
+def _usable_agent(ctx: Ctx, m: Ment) -> bool:
+    if m.iri == NETWORK:
+        return False
+    e = ctx.gaz.get(m.iri)
+    return not (e is not None and e.cls == GROUP_CLASS)
+
+
+def _in_parens(text: str, pos: int) -> bool:
+    return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
+
+
+def _hosts(ctx: Ctx, meeting: URIRef, s: Sent) -> None:
+    text = s.text
+    loc = _location_states(ctx, s)
+    verb = ctx.cue("host_verbs").search(text)
+    by = re.search(r"\b(?:co-)?(?:hosted|organi[sz]ed|convened)\s+by\b", text)
+    if by:
+        end = re.search(r"[;.]|\s+in\s+[A-Z]|,\s+(?:from|on)\s", text[by.end():])
+        lo, hi = by.end(), by.end() + (end.start() if end else len(text))
+    else:
+        lo, hi = 0, verb.start()
+    for m in s.agents(lo, hi):
+        if id(m) in loc or not _usable_agent(ctx, m) or _in_parens(text, m.start - s.start):
+            continue
+        ctx.emit(meeting, R2P.hostedBy, m.iri, s)
+
+
+def rule_other_meetings(ctx: Ctx) -> None:
+    """Meetings the summary mentions besides its own: the first meeting, the next one announced."""
+    if ctx.meeting is None:
+        return
+    future = ctx.cue("future_host")
+    for s in ctx.an.sents[1:]:
+        for ordinal, ms, me in _meeting_mentions(ctx, s.text):
+            if ordinal == ctx.meeting.ordinal:
+                continue
+            iri, _slug = meeting_iri(ordinal)
+            ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), s)
+            ctx.emit(iri, R2P.ordinal, Literal(ordinal, datatype=XSD.integer), s)
+            clause = s.text[ms:]
+            stop = re.search(r"[;]|\.\s", clause)
+            clause_end = ms + (stop.start() if stop else len(clause))
+            for c in s.agents(me, clause_end, labels=(CITY,))[:1]:
+                ctx.emit(iri, R2P.heldInCity, c.iri, s)
+            date = find_date(ctx.gaz, s.text[ms:clause_end], None)
+            if date is not None and not (date.end is None and str(date.start.datatype).endswith("gYear")
+                                         and not re.search(r"\b(?:during|in)\s+\d{4}", s.text[ms:clause_end])):
+                ctx.emit(iri, R2P.startDate, date.start, s)
+                if date.end is not None:
+                    ctx.emit(iri, R2P.endDate, date.end, s)
+            f = future.search(s.text[:ms])
+            if f and ordinal > ctx.meeting.ordinal:
+                agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
+                if agents:
+                    ctx.emit(agents[-1].iri, R2P.announcedHostOf, iri, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Participants, counts, theme
+
+def rule_counts(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    num = _number_rx(ctx.gaz)
+    rx = re.compile(rf"(?:\b({_alt(ctx.gaz.cues['lower_bound'])}|some|nearly|almost|approximately|about)\s+)?"
+                    rf"\b({num})\s+(?:countries|states|member\s+states|governments|nations)\b", re.I)
+    attend = ctx.cue("attendance")
+    for s in ctx.an.sents[1:]:
+        if not attend.search(s.text):
+            continue
+        for m in rx.finditer(s.text):
+            value = number_value(ctx.gaz, m.group(2).replace(",", ""))
+            if not value:
+                continue
+            ctx.emit(ctx.meeting.iri, R2P.participantCount, Literal(value, datatype=XSD.integer), s)
+            qual = (m.group(1) or "").lower()
+            if qual in [q.lower() for q in ctx.gaz.cues["lower_bound"]]:
+                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, Literal(True), s)
+            elif not qual:
+                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, Literal(False), s)
+            break
+
+
+def rule_theme(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    for s in ctx.an.sents:
+        m = re.search(r"\btheme\s+(?:of\s+|was\s+|entitled\s+|titled\s+)?[\"“]([^\"”]{5,300})[\"”]", s.text, re.I)
+        if m:
+            ctx.emit(ctx.meeting.iri, R2P.theme, Literal(m.group(1).strip()), s)
+
+
+def rule_participants(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    meeting = ctx.meeting.iri
+    rep = re.compile(r"\b(?:representatives|officials|delegations|delegates)\s+(?:from|of)\b", re.I)
+    for s in ctx.an.sents[1:]:
+        for m in rep.finditer(s.text):
+            end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
+            hi = m.end() + (end.start() if end else len(s.text))
+            for a in s.agents(m.end(), hi, labels=(STATE, ORG_LABEL)):
+                if _usable_agent(ctx, a) and not _in_parens(s.text, a.start - s.start):
+                    ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Persons: roles, affiliations, focal points held
+
+def _role_phrases(ctx: Ctx, s: Sent, p: Ment) -> list[tuple[int, int]]:
+    """Appositive title phrases around a person mention, relative to the sentence."""
+    text = s.text
+    out = []
+    hs = (p.hon_start if p.hon_start is not None else p.start) - s.start
+    pre = text[:hs].rstrip()
+    hon_rx = "|".join(re.escape(h) for h in sorted(ctx.gaz.honorifics, key=len, reverse=True))
+    while True:
+        stripped = re.sub(rf"(?:^|(?<=\s))(?:{hon_rx})$", "", pre).rstrip()
+        if stripped == pre:
+            break
+        pre = stripped
+    if pre.endswith(","):
+        body = pre[:-1]
+        cut = 0
+        for b in re.finditer(r";|:|—|–|\bby\b|\bwith\b|\bfrom\b|,|\bincluding\b", body):
+            cut = b.end()
+        others = [o for o in s.ments if o.label == PERSON and o.end - s.start <= len(body) and o is not p]
+        if others:
+            cut = max(cut, max(o.end - s.start for o in others))
+        # "Ms. X, Head of ..., Mr. Y": the phrase before Y is X's apposition, not Y's.
+        if re.match(r"\s*and\b", body[cut:]) or not any(re.fullmatch(r"\s*,\s*", text[o.end - s.start:cut])
+                                                          for o in others):
+            out.append((cut, len(body)))
+    ps, pe = s.rel(p)
+    post = text[pe:]
+    m = re.match(r",\s+", post)
+    if m and (re.match(r"(?:the\s+)?(?:[A-Z]|UN\b)", post[m.end():])) and not re.match(r"(?:and|who|which|also)\b",
+                                                                                       post[m.end():]):
+        lo = pe + m.end()
+        stop = re.search(r"[,;.](?:\s|$)|\s[–—]\s|$", text[lo:])
+        hi = lo + (stop.start() if stop else len(text) - lo)
+        for o in s.ments:
+            if o.label == PERSON and o is not p and lo <= (o.hon_start or o.start) - s.start < hi:
+                hi = (o.hon_start or o.start) - s.start
+        out.append((lo, hi))
+    if p.hon_start is not None and p.hon_start < p.start:
+        title = s.text[p.hon_start - s.start:ps].strip()
+        if any(o.label == ROLE and o.start >= p.hon_start and o.end <= p.start for o in s.ments):
+            out.append((p.hon_start - s.start, ps))
+        del title
+    return out
+
+
+def _split_roles(ctx: Ctx, s: Sent, lo: int, hi: int) -> list[tuple[int, int]]:
+    parts = []
+    start = lo
+    ends = {m.end - s.start for m in s.ments}
+    for m in re.finditer(r"\s+and\s+", s.text[lo:hi]):
+        a, b = lo + m.start(), lo + m.end()
+        if a in ends or s.text[b:].startswith("former "):
+            parts.append((start, a))
+            start = b
+    parts.append((start, hi))
+    return parts
+
+
+def rule_persons(ctx: Ctx) -> None:
+    gaz = ctx.gaz
+    speaking = ctx.cue("speaking")
+    roles = sorted(((a, r) for r in gaz.roles() for a in [r.pref, *r.aliases]), key=lambda x: -len(x[0]))
+    meeting = ctx.meeting.iri if ctx.meeting else None
+    for s in ctx.an.sents:
+        for p in [m for m in s.ments if m.label == PERSON]:
+            ctx.emit(p.iri, RDF.type, R2P.Person, s, limit=1)
+            spoke = bool(speaking.search(s.text)) and meeting is not None and s.block.kind != "title"
+            lead = s.text[:(p.hon_start if p.hon_start is not None else p.start) - s.start]
+            if re.search(r"\b(?:to|for|of|under)\s+(?:[A-Z][\w-]*\s+){0,4}$", lead):
+                spoke = False  # "Adviser ... to United States Ambassador Samantha Power": named, not present
+            if spoke:
+                ctx.emit(meeting, R2P.hasParticipant, p.iri, s)
+            # "Dr. Alex Bellamy of the Asia-Pacific Centre": affiliation.
+            ps, pe = s.rel(p)
+            m = re.match(r"\s+of\s+(?:the\s+)?", s.text[pe:])
+            if m:
+                for a in s.agents(pe + m.end(), pe + m.end() + 120, labels=(ORG_LABEL, STATE, GOV_BODY)):
+                    if a.start - s.start == pe + m.end():
+                        ctx.emit(p.iri, R2P.affiliatedWith, a.iri, s)
+            for lo, hi in _role_phrases(ctx, s, p):
+                for plo, phi in _split_roles(ctx, s, lo, hi):
+                    _one_role(ctx, s, p, plo, phi, roles, spoke)
+
+
+def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) -> None:
+    phrase = s.text[lo:hi]
+    lead = re.match(r"\s*(?:and\s+)?(?:the\s+|The\s+)?", phrase)
+    lo += lead.end()
+    phrase = s.text[lo:hi].rstrip()
+    hi = lo + len(phrase)
+    if not phrase or phrase.startswith("former") or not (phrase[0].isupper() or phrase.startswith("UN")):
+        return
+    if len(phrase.split()) > 16 or re.search(r"\b(?:was|were|is|are|has|have|had)\b", phrase):
+        return
+    ents = [m for m in s.agents(lo, hi, labels=(ORG_LABEL, STATE, GOV_BODY)) if _usable_agent(ctx, m)]
+    # The organization the role is in: a government body, else the last entity after of/at/for/within/'s.
+    aff = None
+    for m in ents:
+        before = s.text[lo:m.start - s.start]
+        if re.search(r"(?:\bof|\bat|\bfor|\bwithin|\bfrom)\s+(?:the\s+)?$", before) or \
+                s.text[m.end - s.start:].startswith(("'s", "’s")):
+            aff = m
+    body = next((m for m in ents if m.label == GOV_BODY or (ctx.gaz.get(m.iri) and
+                                                             ctx.gaz.get(m.iri).cls == R2P.GovernmentBody)), None)
+    year = ctx.year_lit(ctx.year)
+    # A focal point: "R2P Focal Point of Liechtenstein".
+    fp = re.match(r"(?:R2P\s+)?Focal\s+Point\s+(?:of|for|from)\s+(?:the\s+)?", phrase)
+    if fp:
+        agent = next((m for m in ents if m.start - s.start == lo + fp.end()), None)
+        if agent is not None:
+            post = focal_post(ctx, agent.iri, s)
+            ctx.emit(post, ORG.heldBy, p.iri, s)
+            ctx.emit(p.iri, R2P.affiliatedWith, agent.iri, s)
+            _assignment(ctx, s, p, iris.entity("role", "r2p-focal-point"), "R2P Focal Point", agent.iri, year)
+            if spoke and ctx.meeting:
+                ctx.emit(ctx.meeting.iri, R2P.hasParticipant, agent.iri, s)
+            # Other titles in the same apposition say where the post sits.
+            for olo, ohi in _role_phrases(ctx, s, p):
+                for plo, phi in _split_roles(ctx, s, olo, ohi):
+                    other = s.text[plo:phi].strip()
+                    other = re.sub(r"^(?:and\s+)?(?:the\s+)?", "", other)
+                    if other and not re.match(r"(?:R2P\s+)?Focal\s+Point", other) and not other.startswith("former") \
+                            and other[0].isupper():
+                        ctx.emit(post, R2P.positionTitle, Literal(other), s)
+                        for b in s.agents(plo, phi, labels=(GOV_BODY, ORG_LABEL)):
+                            e = ctx.gaz.get(b.iri)
+                            if b.label == GOV_BODY or (e and e.cls == R2P.GovernmentBody):
+                                ctx.emit(post, R2P.withinBody, b.iri, s)
+                                break
+        return
+    # A known role ("Special Adviser on the Responsibility to Protect"), else a title read from the phrase.
+    role_iri, role_label, role_org = None, None, None
+    for alias, r in roles:
+        if r.slug == "r2p-focal-point":
+            continue
+        if re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", phrase):
+            role_iri, role_label = r.iri, r.pref
+            role_org = iris.entity("org", r.info["org"]) if r.info.get("org") else None
+            break
+    if role_iri is None:
+        first = ents[0] if ents else None
+        title = phrase if first is None else s.text[lo:first.start - s.start]
+        title = re.sub(r"\s+(?:of|at|for|within|from|to|in)(?:\s+the)?\s*$", "", title).strip()
+        title = re.sub(r"^(?:UN|EU)\s+", "", title) if first is None else title
+        title = re.sub(r"['’]s$", "", title).strip()
+        if not title or not title[0].isupper() or len(title.split()) > 8 or re.search(r"[()]", title):
+            return
+        if not re.search(r"\b(?:" + "|".join(map(re.escape, ctx.gaz.cues["role_nouns"])) + r")", title):
+            return
+        if ents and s.text[ents[0].end - s.start:].startswith(("'s", "’s")):
+            # "the European External Action Service's Principal Advisor on Gender"
+            title = s.text[ents[0].end - s.start + 2:hi].strip()
+            if not title or len(title.split()) > 10:
+                return
+        role_iri, role_label = iris.entity("role", iris.slugify(title)), title
+    where = body.iri if body is not None else (aff.iri if aff is not None else None)
+    org = role_org or where
+    _assignment(ctx, s, p, role_iri, role_label, org, ctx.year_lit(ctx.year))
+    if aff is not None:
+        target = ctx.an.body_state.get(aff.iri, aff.iri)
+        ctx.emit(p.iri, R2P.affiliatedWith, target, s)
+        if spoke and ctx.meeting and ctx.gaz.get(target) and ctx.gaz.get(target).kind == "state":
+            ctx.emit(ctx.meeting.iri, R2P.hasParticipant, target, s)
+    elif body is not None:
+        ctx.emit(p.iri, R2P.affiliatedWith, body.iri, s)
+
+
+def _assignment(ctx: Ctx, s: Sent, p: Ment, role: URIRef, role_label: str, org: URIRef | None,
+                year: Literal | None) -> None:
+    if role not in ctx.minted and ctx.gaz.get(role) is None:
+        ctx.node(role, R2P.Role, role_label, s)
+    elif ctx.gaz.get(role) is not None:
+        ctx.emit(role, RDF.type, R2P.Role, s, limit=1)
+        ctx.emit(role, SKOS.prefLabel, Literal(ctx.gaz.get(role).pref), s, limit=1)
+    person_slug = ctx.slug_of(p.iri)
+    ra = iris.entity("role-assignment", f"{ctx.slug_of(role)}-{person_slug}-{ctx.when()}")
+    label = f"{ctx.label_of(p.iri)} as {role_label}" + (f" ({ctx.year})" if ctx.year else "")
+    ctx.node(ra, R2P.RoleAssignment, label, s)
+    ctx.emit(ra, R2P.holder, p.iri, s)
+    ctx.emit(ra, R2P.role, role, s)
+    if org is not None:
+        ctx.emit(ra, R2P.roleIn, org, s)
+    if year is not None:
+        ctx.emit(ra, R2P.year, year, s)
+    if ctx.meeting:
+        ctx.emit(ra, R2P.atMeeting, ctx.meeting.iri, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Focal points and announcements
+
+def focal_post(ctx: Ctx, agent: URIRef, where) -> URIRef:
+    post = iris.entity("post", f"focal-point-{ctx.slug_of(agent)}")
+    ctx.node(post, R2P.FocalPointPost, f"R2P Focal Point of {ctx.label_of(agent)}", where)
+    ctx.emit(agent, R2P.hasFocalPoint, post, where)
+    if ctx.year:
+        ctx.emit(post, R2P.year, ctx.year_lit(ctx.year), where)
+    return post
+
+
+_NEG = re.compile(r"\b(?:not\s+yet|not|never|yet\s+to|no)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def rule_focal_points(ctx: Ctx) -> None:
+    an = ctx.an
+    speaking = ctx.cue("speaking")
+    rx_of = re.compile(r"\b(?:R2P\s+)?Focal\s+Points?\s+(?:of|for|from)\s+(?:the\s+)?", re.I)
+    rx_pre = re.compile(r"\s*(?:['’]s?\s+)?(?:national\s+)?R2P\s+Focal\s+Point\b")
+    for s in an.sents:
+        if s.block.kind == "title":
+            continue
+        for m in rx_of.finditer(s.text):
+            if _NEG.search(s.text[:m.start()][-30:]):
+                continue
+            for a in _list_at(ctx, s, m.end()):
+                focal_post(ctx, a.iri, s)
+                if speaking.search(s.text) and ctx.meeting:
+                    ctx.emit(ctx.meeting.iri, R2P.hasParticipant, a.iri, s)
+        for a in s.agents(labels=(STATE, ORG_LABEL)):
+            after = s.text[a.end - s.start:]
+            if rx_pre.match(after) and _usable_agent(ctx, a):
+                if re.match(r"\s*(?:['’]s?\s+)?(?:national\s+)?R2P\s+Focal\s+Points?\s+(?:initiative|network)", after):
+                    continue
+                focal_post(ctx, a.iri, s)
+    _national_sections(ctx)
+
+
+def _list_at(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
+    """Agents listed from a position: 'the EU and OAS', 'Australia, Denmark, Ghana and the Global Centre'."""
+    out = []
+    cur = pos
+    while True:
+        nxt = [m for m in s.ments if m.start - s.start == cur and m.label in (STATE, ORG_LABEL)]
+        if not nxt:
+            break
+        m = max(nxt, key=lambda x: x.end)
+        if _usable_agent(ctx, m):
+            out.append(m)
+        gap = re.match(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?",
+                       s.text[m.end - s.start:])
+        if not gap:
+            break
+        cur = m.end - s.start + gap.end()
+    return out
+
+
+def _national_sections(ctx: Ctx) -> None:
+    """'NATIONAL EXPERIENCES' style subsections: a heading that names a state or organization, then
+    'The R2P Focal Point is ...'."""
+    an = ctx.an
+    for s in an.sents:
+        blk = s.block
+        if blk.subsection is None or blk.kind != "para":
+            continue
+        head = an.blocks[blk.subsection]
+        agents = [m for m in an.ments if head.start <= m.start < head.end and m.label in (STATE, ORG_LABEL)]
+        if len(agents) != 1 or agents[0].text.strip() != head.text.strip() or not _usable_agent(ctx, agents[0]):
+            continue
+        agent = agents[0].iri
+        where = (head.start, s.end)
+        first = next(x for x in an.sents if x.block.subsection == blk.subsection and x.block.kind == "para")
+        if s is first and ctx.meeting:
+            ctx.emit(ctx.meeting.iri, R2P.hasParticipant, agent, (head.start, s.end))
+        m = re.match(r"The\s+(?:national\s+)?(?:R2P\s+)?Focal\s+Point\s+(is|serves|has\s+(?:\w+\s+){0,2}been\s+appointed)\b(.*)$",
+                     s.text)
+        if not m:
+            continue
+        rest = m.group(1) + m.group(2)
+        if re.search(r"\bnot\s+(?:yet\s+)?(?:been\s+)?appointed\b", rest):
+            continue
+        post = focal_post(ctx, agent, where)
+        title = _position_title(rest)
+        if title:
+            ctx.emit(post, R2P.positionTitle, Literal(title), where)
+        for b in s.agents(labels=(GOV_BODY,)):
+            ctx.emit(post, R2P.withinBody, b.iri, where)
+            ctx.emit(b.iri, R2P.partOf, an.body_state.get(b.iri, agent), where)
+            break
+
+
+def _position_title(rest: str) -> str | None:
+    rest = rest.rstrip(". ")
+    loc = re.match(r"is\s+located\s+in\s+(?:the\s+)?(?P<body>.+?)\s+and\s+is\s+(?:a|an|the)\s+(?P<title>[^.,;]+)", rest)
+    if loc:
+        return f"{loc.group('title').strip()} in the {loc.group('body').strip()}"
+    rest = re.sub(r"^(?:is|has|serves)\s+", "", rest)
+    rest = re.sub(r"^(?:(?:only|newly|recently|just)\s+)*(?:been\s+)?(?:(?:only|newly|recently)\s+)*appointed\s+and\s+"
+                  r"(?:is|serves\s+as)\s+", "", rest)
+    rest = re.sub(r"^serves\s+as\s+", "", rest)
+    rest = re.sub(r"^(?:the|a|an)\s+", "", rest)
+    rest = re.split(r",\s+(?:a|an|which|who|where)\b|\s+and\s+(?:also|is|has|works)\b|;", rest)[0].strip()
+    if not rest or len(rest.split()) > 25:
+        return None
+    return rest
+
+
+def rule_announcements(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    intent = ctx.cue("appoint_intent")
+    done = re.compile(r"\b(?:has\s+|have\s+|had\s+)?appointed\b")
+    for s in ctx.an.sents[1:]:
+        hits = [(m, "intends") for m in intent.finditer(s.text)] + [(m, "appointed") for m in done.finditer(s.text)]
+        for m, kind in hits:
+            if not re.match(r"\s+(?:an?\s+|its\s+|their\s+|both\s+an?\s+)?(?:national\s+)?(?:R2P\s+)?Focal\s+Points?",
+                            s.text[m.end():]):
+                continue
+            before = s.text[:m.start()]
+            if _NEG.search(before[-25:]) or re.search(r"\b(?:to|that|who|which)\s+$", before):
+                continue
+            clause_start = max(before.rfind(";"), before.rfind(":"), 0)
+            agents = [a for a in s.agents(clause_start, m.start(), labels=(STATE, ORG_LABEL, STATE_ADJ))
+                      if _usable_agent(ctx, a) and m.start() - (a.end - s.start) < 120]
+            if kind == "appointed":
+                agents = agents[-1:]
+            for a in agents:
+                ann = iris.entity("announcement", f"{ctx.slug_of(a.iri)}-{ctx.when()}")
+                verb = "intention to appoint" if kind == "intends" else "appointment of"
+                ctx.node(ann, R2P.AppointmentAnnouncement,
+                         f"{ctx.label_of(a.iri)}: {verb} an R2P Focal Point" + (f" ({ctx.year})" if ctx.year else ""), s)
+                ctx.emit(ann, R2P.announcedBy, a.iri, s)
+                ctx.emit(ann, R2P.atMeeting, ctx.meeting.iri, s)
+                ctx.emit(ann, R2P.intent, Literal(kind), s)
+                if ctx.year:
+                    ctx.emit(ann, R2P.year, ctx.year_lit(ctx.year), s)
+                if ctx.start_date is not None:
+                    ctx.emit(ann, R2P.date, ctx.start_date, s)
+                if kind == "appointed":
+                    focal_post(ctx, a.iri, s)
+                else:
+                    ctx.emit(ctx.meeting.iri, R2P.hasParticipant, a.iri, s)
+
+
+# ---------------------------------------------------------------------------------------------
+# Network size and coordination groups
+
+def rule_network_size(ctx: Ctx) -> None:
+    num = _number_rx(ctx.gaz)
+    attend = ctx.cue("attendance")
+    obs = iris.entity("observation", f"network-size-{ctx.slug}")
+    for s in ctx.an.sents:
+        states = orgs = None
+        m = re.search(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", s.text, re.I)
+        if m:
+            states, orgs = number_value(ctx.gaz, m.group(1)), number_value(ctx.gaz, m.group(2))
+        elif re.search(r"\bnetwork\b", s.text, re.I) and not attend.search(s.text):
+            m = re.search(rf"\b(?:include|includes|including|comprises?|comprising|of|to)\s+({num})\s+"
+                          rf"(?:countries|states|member\s+states)\b", s.text, re.I)
+            if m:
+                states = number_value(ctx.gaz, m.group(1))
+                m2 = re.search(rf"\band\s+({num})\s+(?:regional|international)\s+organi[sz]ations\b", s.text[m.end():], re.I)
+                if m2:
+                    orgs = number_value(ctx.gaz, m2.group(1))
+        if states is None:
+            m = re.search(rf"\b({num})\s+(?:countries|states)\s+(?:have|had)\s+(?:now\s+|already\s+)?appointed\b",
+                          s.text, re.I)
+            if m:
+                states = number_value(ctx.gaz, m.group(1))
+        if not states:
+            continue
+        ctx.node(obs, R2P.NetworkSizeObservation, f"Size of the Global Network ({ctx.when()})", s)
+        ctx.emit(obs, R2P.ofNetwork, NETWORK, s)
+        ctx.emit(obs, R2P.stateCount, Literal(states, datatype=XSD.integer), s)
+        if orgs:
+            ctx.emit(obs, R2P.organizationCount, Literal(orgs, datatype=XSD.integer), s)
+        if ctx.start_date is not None:
+            ctx.emit(obs, R2P.date, ctx.start_date, s)
+        elif ctx.year:
+            ctx.emit(obs, R2P.date, ctx.year_lit(ctx.year), s)
+        return
+
+
+def rule_groups(ctx: Ctx) -> None:
+    sents = ctx.an.sents
+    member_rx = ctx.cue("membership_verbs")
+    for i, s in enumerate(sents):
+        groups = [m for m in s.ments if m.label == ORG_LABEL and ctx.gaz.get(m.iri) is not None
+                  and ctx.gaz.get(m.iri).cls == GROUP_CLASS]
+        if not groups:
+            continue
+        g = groups[0]
+        ctx.emit(g.iri, R2P.partOf, NETWORK, s, limit=1) if re.search(r"Global\s+Network|network", s.text) else None
+        v = member_rx.search(s.text, g.end - s.start)
+        if v and re.search(r"\b(?:comprised|composed|consists|consisting|made up|members)\b", v.group(0), re.I):
+            stop = re.search(r"\bin its capacity\b|;", s.text[v.end():])
+            hi = v.end() + (stop.start() if stop else len(s.text))
+            members = [m for m in s.agents(v.end(), hi, labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]
+            for m in members:
+                _membership(ctx, g.iri, m.iri, ctx.year, s)
+            continue
+        j = re.search(r"\bjoined\s+the\s+$", s.text[:g.start - s.start])
+        if j:
+            for m in [m for m in s.agents(0, j.start(), labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]:
+                year = re.search(r"\bin\s+((?:19|20)\d{2})\b", s.text)
+                _membership(ctx, g.iri, m.iri, int(year.group(1)) if year else None, s)
+            if i > 0:
+                prev = sents[i - 1]
+                f = ctx.cue("founding_verbs").search(prev.text)
+                by = re.search(r"\bby\s+(?:the\s+)?(?:governments?\s+of\s+)?", prev.text[f.end():]) if f else None
+                if f and by and re.search(r"\bsince\s+then\b", s.text, re.I):
+                    lo = f.end() + by.end()
+                    stop = re.search(r"\bin\s+(?:collaboration|association|partnership|cooperation)\b|[;.]",
+                                     prev.text[lo:])
+                    hi = lo + (stop.start() if stop else len(prev.text))
+                    year = re.search(r"\b(?:19|20)\d{2}\b", prev.text)
+                    for m in [m for m in prev.agents(lo, hi, labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]:
+                        _membership(ctx, g.iri, m.iri, int(year.group(0)) if year else None, (prev.start, s.end))
+
+
+def _membership(ctx: Ctx, group: URIRef, member: URIRef, year: int | None, where) -> None:
+    gslug, mslug = ctx.slug_of(group), ctx.slug_of(member)
+    iri = iris.entity("membership", f"{gslug}-{mslug}" + (f"-{year}" if year else ""))
+    ctx.node(iri, R2P.GroupMembership, f"{ctx.label_of(member)} in the {ctx.label_of(group)}"
+             + (f" ({year})" if year else ""), where)
+    ctx.emit(iri, R2P.group, group, where)
+    ctx.emit(iri, R2P.groupMember, member, where)
+    if year:
+        ctx.emit(iri, R2P.year, ctx.year_lit(year), where)
+
+
+# ---------------------------------------------------------------------------------------------
+# Situations, crimes, pillars, mechanisms
+
+def situation_of(ctx: Ctx, state: URIRef, where) -> URIRef:
+    sit = iris.entity("situation", ctx.slug_of(state))
+    ctx.node(sit, R2P.AtrocitySituation, ctx.label_of(state), where)
+    ctx.emit(sit, R2P.situationIn, state, where)
+    if ctx.meeting:
+        ctx.emit(ctx.meeting.iri, R2P.discussedSituation, sit, where)
+    ctx.situations.add(state)
+    return sit
+
+
+def rule_situations(ctx: Ctx) -> None:
+    before = ctx.cue("situation_before")
+    after = ctx.cue("situation_after")
+    intro = ctx.cue("situation_list_intro")
+    crimes_verbs = ctx.cue("crime_verbs")
+    for s in ctx.an.sents:
+        found: list[Ment] = []
+        for m in before.finditer(s.text):
+            pos = m.end()
+            gap = re.match(r"\s+(?:the\s+)?", s.text[pos:])
+            found += [x for x in _list_at(ctx, s, pos + (gap.end() if gap else 0)) if x.label == STATE]
+        colon = s.text.find(":")
+        if colon > 0 and intro.search(s.text[:colon]):
+            gap = re.match(r"\s+(?:the\s+)?", s.text[colon + 1:])
+            found += [x for x in _list_at(ctx, s, colon + 1 + (gap.end() if gap else 0)) if x.label == STATE]
+        for st in s.agents(labels=(STATE,)):
+            tail = s.text[st.end - s.start:st.end - s.start + 90]
+            a = after.search(tail)
+            if a and not re.search(r"[.;]", tail[:a.start()]) and re.match(r"\s*(?:,|\band\b|\s)", tail):
+                if re.match(r"(?:\s*,\s*|\s+and\s+)?\s*[\"“]?\w*\s*\w*\s*" , tail):
+                    if a.start() <= 60:
+                        found.append(st)
+        for adj in s.agents(labels=(STATE_ADJ,)):
+            if re.search(r"\b(?:conflict|crisis|war|civil)\b", adj.text, re.I):
+                found.append(adj)
+        if s.block.kind == "heading" and re.search(r"ATROCIT|CRISIS|CONFLICT|SITUATION", s.text):
+            found += s.agents(labels=(STATE,))
+        seen = set()
+        for st in found:
+            if st.iri in seen:
+                continue
+            seen.add(st.iri)
+            sit = situation_of(ctx, st.iri, s)
+            crimes = [m for m in s.ments if m.label == CRIME]
+            if crimes and crimes_verbs.search(s.text) and len({m.iri for m in s.agents(labels=(STATE, STATE_ADJ))}) == 1:
+                for c in crimes:
+                    ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+
+
+def rule_crimes_pillars(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    for s in ctx.an.sents[1:]:
+        for m in s.ments:
+            if m.label == CRIME:
+                ctx.emit(ctx.meeting.iri, R2P.discussed, m.iri, s, limit=1)
+        for iri in pillars_in(s.text):
+            ctx.emit(ctx.meeting.iri, R2P.discussed, iri, s, limit=1)
+
+
+_ROMAN = {"I": R2P.PillarI, "II": R2P.PillarII, "III": R2P.PillarIII, "1": R2P.PillarI, "2": R2P.PillarII,
+          "3": R2P.PillarIII, "One": R2P.PillarI, "Two": R2P.PillarII, "Three": R2P.PillarIII}
+
+
+def pillars_in(text: str) -> list[URIRef]:
+    out = []
+    num = r"(?:III|II|I|1|2|3|One|Two|Three)"
+    for m in re.finditer(rf"\b[Pp]illars?\s+{num}\b(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*&\s*)(?:[Pp]illars?\s+)?{num}\b)*",
+                         text):
+        for n in re.findall(rf"\b{num}\b", m.group(0)):
+            if _ROMAN[n] not in out:
+                out.append(_ROMAN[n])
+    return out
+
+
+def resolutions(ctx: Ctx) -> list[tuple[Sent, int, int, URIRef, URIRef | None]]:
+    """UN resolutions by number: (sentence, start, end, mechanism IRI, adopting body or None)."""
+    bodies = {"security council": "security-council", "general assembly": "general-assembly",
+              "human rights council": "human-rights-council"}
+    rx = re.compile(r"\b(?:(?:UN\s+)?(Security Council|General Assembly|Human Rights Council)\s+)?[Rr]esolutions?\s+"
+                    r"(?:such\s+as\s+|no\.\s*)?(\d{3,4})\b")
+    known: dict[str, str] = {}
+    out = []
+    for s in ctx.an.sents:
+        for m in rx.finditer(s.text):
+            body = m.group(1)
+            key = bodies[body.lower()] if body else None
+            if key is None:
+                key = known.get(m.group(2))
+            if key is None:
+                named = {bodies[b] for b in bodies if re.search(b, s.text, re.I)}
+                key = next(iter(named)) if len(named) == 1 else None
+            if key:
+                known[m.group(2)] = key
+            slug = f"{key}-resolution-{m.group(2)}" if key else f"resolution-{m.group(2)}"
+            out.append((s, s.start + m.start(), s.start + m.end(), iris.entity("mechanism", slug),
+                        iris.entity("org", key) if (key and body) else None))
+    return out
+
+
+def rule_mechanisms(ctx: Ctx) -> list[Ment]:
+    """Mechanisms discussed, who established them and which situation they concern. Returns resolution mentions."""
+    est = ctx.cue("establish_verbs")
+    names = {"security-council": "UN Security Council", "general-assembly": "UN General Assembly",
+             "human-rights-council": "UN Human Rights Council"}
+    extra: list[Ment] = []
+    for s, start, end, iri, body in resolutions(ctx):
+        slug = ctx.slug_of(iri)
+        num = slug.rsplit("-", 1)[1]
+        key = slug.rsplit("-resolution-", 1)[0] if "-resolution-" in slug else None
+        label = f"{names[key]} Resolution {num}" if key else f"UN Resolution {num}"
+        ctx.node(iri, R2P.UNResolution, label, s)
+        if body is not None:
+            ctx.emit(iri, R2P.establishedBy, body, s)
+        m = Ment(start, end, MECHANISM, iri, ctx.an.text[start:end])
+        extra.append(m)
+        s.ments.append(m)
+    for s in ctx.an.sents:
+        s.ments.sort(key=lambda m: (m.start, -m.end))
+        mechs = [m for m in s.ments if m.label == MECHANISM]
+        for mech in mechs:
+            if ctx.meeting and s.block.kind != "title":
+                ctx.emit(ctx.meeting.iri, R2P.discussedMechanism, mech.iri, s, limit=2)
+            ms, me = s.rel(mech)
+            # Who set it up: "A ... established M", "M established by A", "A-authorized M", "A's authorization of M".
+            for a in s.agents(labels=(ORG_LABEL, STATE, GOV_BODY)):
+                if not _usable_agent(ctx, a):
+                    continue
+                as_, ae = s.rel(a)
+                if ae <= ms:
+                    between = s.text[ae:ms]
+                    if len(between) < 90 and est.search(between) and not re.search(r"[;]", between) \
+                            and not any(o.label in (MECHANISM, STATE, ORG_LABEL, GOV_BODY) and ae <= o.start - s.start < ms
+                                        and o is not a for o in s.ments):
+                        ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
+                elif as_ >= me:
+                    between = s.text[me:as_]
+                    if re.fullmatch(r",?\s*(?:(?:was|were|which\s+was|that\s+was)\s+)?"
+                                    r"(?:established|created|authori[sz]ed|set\s+up|mandated|adopted)\s+by\s+(?:the\s+)?",
+                                    between):
+                        ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
+            # What it is for: "Commission of Inquiry on Burundi", "Mechanism for Syria", "... to investigate ... in Syria".
+            states = []
+            inner = re.search(r"\b(?:on|for)\s+(?:the\s+)?(.+)$", mech.text)
+            if inner:
+                for e in ctx.gaz.by_alias.get(fold(inner.group(1)), []):
+                    if e.kind == "state":
+                        states.append(e.iri)
+            for st in s.agents(labels=(STATE,)):
+                between = s.text[me:st.start - s.start]
+                if st.start >= mech.end and (re.fullmatch(r"\s+(?:on|for)\s+(?:the\s+)?", between) or (
+                        re.match(r"(?:\s*\([A-Z]+\))?\s+(?:\w+\s+)?to\s+(?:investigate|review|document|examine|monitor)\b",
+                                 between) and len(between) < 110 and not re.search(r"[;.]", between))):
+                    states.append(st.iri)
+            for st in dict.fromkeys(states):
+                sit = situation_of(ctx, st, s)
+                ctx.emit(mech.iri, R2P.concernsSituation, sit, s)
+    return extra
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions and recommendations
+
+def title_case(ctx: Ctx, heading: str) -> str:
+    keep = set(ctx.gaz.cues["keep_upper"])
+    small = set(ctx.gaz.cues["small_words"])
+    words = re.split(r"(\s+|-)", heading.strip())
+    out = []
+    first = True
+    for w in words:
+        if not w.strip() or w == "-":
+            out.append(w)
+            continue
+        core = re.sub(r"[^\w]", "", w)
+        if core.upper() in keep or re.search(r"\d", core):
+            out.append(w)
+        elif core.lower() in small and not first and not out[-1].endswith(":") and not (out and out[-2:-1] == [": "]):
+            out.append(w.lower())
+        else:
+            out.append(w[:1].upper() + w[1:].lower())
+        first = False
+    text = "".join(out)
+    return re.sub(r"(:\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def rule_sessions(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    for b in ctx.an.blocks:
+        if b.kind != "heading" or re.fullmatch(r"\W*INTRODUCTION\W*", b.text):
+            continue
+        slug = f"{ctx.meeting.slug}-{iris.slugify(b.text)}"
+        iri = iris.entity("session", slug)
+        label = title_case(ctx, b.text)
+        where = (b.start, b.end)
+        ctx.node(iri, R2P.Session, label, where)
+        ctx.emit(iri, RDFS.label, Literal(label), where)
+        ctx.emit(ctx.meeting.iri, R2P.hasSession, iri, where)
+
+
+def rule_recommendations(ctx: Ctx) -> None:
+    if ctx.meeting is None:
+        return
+    an = ctx.an
+    intro_rx = ctx.cue("recommendation_intro")
+    lists: list[list[Block]] = []
+    for b in an.blocks:
+        if b.kind == "item" and b.number is not None:
+            if lists and lists[-1][-1].number is not None and b.number == lists[-1][-1].number + 1 \
+                    and _only_items_between(an, lists[-1][-1], b):
+                lists[-1].append(b)
+            elif b.number == 1:
+                lists.append([b])
+    n_list = 0
+    for items in lists:
+        first = items[0]
+        intro = [x for x in an.blocks[max(0, first.idx - 2):first.idx] if x.kind in ("para", "heading", "subheading")]
+        heading = an.blocks[first.section] if first.section is not None else None
+        texts = [x.text for x in intro] + ([heading.text] if heading else [])
+        if not any(intro_rx.search(t) for t in texts):
+            continue
+        n_list += 1
+        prefix = ctx.meeting.slug if n_list == 1 else \
+            f"{ctx.meeting.slug}-{iris.slugify(heading.text) if heading else f'list-{n_list}'}"
+        for item in items:
+            text = an.mapped.published(ctx.original, item.body_start, item.end) if ctx.original \
+                else an.text[item.body_start:item.end].strip()
+            iri = iris.entity("recommendation", f"{prefix}-{item.number}")
+            where = (item.body_start, item.end)
+            ctx.node(iri, R2P.Recommendation, f"{meeting_label(ctx, ctx.meeting.ordinal)}: recommendation "
+                     f"{item.number}" + (f" ({title_case(ctx, heading.text)})" if n_list > 1 and heading else ""), where)
+            ctx.emit(iri, R2P.number, Literal(item.number, datatype=XSD.integer), where)
+            ctx.emit(iri, R2P.text, Literal(text), where)
+            ctx.emit(ctx.meeting.iri, R2P.hasRecommendation, iri, where)
+            _recommendation_links(ctx, iri, item, where)
+
+
+def _only_items_between(an: Analysis, a: Block, b: Block) -> bool:
+    return all(x.kind == "item" for x in an.blocks[a.idx + 1:b.idx])
+
+
+def _recommendation_links(ctx: Ctx, rec: URIRef, item: Block, where) -> None:
+    text = ctx.an.text
+    modal = re.search(r"\b(?:should|must|to)\b", text[item.body_start:item.end])
+    modal_at = item.body_start + modal.start() if modal else item.body_start
+    for m in ctx.an.ments:
+        if not (item.body_start <= m.start < item.end):
+            continue
+        if m.label == MECHANISM:
+            ctx.emit(rec, R2P.recommendsMechanism, m.iri, where)
+        elif m.label == CRIME:
+            ctx.emit(rec, R2P.addresses, m.iri, where)
+        elif m.label in (STATE, ORG_LABEL, GOV_BODY) and _usable_agent(ctx, m):
+            ctx.emit(rec, R2P.addresses if m.end <= modal_at else R2P.mentions, m.iri, where)
+        elif m.label in (STATE, ORG_LABEL):
+            ctx.emit(rec, R2P.mentions, m.iri, where)
+    for p in pillars_in(text[item.body_start:item.end]):
+        ctx.emit(rec, R2P.addresses, p, where)
+
+
+# ---------------------------------------------------------------------------------------------
+# Types and labels of every entity mentioned
+
+def rule_labels(ctx: Ctx) -> None:
+    an = ctx.an
+    first: dict[URIRef, Sent] = {}
+    variants: dict[URIRef, dict[str, Sent]] = {}
+    for s in an.sents:
+        for m in s.ments:
+            if m.label in (CRIME,):
+                continue
+            if m.label == STATE_ADJ:
+                first.setdefault(m.iri, s)
+                continue
+            if m.iri not in first or ctx.an.sents[first[m.iri].idx].ments and all(
+                    x.label == STATE_ADJ for x in first[m.iri].ments if x.iri == m.iri):
+                first[m.iri] = s
+            variants.setdefault(m.iri, {}).setdefault(re.sub(r"^(?:the|The)\s+", "", m.text), s)
+    for iri, s in first.items():
+        e = ctx.gaz.get(iri)
+        if e is not None:
+            if e.cls is None:
+                continue
+            cls, pref = e.cls, e.pref
+        elif iri in an.entities:
+            cls, pref = an.entities[iri]
+        elif iri in ctx.minted:
+            continue
+        else:
+            continue
+        if iri not in ctx.minted:
+            ctx.minted[iri] = (cls, pref)
+            ctx.emit(iri, RDF.type, cls, s, limit=1)
+            ctx.emit(iri, SKOS.prefLabel, Literal(pref), s, limit=1)
+        for text, vs in variants.get(iri, {}).items():
+            if text != pref and (m := text.strip()) and (e is None or e.kind != "person") and \
+                    (cls != R2P.Person):
+                ctx.emit(iri, SKOS.altLabel, Literal(m), vs, limit=1)
+        if iri in an.body_state:
+            ctx.emit(iri, R2P.partOf, an.body_state[iri], s, limit=1)
+
+
+RULES = [rule_meeting, rule_other_meetings, rule_counts, rule_theme, rule_participants, rule_persons,
+         rule_focal_points, rule_announcements, rule_network_size, rule_groups, rule_situations,
+         rule_crimes_pillars, rule_sessions, rule_recommendations]

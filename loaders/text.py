@@ -1,0 +1,268 @@
+"""Decoding, clean-up of PDF-to-text debris, and blocks, with a map back to the original text.
+
+Every clean-up step is an edit on a `MappedText`, which keeps, for each character of the cleaned
+text, the offset of the original character it came from. So anything found in the cleaned text
+(a sentence, a name) can be reported as a `Span` of the text as published.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .gazetteer import data_json
+from .model import DocumentError, Span
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+def decode(path: Path, raw: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
+    if not raw.strip():
+        raise DocumentError(path, "empty document")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text = _strict(path, raw[3:], "utf-8")
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = _strict(path, raw, "utf-16")
+    else:
+        if b"\x00" in raw:
+            raise DocumentError(path, "binary data (NUL bytes), not text")
+        text = _strict(path, raw, "utf-8")
+    if not text.strip():
+        raise DocumentError(path, "empty document")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if "\x00" in text or controls > max(3, len(text) // 100):
+        raise DocumentError(path, "binary data (control characters), not text")
+    return text
+
+
+def _strict(path: Path, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise DocumentError(path, f"not valid {encoding.upper()} text (byte {err.start}: "
+                                  f"{raw[err.start:err.start + 1]!r}); expected UTF-8 or UTF-16 with BOM") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Offset-preserving text
+
+@dataclass
+class MappedText:
+    text: str
+    offsets: list[int]  # len(text) + 1 entries: the original offset of each character, then the original end
+
+    @classmethod
+    def identity(cls, text: str) -> MappedText:
+        return cls(text, list(range(len(text) + 1)))
+
+    def edit(self, edits: list[Edit]) -> MappedText:
+        """Apply non-overlapping edits (any order); characters of a replacement map to the replaced range."""
+        if not edits:
+            return self
+        out: list[str] = []
+        offs: list[int] = []
+        pos = 0
+        for start, end, repl in sorted(edits):
+            if start < pos:
+                continue  # overlapping edit: the earlier one wins
+            out.append(self.text[pos:start])
+            offs.extend(self.offsets[pos:start])
+            out.append(repl)
+            if len(repl) == end - start:
+                offs.extend(self.offsets[start:end])
+            else:
+                offs.extend([self.offsets[start]] * len(repl))
+            pos = end
+        out.append(self.text[pos:])
+        offs.extend(self.offsets[pos:])  # includes the sentinel
+        return MappedText("".join(out), offs)
+
+    def edit_regex(self, pattern: str | re.Pattern, repl) -> MappedText:
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        edits = []
+        for m in rx.finditer(self.text):
+            new = repl(m) if callable(repl) else repl
+            if new is not None and new != m.group(0):
+                edits.append((m.start(), m.end(), new))
+        return self.edit(edits)
+
+    def published(self, original: str, start: int, end: int) -> str:
+        """Cleaned text [start, end) without characters the clean-up inserted (a repaired hyphen)."""
+        out = [c for i, c in enumerate(self.text[start:end], start)
+               if c.isspace() or (self.offsets[i] < len(original) and original[self.offsets[i]] == c)
+               or c in "&<>\"'"]
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    def span(self, start: int, end: int) -> Span:
+        """The original span of cleaned text [start, end)."""
+        if end <= start:
+            o = self.offsets[start]
+            return Span(o, o)
+        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+_BLOCK_TAGS = "p|div|br|h[1-6]|li|tr|table|ul|ol|section|article|header|footer|title|blockquote|dt|dd"
+
+
+def strip_html(doc: MappedText) -> MappedText:
+    doc = doc.edit_regex(r"(?is)<(script|style|head)\b.*?</\1\s*>", lambda m: "\n\n" if m.group(1).lower() == "head" else "")
+    doc = doc.edit_regex(r"(?is)<!--.*?-->", "")
+    doc = doc.edit_regex(r"(?i)<li\b[^>]*>", "\n- ")
+    doc = doc.edit_regex(rf"(?i)</?(?:{_BLOCK_TAGS})\b[^>]*>", "\n\n")
+    doc = doc.edit_regex(r"<[^>]+>", "")
+    doc = doc.edit_regex(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});", lambda m: html.unescape(m.group(0)))
+    return doc
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or len(re.findall(r"</?(?:p|div|body|h[1-6])\b", head)) >= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Clean-up
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    rules = data_json("cleaning.json")
+    rules["_remove"] = [re.compile(p) for p in rules["remove"]]
+    return rules
+
+
+MARKER = re.compile(r"^[ \t]*(?:[-–•▪*][ \t]+)?(?:(\d{1,2})[.)](?=[ \t]))?[ \t]*")
+_TERMINAL = tuple('.!?:;"”’)')
+
+
+def _marker(line: str) -> tuple[str, int | None]:
+    """The list marker at the start of a line ('- 1. ', '1) ', '- ') and its number."""
+    m = re.match(r"^[ \t]*(?:(?:[-–•▪][ \t]+)(?:(\d{1,2})[.)][ \t]+)?|(\d{1,2})[.)][ \t]+)", line)
+    if not m:
+        return "", None
+    num = m.group(1) or m.group(2)
+    return m.group(0), int(num) if num else None
+
+
+def is_caps_heading(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 3 or text.rstrip().endswith("."):
+        return False
+    return sum(c.isupper() for c in letters) / len(letters) >= 0.85
+
+
+def clean(text: str, *, is_html: bool | None = None) -> MappedText:
+    """The cleaned text: one block (title, heading, paragraph, list item) per line, single spaces inside."""
+    doc = MappedText.identity(text)
+    if is_html if is_html is not None else looks_like_html(text):
+        doc = strip_html(doc)
+    doc = doc.edit_regex(r"\r\n?|\f|\u2028|\u2029", "\n")
+    doc = doc.edit_regex(r"\u00ad|\u200b|\ufeff", "")
+    doc = doc.edit_regex(r"[\u00a0\t]", " ")
+    rules = _rules()
+    for rx in rules["_remove"]:
+        doc = doc.edit_regex(rx, "")
+    doc = _dehyphenate(doc, rules)
+    return _blocks(doc)
+
+
+def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
+    # A word broken at a line end: "imple-\nmentation".
+    doc = doc.edit_regex(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])", "")
+    # A word broken inside a line by a hyphen and a space: "develop- ment" (not "pre- and post-").
+    doc = doc.edit_regex(r"(?<=[a-z])- (?=(?!(?:and|or|to|as)\b)[a-z]{2,})", "")
+    # Words glued where a hyphen was lost: "countryspecific", "nonstate".
+    repairs: dict[str, str] = rules["repairs"]
+    lowered = doc.text.lower()
+    prefixes = sorted(rules["prefixes"], key=len, reverse=True)
+
+    def hyphen_at(word: str) -> int | None:
+        fixed = repairs.get(word)
+        if fixed and fixed.replace("-", "") == word and fixed.count("-") == 1:
+            return fixed.index("-")
+        for p in prefixes:
+            rest = word[len(p):]
+            if word.startswith(p) and len(rest) >= 4 and f"{p}-{rest}" in lowered:
+                return len(p)
+        return None
+
+    edits: list[Edit] = []
+    for m in re.finditer(r"(?<![\w-])[a-z]{6,}(?![\w-])", doc.text):
+        at = hyphen_at(m.group(0))
+        if at is not None:
+            edits.append((m.start() + at, m.start() + at, "-"))  # an insertion: letters keep their offsets
+    return doc.edit(edits)
+
+
+def _blocks(doc: MappedText) -> MappedText:
+    """Join hard-wrapped lines and page-broken paragraphs; one block per line in the result."""
+    text = doc.text
+    # Paragraphs: runs of non-blank lines.
+    paragraphs: list[list[tuple[int, int]]] = []  # each: list of (line start, line end)
+    pos = 0
+    current: list[tuple[int, int]] = []
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if line.strip():
+            current.append((start, end))
+        elif current:
+            paragraphs.append(current)
+            current = []
+    if current:
+        paragraphs.append(current)
+
+    # Blocks: a paragraph's lines, split where a line starts a list item or follows a heading line.
+    blocks: list[list[tuple[int, int]]] = []
+    block_para: list[int] = []
+    for pi, lines in enumerate(paragraphs):
+        for li, (s, e) in enumerate(lines):
+            line = text[s:e]
+            starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(text[lines[li - 1][0]:lines[li - 1][1]]) \
+                and not is_caps_heading(line)
+            if starts_new:
+                blocks.append([(s, e)])
+                block_para.append(pi)
+            else:
+                blocks[-1].append((s, e))
+
+    # Page breaks: a block cut by a blank line continues in the next paragraph.
+    merged: list[list[tuple[int, int]]] = []
+    for bi, block in enumerate(blocks):
+        if merged and block_para[bi] != block_para[bi - 1] and _continues(text, merged[-1], block):
+            merged[-1].extend(block)
+        else:
+            merged.append(block)
+
+    edits: list[Edit] = []
+    first = merged[0][0][0] if merged else len(text)
+    edits.append((0, first, ""))
+    for bi, block in enumerate(merged):
+        for (s1, e1), (s2, _e2) in zip(block, block[1:]):
+            edits.append((e1, s2, " "))
+        end = block[-1][1]
+        nxt = merged[bi + 1][0][0] if bi + 1 < len(merged) else len(text)
+        edits.append((end, nxt, "\n" if bi + 1 < len(merged) else ""))
+    doc = doc.edit([e for e in edits if e[0] < e[1] or e[2]])
+    # Inside blocks: single spaces, no leading or trailing blanks.
+    doc = doc.edit_regex(r"(?m)^[ ]+|[ ]+$", "")
+    return doc.edit_regex(r"[ ]{2,}", " ")
+
+
+def _continues(text: str, prev: list[tuple[int, int]], block: list[tuple[int, int]]) -> bool:
+    last = text[prev[-1][0]:prev[-1][1]].rstrip()
+    nxt = text[block[0][0]:block[0][1]].lstrip()
+    if not last or not nxt or _marker(nxt)[0] or is_caps_heading(last) or is_caps_heading(nxt):
+        return False
+    if last.endswith(_TERMINAL):
+        return False
+    if nxt[0].islower():
+        return True
+    return last.endswith(",")
