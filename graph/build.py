@@ -156,8 +156,8 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
     with stage("shacl"):
         from .validate import validate
 
-        result = validate(reasoned_input + corpus, [t for ts in doc_evidence.values() for t in ts],
-                          inferred=inferred)
+        result = validate(facts, [t for ts in doc_evidence.values() for t in ts], inferred,
+                          reference=reference + corpus)
         report.shacl = {"conforms": result.conforms, "violations": result.violations,
                         "warnings": result.warnings, "messages": list(result.messages)}
 
