@@ -161,30 +161,37 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
         report.shacl = {"conforms": result.conforms, "violations": result.violations,
                         "warnings": result.warnings, "messages": list(result.messages)}
 
-    with stage("store"), stores.new_build(data_dir) as (paths, store):
-        stores.add_triples(store, ONTOLOGY_GRAPH, ontology)
-        stores.add_triples(store, CORPUS_GRAPH, corpus)
-        stores.add_triples(store, GAZETTEER_GRAPH, reference)
-        if external:
-            from .external import EXTERNAL_GRAPH
-            stores.add_triples(store, EXTERNAL_GRAPH, external)
-        for slug in doc_facts:
-            stores.add_triples(store, iris.document_graph(slug), doc_facts[slug])
-            stores.add_triples(store, iris.evidence_graph(slug), doc_evidence[slug])
-        stores.add_triples(store, INFERRED_GRAPH, inferred)
-        report.asserted_triples = len(set(facts))
-        report.evidence_triples = sum(len(ts) for ts in doc_evidence.values())
-        report.reference_triples = len(reference)
-        report.external_triples = len(external)
-        report.inferred_triples = len(inferred)
-        report.total_quads = len(store)
-        report.entities_per_class = count_entities(store)
+    graphs: dict[URIRef, list[Triple]] = {
+        ONTOLOGY_GRAPH: list(ontology), CORPUS_GRAPH: corpus, GAZETTEER_GRAPH: reference,
+        INFERRED_GRAPH: inferred,
+    }
+    if external:
+        from .external import EXTERNAL_GRAPH
+        graphs[EXTERNAL_GRAPH] = external
+    for slug in doc_facts:
+        graphs[iris.document_graph(slug)] = doc_facts[slug]
+        graphs[iris.evidence_graph(slug)] = doc_evidence[slug]
+    report.asserted_triples = len(set(facts))
+    report.evidence_triples = sum(len(ts) for ts in doc_evidence.values())
+    report.reference_triples = len(reference)
+    report.external_triples = len(external)
+    report.inferred_triples = len(inferred)
+
+    with stage("store"), stores.new_build(data_dir) as paths:
+        report.total_quads, report.entities_per_class = stores.write_store(
+            paths.store, lambda store: _fill(store, graphs))
         t0 = time.perf_counter()
-        write_dumps(store, paths.dumps)
+        write_dumps(paths.store, paths.dumps)
         report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
         report.seconds_total = round(time.perf_counter() - started, 3)
         paths.report.write_text(report.to_json(), encoding="utf-8")
     return report
+
+
+def _fill(store: ox.Store, graphs: dict[URIRef, list[Triple]]) -> tuple[int, dict[str, int]]:
+    for graph, triples in graphs.items():
+        stores.add_triples(store, graph, triples)
+    return len(store), count_entities(store)
 
 
 def discover(corpus_dirs: Iterable[Path]) -> list[SourceDocument]:
@@ -287,9 +294,10 @@ def count_entities(store: ox.Store) -> dict[str, int]:
     return {row["class"].value.removeprefix(PREFIXES["r2p"]): int(row["n"].value) for row in rows}
 
 
-def write_dumps(store: ox.Store, folder: Path) -> None:
+def write_dumps(store_path: Path, folder: Path) -> None:
     """TriG, N-Quads and JSON-LD keep the named graphs; Turtle and N-Triples hold their union."""
     folder.mkdir(parents=True, exist_ok=True)
+    store = ox.Store.read_only(str(store_path))
     prefixes = dict(PREFIXES)
     union = None
     for name, fmt in DUMP_FORMATS.items():

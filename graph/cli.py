@@ -127,12 +127,14 @@ def _query(args: argparse.Namespace) -> int:
 
 def _sparql(args: argparse.Namespace) -> int:
     from .store import open_store
+    from .vocab import sparql_prologue
 
     text = args.query
     candidate = Path(text)
     if len(text) < 4096 and "\n" not in text and candidate.is_file():
         text = candidate.read_text(encoding="utf-8")
-    return _run_and_print(open_store(data_dir_from(args.data_dir)), text, args.format)
+    # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
+    return _run_and_print(open_store(data_dir_from(args.data_dir)), sparql_prologue() + text, args.format)
 
 
 def _run_and_print(store, text: str, fmt: str) -> int:

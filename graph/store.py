@@ -16,12 +16,15 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
+
+T = TypeVar("T")
 
 DEFAULT_DATA_DIR = "data"
 
@@ -79,26 +82,38 @@ def open_store(data_dir: Path, *, read_only: bool = True) -> ox.Store:
 
 
 @contextmanager
-def new_build(data_dir: Path) -> Iterator[tuple[BuildPaths, ox.Store]]:
-    """A fresh build directory with an empty writable store, published only on success."""
+def new_build(data_dir: Path) -> Iterator[BuildPaths]:
+    """A fresh build directory, published as `current` only if the block succeeds.
+
+    The block opens the store at `paths.store` itself (see `write_store`), so that no frame
+    outside a short write keeps a writable handle: pyoxigraph has no close(), and a handle
+    that outlives the write would race readers opening the published store.
+    """
     builds = data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     # Sortable by time to the nanosecond, so the newest build is the last by name.
     stamp = time.strftime("%Y%m%dT%H%M%S") + f".{time.time_ns() % 10**9:09d}-{os.getpid()}"
     paths = BuildPaths(builds / stamp)
     paths.root.mkdir()
-    store = ox.Store(str(paths.store))
     try:
-        yield paths, store
-        store.flush()
-        del store
+        yield paths
     except BaseException:
-        del store
         shutil.rmtree(paths.root, ignore_errors=True)
         raise
     previous = current_build(data_dir)
     _publish(data_dir, paths.root)
     _prune(builds, keep={paths.root} | ({previous.root} if previous else set()))
+
+
+def write_store(path: Path, fill: Callable[[ox.Store], T]) -> T:
+    """Open a writable store at path, let `fill` write it, flush, and drop the handle."""
+    store = ox.Store(str(path))
+    try:
+        result = fill(store)
+        store.flush()
+        return result
+    finally:
+        del store
 
 
 def _publish(data_dir: Path, build_root: Path) -> None:

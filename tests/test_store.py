@@ -15,8 +15,8 @@ def _quad(n: int) -> ox.Quad:
 
 
 def _publish(data_dir, n: int) -> None:
-    with stores.new_build(data_dir) as (_paths, store):
-        store.add(_quad(n))
+    with stores.new_build(data_dir) as paths:
+        stores.write_store(paths.store, lambda store: store.add(_quad(n)))
 
 
 def test_a_successful_build_is_served(tmp_path):
@@ -29,8 +29,8 @@ def test_a_failed_build_leaves_the_previous_store_untouched(tmp_path):
     _publish(tmp_path, 1)
     served = stores.current_build(tmp_path).root
     with pytest.raises(RuntimeError):
-        with stores.new_build(tmp_path) as (_paths, store):
-            store.add(_quad(2))
+        with stores.new_build(tmp_path) as paths:
+            stores.write_store(paths.store, lambda store: store.add(_quad(2)))
             raise RuntimeError("the build broke half-way")
     assert stores.current_build(tmp_path).root == served
     assert [q.object.value for q in stores.open_store(tmp_path)] == ["1"]

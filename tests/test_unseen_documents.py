@@ -1,0 +1,83 @@
+"""The loaders generalise: two summaries written for the tests, never seen while the loaders were
+written, are built with the bundled corpus and read as a reader reads them.
+
+tests/fixtures/unseen/ holds the summaries (the third annual meeting, Accra 2013, and the tenth,
+Montevideo 2020: invented test material in the genre of the bundled corpus, with its PDF-to-text
+debris) and, beside each, <document>.expected.json with the facts a reader finds in it. The
+checks are those of test_expected_facts.py, through the saved queries.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_expected_facts import CHECKS, assert_names_in_text, load_expected, make_runner
+
+UNSEEN_DIR = Path(__file__).resolve().parent / "fixtures" / "unseen"
+EXPECTED_FILES = sorted(UNSEEN_DIR.glob("*.expected.json"))
+
+
+@pytest.fixture(scope="module")
+def unseen_data_dir(tmp_path_factory) -> Path:
+    """The bundled corpus and the unseen summaries, built together once."""
+    from r2pkg.graph.build import build
+    from r2pkg.graph.resources import CORPUS_DIR
+
+    data_dir = tmp_path_factory.mktemp("unseen")
+    report = build([CORPUS_DIR, UNSEEN_DIR], data_dir)
+    assert not report.errors, report.errors
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def run_unseen(unseen_data_dir):
+    return make_runner(unseen_data_dir)
+
+
+def text_of(exp: dict) -> str:
+    return (UNSEEN_DIR / f"{exp['document']}.txt").read_text(encoding="utf-8")
+
+
+def test_each_unseen_summary_has_expected_facts():
+    summaries = {p.stem for p in UNSEEN_DIR.glob("*.txt")}
+    assert len(summaries) >= 2
+    assert summaries == {p.name.removesuffix(".expected.json") for p in EXPECTED_FILES}
+
+
+@pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_unseen_summary_is_in_the_genre(path):
+    """The same debris as the bundled texts, so the test is about reading, not about clean input."""
+    exp = load_expected(path)
+    text = text_of(exp)
+    assert "GLOBAL CENTRE" in text and "TO PROTECT" in text                      # the banner
+    assert "Ralph Bunche Institute" in text and "www.globalr2p.org" in text     # the address block
+    address = text.index("Ralph Bunche Institute")
+    before = text[:address].rstrip()
+    assert not before.endswith((".", ":", "!", "?")), "the address block should interrupt a paragraph"
+    assert re.search(r"[a-z]- [a-z]", text), "a word split by hyphenation"
+    assert re.search(r"[a-z,]\n\n[a-z]", text), "a sentence broken by a blank line"
+    assert re.search(r"^1\. ", text, re.M) and re.search(r"^5\. ", text, re.M), "numbered recommendations"
+    assert_names_in_text(exp, text)
+
+
+@pytest.mark.parametrize("aspect", CHECKS)
+@pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_unseen_document_facts(run_unseen, path, aspect):
+    CHECKS[aspect](run_unseen, load_expected(path))
+
+
+def test_bundled_facts_still_hold_beside_unseen_documents(run_unseen):
+    """Adding documents changes no fact of the others: the ninth meeting is still read the same."""
+    from test_expected_facts import EXPECTED_DIR
+
+    exp = load_expected(EXPECTED_DIR / "2019-9th-annual-meeting-brussels.json")
+    for check in ("meeting", "network_size", "coordination_groups"):
+        CHECKS[check](run_unseen, exp)
+
+
+def test_meetings_of_all_documents_in_order(run_unseen):
+    ordinals = [r["ordinal"] for r in run_unseen("meetings", {})]
+    assert ordinals == sorted(ordinals)
+    assert {2, 3, 5, 7, 9, 10} <= set(ordinals)
