@@ -1,0 +1,761 @@
+"""OWL 2 RL inference for the r2pkg graph: the ontology's axioms compiled into SPARQL rules.
+
+The build writes what `infer` returns into the named graph graph/inferred. Inputs are plain
+iterables of rdflib triples (an rdflib Graph is one), so comparing with the reference is a one-liner:
+
+    >>> from r2pkg.graph.reasoning import infer, owlrl_inferences, load_ontology
+    >>> infer(facts, load_ontology()) == owlrl_inferences(facts, load_ontology())   # doctest: +SKIP
+
+How it works
+------------
+`compile_schema` reads the ontology once and closes its class and property hierarchy in Python
+(the scm-* rules: scm-sco, scm-eqc, scm-spo, scm-eqp, scm-dom, scm-rng, scm-svf, scm-avf, scm-hv).
+`compile_rules` turns the closed schema into a handful of SPARQL rules, one per OWL 2 RL rule
+the ontology actually uses; the schema side of each rule is a VALUES table, so a new axiom in
+r2p.ttl changes a table row, not code:
+
+    prp-spo1, prp-eqp, prp-inv1/2, prp-symp   one rule each way: property -> properties it implies
+    prp-dom, prp-rng                          one rule each: property -> classes of its subject /
+                                              object, through the implied properties and superclasses
+    cax-sco, cax-eqc1/2, cls-int2, cls-uni    one rule: class -> its superclasses
+    prp-trp, prp-spo2 (chains of any length)  one rule per transitive property / per chain
+    cls-svf1/2, cls-hv1/2, cls-avf, cls-int1  one rule per restriction or intersection
+    cls-oo                                    once, for the members of an owl:oneOf
+
+`Reasoner.run` evaluates them semi-naively in an in-memory pyoxigraph store. The input sits in
+one named graph; round k writes the triples that are new into two graphs, round/k/closed and
+round/k/open, and round k+1 evaluates each rule once per body atom with that atom read from
+them (the other atoms read the union of all graphs). The one-premise rules' tables are closed
+(a property's table row already lists every property and class it leads to), so their output
+is "closed": they only read the "open" output of the joins (chains, transitivity, hasValue).
+Each rule is a CONSTRUCT whose body is a basic graph pattern anchored on its VALUES table and
+the delta graph, DISTINCT first, then FILTER NOT EXISTS on the head, which Oxigraph evaluates
+as hash joins and index lookups. It stops when a round adds nothing; the build can skip
+rdflib entirely with `Reasoner.infer_ox` (pyoxigraph quads in, triples out).
+
+Not supported (compile_schema raises UnsupportedAxiom): axioms that make owl:sameAs
+(functional, inverse-functional, max-cardinality 1, hasKey) and owl:sameAs in the data.
+The ontology states its cardinalities in SHACL instead (ontology/shapes.ttl).
+
+Scope of the result (`instance_level`): the consequences of ontology + facts, minus the input,
+minus trivial triples (x owl:sameAs x, rdf:type owl:Thing / rdfs:Resource, typing with a datatype,
+a metaclass or an anonymous class expression) and minus anything about ontology terms (triples
+whose subject is a class, property, restriction or list of the ontology, or whose predicate is
+RDFS/OWL schema vocabulary). Instance-level consequences about individuals the ontology itself
+names (r2p:Genocide rdf:type skos:Concept) are kept, as owlrl keeps them.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from .resources import ONTOLOGY_FILE
+from .store import from_ox, to_ox
+
+Triple = tuple  # (subject, predicate, object) of rdflib terms
+
+SKOLEM = "urn:r2pkg:reasoning:bnode:"
+INPUT_GRAPH = ox.NamedNode("urn:r2pkg:reasoning:input")
+ROUND_GRAPH = "urn:r2pkg:reasoning:round/"
+
+RDF_NS, RDFS_NS, OWL_NS, XSD_NS = str(RDF), str(RDFS), str(OWL), str(XSD)
+
+# Classes whose instances are ontology terms, never individuals of the domain.
+METACLASSES = frozenset({
+    OWL.Class, RDFS.Class, RDFS.Datatype, RDF.Property, RDF.List, OWL.ObjectProperty,
+    OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.OntologyProperty, OWL.TransitiveProperty,
+    OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.ReflexiveProperty, OWL.IrreflexiveProperty,
+    OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.Restriction, OWL.Ontology,
+    OWL.AllDifferent, OWL.AllDisjointClasses, OWL.AllDisjointProperties,
+    OWL.NegativePropertyAssertion, OWL.DeprecatedClass, OWL.DeprecatedProperty,
+})
+# Types every individual has: trivial.
+TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource})
+DATATYPES_OUTSIDE_XSD = frozenset({
+    RDFS.Literal, RDF.langString, RDF.PlainLiteral, RDF.XMLLiteral, RDF.HTML,
+})
+# Predicates that state something about classes and properties, not about individuals.
+SCHEMA_PREDICATES = frozenset({
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDF.first, RDF.rest,
+}) | frozenset(URIRef(OWL_NS + local) for local in (
+    "equivalentClass", "equivalentProperty", "inverseOf", "disjointWith", "propertyDisjointWith",
+    "propertyChainAxiom", "onProperty", "someValuesFrom", "allValuesFrom", "hasValue", "hasSelf",
+    "oneOf", "intersectionOf", "unionOf", "complementOf", "disjointUnionOf", "members",
+    "distinctMembers", "onClass", "onDataRange", "onDatatype", "withRestrictions", "hasKey",
+    "cardinality", "minCardinality", "maxCardinality", "qualifiedCardinality",
+    "minQualifiedCardinality", "maxQualifiedCardinality", "sourceIndividual",
+    "assertionProperty", "targetIndividual", "targetValue", "datatypeComplementOf",
+    "imports", "versionIRI", "priorVersion", "backwardCompatibleWith", "incompatibleWith",
+))
+# Properties of class expressions: their subjects and objects are classes or properties.
+_CLASS_LEVEL = frozenset({
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass,
+    OWL.equivalentProperty, OWL.inverseOf, OWL.disjointWith, OWL.propertyDisjointWith,
+    OWL.onProperty, OWL.someValuesFrom, OWL.allValuesFrom, OWL.complementOf, OWL.onClass,
+})
+_CLASS_LISTS = (OWL.intersectionOf, OWL.unionOf, OWL.propertyChainAxiom, OWL.members,
+                OWL.disjointUnionOf, OWL.hasKey)
+# Axioms that entail owl:sameAs: the rules have no eq-* support.
+_SAMEAS_TYPES = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty)
+_SAMEAS_PREDICATES = (OWL.maxCardinality, OWL.maxQualifiedCardinality, OWL.hasKey)
+
+
+class UnsupportedAxiom(ValueError):
+    """The ontology (or the data) uses a construct the rule compiler does not handle."""
+
+
+# --------------------------------------------------------------------------------------------
+# Schema: the ontology, closed under the scm-* rules
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Schema:
+    """What the instance rules need from the ontology; every class set is already closed."""
+
+    ontology: tuple[Triple, ...]                     # skolemised ontology triples (loaded as input)
+    class_supers: dict[URIRef, frozenset[URIRef]]    # C -> every D with C ⊑ D (D != C)
+    property_implications: dict[URIRef, frozenset[tuple[URIRef, bool]]]  # p -> {(q, inverted)}
+    domains: dict[URIRef, frozenset[URIRef]]         # p -> classes (closed upwards)
+    ranges: dict[URIRef, frozenset[URIRef]]          # p -> classes (closed upwards, no datatypes)
+    transitive: frozenset[URIRef]
+    chains: tuple[tuple[URIRef, tuple[URIRef, ...]], ...]
+    some_values: tuple[tuple[URIRef, URIRef, URIRef], ...]   # (restriction, property, class)
+    has_value: tuple[tuple[URIRef, URIRef, object], ...]     # (restriction, property, value)
+    all_values: tuple[tuple[URIRef, URIRef, URIRef], ...]    # (restriction, property, class)
+    intersections: tuple[tuple[URIRef, tuple[URIRef, ...]], ...]
+    one_of: tuple[tuple[URIRef, tuple[object, ...]], ...]
+    disjoint_classes: tuple[tuple[URIRef, URIRef], ...]
+    irreflexive: frozenset[URIRef]
+    asymmetric: frozenset[URIRef]
+    disjoint_properties: tuple[tuple[URIRef, URIRef], ...]
+    terms: frozenset[str]                            # keys (see _key) of ontology terms
+    bnodes: dict[str, BNode] = field(default_factory=dict)   # skolem IRI -> original blank node
+
+
+def load_ontology(path: str | Path = ONTOLOGY_FILE) -> Graph:
+    """The bundled ontology (ontology/r2p.ttl) as an rdflib Graph."""
+    graph = Graph()
+    graph.parse(str(path), format="turtle")
+    return graph
+
+
+def _skolemise(triples: Iterable[Triple]) -> tuple[Graph, dict[str, BNode]]:
+    bnodes: dict[str, BNode] = {}
+
+    def sk(term):
+        if isinstance(term, BNode):
+            iri = SKOLEM + str(term)
+            bnodes[iri] = term
+            return URIRef(iri)
+        return term
+
+    graph = Graph()
+    for s, p, o in triples:
+        graph.add((sk(s), sk(p), sk(o)))
+    return graph, bnodes
+
+
+def _closure(edges: dict, start) -> set:
+    """Everything reachable from start (start excluded unless on a cycle)."""
+    seen: set = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return seen
+
+
+def _is_datatype(term, graph: Graph) -> bool:
+    return (
+        isinstance(term, URIRef)
+        and (term.startswith(XSD_NS) or term in DATATYPES_OUTSIDE_XSD
+             or (term, RDF.type, RDFS.Datatype) in graph)
+    )
+
+
+def compile_schema(ontology: Iterable[Triple]) -> Schema:
+    """Read the ontology's axioms and close the class and property hierarchies (scm-* rules)."""
+    g, bnodes = _skolemise(ontology)
+    lists = lambda head: tuple(Collection(g, head))  # noqa: E731
+
+    unsupported = [f"{s} rdf:type {o.n3(g.namespace_manager)}"
+                   for o in _SAMEAS_TYPES for s in g.subjects(RDF.type, o)]
+    unsupported += [f"{s} {p.n3(g.namespace_manager)} {o}"
+                    for p in _SAMEAS_PREDICATES for s, o in g.subject_objects(p)]
+    if unsupported:
+        raise UnsupportedAxiom("axioms that entail owl:sameAs are not compiled into rules: "
+                               + "; ".join(sorted(unsupported)))
+
+    # --- properties: sub-property closure (scm-spo, scm-eqp1/2) ----------------------------
+    spo: dict = defaultdict(set)
+    for p, q in g.subject_objects(RDFS.subPropertyOf):
+        if p != q:
+            spo[p].add(q)
+    for p, q in g.subject_objects(OWL.equivalentProperty):
+        if p != q:
+            spo[p].add(q)
+            spo[q].add(p)
+    properties = set(spo) | {q for qs in spo.values() for q in qs}
+    inverse: dict = defaultdict(set)
+    for p, q in g.subject_objects(OWL.inverseOf):
+        inverse[p].add(q)
+        inverse[q].add(p)
+    symmetric = set(g.subjects(RDF.type, OWL.SymmetricProperty))
+    properties |= set(inverse) | symmetric
+    super_props = {p: _closure(spo, p) for p in properties}
+
+    def implies_property(p1, p2) -> bool:
+        return p1 == p2 or p2 in super_props.get(p1, ())
+
+    # --- classes: sub-class closure (scm-sco, scm-eqc, scm-svf1/2, scm-avf1/2, scm-hv) -------
+    sco: dict = defaultdict(set)
+    for c, d in g.subject_objects(RDFS.subClassOf):
+        if c != d:
+            sco[c].add(d)
+    for c, d in g.subject_objects(OWL.equivalentClass):
+        if c != d:
+            sco[c].add(d)
+            sco[d].add(c)
+    some_values = tuple((r, p, c) for r, c in g.subject_objects(OWL.someValuesFrom)
+                        for p in g.objects(r, OWL.onProperty))
+    all_values = tuple((r, p, c) for r, c in g.subject_objects(OWL.allValuesFrom)
+                       for p in g.objects(r, OWL.onProperty))
+    has_value = tuple((r, p, v) for r, v in g.subject_objects(OWL.hasValue)
+                      for p in g.objects(r, OWL.onProperty))
+
+    def subclass(c1, c2, closed) -> bool:
+        return c1 == c2 or c2 in closed.get(c1, ())
+
+    while True:
+        closed = {c: _closure(sco, c) for c in list(sco)}
+        added = False
+        for r1, p1, y1 in some_values:
+            for r2, p2, y2 in some_values:
+                if r1 != r2 and r2 not in closed.get(r1, ()) and (
+                    (p1 == p2 and subclass(y1, y2, closed))             # scm-svf1
+                    or (y1 == y2 and implies_property(p1, p2))        # scm-svf2
+                ):
+                    sco[r1].add(r2)
+                    added = True
+        for r1, p1, y1 in all_values:
+            for r2, p2, y2 in all_values:
+                if r1 == r2:
+                    continue
+                if p1 == p2 and subclass(y1, y2, closed) and r2 not in closed.get(r1, ()):
+                    sco[r1].add(r2)                                   # scm-avf1
+                    added = True
+                if y1 == y2 and implies_property(p1, p2) and r1 not in closed.get(r2, ()):
+                    sco[r2].add(r1)                                   # scm-avf2
+                    added = True
+        for r1, p1, v1 in has_value:
+            for r2, p2, v2 in has_value:
+                if r1 != r2 and v1 == v2 and implies_property(p1, p2) \
+                        and r2 not in closed.get(r1, ()):
+                    sco[r1].add(r2)                                   # scm-hv
+                    added = True
+        if not added:
+            break
+
+    # Instance-level type implications add cls-int2 (C -> each Ci) and cls-uni (Ci -> C).
+    type_edges: dict = defaultdict(set, {c: set(ds) for c, ds in sco.items()})
+    intersections = tuple((c, lists(head)) for c, head in g.subject_objects(OWL.intersectionOf))
+    for c, members in intersections:
+        type_edges[c].update(members)
+    for c, head in g.subject_objects(OWL.unionOf):
+        for member in lists(head):
+            type_edges[member].add(c)
+    class_supers = {c: frozenset(_closure(type_edges, c) - {c}) for c in list(type_edges)}
+    class_supers = {c: ds for c, ds in class_supers.items() if ds}
+
+    def upwards(classes) -> frozenset:
+        out = set(classes)
+        for c in classes:
+            out |= class_supers.get(c, set())
+        return frozenset(out)
+
+    # --- property implications as one table: p -> (q, inverted) (prp-spo1, prp-inv, prp-symp)
+    def step(node):
+        prop, inverted = node
+        out = {(q, inverted) for q in spo.get(prop, ())}
+        out |= {(q, not inverted) for q in inverse.get(prop, ())}
+        if prop in symmetric:
+            out.add((prop, not inverted))
+        return out
+
+    property_implications = {}
+    for p in properties:
+        seen: set = set()
+        todo = list(step((p, False)))
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(step(node))
+        seen.discard((p, False))
+        if seen:
+            property_implications[p] = frozenset(seen)
+
+    domains = {p: upwards(set(g.objects(p, RDFS.domain))) for p in set(g.subjects(RDFS.domain))}
+    ranges = {}
+    for p in set(g.subjects(RDFS.range)):
+        classes = {c for c in g.objects(p, RDFS.range) if not _is_datatype(c, g)}
+        if classes:
+            ranges[p] = upwards(classes)
+
+    disjoint = {(c1, c2) for c1, c2 in g.subject_objects(OWL.disjointWith)}
+    for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        for head in g.objects(node, OWL.members):
+            members = lists(head)
+            disjoint |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
+    disjoint_properties = {(p, q) for p, q in g.subject_objects(OWL.propertyDisjointWith)}
+    for node in g.subjects(RDF.type, OWL.AllDisjointProperties):
+        for head in g.objects(node, OWL.members):
+            members = lists(head)
+            disjoint_properties |= {(a, b) for i, a in enumerate(members) for b in members[i + 1:]}
+
+    return Schema(
+        ontology=tuple(g),
+        class_supers=class_supers,
+        property_implications=property_implications,
+        domains={p: cs for p, cs in domains.items() if cs},
+        ranges=ranges,
+        transitive=frozenset(g.subjects(RDF.type, OWL.TransitiveProperty)),
+        chains=tuple((p, lists(head)) for p, head in g.subject_objects(OWL.propertyChainAxiom)),
+        some_values=some_values,
+        has_value=has_value,
+        all_values=all_values,
+        intersections=intersections,
+        one_of=tuple((c, lists(head)) for c, head in g.subject_objects(OWL.oneOf)),
+        disjoint_classes=tuple(sorted(disjoint)),
+        irreflexive=frozenset(g.subjects(RDF.type, OWL.IrreflexiveProperty)),
+        asymmetric=frozenset(g.subjects(RDF.type, OWL.AsymmetricProperty)),
+        disjoint_properties=tuple(sorted(disjoint_properties)),
+        terms=frozenset(_key(t) for t in _ontology_terms(g)),
+        bnodes=bnodes,
+    )
+
+
+def _ontology_terms(g: Graph) -> set:
+    """Classes, properties, restrictions, lists and the ontology node: what the ontology defines
+    as vocabulary, as opposed to the individuals it names."""
+    terms: set = set()
+    for p in _CLASS_LEVEL:
+        for s, o in g.subject_objects(p):
+            terms.update((s, o))
+    for p in _CLASS_LISTS:
+        for s, head in g.subject_objects(p):
+            terms.add(s)
+            terms.update(Collection(g, head))
+    for c in METACLASSES:
+        terms.update(g.subjects(RDF.type, c))
+    for s, o in g.subject_objects(OWL.oneOf):
+        terms.add(s)
+    for s in g.subjects(RDF.first, None):
+        terms.add(s)
+    terms.update(t for t in g.all_nodes() if isinstance(t, URIRef) and t.startswith(SKOLEM))
+    return {t for t in terms if not isinstance(t, Literal)}
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    """One OWL 2 RL rule over the data: CONSTRUCT head WHERE body, the schema side in VALUES.
+
+    A rule whose output is `closed` already contains everything the one-premise rules
+    (property implications, domains, ranges, superclasses) would add to it; the one-premise
+    rules themselves (`one_premise`) therefore only need to read the other, open, output.
+    """
+
+    name: str                  # OWL 2 RL rule names, e.g. "prp-dom"
+    head: tuple[str, str, str]
+    body: tuple[str, ...]      # triple patterns; semi-naive evaluation reads one from the delta
+    values: str = ""           # VALUES block binding the schema variables
+    closed: bool = True
+    one_premise: bool = False
+
+    def query(self, delta: str | None = None, at: int = 0) -> str:
+        """The rule as a CONSTRUCT; with a `delta` graph, body atom `at` is read from it.
+
+        Written for Oxigraph's planner: the delta atom comes first and the other atoms are
+        LATERAL, so each is an index lookup per delta match rather than a scan; DISTINCT
+        collapses the many body matches that give the same head (every meeting a state took
+        part in makes it an Agent); and the NOT EXISTS on the head is LATERAL too, one lookup
+        per distinct head (unwrapped, or as MINUS, Oxigraph scans every type triple of the
+        store for each query: 2.3 s instead of 0.2 s on a small delta at 300k triples).
+        CONSTRUCT silently skips heads with a literal subject.
+        """
+        head = " ".join(self.head)
+        if delta:
+            # The delta atom first; every other atom in a LATERAL block, so that Oxigraph looks
+            # it up for each delta match (an index nested loop) instead of scanning all of it.
+            others = [atom for i, atom in enumerate(self.body) if i != at]
+            atoms = [f"GRAPH <{delta}> {{ {self.body[at]} }}"]
+            atoms += [f"LATERAL {{ {atom} }}" for atom in others]
+        else:
+            atoms = [f"{atom} ." for atom in self.body]
+        variables = " ".join(dict.fromkeys(t for t in self.head if t.startswith("?")))
+        return (f"CONSTRUCT {{ {head} }} WHERE {{\n  {{ SELECT DISTINCT {variables} WHERE {{\n"
+                f"    {self.values}\n    " + "\n    ".join(atoms)
+                + f"\n  }} }}\n  LATERAL {{ FILTER NOT EXISTS {{ {head} }} }}\n}}")
+
+
+def _n3(term) -> str:
+    return term.n3()
+
+
+def _values(variables: str, rows: Iterable[tuple]) -> str:
+    body = " ".join("(" + " ".join(_n3(t) for t in row) + ")" for row in sorted(rows))
+    return f"VALUES ({variables}) {{ {body} }}"
+
+
+def _typing_tables(schema: Schema) -> tuple[dict, dict]:
+    """For each property p, every class `x p y` makes x (resp. y) an instance of: the domains
+    and ranges of p and of every property p implies, either way round, closed upwards."""
+    subject_types: dict = defaultdict(set)
+    object_types: dict = defaultdict(set)
+    properties = set(schema.property_implications) | set(schema.domains) | set(schema.ranges)
+    for p in properties:
+        for q, inverted in {(p, False)} | schema.property_implications.get(p, frozenset()):
+            dom, rng = schema.domains.get(q, frozenset()), schema.ranges.get(q, frozenset())
+            subject_types[p] |= rng if inverted else dom
+            object_types[p] |= dom if inverted else rng
+    return subject_types, object_types
+
+
+def compile_rules(schema: Schema) -> list[Rule]:
+    """The instance-level rules this ontology needs, in the order a round runs them."""
+    rules: list[Rule] = []
+    supers = lambda c: {c} | schema.class_supers.get(c, set())  # noqa: E731
+    forward = [(p, q) for p, qs in schema.property_implications.items() for q, inv in qs if not inv]
+    backward = [(p, q) for p, qs in schema.property_implications.items() for q, inv in qs if inv]
+    subject_types, object_types = _typing_tables(schema)
+    type_rows = [(c, d) for c, ds in schema.class_supers.items() for d in ds]
+    # One-premise rules, with closed tables: their output needs no further one-premise rule.
+    if forward:
+        rules.append(Rule("prp-spo1/prp-eqp", ("?x", "?q", "?y"), ("?x ?p ?y",),
+                          _values("?p ?q", forward), one_premise=True))
+    if backward:
+        rules.append(Rule("prp-inv/prp-symp", ("?y", "?q", "?x"), ("?x ?p ?y",),
+                          _values("?p ?q", backward), one_premise=True))
+    rows = [(p, c) for p, cs in subject_types.items() for c in cs]
+    if rows:
+        rules.append(Rule("prp-dom", ("?x", "a", "?c"), ("?x ?p ?y",), _values("?p ?c", rows),
+                          one_premise=True))
+    rows = [(p, c) for p, cs in object_types.items() for c in cs]
+    if rows:
+        rules.append(Rule("prp-rng", ("?y", "a", "?c"), ("?x ?p ?y",), _values("?p ?c", rows),
+                          one_premise=True))
+    if type_rows:
+        rules.append(Rule("cax-sco/cax-eqc", ("?x", "a", "?d"), ("?x a ?c",),
+                          _values("?c ?d", type_rows), one_premise=True))
+    # Joins: their output may start further one-premise consequences (closed=False).
+    for p in sorted(schema.transitive):
+        rules.append(Rule("prp-trp", ("?x", _n3(p), "?z"), (f"?x {_n3(p)} ?y", f"?y {_n3(p)} ?z"),
+                          closed=False))
+    for p, chain in schema.chains:
+        var = [f"?u{i}" for i in range(len(chain) + 1)]
+        body = tuple(f"{var[i]} {_n3(q)} {var[i + 1]}" for i, q in enumerate(chain))
+        rules.append(Rule("prp-spo2", (var[0], _n3(p), var[-1]), body, closed=False))
+    for r, p, c in schema.some_values:
+        head = _values("?d", [(d,) for d in supers(r)])
+        if c == OWL.Thing:
+            rules.append(Rule("cls-svf2", ("?x", "a", "?d"), (f"?x {_n3(p)} ?y",), head))
+        else:
+            rules.append(Rule("cls-svf1", ("?x", "a", "?d"), (f"?x {_n3(p)} ?y", f"?y a {_n3(c)}"),
+                              head))
+    for r, p, v in schema.has_value:
+        rules.append(Rule("cls-hv1", ("?x", _n3(p), _n3(v)), (f"?x a {_n3(r)}",), closed=False))
+        rules.append(Rule("cls-hv2", ("?x", "a", "?d"), (f"?x {_n3(p)} {_n3(v)}",),
+                          _values("?d", [(d,) for d in supers(r)])))
+    for r, p, c in schema.all_values:
+        rules.append(Rule("cls-avf", ("?y", "a", "?d"), (f"?x a {_n3(r)}", f"?x {_n3(p)} ?y"),
+                          _values("?d", [(d,) for d in supers(c)])))
+    for c, members in schema.intersections:
+        body = tuple(f"?x a {_n3(m)}" for m in members)
+        rules.append(Rule("cls-int1", ("?x", "a", "?d"), body,
+                          _values("?d", [(d,) for d in supers(c)])))
+    return rules
+
+
+def _one_of_triples(schema: Schema) -> list[Triple]:
+    """cls-oo: each member of an owl:oneOf is an instance of the class (and its superclasses)."""
+    return [(m, RDF.type, d) for c, members in schema.one_of for m in members
+            for d in {c} | schema.class_supers.get(c, set())]
+
+
+# --------------------------------------------------------------------------------------------
+# Running the rules
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class RunStats:
+    rounds: int = 0
+    input_triples: int = 0
+    inferred_triples: int = 0           # before the scope filter
+    seconds: float = 0.0
+    per_rule: dict[str, int] = field(default_factory=dict)   # found; may count a triple twice
+
+
+class Reasoner:
+    """The ontology compiled once; `infer` may then be called on any number of fact sets.
+
+    >>> reasoner = Reasoner(load_ontology())                      # doctest: +SKIP
+    >>> inferred = reasoner.infer(facts)                          # doctest: +SKIP
+    """
+
+    def __init__(self, ontology: Iterable[Triple]):
+        self.schema = compile_schema(ontology)
+        self.rules = compile_rules(self.schema)
+        self.stats = RunStats()
+
+    # -- public, rdflib terms ---------------------------------------------------------------
+    def infer(self, facts: Iterable[Triple]) -> set[Triple]:
+        """The instance-level OWL 2 RL consequences of ontology + facts (rdflib triples)."""
+        to, back = _Converter(to_ox), _Converter(lambda t: self._unskolemise(from_ox(t)))
+        derived = self.infer_ox(ox.Quad(to(s), to(p), to(o), INPUT_GRAPH) for s, p, o in facts)
+        return {(back(t.subject), back(t.predicate), back(t.object)) for t in derived}
+
+    def check(self, facts: Iterable[Triple], inferred: Iterable[Triple] | None = None) -> list[str]:
+        """Inconsistencies (disjoint classes sharing an instance, ...) as readable messages."""
+        facts = list(facts)
+        if inferred is None:
+            inferred = self.infer(facts)
+        store = ox.Store()
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), INPUT_GRAPH)
+                     for s, p, o in (*facts, *inferred, *self.schema.ontology))
+        messages = []
+        for c1, c2 in self.schema.disjoint_classes:
+            q = f"SELECT DISTINCT ?x WHERE {{ ?x a {_n3(c1)} . ?x a {_n3(c2)} }} ORDER BY ?x"
+            for row in store.query(q, use_default_graph_as_union=True):
+                messages.append(f"{row['x']} is both {_short(c1)} and {_short(c2)}, "
+                                f"which are disjoint classes (owl:disjointWith)")
+        for row in store.query(f"SELECT DISTINCT ?x WHERE {{ ?x a {_n3(OWL.Nothing)} }}",
+                               use_default_graph_as_union=True):
+            messages.append(f"{row['x']} is an instance of owl:Nothing")
+        for p in sorted(self.schema.irreflexive):
+            for row in store.query(f"SELECT DISTINCT ?x WHERE {{ ?x {_n3(p)} ?x }}",
+                                   use_default_graph_as_union=True):
+                messages.append(f"{row['x']} {_short(p)} itself, but {_short(p)} is irreflexive")
+        for p in sorted(self.schema.asymmetric):
+            q = f"SELECT DISTINCT ?x ?y WHERE {{ ?x {_n3(p)} ?y . ?y {_n3(p)} ?x }}"
+            for row in store.query(q, use_default_graph_as_union=True):
+                messages.append(f"{row['x']} and {row['y']} are {_short(p)} of each other, "
+                                f"but {_short(p)} is asymmetric")
+        for p1, p2 in self.schema.disjoint_properties:
+            q = f"SELECT DISTINCT ?x ?y WHERE {{ ?x {_n3(p1)} ?y . ?x {_n3(p2)} ?y }}"
+            for row in store.query(q, use_default_graph_as_union=True):
+                messages.append(f"{row['x']} is linked to {row['y']} by both {_short(p1)} and "
+                                f"{_short(p2)}, which are disjoint properties")
+        return messages
+
+    # -- public, pyoxigraph terms (for the build: no rdflib conversion) -------------------
+    def infer_ox(self, facts: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
+        """Like `infer`, on pyoxigraph triples or quads (their graph is ignored)."""
+        store = ox.Store()
+        store.extend(_as_input(facts))
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), INPUT_GRAPH)
+                     for s, p, o in self.schema.ontology)
+        derived = self.run(store)
+        keep = ScopeFilter(self.schema.terms)
+        return [t for t in set(derived) if keep(t)]
+
+    def run(self, store: ox.Store) -> list[ox.Triple]:
+        """Run the rules to a fixpoint over `store`, whose facts sit in INPUT_GRAPH.
+
+        Returns the triples that were not in the store before (unfiltered, possibly repeated);
+        they are also left in the store, in the graphs ROUND_GRAPH + "k/closed" and "k/open".
+        """
+        started = time.perf_counter()
+        self.stats = RunStats(per_rule={}, input_triples=len(store))
+        if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(OWL.sameAs)), None)), None):
+            raise UnsupportedAxiom("the data states owl:sameAs; the rules have no eq-* support")
+        open_delta = every_delta = (INPUT_GRAPH.value,)
+        derived: list[ox.Triple] = []
+        for k in count():
+            closed: list[ox.Triple] = []
+            opened: list[ox.Triple] = []
+            if k == 0:   # cls-oo needs no data: the members of an owl:oneOf
+                closed = [t for t in (ox.Triple(to_ox(s), to_ox(p), to_ox(o))
+                                      for s, p, o in _one_of_triples(self.schema))
+                          if not _contains(store, t)]
+                self.stats.per_rule["cls-oo"] = len(closed)
+            for rule in self.rules:
+                for delta in (open_delta if rule.one_premise else every_delta):
+                    for at in range(len(rule.body)):
+                        # Every triple found is new to the store (NOT EXISTS); two rules may
+                        # find the same one in a round: the store keeps one per graph.
+                        found = list(store.query(rule.query(delta, at),
+                                                 use_default_graph_as_union=True))
+                        self.stats.per_rule[rule.name] = (
+                            self.stats.per_rule.get(rule.name, 0) + len(found))
+                        (closed if rule.closed else opened).extend(found)
+            self.stats.rounds = k + 1
+            if not closed and not opened:
+                break
+            open_delta = (f"{ROUND_GRAPH}{k}/open",)
+            every_delta = (f"{ROUND_GRAPH}{k}/closed", *open_delta)
+            for name, triples in zip(every_delta, (closed, opened)):
+                graph = ox.NamedNode(name)
+                store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+                derived.extend(triples)
+        self.stats.inferred_triples = len(set(derived))
+        self.stats.seconds = time.perf_counter() - started
+        return derived
+
+    # -- scope -------------------------------------------------------------------------------
+    def _unskolemise(self, term):
+        if isinstance(term, URIRef) and term.startswith(SKOLEM):
+            return self.schema.bnodes.get(str(term), term)
+        return term
+
+
+class _Converter:
+    """A term converter that remembers: graphs repeat classes, predicates and hubs."""
+
+    def __init__(self, convert):
+        self.convert, self.seen = convert, {}
+
+    def __call__(self, term):
+        out = self.seen.get(term)
+        if out is None:
+            out = self.seen[term] = self.convert(term)
+        return out
+
+
+def _contains(store: ox.Store, t: ox.Triple) -> bool:
+    return next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is not None
+
+
+def _as_input(facts: Iterable) -> Iterable[ox.Quad]:
+    for t in facts:
+        yield ox.Quad(t.subject, t.predicate, t.object, INPUT_GRAPH)
+
+
+def _short(term) -> str:
+    for prefix, ns in (("r2p:", "https://w3id.org/r2pkg/ontology#"), ("owl:", OWL_NS),
+                       ("rdfs:", RDFS_NS)):
+        if str(term).startswith(ns):
+            return prefix + str(term)[len(ns):]
+    return f"<{term}>"
+
+
+# --------------------------------------------------------------------------------------------
+# Scope: what counts as an instance-level inference (shared by infer and owlrl_inferences)
+# --------------------------------------------------------------------------------------------
+
+def _key(term) -> str:
+    """A string key for an rdflib or pyoxigraph IRI or blank node (literals never match)."""
+    if isinstance(term, (URIRef, ox.NamedNode)):
+        return "I" + (term.value if isinstance(term, ox.NamedNode) else str(term))
+    if isinstance(term, (BNode, ox.BlankNode)):
+        return "B" + (term.value if isinstance(term, ox.BlankNode) else str(term))
+    return ""
+
+
+_METACLASS_KEYS = frozenset(_key(c) for c in METACLASSES | TRIVIAL_TYPES | DATATYPES_OUTSIDE_XSD)
+_SCHEMA_PREDICATE_KEYS = frozenset(_key(p) for p in SCHEMA_PREDICATES)
+_TYPE, _SAME_AS = _key(RDF.type), _key(OWL.sameAs)
+
+
+class ScopeFilter:
+    """Whether an inferred triple (rdflib or pyoxigraph terms) belongs in graph/inferred.
+
+    Keys of terms are cached: a graph repeats the same classes and predicates many times."""
+
+    def __init__(self, terms: frozenset[str]):
+        self.terms = terms
+        self._keys: dict = {}
+
+    def _k(self, term) -> str:
+        key = self._keys.get(term)
+        if key is None:
+            key = self._keys[term] = _key(term)
+        return key
+
+    def __call__(self, triple) -> bool:
+        if isinstance(triple, ox.Triple):
+            s, p, o = triple.subject, triple.predicate, triple.object
+        else:
+            s, p, o = triple
+        if isinstance(s, (Literal, ox.Literal)):
+            return False                          # literal subject (owlrl's literal proxies)
+        sk, pk = self._k(s), self._k(p)
+        if sk in self.terms or sk.startswith("I" + SKOLEM):
+            return False                          # about an ontology term
+        if pk in _SCHEMA_PREDICATE_KEYS or pk.startswith("Ihttp://www.daml.org/2002/03/agents/"):
+            return False                          # schema vocabulary, owlrl error reports
+        if pk == _SAME_AS and s == o:
+            return False
+        if pk == _TYPE:
+            ok = self._k(o)
+            if not ok.startswith("I") or ok.startswith("I" + SKOLEM):
+                return False                      # anonymous class expression (or a literal)
+            if ok in _METACLASS_KEYS or ok.startswith("I" + XSD_NS):
+                return False                      # owl:Thing, metaclasses, datatypes
+        return True
+
+
+def in_scope(triple, terms: frozenset[str]) -> bool:
+    """One-off form of ScopeFilter."""
+    return ScopeFilter(terms)(triple)
+
+
+def instance_level(triples: Iterable[Triple], ontology: Iterable[Triple]) -> set[Triple]:
+    """Keep the triples that are instance-level consequences (see the module docstring)."""
+    g = Graph()
+    for t in ontology:
+        g.add(t)
+    keep = ScopeFilter(frozenset(_key(t) for t in _ontology_terms(g)))
+    return {t for t in triples if keep(t)}
+
+
+# --------------------------------------------------------------------------------------------
+# Public functions
+# --------------------------------------------------------------------------------------------
+
+def infer(facts: Iterable[Triple], ontology: Iterable[Triple]) -> set[Triple]:
+    """OWL 2 RL consequences of ontology + facts, by the compiled SPARQL rules.
+
+    `facts`: the document graphs plus the reference graph (never the evidence annotations),
+    as rdflib triples. Returns rdflib triples: instance-level, not in the input.
+    """
+    return Reasoner(ontology).infer(facts)
+
+
+def owlrl_inferences(facts: Iterable[Triple], ontology: Iterable[Triple]) -> set[Triple]:
+    """The reference: owlrl's OWL 2 RL closure of ontology + facts, in the same scope as `infer`.
+
+    About 1.5 ms per input triple: for tests and comparisons, not for the build.
+    """
+    import owlrl
+
+    ontology = list(ontology)
+    graph = Graph()
+    for t in ontology:
+        graph.add(t)
+    for t in facts:
+        graph.add(t)
+    before = set(graph)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    return instance_level((t for t in graph if t not in before), ontology)
+
+
+def check_consistency(facts: Iterable[Triple], ontology: Iterable[Triple],
+                      inferred: Iterable[Triple] | None = None) -> list[str]:
+    """OWL 2 RL inconsistencies (cax-dw, cax-adc, cls-nothing2, prp-irp, prp-asyp, prp-pdw)
+    as human-readable messages; an empty list means consistent. Never raises on bad data."""
+    return Reasoner(ontology).check(facts, inferred)

@@ -1,0 +1,255 @@
+"""OWL 2 RL inference (graph/reasoning.py): the compiled SPARQL rules against owlrl, and the
+behaviours the graph relies on, named one per test."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ORG, OWL, RDF, RDFS, SKOS
+
+from r2pkg.graph.reasoning import (
+    Reasoner,
+    UnsupportedAxiom,
+    check_consistency,
+    compile_schema,
+    infer,
+    load_ontology,
+    owlrl_inferences,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "reasoning"
+R2P = Namespace("https://w3id.org/r2pkg/ontology#")
+ID = Namespace("https://w3id.org/r2pkg/id/")
+SCHEMA = Namespace("https://schema.org/")
+
+MEETING7 = ID["meeting/7th-annual-meeting"]
+MEETING9 = ID["meeting/9th-annual-meeting"]
+QATAR, GHANA, DENMARK, BELGIUM = (ID[f"state/{s}"] for s in ("qatar", "ghana", "denmark", "belgium"))
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return load_ontology()
+
+
+@pytest.fixture(scope="module")
+def facts() -> Graph:
+    return Graph().parse(FIXTURES / "facts.ttl")
+
+
+@pytest.fixture(scope="module")
+def inferred(facts, ontology) -> set:
+    return infer(facts, ontology)
+
+
+# --- the reference ---------------------------------------------------------------------------
+
+def test_rules_infer_exactly_what_owlrl_infers(facts, ontology, inferred):
+    reference = owlrl_inferences(facts, ontology)
+    assert inferred - reference == set(), "inferred by the rules only"
+    assert reference - inferred == set(), "inferred by owlrl only"
+    assert len(inferred) > 200
+
+
+def test_rules_pick_up_axioms_the_bundled_ontology_does_not_use(ontology):
+    """Rules are generated from the axioms: symmetric and equivalent properties, a longer chain,
+    hasValue, allValuesFrom, intersections, unions and someValuesFrom owl:Thing all work."""
+    extra = Graph().parse(data="""
+        @prefix r2p: <https://w3id.org/r2pkg/ontology#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix ex: <http://example.org/> .
+        ex:neighbourOf a owl:ObjectProperty, owl:SymmetricProperty .
+        ex:borders owl:equivalentProperty ex:neighbourOf .
+        ex:hostNeighbour owl:propertyChainAxiom ( r2p:heldInCity r2p:cityOf ex:neighbourOf ) .
+        ex:Host owl:equivalentClass [ a owl:Restriction ; owl:onProperty r2p:hosted ;
+                                      owl:someValuesFrom owl:Thing ] .
+        ex:Founder owl:equivalentClass [ a owl:Restriction ; owl:onProperty ex:role ;
+                                         owl:hasValue ex:founding ] .
+        [ a owl:Restriction ; owl:onProperty r2p:hasSession ; owl:allValuesFrom ex:PlenarySession ]
+            rdfs:subClassOf [ owl:intersectionOf ( r2p:Meeting ex:Plenary ) ] .
+        ex:Plenary rdfs:subClassOf [ a owl:Restriction ; owl:onProperty r2p:hasSession ;
+                                     owl:allValuesFrom ex:PlenarySession ] .
+        ex:HostingFounder owl:intersectionOf ( ex:Host ex:Founder ) .
+        ex:Notable owl:unionOf ( ex:HostingFounder ex:Plenary ) .
+    """, format="turtle")
+    facts = Graph().parse(data="""
+        @prefix r2p: <https://w3id.org/r2pkg/ontology#> .
+        @prefix ex: <http://example.org/> .
+        @prefix id: <https://w3id.org/r2pkg/id/> .
+        <https://w3id.org/r2pkg/id/meeting/m1> r2p:heldInCity <https://w3id.org/r2pkg/id/city/c1> ;
+            r2p:hostedBy <https://w3id.org/r2pkg/id/state/s1> ; a ex:Plenary ;
+            r2p:hasSession <https://w3id.org/r2pkg/id/session/s1> .
+        <https://w3id.org/r2pkg/id/city/c1> r2p:cityOf <https://w3id.org/r2pkg/id/state/s1> .
+        <https://w3id.org/r2pkg/id/state/s2> ex:borders <https://w3id.org/r2pkg/id/state/s1> .
+        <https://w3id.org/r2pkg/id/state/s1> ex:role ex:founding .
+    """, format="turtle")
+    combined = ontology + extra
+    ours = infer(facts, combined)
+    assert ours == owlrl_inferences(facts, combined)
+    ex = Namespace("http://example.org/")
+    assert (ID["meeting/m1"], ex.hostNeighbour, ID["state/s2"]) in ours
+    assert (ID["state/s1"], RDF.type, ex.HostingFounder) in ours
+    assert (ID["state/s1"], RDF.type, ex.Notable) in ours
+    assert (ID["session/s1"], RDF.type, ex.PlenarySession) in ours
+
+
+def test_schema_closure_matches_owlrl_on_the_ontology(ontology):
+    """compile_schema's class hierarchy (scm-sco, scm-eqc) is owlrl's, for the named classes."""
+    import owlrl
+
+    closed = Graph()
+    for t in ontology:
+        closed.add(t)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
+    schema = compile_schema(ontology)
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        if isinstance(cls, BNode):
+            continue
+        expected = {d for d in closed.objects(cls, RDFS.subClassOf)
+                    if isinstance(d, URIRef) and d not in (cls, OWL.Thing)}
+        ours = {d for d in schema.class_supers.get(cls, ()) if not str(d).startswith("urn:")}
+        assert ours == expected, cls
+
+
+def test_infer_takes_plain_iterables(facts, ontology, inferred):
+    assert infer(iter(list(facts)), iter(list(ontology))) == inferred
+
+
+def test_reasoner_is_reusable_and_reports_its_run(facts, ontology, inferred):
+    reasoner = Reasoner(ontology)
+    assert reasoner.infer(facts) == inferred
+    assert reasoner.infer(facts) == inferred
+    assert reasoner.stats.rounds >= 2
+    assert reasoner.stats.per_rule["prp-spo2"] > 0
+
+
+# --- what inference adds: named behaviours --------------------------------------------------
+
+def test_a_host_is_a_participant(inferred):
+    assert (MEETING7, R2P.hasParticipant, QATAR) in inferred
+    assert (QATAR, R2P.participatedIn, MEETING7) in inferred
+    assert (QATAR, R2P.hosted, MEETING7) in inferred
+    assert (MEETING7, SCHEMA.attendee, QATAR) in inferred
+    assert (MEETING7, SCHEMA.organizer, QATAR) in inferred
+
+
+def test_a_meeting_held_in_a_city_of_a_state_is_held_in_that_state(inferred):
+    assert (MEETING7, R2P.heldInCountry, QATAR) in inferred       # the chain heldInCity/cityOf
+    assert (MEETING7, R2P.heldIn, QATAR) in inferred
+    assert (MEETING7, R2P.heldIn, ID["city/doha"]) in inferred    # heldInCity is a heldIn
+    assert (MEETING9, R2P.heldInCountry, BELGIUM) in inferred
+
+
+def test_held_in_follows_located_in_transitively(inferred):
+    for place in (BELGIUM, ID["region/western-europe"], ID["region/europe"]):
+        assert (MEETING9, R2P.heldIn, place) in inferred
+    assert (ID["city/brussels"], R2P.locatedIn, ID["region/europe"]) in inferred
+    assert (ID["region/flanders-brabant"], R2P.locatedIn, ID["region/europe"]) in inferred
+
+
+def test_the_holder_of_a_focal_point_post_represents_the_state(inferred):
+    person = ID["person/kwame-mensah"]
+    assert (person, ORG.holds, ID["post/ghana-focal-point"]) in inferred
+    assert (person, R2P.represents, GHANA) in inferred
+    assert (person, RDF.type, R2P.Person) in inferred
+
+
+def test_a_state_with_a_focal_point_post_is_a_network_member(inferred):
+    assert (GHANA, RDF.type, R2P.NetworkMember) in inferred
+    assert (DENMARK, RDF.type, R2P.NetworkMember) in inferred           # stated from the post's side
+    assert (ID["org/european-union"], RDF.type, R2P.NetworkMember) in inferred  # post typed by range
+    assert (QATAR, RDF.type, R2P.NetworkMember) not in inferred
+
+
+def test_inverses_hold_both_ways(inferred):
+    assert (ID["post/ghana-focal-point"], R2P.focalPointOf, GHANA) in inferred
+    assert (DENMARK, R2P.hasFocalPoint, ID["post/denmark-focal-point"]) in inferred
+    assert (ID["person/ivan-simonovic"], R2P.holdsRole,
+            ID["role-assignment/special-adviser-2017"]) in inferred
+    assert (ID["situation/syria"], R2P.discussedAt, MEETING7) in inferred
+    assert (ID["recommendation/7th-annual-meeting-1"], R2P.recommendationOf, MEETING7) in inferred
+    assert (ID["org/ghana-ministry-of-foreign-affairs"], R2P.hasPart,
+            ID["org/ghana-legal-directorate"]) in inferred
+
+
+def test_group_membership_makes_a_member_of_the_group(inferred):
+    group = ID["org/steering-group"]
+    assert (GHANA, R2P.hasGroupMembership, ID["membership/steering-group-ghana-2019"]) in inferred
+    assert (GHANA, R2P.memberOfGroup, group) in inferred
+    assert (DENMARK, R2P.memberOfGroup, group) in inferred
+    assert (group, RDF.type, R2P.CoordinationGroup) in inferred
+
+
+def test_domains_and_ranges_type_the_nodes(inferred):
+    expected = [
+        (ID["city/doha"], R2P.City), (ID["city/doha"], R2P.Place),
+        (ID["post/eu-focal-point"], R2P.FocalPointPost), (ID["post/eu-focal-point"], ORG.Post),
+        (ID["situation/syria"], R2P.AtrocitySituation), (ID["situation/syria"], SKOS.Concept),
+        (ID["role/special-adviser-on-r2p"], R2P.Role),
+        (ID["membership/steering-group-ghana-2019"], R2P.GroupMembership),
+        (ID["recommendation/7th-annual-meeting-1"], R2P.Recommendation),
+        (ID["session/7th-annual-meeting-1"], R2P.Session),
+        (ID["mechanism/iiim-syria"], R2P.Mechanism),
+        (ID["announcement/7th-annual-meeting-ghana"], R2P.AppointmentAnnouncement),
+        (MEETING7, R2P.Meeting), (QATAR, R2P.Agent), (QATAR, R2P.Place),
+    ]
+    missing = [pair for pair in expected if (pair[0], RDF.type, pair[1]) not in inferred]
+    assert missing == []
+
+
+def test_part_of_is_transitive(inferred):
+    assert (ID["org/ghana-legal-directorate"], R2P.partOf, GHANA) in inferred
+
+
+# --- what inference leaves out --------------------------------------------------------------
+
+def test_the_input_is_not_repeated(facts, ontology, inferred):
+    assert inferred.isdisjoint(set(facts))
+    assert inferred.isdisjoint(set(ontology))
+
+
+def test_trivial_and_ontology_level_triples_are_left_out(ontology, inferred):
+    classes_and_properties = set(ontology.subjects(RDF.type, OWL.Class)) | \
+        set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    for s, p, o in inferred:
+        assert not isinstance(s, (BNode, Literal)) and not isinstance(o, BNode)
+        assert p not in (OWL.sameAs, RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass)
+        assert (p, o) != (RDF.type, OWL.Thing)
+        assert not (p == RDF.type and str(o).startswith(str(OWL)))
+        assert s not in classes_and_properties
+
+
+def test_individuals_the_ontology_names_get_their_instance_level_types(inferred):
+    # owlrl keeps these too: r2p:WarCrimes is an AtrocityCrime, hence a skos:Concept.
+    assert (R2P.WarCrimes, RDF.type, SKOS.Concept) in inferred
+
+
+# --- unsupported constructs and consistency ---------------------------------------------------
+
+def test_axioms_that_entail_same_as_are_refused(ontology):
+    functional = ontology + Graph().parse(
+        data="<https://w3id.org/r2pkg/ontology#cityOf> a <http://www.w3.org/2002/07/owl#FunctionalProperty> .",
+        format="turtle")
+    with pytest.raises(UnsupportedAxiom, match="FunctionalProperty"):
+        Reasoner(functional)
+
+
+def test_consistent_facts_report_nothing(facts, ontology, inferred):
+    assert check_consistency(facts, ontology, inferred) == []
+
+
+def test_a_person_that_is_also_an_organization_is_reported(facts, ontology):
+    bad = facts + Graph().parse(data="""
+        <https://w3id.org/r2pkg/id/person/kwame-mensah> a <https://w3id.org/r2pkg/ontology#GovernmentBody> .
+        <https://w3id.org/r2pkg/id/meeting/7th-annual-meeting> <https://w3id.org/r2pkg/ontology#hasFocalPoint>
+            <https://w3id.org/r2pkg/id/post/x> .
+    """, format="turtle")
+    messages = check_consistency(bad, ontology)
+    assert messages == [
+        "<https://w3id.org/r2pkg/id/meeting/7th-annual-meeting> is both r2p:Meeting and r2p:Agent, "
+        "which are disjoint classes (owl:disjointWith)",
+        "<https://w3id.org/r2pkg/id/person/kwame-mensah> is both r2p:Person and r2p:Organization, "
+        "which are disjoint classes (owl:disjointWith)",
+    ]
