@@ -22,10 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Namespace
-from rdflib.namespace import SH
+import pyoxigraph as ox
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import RDFS, SH
 
 from .resources import SHAPES_FILE
+from .store import from_ox, to_ox
 from .vocab import PREFIXES
 
 SHAPES = Namespace("https://w3id.org/r2pkg/shapes#")
@@ -88,17 +90,92 @@ def validate(facts: Iterable[tuple], evidence: Iterable[tuple],
     violations = warnings = 0
     messages: list[str] = []
     for data, shape_graph in runs:
-        _, report, _ = shacl(data, shacl_graph=shape_graph, inference="none", advanced=True,
+        core, sparql = _split_sparql(shape_graph)
+        _, report, _ = shacl(data, shacl_graph=core, inference="none", advanced=True,
                              allow_warnings=True, allow_infos=True)
-        for result in report.objects(None, SH.result):   # not the nested sh:detail results
-            severity = report.value(result, SH.resultSeverity)
+        results = [(report.value(r, SH.resultSeverity), _describe(report, r, data))
+                   for r in report.objects(None, SH.result)]   # not the nested sh:detail results
+        results += sparql_shape_results(sparql, data)
+        for severity, message in results:
             if severity == SH.Violation:
                 violations += 1
             elif severity == SH.Warning:
                 warnings += 1
-            messages.append(_describe(report, result, data))
+            messages.append(message)
     return ValidationResult(conforms=violations == 0, violations=violations, warnings=warnings,
                             messages=sorted(set(messages)))
+
+
+def _split_sparql(shapes: Graph) -> tuple[Graph, Graph]:
+    """(shapes without SPARQL-based constraints, those with them, plus prefix declarations)."""
+    sparql = Graph()
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        sparql += shapes.cbd(shape)
+    core = Graph()
+    for triple in shapes:
+        if triple not in sparql:
+            core.add(triple)
+    for declaration in shapes.subjects(SH.declare, None):
+        sparql += shapes.cbd(declaration)
+    return core, sparql
+
+
+def sparql_shape_results(shapes: Graph, data: Graph) -> list[tuple[URIRef, str]]:
+    """SHACL-SPARQL constraints evaluated by Oxigraph: each constraint query is run LATERAL to
+    its target query, that is once per focus node with $this bound, as SHACL-SPARQL specifies.
+
+    pySHACL evaluates them with rdflib's engine, one focus node at a time; with a NOT EXISTS
+    over the evidence that took half a minute on the bundled corpus, and here takes milliseconds.
+    """
+    if not len(shapes):
+        return []
+    store = ox.Store()
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
+    results = []
+    for shape in sorted(set(shapes.subjects(SH.sparql, None))):
+        severity = shapes.value(shape, SH.severity) or SH.Violation
+        target_nodes = list(shapes.objects(shape, SH.target))
+        targets = [_target_query(shapes, shape, t) for t in target_nodes]
+        targets += [f"SELECT ?this WHERE {{ ?this a/<{RDFS.subClassOf}>* <{c}> }}"
+                    for c in shapes.objects(shape, SH.targetClass)]
+        if not targets:
+            raise ValueError(f"{shape}: a SPARQL-based shape needs sh:target or sh:targetClass here")
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = str(shapes.value(constraint, SH.select))
+            prologue = "".join(sorted({line for node in [constraint, *target_nodes]
+                                       for line in _prologue(shapes, node)}))
+            message = str(shapes.value(constraint, SH.message) or f"fails {shape}")
+            for target in targets:
+                query = f"{prologue}SELECT * WHERE {{ {{ {target} }} LATERAL {{ {select} }} }}"
+                for row in store.query(query):
+                    results.append((severity, _sparql_message(data, severity, row, message)))
+    return results
+
+
+def _target_query(shapes: Graph, shape, target) -> str:
+    select = shapes.value(target, SH.select)
+    if select is None:
+        raise ValueError(f"{shape}: only SPARQL targets (sh:select) are supported for SPARQL-based shapes")
+    return str(select)
+
+
+def _prologue(shapes: Graph, node) -> list[str]:
+    """PREFIX lines for the node's sh:prefixes declarations."""
+    lines = []
+    for source in shapes.objects(node, SH.prefixes):
+        for declaration in shapes.objects(source, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return lines
+
+
+def _sparql_message(data: Graph, severity, row, message: str) -> str:
+    n3 = lambda term: from_ox(term).n3(data.namespace_manager)  # noqa: E731
+    text = f"{severity.split('#')[-1]}: {n3(row['this'])}"
+    for column in ("path", "value"):
+        if row[column] is not None:
+            text += f" {n3(row[column])}"
+    return f"{text}: {message}"
 
 
 def _describe(report: Graph, result, data: Graph) -> str:
