@@ -379,8 +379,19 @@ def rule_other_meetings(ctx: Ctx) -> None:
             f = future.search(s.text[:ms])
             if f and ordinal > ctx.meeting.ordinal:
                 agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
-                if agents:
-                    ctx.emit(agents[-1].iri, R2P.announcedHostOf, iri, s)
+                for host in _coordinated_tail(s, agents):
+                    ctx.emit(host.iri, R2P.announcedHostOf, iri, s)
+
+
+def _coordinated_tail(s: Sent, agents: list[Ment]) -> list[Ment]:
+    """The last agent and those listed with it: 'the governments of Spain and Chile' -> both."""
+    tail = agents[-1:]
+    for prev in reversed(agents[:-1]):
+        gap = s.text[prev.end - s.start:tail[0].start - s.start]
+        if not re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?", gap):
+            break
+        tail.insert(0, prev)
+    return tail
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,6 +472,14 @@ def _role_phrases(ctx: Ctx, s: Sent, p: Ment) -> list[tuple[int, int]]:
             out.append((cut, len(body)))
     ps, pe = s.rel(p)
     post = text[pe:]
+    # A predicate after the apposition: "The Focal Point of X, Ms. Y, is the Director of ..." or
+    # "..., serves as Deputy Director-General ...": the title ends before a coordinated verb.
+    pred = re.match(r",\s+(?:is|serves\s+as|acts\s+as|works\s+as)\s+(?:(?:the|a|an)\s+)?(?=[A-Z])", post)
+    if pred:
+        lo = pe + pred.end()
+        stop = re.search(r"[,;.](?:\s|$)|\s[–—]\s|\s+and\s+(?=[a-z])|$", text[lo:])
+        out.append((lo, lo + (stop.start() if stop else len(text) - lo)))
+        return out
     m = re.match(r",\s+", post)
     if m and (re.match(r"(?:the\s+)?(?:[A-Z]|UN\b)", post[m.end():])) and not re.match(r"(?:and|who|which|also)\b",
                                                                                        post[m.end():]):
@@ -554,7 +573,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) 
             for olo, ohi in _role_phrases(ctx, s, p):
                 for plo, phi in _split_roles(ctx, s, olo, ohi):
                     other = s.text[plo:phi].strip()
-                    other = re.sub(r"^(?:and\s+)?(?:the\s+)?", "", other)
+                    other = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", other)
                     if other and not re.match(r"(?:R2P\s+)?Focal\s+Point", other) and not other.startswith("former") \
                             and other[0].isupper():
                         ctx.emit(post, R2P.positionTitle, Literal(other), s)
