@@ -220,8 +220,9 @@ def data_dir(tmp_path) -> Path:
     for entity, label in LABELS.items():
         kind = str(entity).split("/id/", 1)[1].split("/", 1)[0]
         triples += [(entity, RDF.type, classes[kind]), (entity, RDFS.label, Literal(label, lang="en"))]
-    with stores.new_build(root) as (_, store):
-        stores.add_triples(store, "https://w3id.org/r2pkg/graph/document/test", triples)
+    with stores.new_build(root) as paths:
+        stores.write_store(paths.store, lambda store: stores.add_triples(
+            store, "https://w3id.org/r2pkg/graph/document/test", triples))
     return root
 
 
