@@ -25,7 +25,7 @@ from . import iris, store as stores
 from .evidence import evidence_triples, fact_triples
 from .resources import ONTOLOGY_FILE
 from .vocab import (CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P,
-                    sparql_prologue)
+                    serialization_prefixes, sparql_prologue)
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 MANIFEST = "manifest.json"
@@ -298,7 +298,7 @@ def write_dumps(store_path: Path, folder: Path) -> None:
     """TriG, N-Quads and JSON-LD keep the named graphs; Turtle and N-Triples hold their union."""
     folder.mkdir(parents=True, exist_ok=True)
     store = ox.Store.read_only(str(store_path))
-    prefixes = dict(PREFIXES)
+    prefixes = serialization_prefixes()
     union = None
     for name, fmt in DUMP_FORMATS.items():
         target = folder / name

@@ -42,7 +42,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph as ox
 
 from .store import StoreError, current_build, open_store
-from .vocab import PREFIXES
+from .vocab import PREFIXES, serialization_prefixes
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_ROWS = 10000
@@ -620,7 +620,7 @@ def serialize_results(result: QueryResult, media_type: str) -> bytes:
         fmt = GRAPH_MEDIA_TYPES.get(media_type)
         if fmt is None:
             raise ValueError(f"cannot write a graph as {media_type}; use one of {', '.join(GRAPH_MEDIA_TYPES)}")
-        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        prefixes = serialization_prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         if prefixes:
             return ox.serialize(result.triples, format=fmt, prefixes=prefixes)
         return ox.serialize(result.triples, format=fmt)

@@ -42,6 +42,12 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def serialization_prefixes() -> dict[str, str]:
+    """Prefixes for Turtle and TriG output. Entity IRIs have slashes in their paths, which a
+    prefixed name would have to escape (id:state\\/denmark), so they are written in full."""
+    return {p: iri for p, iri in PREFIXES.items() if p != "id"}
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for every project prefix, for queries written with prefixed names."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -6,7 +6,7 @@ import json
 from flask import Blueprint, Response, current_app, g, render_template, request
 
 from r2pkg.graph import sparql
-from r2pkg.graph.vocab import PREFIXES
+from r2pkg.graph.vocab import PREFIXES, sparql_prologue
 
 from .errors import error_response
 from .querying import limit_headers, run_user_query
@@ -95,9 +95,9 @@ def editor():
     examples = [{"name": q.name, "summary": q.summary or q.name, "query": q.text}
                 for q in saved_queries().values() if not q.parameters]
     default_query = (
-        "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+        sparql_prologue()
         + "\nSELECT ?meeting ?label ?date WHERE {\n  ?meeting a r2p:Meeting .\n"
-          "  OPTIONAL { ?meeting rdfs:label ?label }\n  OPTIONAL { ?meeting r2p:startDate ?date }\n}\nORDER BY ?date\nLIMIT 100\n")
+          "  OPTIONAL { ?meeting skos:prefLabel ?label }\n  OPTIONAL { ?meeting r2p:startDate ?date }\n}\nORDER BY ?date\nLIMIT 100\n")
     config = {
         "endpoint": g.urls.sparql(),
         "prefixes": PREFIXES,
