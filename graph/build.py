@@ -23,9 +23,10 @@ from r2pkg.loaders.model import DocumentError, LoadedDocument
 
 from . import iris, store as stores
 from .evidence import evidence_triples, fact_triples
+from .stats import count_entities
 from .resources import ONTOLOGY_FILE
-from .vocab import (CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P,
-                    serialization_prefixes, sparql_prologue)
+from .vocab import (CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, R2P,
+                    serialization_prefixes)
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
 MANIFEST = "manifest.json"
@@ -275,23 +276,6 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
     except ImportError:
         return [], None
     return list(external_triples(entities)), len(unlinked(entities))
-
-
-_COUNT = sparql_prologue() + """
-SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e a ?class .
-  FILTER(STRSTARTS(STR(?class), STR(r2p:)))
-  FILTER(?class NOT IN (r2p:Evidence, r2p:Sentence, r2p:Mention))
-  FILTER EXISTS { GRAPH ?g { ?e ?p ?o } FILTER(STRSTARTS(STR(?g), ?documents)) }
-} GROUP BY ?class ORDER BY DESC(?n) ?class
-"""
-
-
-def count_entities(store: ox.Store) -> dict[str, int]:
-    """Entities the documents name, per class (reference data about other states is not counted)."""
-    query = _COUNT.replace("?documents", f'"{DOCUMENT_GRAPH_PREFIX}"')
-    rows = store.query(query, use_default_graph_as_union=True)
-    return {row["class"].value.removeprefix(PREFIXES["r2p"]): int(row["n"].value) for row in rows}
 
 
 def write_dumps(store_path: Path, folder: Path) -> None:

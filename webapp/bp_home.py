@@ -6,16 +6,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, render_template
 
+from r2pkg.graph.stats import ENTITIES_PER_CLASS
 from r2pkg.graph.vocab import R2P
 
 from . import graph_data
 
 bp = Blueprint("home", __name__)
 
-_CLASS_COUNTS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class FILTER(STRSTARTS(STR(?class), STR(r2p:))) }
-GROUP BY ?class ORDER BY DESC(?n)
-"""
 _MEETINGS = """
 SELECT ?m (MIN(?o) AS ?ordinal) (MIN(?start) AS ?startDate) (MAX(?end) AS ?endDate)
        (MAX(?count) AS ?participants) (MAX(?lb) AS ?lowerBound) (SAMPLE(?city) AS ?cityIri)
@@ -89,6 +86,8 @@ class HomePage:
     growth: list[GrowthPoint] = field(default_factory=list)
     chart: Chart | None = None
     members: list[ox.NamedNode] = field(default_factory=list)
+    map: object = None          # graphdata.MapData: member states and meeting cities
+    map_json: str = ""
 
 
 def _p(text: str) -> str:
@@ -134,7 +133,7 @@ def index():
     if snap.store is None:
         return render_template("home/index.html", page=HomePage(False, snap.error))
     page = HomePage(True, None, triples=len(snap.store))
-    page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(_p(_CLASS_COUNTS))]
+    page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(ENTITIES_PER_CLASS)]
     hosts: dict[str, list] = {}
     for r in data.query(_p(_HOSTS)):
         hosts.setdefault(r["m"].value, []).append(r["h"])
@@ -153,4 +152,16 @@ def index():
     page.chart = build_chart(page.growth)
     page.members = sorted((r["member"] for r in data.query(_p(_MEMBERS)) if isinstance(r["member"], ox.NamedNode)),
                           key=lambda m: data.label(m.value).lower())
-    return render_template("home/index.html", page=page)
+    return render_template("home/index.html", page=add_network_map(data, page))
+
+
+def add_network_map(data, page: HomePage) -> HomePage:
+    """The map of the network's member states and meeting cities (graphdata.network_map)."""
+    from flask import g
+
+    from .graphdata import network_map
+
+    found = network_map(data)
+    if found.points:
+        page.map, page.map_json = found, found.to_json(g.urls, data.label)
+    return page
