@@ -1,6 +1,8 @@
 """Saved queries: list, page with form and results, downloads, JSON API, OpenAPI."""
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import xml.etree.ElementTree as ET
@@ -101,3 +103,11 @@ def test_query_timeout_is_reported(make_app_client, tmp_path):
     assert r.status_code == 503 and "time limit" in r.get_json()["message"]
     html = client.get("/queries/slow").get_data(as_text=True)
     assert "time limit" in html
+
+
+def test_the_header_search_box_is_empty_on_a_query_page(client):
+    """The page's saved query must not leak into the search box that every page carries."""
+    html = client.get("/queries").get_data(as_text=True)
+    name = re.findall(r'href="/queries/([a-z0-9-]+)"', html)[0]
+    page = client.get(f"/queries/{name}").get_data(as_text=True)
+    assert "SavedQuery(" not in page

@@ -33,7 +33,7 @@ def search():
                                         sentences=cls is None) if q and data.available() else []
     if request.accept_mimetypes.best == "application/json" or request.args.get("format") == "json":
         return jsonify(query=q, hits=[_hit_json(h) for h in hits])
-    return render_template("search/results.html", q=q, hits=hits, type_label=_type_label)
+    return render_template("search/results.html", q=q, search_text=q, hits=hits, type_label=_type_label)
 
 
 def _hit_json(h) -> dict:
