@@ -1,10 +1,9 @@
 """Saved queries: list, page with form and results, downloads, JSON API, OpenAPI."""
 from __future__ import annotations
 
-import re
-
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 
 
