@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DATA   ?= data
 
-.PHONY: run test build install clean
+.PHONY: run test build install clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ build: install
 ## Set up and run every test.
 test: install
 	$(BIN)/python -m pytest
+
+## Benchmark (minutes; never part of `make test`). QUICK=1: about 3 minutes. BENCH_ARGS: more options.
+bench: install
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DATA) *.egg-info

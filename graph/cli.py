@@ -6,6 +6,7 @@ A thin argparse layer: each subcommand parses its options and calls one library 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -189,15 +190,49 @@ def _serve(args: argparse.Namespace) -> int:
     from .store import has_store
 
     data_dir = data_dir_from(args.data_dir)
-    if not has_store(data_dir):
+    link = data_dir / "current"
+    if not has_store(data_dir) and not link.is_symlink():
         print(f"No graph in {data_dir} yet: building it from the bundled corpus first.", file=sys.stderr)
         status = _build(argparse.Namespace(corpus=None, data_dir=str(data_dir), strict=False, quiet=False))
         if status:
             return status
+    problem = store_problem(data_dir)
+    if problem:
+        print(f"r2pkg serve: {problem}", file=sys.stderr)
+        return 1
     from r2pkg.webapp import serve
 
-    serve(host=args.host, port=args.port, data_dir=data_dir)
+    try:
+        serve(host=args.host, port=args.port, data_dir=data_dir)
+    except OSError as exc:  # the port is taken, the address is wrong
+        print(f"r2pkg serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 0
+
+
+def store_problem(data_dir: Path) -> str | None:
+    """What stops the served store from being read, in one line that says how to rebuild; None if it reads."""
+    from .store import current_build, open_store
+
+    rebuild = f"rebuild it with `r2pkg build --data-dir {data_dir}`"
+    link = data_dir / "current"
+    build = current_build(data_dir)
+    if build is None:
+        if link.is_symlink():
+            return f"{link} points to {os.readlink(link)}, which is missing: {rebuild}"
+        return f"no graph in {data_dir}: build it with `r2pkg build --data-dir {data_dir}`"
+    if not build.store.is_dir():
+        return f"the served build {build.root} has no store (store/ is missing): {rebuild}"
+    try:
+        store = open_store(data_dir, read_only=True)
+        # read every quad of one index once, so that damaged files show now and not on some later page
+        next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+    except StoreError as exc:
+        return str(exc).replace("\n", " ")
+    except Exception as exc:  # RocksDB reports damage as RuntimeError/OSError with its own words
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return f"the store in {build.store} cannot be read ({reason}); it is damaged or not an Oxigraph store: {rebuild}"
+    return None
 
 
 def _link(argv: list[str]) -> int:

@@ -9,7 +9,12 @@ Limits:
 
 * Only queries run: an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) is
   refused with `QueryRefused`. The check is made on the parsed request, not on its text.
-* SERVICE is refused unless the endpoint IRI is in `allowed_services` (empty by default).
+* SERVICE is refused unless the endpoint IRI is in `allowed_services` (empty by default), read
+  from the parsed query (prefixes and BASE resolved); a variable endpoint is always refused, and
+  so is any endpoint that is not http(s) on a public address (no file:, loopback or private
+  hosts). pyoxigraph would otherwise call any SERVICE endpoint itself. FROM / FROM NAMED only
+  select graphs of the store; Oxigraph never fetches them.
+* A query longer than `max_length` characters is refused with `QueryTooLong` (413).
 * At most `max_rows` rows (or triples) come back; `max_rows + 1` are fetched to know whether
   the answer was truncated.
 * pyoxigraph has no timeout and no cancel, so a query with a time limit runs in a warm pool of
@@ -67,6 +72,12 @@ class QueryRefused(SparqlError):
     status = 403
 
 
+class QueryTooLong(SparqlError):
+    """The query text is longer than the configured limit."""
+
+    status = 413
+
+
 class QueryTimeout(SparqlError):
     """The query ran past its time limit and was stopped."""
 
@@ -107,22 +118,39 @@ class _Checked:
     services: tuple[str, ...]   # SERVICE endpoints (IRIs, or "?var" for a variable endpoint)
 
 
-def _walk(node, found: list[str]) -> None:
+def _walk(node, found: list, prologue) -> None:
     from rdflib.plugins.sparql.parserutils import CompValue
     from rdflib.term import Variable
 
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
-            term = node.get("term")
-            found.append(term.n3() if isinstance(term, Variable) else str(term))
+            found.append(_service_name(node.get("term"), prologue))
         for value in node.values():
-            _walk(value, found)
+            _walk(value, found, prologue)
     elif isinstance(node, (list, tuple)) or node.__class__.__name__ == "ParseResults":
         for value in node:
-            _walk(value, found)
+            _walk(value, found, prologue)
     elif isinstance(node, Mapping):
         for value in node.values():
-            _walk(value, found)
+            _walk(value, found, prologue)
+
+
+def _service_name(term, prologue) -> str:
+    """The endpoint of a SERVICE clause as an absolute IRI (prefixes and BASE resolved), or "?var"."""
+    from rdflib.plugins.sparql.algebra import translatePName
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import URIRef, Variable
+
+    if isinstance(term, Variable):
+        return term.n3()
+    try:
+        if isinstance(term, CompValue):
+            term = translatePName(term, prologue)
+        elif isinstance(term, URIRef):
+            term = prologue.absolutize(term)
+    except Exception:
+        return "SERVICE"
+    return str(term) if isinstance(term, URIRef) else "SERVICE"
 
 
 def _blank(match: re.Match) -> str:
@@ -170,7 +198,9 @@ def project_variables(query: str, names: Iterable[str]) -> str:
     return query[:m.end()] + extra + query[m.end():]
 
 
-_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+# A SERVICE keyword as Oxigraph's parser reads it: case-insensitive, and it may touch what follows
+# ("SERVICE:x" is SERVICE then the prefixed name ":x" to Oxigraph's parser).
+_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=512)
@@ -178,23 +208,34 @@ def check_query(query: str) -> _Checked:
     """What must be known before `query` runs: is it empty, which SERVICE endpoints does it call.
 
     Updates need no check here: Oxigraph's query parser, which runs every query, does not accept
-    them, and `classify_syntax_error` then tells an update (refused) from a malformed query. The
-    SERVICE clauses are read from rdflib's parse of the query, which is slow (0.1-0.6 s for a long
-    query) and so is only made when the keyword occurs outside strings, IRIs and comments.
+    them, and `classify_syntax_error` then tells an update (refused) from a malformed query.
+
+    SERVICE: pyoxigraph really calls the endpoint of a SERVICE clause (over HTTP, to any host),
+    so the endpoints are read from rdflib's parse of the query, with prefixes and BASE resolved.
+    That parse is slow (0.1-0.6 s for a long query), so it is made only when the letters
+    "service" occur anywhere in the text, in any case: no lexer of ours has to agree with
+    Oxigraph's about where strings, IRIs and comments end. A query rdflib cannot parse is run
+    only when a scan with strings, IRIs and comments blanked finds no SERVICE keyword either;
+    and a keyword the scan sees but rdflib's parse does not is refused too (the parsers disagree).
     """
     if not query or not query.strip():
         raise QueryError("empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    if not _SERVICE_WORD.search(_strip_for_scan(query)):
+    if "service" not in query.lower():
         return _Checked(None, ())
+    from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
 
+    keyword = bool(_SERVICE_WORD.search(_strip_for_scan(query)))
     try:
         parsed = parseQuery(query)
+        prologue = translatePrologue(parsed[0], None)
     except Exception:
-        return _Checked(None, ("SERVICE",))
+        return _Checked(None, ("SERVICE",) if keyword else ())
     services: list[str] = []
-    _walk(parsed, services)
-    return _Checked(_KINDS.get(getattr(parsed[1], "name", ""), None), tuple(services) or ("SERVICE",))
+    _walk(parsed, services, prologue)
+    if keyword and not services:
+        services.append("SERVICE")
+    return _Checked(_KINDS.get(getattr(parsed[1], "name", ""), None), tuple(services))
 
 
 def classify_syntax_error(query: str, message: str) -> SparqlError:
@@ -214,11 +255,53 @@ def classify_syntax_error(query: str, message: str) -> SparqlError:
     return QueryError(f"malformed query: {message}")
 
 
-def _refuse_services(checked: _Checked, allowed: Iterable[str]) -> None:
+def endpoint_problem(iri: str) -> str | None:
+    """Why a SERVICE endpoint may never be called from here (None when it may, if allow-listed).
+
+    Only http(s) endpoints on public addresses: never file:, loopback, private, link-local or
+    reserved addresses, whether written as a literal address or a name that resolves to one.
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(iri)
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"its scheme is {parts.scheme or 'missing'}:, only http and https endpoints can be called"
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        return "it names no host"
+    if host == "localhost" or host.endswith(".localhost"):
+        return "it is this machine (localhost)"
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            addresses = {ipaddress.ip_address(info[4][0].split("%")[0])
+                         for info in socket.getaddrinfo(host, parts.port or None, proto=socket.IPPROTO_TCP)}
+        except (OSError, UnicodeError, ValueError):
+            return f"its host {host} cannot be resolved"
+    for address in addresses:
+        if not address.is_global or address.is_multicast:
+            return f"its host {host} is a loopback, private or reserved address ({address})"
+    return None
+
+
+def _refuse_services(checked: _Checked, allowed: Iterable[str], allow_private: bool = False) -> None:
     allowed = set(allowed or ())
     for service in checked.services:
+        if service.startswith(("?", "$")):
+            raise QueryRefused(f"SERVICE {service} is not allowed: the endpoint of a SERVICE clause must be "
+                               "a fixed IRI on this server's allow-list, not a variable")
+        if service == "SERVICE":
+            raise QueryRefused("SERVICE is not allowed here: this endpoint does not query other endpoints "
+                               "(and could not read which endpoint this query names)")
         if service not in allowed:
-            raise QueryRefused(f"SERVICE {service} is not allowed: this endpoint does not query other endpoints")
+            raise QueryRefused(f"SERVICE <{service}> is not allowed: this endpoint does not query other endpoints"
+                               + (" except those on its allow-list" if allowed else ""))
+        problem = None if allow_private else endpoint_problem(service)
+        if problem:
+            raise QueryRefused(f"SERVICE <{service}> is not allowed: {problem}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,7 +346,7 @@ def _graph_list(values) -> list | None:
 
 def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
     checked = check_query(query)
-    _refuse_services(checked, opts.get("allowed_services", ()))
+    _refuse_services(checked, opts.get("allowed_services", ()), bool(opts.get("allow_private_services")))
     max_rows = int(opts.get("max_rows", DEFAULT_MAX_ROWS))
     default_graphs = _graph_list(opts.get("default_graphs"))
     named_graphs = _graph_list(opts.get("named_graphs"))
@@ -358,7 +441,7 @@ def _worker_main(data_dir: str, conn) -> None:  # pragma: no cover - runs in a c
             conn.send(("error", "QueryError", f"query failed: {exc}"))
 
 
-_ERRORS = {cls.__name__: cls for cls in (QueryError, QueryRefused, QueryTimeout, StoreUnavailable)}
+_ERRORS = {cls.__name__: cls for cls in (QueryError, QueryRefused, QueryTooLong, QueryTimeout, StoreUnavailable)}
 
 
 class _Worker:
@@ -503,6 +586,8 @@ def run_query(
     default_graphs=None,
     named_graphs=None,
     allowed_services: Iterable[str] = (),
+    allow_private_services: bool = False,
+    max_length: int | None = None,
     pool: QueryPool | None = None,
 ) -> QueryResult:
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
@@ -512,6 +597,9 @@ def run_query(
     `default_graphs` / `named_graphs` (IRIs) set the dataset like the protocol's
     `default-graph-uri` / `named-graph-uri`; otherwise the default graph is the union of all
     graphs (or the store's default graph when `default_graph_as_union` is False).
+    `allowed_services` are the SERVICE endpoints a query may call; even those are refused when
+    they are not http(s) on a public address, unless `allow_private_services` (tests only).
+    FROM and FROM NAMED only pick graphs of the store: Oxigraph never fetches them.
     """
     opts = {
         "max_rows": int(max_rows),
@@ -522,9 +610,12 @@ def run_query(
         if named_graphs is not None else None,
         "substitutions": _to_substitutions(substitutions),
         "allowed_services": tuple(allowed_services or ()),
+        "allow_private_services": bool(allow_private_services),
     }
     if max_rows < 0:
         raise ValueError("max_rows must be >= 0")
+    if max_length is not None and len(query or "") > max_length:
+        raise QueryTooLong(f"query too long: {len(query):,} characters, the limit is {max_length:,}")
     started = time.perf_counter()
     if isinstance(data_dir_or_store, ox.Store):
         result = _execute(data_dir_or_store, query, opts)

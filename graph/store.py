@@ -74,7 +74,7 @@ def open_store(data_dir: Path, *, read_only: bool = True) -> ox.Store:
         raise StoreError(f"no graph in {data_dir}: run `r2pkg build --data-dir {data_dir}` first")
     try:
         return ox.Store.read_only(str(build.store)) if read_only else ox.Store(str(build.store))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as RuntimeError
         raise StoreError(
             f"cannot open the store in {build.store} ({exc}); "
             f"rebuild it with `r2pkg build --data-dir {data_dir}`"

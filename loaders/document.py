@@ -12,13 +12,23 @@ from .model import DocumentError, LoadedDocument, Mention
 from .text import clean, decode, looks_like_html
 
 
+# The largest document read, in bytes. A summary is 20-30 kB; spaCy refuses texts over 1,000,000 characters
+# and the offset maps cost ~40 bytes per character, so this bound also keeps a build's memory bounded.
+MAX_DOCUMENT_BYTES = 1_000_000
+
+
 def load_document(path: Path, slug: str | None = None) -> LoadedDocument:
     """Read one summary and return its facts, each with the span of its sentence in the original text.
 
-    Raises DocumentError (one line, naming the file) for an empty, binary or undecodable file.
+    Raises DocumentError (one line, naming the file) for an empty, binary, undecodable or PDF file,
+    or one larger than MAX_DOCUMENT_BYTES.
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise DocumentError(path, f"too large ({size / 1e6:.1f} MB; the limit is "
+                                      f"{MAX_DOCUMENT_BYTES / 1e6:g} MB for one summary): split it or check it is a summary")
         raw = path.read_bytes()
     except OSError as err:
         raise DocumentError(path, f"cannot read: {err.strerror or err}") from None

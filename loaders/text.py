@@ -22,9 +22,16 @@ Edit = tuple[int, int, str]  # replace text[start:end] with the string
 # Decoding
 
 def decode(path: Path, raw: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused.
+
+    Latin-1 and other legacy encodings are refused rather than guessed (a wrong guess would put
+    wrong names in the graph with evidence that looks right); PDF files get a hint to convert them.
+    """
     if not raw.strip():
         raise DocumentError(path, "empty document")
+    if raw.lstrip()[:5] == b"%PDF-":
+        raise DocumentError(path, "a PDF file, which r2pkg does not read: convert it to text first "
+                                  "(for example `pdftotext -layout FILE`)")
     if raw.startswith(b"\xef\xbb\xbf"):
         text = _strict(path, raw[3:], "utf-8")
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -45,8 +52,9 @@ def _strict(path: Path, raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as err:
+        hint = "; convert it, e.g. `iconv -f latin1 -t utf-8`" if encoding == "utf-8" else ""
         raise DocumentError(path, f"not valid {encoding.upper()} text (byte {err.start}: "
-                                  f"{raw[err.start:err.start + 1]!r}); expected UTF-8 or UTF-16 with BOM") from None
+                                  f"{raw[err.start:err.start + 1]!r}); expected UTF-8 or UTF-16 with BOM{hint}") from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -51,12 +53,48 @@ def create_app(config: dict | None = None) -> Flask:
         urls = g.get("urls") or Urls(request.script_root)
         return {"urls": urls, "term": lambda t: term_view(t, data, urls), "label": data.label}
 
+    @app.before_request
+    def _started() -> None:
+        g.started = time.perf_counter()
+
     @app.after_request
     def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        _security_headers(app, response)
+        if app.config.get("REQUEST_LOG"):
+            _log_request(response)
         return response
 
+    app.debug = False  # never the interactive debugger or tracebacks in pages
     return app
+
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+request_log = logging.getLogger("r2pkg.requests")
+
+
+def _security_headers(app: Flask, response) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    policy = app.config.get("CONTENT_SECURITY_POLICY")
+    if request.path == "/sparql" and app.config.get("SPARQL_CONTENT_SECURITY_POLICY"):
+        policy = app.config["SPARQL_CONTENT_SECURITY_POLICY"]
+    if policy:
+        response.headers.setdefault("Content-Security-Policy", policy)
+
+
+def _log_request(response) -> None:
+    """One line per request, to the server's log only: the path without its query string, never a query text."""
+    started = g.get("started")
+    millis = (time.perf_counter() - started) * 1000 if started else 0.0
+    request_log.info("%s %s %s %s %.0fms", request.method, request.path, response.status_code,
+                     response.content_length if response.content_length is not None else "-", millis)
 
 
 def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int = 8, **config) -> None:
@@ -70,6 +108,11 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     if data.available():
         data.snapshot()      # labels and the search index, before the first request
         sparql.get_pool(app.config["DATA_DIR"], app.config["SPARQL_WORKERS"])
+    if app.config.get("REQUEST_LOG") and not request_log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        request_log.addHandler(handler)
+        request_log.setLevel(logging.INFO)
     print(f"Serving {app.config['DATA_DIR']} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
 

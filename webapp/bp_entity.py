@@ -70,6 +70,9 @@ class EntityPage:
     mentioned_in: list[tuple[ox.NamedNode, int]]
     graph_json: str
     truncated: bool = False
+    links: list = field(default_factory=list)   # graphdata.ExternalLink rows of the External links block
+    map: object = None                          # graphdata.MapData, or None when there is no place to show
+    map_json: str = ""
 
 
 def source_of(graph) -> str:
@@ -200,6 +203,17 @@ def build_page(iri: str) -> EntityPage:
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
         truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
     )
+    return add_map_and_links(data, page)
+
+
+def add_map_and_links(data, page: EntityPage) -> EntityPage:
+    """The External links block (Wikidata, DBpedia, GeoNames, ISO codes, UN regional group) and the map (a
+    state's or city's point, a meeting's city); both come from graphdata.py and show only when present."""
+    from .graphdata import entity_map, external_links
+
+    page.links = external_links(data, page.iri)
+    page.map = entity_map(data, page.iri)
+    page.map_json = page.map.to_json(g.urls, data.label) if page.map is not None else ""
     return page
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from r2pkg.graph.sparql import SparqlError
 from r2pkg.graph.store import StoreError
@@ -62,8 +62,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(SparqlError)
     def _sparql_error(exc: SparqlError):
-        titles = {400: "Malformed query", 403: "Query refused", 503: "Query stopped"}
+        titles = {400: "Malformed query", 403: "Query refused", 413: "Query too long", 503: "Query stopped"}
         return error_response(exc.status, titles.get(exc.status, "Query failed"), str(exc))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc: RequestEntityTooLarge):
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        message = f"the request body is larger than this server accepts ({limit:,} bytes)" if limit else \
+            "the request body is larger than this server accepts"
+        return error_response(413, "Request too large", message, plain=request.path == "/sparql")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

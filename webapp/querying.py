@@ -20,11 +20,24 @@ def request_timeout() -> float:
     return limit
 
 
+def allowed_services(config) -> tuple[str, ...]:
+    """The SERVICE endpoints a user query may call: SPARQL_FEDERATION_ALLOW when SPARQL_FEDERATION is on, and
+    SPARQL_ALLOWED_SERVICES; with the defaults, none."""
+    def iris(value) -> tuple[str, ...]:
+        return tuple(value.replace(",", " ").split()) if isinstance(value, str) else tuple(value or ())
+
+    federated = iris(config.get("SPARQL_FEDERATION_ALLOW")) if config.get("SPARQL_FEDERATION") else ()
+    return tuple(dict.fromkeys(federated + iris(config.get("SPARQL_ALLOWED_SERVICES"))))
+
+
 def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
     config = current_app.config
     pool = sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"])
+    if config.get("SPARQL_FEDERATION_ALLOW_PRIVATE"):   # tests: an allow-listed endpoint on loopback
+        kwargs.setdefault("allow_private_services", True)
     return sparql.run_query(config["DATA_DIR"], query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
-                            allowed_services=config["SPARQL_ALLOWED_SERVICES"], pool=pool, **kwargs)
+                            allowed_services=allowed_services(config), pool=pool,
+                            max_length=config.get("SPARQL_MAX_QUERY_LENGTH"), **kwargs)
 
 
 def limit_headers(result: sparql.QueryResult) -> dict[str, str]:

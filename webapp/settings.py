@@ -23,10 +23,33 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows (or triples) a query returns; a longer answer is cut and flagged as truncated."),
     Setting("SPARQL_WORKERS", 3, "Warm worker processes that run user queries (each holds the store open read-only)."),
     Setting("SPARQL_ALLOWED_SERVICES", (), "SERVICE endpoints a query may call; none by default."),
+    Setting("SPARQL_FEDERATION", False,
+            "Let user queries call the SPARQL_FEDERATION_ALLOW endpoints with SERVICE (federated queries); off by "
+            "default, when every SERVICE is refused with 403 and the server contacts no other host."),
+    Setting("SPARQL_FEDERATION_ALLOW", ("https://query.wikidata.org/sparql", "https://dbpedia.org/sparql"),
+            "The SERVICE endpoints (exact IRIs) a query may call when SPARQL_FEDERATION is on: Wikidata's and "
+            "DBpedia's, whose IRIs the external-links graph uses; any other endpoint is refused with 403."),
+    Setting("SPARQL_FEDERATION_ALLOW_PRIVATE", False,
+            "For tests only: let SPARQL_FEDERATION_ALLOW name an endpoint on a loopback or private address (a local "
+            "test server); off, such endpoints are refused even when listed."),
     Setting("PAGE_MAX_FACTS", 500, "Most facts in each direction shown on an entity page."),
     Setting("GRAPH_MAX_NEIGHBOURS", 60, "Most neighbours drawn in an entity page's neighbourhood graph."),
     Setting("SEARCH_LIMIT", 50, "Most hits on a search page."),
     Setting("SUGGEST_LIMIT", 10, "Most type-ahead suggestions."),
+    Setting("SPARQL_MAX_QUERY_LENGTH", 50000,
+            "Longest query text accepted, in characters; a longer one is refused with 413."),
+    Setting("MAX_CONTENT_LENGTH", 1024 * 1024,
+            "Largest request body accepted, in bytes (Flask's own setting); a larger one is refused with 413."),
+    Setting("CONTENT_SECURITY_POLICY",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+            "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+            "Content-Security-Policy header of every page: scripts from this site only, no inline scripts."),
+    Setting("SPARQL_CONTENT_SECURITY_POLICY", None,
+            "The policy of the /sparql editor page, when it must differ (YASGUI); None: CONTENT_SECURITY_POLICY."),
+    Setting("REQUEST_LOG", True,
+            "Log one line per request (method, path without query string, status, bytes, milliseconds) to the "
+            "r2pkg.requests logger; query texts and parameters are never logged."),
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}

@@ -7,10 +7,12 @@ Graph IRIs map onto local paths: https://w3id.org/r2pkg/id/state/spain is served
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlencode
 
 from r2pkg.graph.vocab import BASE, ID, ONTOLOGY_IRI, R2P
 
+LINKABLE_SCHEME = re.compile(r"(?i)(?:https?|mailto|ftp|urn|doi|tag):")
 ID_PREFIX = str(ID)
 ONTOLOGY_NS = str(R2P)
 
@@ -138,6 +140,9 @@ class Urls:
             return self.ontology()
         if iri.startswith(BASE + "graph/"):
             return self.sparql("SELECT * WHERE { GRAPH <%s> { ?s ?p ?o } } LIMIT 100" % iri)
+        if not LINKABLE_SCHEME.match(iri):
+            # javascript:, data:, vbscript: and the like are never an href: search for the text instead
+            return self.search(q=iri)
         return iri
 
     @staticmethod
