@@ -89,3 +89,14 @@ def test_document_iri_resolves_to_the_document_page(client):
     assert r.status_code == 303 and r.headers["Location"].endswith("/document/2015-5th-annual-meeting-madrid")
     r = client.get("/page/document/2015-5th-annual-meeting-madrid")
     assert r.status_code == 302
+
+
+def test_type_badges_read_once_each(make_app_client, built_data_dir):
+    """Denmark is an r2p:Agent, a foaf:Agent and a prov:Agent; a reader sees 'Agent' once."""
+    import re
+
+    client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
+    html = client.get("/page/state/denmark").get_data(as_text=True)
+    badges = re.findall(r'<a class="type"[^>]*>([^<]+)</a>', html)
+    assert "State" in badges and "Agent" in badges
+    assert len(badges) == len(set(badges))

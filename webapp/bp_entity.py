@@ -65,7 +65,6 @@ class EntityPage:
     descriptions: list[str]
     outgoing: list[PropertyGroup]
     incoming: list[PropertyGroup]
-    external: list[str]
     alt_labels: list[str]
     mentioned_in: list[tuple[ox.NamedNode, int]]
     graph_json: str
@@ -145,6 +144,19 @@ def _property_label(data, p: str, reverse: bool) -> str:
     return f"{label} (of)" if reverse else label
 
 
+def _distinct_types(data, types: list[ox.NamedNode]) -> list[ox.NamedNode]:
+    """One badge per label, our own classes first: r2p:Agent, foaf:Agent and prov:Agent read the
+    same to a reader (the data views keep all of them)."""
+    ordered = sorted(set(types), key=lambda t: (not t.value.startswith(str(R2P)), data.label(t.value)))
+    distinct, seen = [], set()
+    for t in ordered:
+        label = data.label(t.value).lower()
+        if label not in seen:
+            seen.add(label)
+            distinct.append(t)
+    return distinct
+
+
 def _evidence(data, iri: str) -> dict:
     out: dict[tuple[str, str], list[Evidence]] = {}
     node = ox.NamedNode(iri)
@@ -178,11 +190,9 @@ def build_page(iri: str) -> EntityPage:
     ev_in = {(k[0][1:], k[1]): v for k, v in evidence.items() if k[0].startswith("^")}
 
     skip_out = {RDF + "type", *DESCRIPTION, *LABELS, "http://www.w3.org/2004/02/skos/core#altLabel", str(R2P.text)}
-    types = sorted({q.object for q in out_quads if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode)},
-                   key=lambda t: (not t.value.startswith(str(R2P)), data.label(t.value)))
+    types = _distinct_types(data, [q.object for q in out_quads
+                                   if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode)])
     descriptions = list(dict.fromkeys(q.object.value for q in out_quads if q.predicate.value in DESCRIPTION))
-    external = list(dict.fromkeys(q.object.value for q in out_quads
-                                  if q.predicate.value in EXTERNAL and isinstance(q.object, ox.NamedNode)))
     outgoing = _group(data, [q for q in out_quads if q.predicate.value not in skip_out and q.predicate.value not in EXTERNAL
                              and not source_of(q.graph_name) == "evidence"], lambda q: q.object, ev_out)
     # rdf:type is shown in the header; inferred types are marked there too
@@ -198,7 +208,7 @@ def build_page(iri: str) -> EntityPage:
                 break
     page = EntityPage(
         iri=iri, label=data.label(iri), types=types, descriptions=descriptions, outgoing=outgoing, incoming=incoming,
-        external=external, alt_labels=data.snapshot().alt_labels.get(iri, []),
+        alt_labels=data.snapshot().alt_labels.get(iri, []),
         mentioned_in=sorted(((ox.NamedNode(d), n) for d, n in mentions.items()), key=lambda x: -x[1]),
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
         truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
