@@ -10,6 +10,7 @@ from r2pkg.graph.vocab import PREFIXES, sparql_prologue
 
 from .errors import error_response
 from .querying import limit_headers, run_user_query
+from .urls import ID_PREFIX
 
 bp = Blueprint("sparql", __name__)
 
@@ -105,5 +106,7 @@ def editor():
         "defaultQuery": default_query,
         "timeout": current_app.config["SPARQL_TIMEOUT"],
         "maxRows": current_app.config["SPARQL_MAX_ROWS"],
+        # Entity IRIs in results open our own pages: IRI prefix -> local path prefix.
+        "localIris": {ID_PREFIX: g.urls.id(ID_PREFIX)},
     }
     return render_template("sparql/editor.html", config_json=json.dumps(config).replace("<", "\\u003c"), examples=examples)

@@ -82,6 +82,11 @@ def test_yasgui_runs_a_query(page, artifacts):
     expect(table).to_be_visible()
     expect(table).to_contain_text("7th-annual-meeting")
     page.screenshot(path=str(artifacts / "sparql.png"), full_page=True)
+    # an entity IRI in the results opens this app's page, not the outside IRI
+    link = table.locator("a", has_text="7th-annual-meeting").first
+    assert link.get_attribute("href").startswith("/id/meeting/")
+    link.click()
+    page.wait_for_url(re.compile(r"/page/meeting/"))
 
 
 def test_yasgui_example_button(page):

@@ -21,6 +21,20 @@
   var yasqe = tab.getYasqe();
   if (yasqe) { yasqe.setValue(config.defaultQuery); }
   window.r2pkgYasgui = yasgui;
+  // Result cells link IRIs to themselves; our entity IRIs should open this app's pages instead.
+  var localIris = config.localIris || {};
+  function localise(anchor) {
+    Object.keys(localIris).forEach(function (base) {
+      if (anchor.href.indexOf(base) === 0) {
+        anchor.href = localIris[base] + anchor.href.slice(base.length);
+        anchor.removeAttribute("target");
+      }
+    });
+  }
+  var results = document.getElementById("yasgui");
+  new MutationObserver(function () {
+    results.querySelectorAll(".yasr a[href]").forEach(localise);
+  }).observe(results, { childList: true, subtree: true });
   document.querySelectorAll("button.example").forEach(function (button) {
     button.addEventListener("click", function () {
       var example = config.examples[Number(button.dataset.example)];
