@@ -54,3 +54,73 @@ def test_the_next_build_after_a_kill_succeeds_and_clears_the_leftovers(served):
     _kill_build_at(served, "[store]")
     build([CORPUS_DIR], served)
     assert len(list((served / "builds").iterdir())) <= 2
+
+
+# --- a running server keeps answering during and after a killed build -----------------------------------
+
+@pytest.fixture(scope="module")
+def running_server(served):
+    """`r2pkg serve` on the served data directory, in its own process; yields its base URL."""
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
+         "serve", "--data-dir", str(served), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            requests.get(url + "/", timeout=5)
+            break
+        except requests.ConnectionError:
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _probe(url: str) -> tuple[int, int | None]:
+    import requests
+
+    home = requests.get(url + "/page/state/spain", timeout=10).status_code
+    r = requests.get(url + "/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"},
+                     timeout=10)
+    n = int(r.json()["results"]["bindings"][0]["n"]["value"]) if r.status_code == 200 else None
+    return min(home, r.status_code) if home == r.status_code == 200 else max(home, r.status_code), n
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_running_server_keeps_answering_during_and_after_a_killed_build(served, running_server, stage):
+    import threading
+
+    status, quads = _probe(running_server)
+    assert status == 200
+    seen: list[tuple[int, int | None]] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            seen.append(_probe(running_server))
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        _kill_build_at(served, stage)
+    finally:
+        stop.set()
+        poller.join(30)
+    after = [_probe(running_server) for _ in range(3)]
+    assert seen, "the server was not asked anything during the build"
+    assert all(s == (200, quads) for s in seen + after), [s for s in seen + after if s != (200, quads)]

@@ -1,0 +1,158 @@
+"""Hostile text renders inert on every page that shows it, in real Chromium.
+
+tests/fixtures/hostile/ holds a summary whose sentences, recommendations and manifest metadata carry `<script>`,
+quote-breaking attributes (`" onmouseover="alert(1)`), `<img onerror>`, `<svg onload>` and `javascript:` links; it is
+built beside one bundled summary and served. On each page: no dialog opens, no element carries an event-handler
+attribute, no link has a `javascript:` href, and the hostile text is visible as text (so the page did show it).
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from urllib.parse import quote
+
+import pytest
+
+from r2pkg.graph.resources import CORPUS_DIR
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+MEETING = "https://w3id.org/r2pkg/id/meeting/annual-meeting-10"
+JS_IRI = "javascript:alert('xss-yasr-iri')"
+HANDLERS = "[onmouseover],[onerror],[onload],[onfocus],[onclick],[autofocus]"
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    import waitress
+
+    from r2pkg.graph.build import build
+    from r2pkg.webapp import create_app
+
+    corpus = tmp_path_factory.mktemp("hostile-corpus")
+    for f in HOSTILE.iterdir():
+        shutil.copy(f, corpus / f.name)
+    shutil.copy(CORPUS_DIR / "2019-9th-annual-meeting-brussels.txt", corpus)
+    data = tmp_path_factory.mktemp("hostile-data")
+    report = build([corpus], data)
+    assert len(report.documents) == 2, report.errors
+    app = create_app({"DATA_DIR": str(data), "SPARQL_TIMEOUT": 5.0})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture
+def hostile_page(browser, hostile_server):
+    context = browser.new_context(base_url=hostile_server, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    dialogs: list[str] = []
+    violations: list[str] = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(hostile_server) else r.abort())
+    pg.set_default_timeout(10000)
+    pg.dialogs = dialogs
+    pg.violations = violations
+    yield pg
+    context.close()
+    assert not dialogs, f"a script ran: {dialogs}"
+
+
+def assert_inert(page, *visible: str) -> None:
+    """Nothing ran, nothing can run on hover/focus, and the hostile text is there as text."""
+    for el in page.locator("a.mention, .sentence, td, li, h1, p").all()[:30]:
+        try:
+            el.hover(timeout=500)
+        except Exception:
+            pass
+    page.wait_for_timeout(200)
+    assert page.dialogs == []
+    assert page.locator(HANDLERS).count() == 0, page.locator(HANDLERS).first.evaluate("e => e.outerHTML")
+    assert page.locator("a[href^='javascript:' i]").count() == 0
+    assert page.evaluate("() => document.querySelectorAll('script:not([src]):not([type=\"application/json\"])').length") == 0
+    text = page.locator("body").inner_text()
+    for fragment in visible:
+        assert fragment in text, f"{fragment!r} is not shown on {page.url}"
+
+
+@pytest.mark.parametrize("path,visible", [
+    ("/", []),
+    ("/search?q=alert", ['alert("xss-sentence")']),
+    ("/search?q=" + quote('<script>alert("xss-q")</script>" onmouseover="alert(1)'), ['alert("xss-q")']),
+    ("/page/meeting/annual-meeting-10", []),
+    ("/page/recommendation/annual-meeting-10-1", ['<script>alert("xss-rec")</script>']),
+    ("/page/recommendation/annual-meeting-10-2", ["onfocus=\"alert('xss-rec2')\""]),
+    ("/page/state/spain", []),
+    ("/page/state/ghana", []),
+    ("/document/hostile-meeting", ['<script>alert("xss-sentence")</script>', "javascript:alert('xss-js')",
+                                   "<img src=x onerror=alert('xss-img')>"]),
+    ("/queries/meeting-recommendations?ordinal=10", ['<script>alert("xss-rec")</script>']),
+    ("/queries/fact-evidence?subject=" + quote(MEETING), []),
+    ("/queries/fact-evidence?subject=" + quote("javascript:alert('xss-param')"), []),
+    ("/page/" + quote('<script>alert("xss-404")</script>'), []),
+    ("/document/" + quote("\" onmouseover=\"alert('xss-404-doc')"), []),
+])
+def test_hostile_text_is_inert(hostile_page, path, visible):
+    hostile_page.goto(path)
+    hostile_page.wait_for_load_state("networkidle")
+    assert_inert(hostile_page, *visible)
+
+
+def test_the_manifest_title_is_inert(hostile_page):
+    hostile_page.goto("/document/hostile-meeting")
+    assert 'alert("xss-manifest")' in hostile_page.locator("body").inner_text() + hostile_page.title()
+    assert_inert(hostile_page)
+
+
+def test_suggestions_are_inert(hostile_page):
+    hostile_page.goto("/search")
+    box = hostile_page.locator("input[data-suggest]").first
+    box.click()
+    box.type("<script>alert(1)</script> Tenth", delay=10)
+    hostile_page.wait_for_timeout(600)
+    box.fill("")
+    box.type("Tenth", delay=20)
+    hostile_page.locator(".suggestions-list li").first.wait_for()
+    assert_inert(hostile_page)
+
+
+def test_sparql_results_in_yasgui_are_inert(hostile_page):
+    hostile_page.goto("/sparql")
+    hostile_page.locator(".CodeMirror").first.wait_for()
+    query = ("PREFIX r2p: <https://w3id.org/r2pkg/ontology#> SELECT ?text ?link ?html WHERE { ?r r2p:text ?text "
+             f"BIND(IRI(\"{JS_IRI}\") AS ?link) BIND(\"<img src=x onerror=alert('xss-yasr')>\" AS ?html) }} LIMIT 20")
+    hostile_page.evaluate("q => window.r2pkgYasgui.getTab().getYasqe().setValue(q)", query)
+    hostile_page.locator(".yasqe_queryButton").click()
+    hostile_page.locator(".yasr table.dataTable").wait_for()
+    hostile_page.wait_for_timeout(500)
+    text = hostile_page.locator(".yasr").inner_text()
+    assert "<img src=x onerror=alert('xss-yasr')>" in text and 'alert("xss-rec")' in text
+    assert hostile_page.locator(".yasr " + HANDLERS.replace(",", ",.yasr ")).count() == 0
+    assert hostile_page.locator(".yasr img").count() == 0 and hostile_page.locator(".yasr script").count() == 0
+    # YASR may link an IRI as it is; clicking the javascript: IRI must not run it (the policy forbids it)
+    links = hostile_page.locator(".yasr a[href^='javascript:' i]")
+    if links.count():
+        links.first.click()
+        hostile_page.wait_for_timeout(300)
+    assert hostile_page.dialogs == []
+
+
+def test_every_page_sends_the_policy(hostile_server):
+    import requests
+
+    for path in ("/", "/sparql", "/search?q=x", "/document/hostile-meeting", "/page/meeting/annual-meeting-10",
+                 "/queries", "/nowhere"):
+        r = requests.get(hostile_server + path, headers={"Accept": "text/html"}, timeout=30)
+        policy = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        assert "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy
+        assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
+        assert r.headers["Referrer-Policy"] and r.headers["Permissions-Policy"]
