@@ -15,6 +15,7 @@ from .store import StoreError, data_dir_from
 
 FORMATS = ("table", "csv", "json")
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/sparql-results+json"}
+DEFAULT_TIMEOUT = 60.0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     def data_dir_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", metavar="DIR", help="where the graph is stored (default: $R2PKG_DATA_DIR or ./data)")
 
+    def timeout_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help="stop the query after this long (default: %(default)s)")
+
     b = sub.add_parser("build", help="build the graph from meeting summaries")
     b.add_argument("--corpus", metavar="DIR", action="append", type=Path,
                    help="a folder of documents (repeatable; default: the bundled corpus)")
@@ -52,12 +57,14 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="saved query name; omit to list them")
     q.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], help="a parameter value (repeatable)")
     q.add_argument("--format", choices=FORMATS, default="table")
+    timeout_option(q)
     data_dir_option(q)
     q.set_defaults(run=_query)
 
     s = sub.add_parser("sparql", help="run any SPARQL query (text or a file)")
     s.add_argument("query", metavar="QUERY_OR_FILE")
     s.add_argument("--format", choices=FORMATS, default="table")
+    timeout_option(s)
     data_dir_option(s)
     s.set_defaults(run=_sparql)
 
@@ -123,11 +130,10 @@ def _query(args: argparse.Namespace) -> int:
     except ParameterError as exc:
         print(f"r2pkg query {args.name}: {exc}", file=sys.stderr)
         return 2
-    return _run_and_print(store, with_values(queries[args.name].text, bindings), args.format)
+    return _run_and_print(args, with_values(queries[args.name].text, bindings))
 
 
 def _sparql(args: argparse.Namespace) -> int:
-    from .store import open_store
     from .vocab import sparql_prologue
 
     text = args.query
@@ -135,17 +141,29 @@ def _sparql(args: argparse.Namespace) -> int:
     if len(text) < 4096 and "\n" not in text and candidate.is_file():
         text = candidate.read_text(encoding="utf-8")
     # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
-    return _run_and_print(open_store(data_dir_from(args.data_dir)), sparql_prologue() + text, args.format)
+    return _run_and_print(args, sparql_prologue() + text)
 
 
-def _run_and_print(store, text: str, fmt: str) -> int:
-    from .sparql import QueryError, QueryRefused, run_query, serialize_results
+def _run_and_print(args: argparse.Namespace, text: str) -> int:
+    """Run under the same limits as the web endpoint: read-only, row cap, and a time limit that
+    stops the query's process, not only the wait."""
+    from .sparql import QueryPool, QueryTimeout, SparqlError, StoreUnavailable, run_query, serialize_results
 
+    fmt = args.format
+    pool = QueryPool(data_dir_from(args.data_dir), size=1)
     try:
-        result = run_query(store, text)
-    except (QueryError, QueryRefused) as exc:
+        result = run_query(pool.data_dir, text, timeout=args.timeout, pool=pool)
+    except StoreUnavailable as exc:
+        print(f"r2pkg: {exc}", file=sys.stderr)
+        return 1
+    except QueryTimeout as exc:
+        print(f"r2pkg: {exc} (raise it with --timeout)", file=sys.stderr)
+        return 3
+    except SparqlError as exc:
         print(f"r2pkg: {exc}", file=sys.stderr)
         return 2
+    finally:
+        pool.close()
     if fmt == "table":
         print(render_table(result))
     else:

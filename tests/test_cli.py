@@ -90,3 +90,13 @@ def test_sparql_refuses_updates(capsys, built_data_dir, update):
 def test_querying_before_any_build_says_how_to_build(capsys, tmp_path):
     status, _, err = run(capsys, "query", "meetings", "--data-dir", str(tmp_path / "empty"))
     assert status == 1 and "r2pkg build" in err
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(capsys, built_data_dir):
+    import time
+
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    status, out, err = run(capsys, "sparql", runaway, "--timeout", "1", "--data-dir", str(built_data_dir))
+    assert status == 3 and "--timeout" in err and out == ""
+    assert time.monotonic() - started < 10
