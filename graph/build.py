@@ -190,9 +190,12 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
 
 
 def _fill(store: ox.Store, graphs: dict[URIRef, list[Triple]]) -> tuple[int, dict[str, int]]:
+    """Named graphs, then their merge as the default graph; returns the named graphs' quads."""
     for graph, triples in graphs.items():
         stores.add_triples(store, graph, triples)
-    return len(store), count_entities(store)
+    quads = len(store)
+    stores.add_merged_default_graph(store)
+    return quads, count_entities(store)
 
 
 def discover(corpus_dirs: Iterable[Path]) -> list[SourceDocument]:
@@ -279,20 +282,16 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
 
 
 def write_dumps(store_path: Path, folder: Path) -> None:
-    """TriG, N-Quads and JSON-LD keep the named graphs; Turtle and N-Triples hold their union."""
+    """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
+    store's default graph)."""
     folder.mkdir(parents=True, exist_ok=True)
     store = ox.Store.read_only(str(store_path))
     prefixes = serialization_prefixes()
-    union = None
+    named = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
     for name, fmt in DUMP_FORMATS.items():
-        target = folder / name
+        target = str(folder / name)
+        kwargs = {"prefixes": prefixes} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
         if fmt in SINGLE_GRAPH_FORMATS:
-            if union is None:
-                union = ox.Store()
-                union.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                             for q in store)
-            kwargs = {"prefixes": prefixes} if fmt is ox.RdfFormat.TURTLE else {}
-            union.dump(str(target), fmt, from_graph=ox.DefaultGraph(), **kwargs)
+            store.dump(target, fmt, from_graph=ox.DefaultGraph(), **kwargs)
         else:
-            kwargs = {"prefixes": prefixes} if fmt is ox.RdfFormat.TRIG else {}
-            store.dump(str(target), fmt, **kwargs)
+            ox.serialize(named, target, fmt, **kwargs)

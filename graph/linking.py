@@ -412,11 +412,11 @@ SELECT ?e (SAMPLE(?l) AS ?label) WHERE {
 
 def graph_entities(data_dir: Path) -> dict[URIRef, str]:
     """The typed entities of the served graph and an English label of each."""
-    from .store import open_store
+    from .store import dataset_options, open_store
 
     store = open_store(data_dir)
     out: dict[URIRef, str] = {}
-    for row in store.query(_ENTITIES % ID, use_default_graph_as_union=True):
+    for row in store.query(_ENTITIES % ID, **dataset_options(store)):
         label = row["label"]
         out[URIRef(row["e"].value)] = label.value if label is not None else ""
     return out

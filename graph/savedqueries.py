@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import yaml
 
 from .resources import QUERIES_DIR
+from .store import dataset_options
 from .vocab import PREFIXES
 
 PARAMETER_TYPES = ("integer", "string", "date", "iri")
@@ -199,7 +200,7 @@ def store_label_resolver(store: ox.Store) -> LabelResolver:
         subs: dict[ox.Variable, ox.Literal | ox.NamedNode] = {ox.Variable("text"): ox.Literal(text)}
         if cls:
             subs[ox.Variable("cls")] = ox.NamedNode(cls)
-        rows = store.query(with_values(_RESOLVE, subs), use_default_graph_as_union=True)
+        rows = store.query(with_values(_RESOLVE, subs), **dataset_options(store))
         return [row["e"].value for row in rows]
 
     return resolve

@@ -32,7 +32,6 @@ import csv
 import io
 import json
 import multiprocessing
-import os
 import re
 import threading
 import time
@@ -46,8 +45,8 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
-from .store import StoreError, current_build, open_store
-from .vocab import PREFIXES, serialization_prefixes
+from .store import StoreError, current_build, dataset_options, open_store
+from .vocab import serialization_prefixes
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_ROWS = 10000
@@ -120,7 +119,6 @@ class _Checked:
 
 def _walk(node, found: list, prologue) -> None:
     from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Variable
 
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
@@ -353,8 +351,8 @@ def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
     kwargs: dict[str, Any] = {}
     if default_graphs is not None:
         kwargs["default_graph"] = default_graphs
-    else:
-        kwargs["use_default_graph_as_union"] = bool(opts.get("default_graph_as_union", True))
+    elif opts.get("default_graph_as_union", True):
+        kwargs.update(dataset_options(store))
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
     subs = opts.get("substitutions") or {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .store import dataset_options
 from .vocab import DOCUMENT_GRAPH_PREFIX, PREFIXES, sparql_prologue
 
 # Entities the documents name, per class: evidence nodes are not entities, and the reference
@@ -18,5 +19,5 @@ SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
 
 
 def count_entities(store: ox.Store) -> dict[str, int]:
-    rows = store.query(ENTITIES_PER_CLASS, use_default_graph_as_union=True)
+    rows = store.query(ENTITIES_PER_CLASS, **dataset_options(store))
     return {row["class"].value.removeprefix(PREFIXES["r2p"]): int(row["n"].value) for row in rows}

@@ -132,6 +132,25 @@ def _prune(builds: Path, keep: set[Path]) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def dataset_options(store: ox.Store) -> dict[str, bool]:
+    """How to query the store's default graph as the merge of all its graphs.
+
+    A built store holds that merge (each distinct triple once) in its default graph, so queries
+    use it as is. Oxigraph's `use_default_graph_as_union` is a multiset instead: a triple stated
+    in two documents would answer twice. Stores without a merged default graph (small test
+    fixtures) fall back to it.
+    """
+    merged = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
+    return {} if merged else {"use_default_graph_as_union": True}
+
+
+def add_merged_default_graph(store: ox.Store) -> int:
+    """Write the distinct triples of all named graphs into the default graph; returns how many."""
+    triples = {(q.subject, q.predicate, q.object) for q in store}
+    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples)
+    return len(triples)
+
+
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """rdflib term -> pyoxigraph term."""
     from rdflib import BNode, Literal, URIRef

@@ -118,3 +118,14 @@ def test_a_build_that_fails_leaves_the_served_graph_untouched(tmp_path, built_da
 def test_a_missing_corpus_folder_is_named(tmp_path):
     with pytest.raises(BuildError, match="does-not-exist"):
         build([tmp_path / "does-not-exist"], tmp_path / "data")
+
+
+def test_the_default_graph_is_the_merge_of_all_graphs(built_data_dir):
+    """A fact stated in several documents answers once; GRAPH ?g still tells where it was stated."""
+    from r2pkg.graph.sparql import run_query
+
+    query = """SELECT ?label WHERE { <https://w3id.org/r2pkg/id/state/denmark>
+                 <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"""
+    assert [r["label"].value for r in run_query(built_data_dir, query).rows] == ["Denmark"]
+    graphs = run_query(built_data_dir, query.replace("WHERE {", "WHERE { GRAPH ?g {") + " }").rows
+    assert len(graphs) > 1

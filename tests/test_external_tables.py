@@ -5,7 +5,6 @@ import re
 from collections import Counter
 
 import pytest
-from rdflib import URIRef
 
 from r2pkg.graph import external as ex
 from r2pkg.graph import iris

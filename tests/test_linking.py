@@ -9,22 +9,18 @@ import http.server
 import io
 import json
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS
-
+from oxigraph_server import free_port, oxigraph_server
 from r2pkg.graph import external as ex
 from r2pkg.graph import iris, linking
 from r2pkg.graph import store as stores
 from r2pkg.graph.resources import GAZETTEER_DIR
 from r2pkg.graph.vocab import R2P
+from rdflib import Literal
+from rdflib.namespace import RDF, RDFS
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "linking" / "wikidata.ttl"
 
@@ -42,47 +38,11 @@ LABELS = {GHANA: "Ghana", FRANCE: "France", WELSH: "Jennifer Welsh", SMITH: "Kar
           GABORONE: "Gaborone", JANE: "Jane Fixture", NOBODY: "No Such Organization"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(found).exists():
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    return found
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     """http://127.0.0.1:PORT/query of an oxigraph server loaded with the fixture; stopped afterwards."""
-    binary = _oxigraph()
-    location = tmp_path_factory.mktemp("wikidata-store")
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(FIXTURE)],
-                   check=True, capture_output=True, timeout=60)
-    port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the oxigraph server did not start")
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with oxigraph_server(FIXTURE, tmp_path_factory.mktemp("wikidata-store")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -242,7 +202,7 @@ def test_main_yes_accepts_only_confident_candidates(endpoint, tables, data_dir, 
 
 
 def test_main_offline_says_so_and_changes_nothing(tables, data_dir, tmp_path, capsys):
-    closed = f"http://127.0.0.1:{_free_port()}/query"
+    closed = f"http://127.0.0.1:{free_port()}/query"
     before = _snapshot(tables)
     code = linking.main(["--endpoint", closed, "--yes", "--data-dir", str(data_dir),
                          "--external-dir", str(tables), "--cache-dir", str(tmp_path / "cache"),
@@ -255,7 +215,7 @@ def test_main_offline_says_so_and_changes_nothing(tables, data_dir, tmp_path, ca
 
 
 def test_link_offline_raises_after_the_retries(tables, tmp_path):
-    closed = f"http://127.0.0.1:{_free_port()}/query"
+    closed = f"http://127.0.0.1:{free_port()}/query"
     client = linking.WikidataClient(closed, cache_dir=tmp_path / "cache", min_interval=0, backoff=0, retries=2)
     with pytest.raises(linking.EndpointUnavailable, match="after 3 tries"):
         linking.link({GHANA: "Ghana"}, client=client, accept=linking.auto_accept(), external_dir=tables)

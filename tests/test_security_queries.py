@@ -144,7 +144,7 @@ def service_queries(base: str) -> dict[str, str]:
         "comment between": f"SELECT * WHERE {{ SERVICE # hidden?\n <{base}comment> {{ ?s ?p ?o }} }}",
         "no spaces": f"SELECT*WHERE{{BIND('a'AS ?x)SERVICE<{base}nospace>{{?s ?p ?o}}}}",
         "after a comparison": f"SELECT * WHERE {{ FILTER(1<2)SERVICE<{base}lt>{{?s ?p ?o}} }}",
-        "long string before": f"SELECT * WHERE {{ BIND('''a\\'''' AS ?x) SERVICE:x {{ ?s ?p ?o }} BIND('b' AS ?y) }}"
+        "long string before": "SELECT * WHERE { BIND('''a\\'''' AS ?x) SERVICE:x { ?s ?p ?o } BIND('b' AS ?y) }"
                               .replace("SELECT", f"PREFIX : <{base}> SELECT"),
         "construct": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{base}construct> {{ ?s ?p ?o }} }}",
         "ask": f"ASK {{ SERVICE <{base}ask> {{ ?s ?p ?o }} }}",

@@ -5,15 +5,8 @@ fixture (the Wikidata label of Spain, whose owl:sameAs the web fixture graph hol
 """
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+from oxigraph_server import oxigraph_server
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 DBPEDIA = "https://dbpedia.org/sparql"
@@ -29,44 +22,13 @@ def service_query(endpoint: str) -> str:
             f"  SERVICE <{endpoint}> {{ ?wd rdfs:label ?label }} }}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def federated_endpoint(tmp_path_factory):
     """An Oxigraph server on a loopback port holding FIXTURE; yields its query endpoint's IRI."""
-    exe = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
-    if exe is None:
-        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
     root = tmp_path_factory.mktemp("federated")
     (root / "fixture.nt").write_text(FIXTURE)
-    subprocess.run([exe, "load", "--location", str(root / "db"), "--file", str(root / "fixture.nt")],
-                   check=True, capture_output=True, timeout=60)
-    port = free_port()
-    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(root / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the local oxigraph server did not start")
-                time.sleep(0.1)
+    with oxigraph_server(root / "fixture.nt", root / "db", read_only=True) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def post(client, query: str):

@@ -86,7 +86,7 @@ def void_turtle(root: str) -> str:
     urls = g.urls
     ds = f"<{root}{urls.void()[1:]}#dataset>"
     counts = data.query(_VOID_COUNTS)[0]
-    lines = [f"@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
+    lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "",
              f"{ds} a void:Dataset ;",
              '    dcterms:title "R2P Focal Points knowledge graph"@en ;',

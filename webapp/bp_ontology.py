@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, render_template, request
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -105,7 +105,6 @@ def build_page() -> OntologyPage:
 
 def _build_page() -> OntologyPage:
     g = ontology_graph()
-    data = graph_data()
     ont = URIRef(ONTOLOGY_IRI)
 
     def term(iri) -> Term:

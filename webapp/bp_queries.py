@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from r2pkg.graph import sparql
 from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryError, bind_parameters,
@@ -152,7 +152,6 @@ _SCHEMA = {"integer": {"type": "integer"}, "string": {"type": "string"},
 
 @bp.route("/api/openapi.json")
 def openapi():
-    urls = g.urls
     paths = {}
     for q in saved_queries().values():
         params = []

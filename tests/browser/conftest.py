@@ -5,7 +5,6 @@ The tests skip only when Chromium is absent and R2PKG_REQUIRE_BROWSER is unset; 
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

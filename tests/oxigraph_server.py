@@ -1,0 +1,59 @@
+"""A real Oxigraph SPARQL server on a loopback port, for tests that need one (the `oxigraph`
+package of the test dependencies)."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if found is None:
+        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
+    return found
+
+
+@contextmanager
+def oxigraph_server(data_file: Path, location: Path, *, read_only: bool = False) -> Iterator[str]:
+    """Load data_file into a store at location, serve it, yield its query endpoint, stop it."""
+    binary = oxigraph_binary()
+    subprocess.run([binary, "load", "--location", str(location), "--file", str(data_file)],
+                   check=True, capture_output=True, timeout=60)
+    port = free_port()
+    command = "serve-read-only" if read_only else "serve"
+    proc = subprocess.Popen([binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the oxigraph server did not start")
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
