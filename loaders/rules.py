@@ -14,7 +14,7 @@ from rdflib.namespace import ORG, RDF, RDFS, SKOS, XSD
 from r2pkg.graph import iris
 from r2pkg.graph.vocab import R2P
 
-from .analysis import AGENT_LABELS, Analysis, Block, Ment, Sent
+from .analysis import Analysis, Block, Ment, Sent
 from .gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, ROLE, STATE, STATE_ADJ, \
     Gazetteer, fold
 from .model import Fact, Span
@@ -187,7 +187,7 @@ def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound 
         ("dmy", rf"\b{day}\s+({mon})(?:,?\s+(\d{{4}}))?\b"),
         ("mdy", rf"\b({mon})\s+{day},\s+(\d{{4}})\b"),
         ("my", rf"\b(?:during|in|of|on)\s+({mon})\s+(\d{{4}})\b"),
-        ("y", rf"\b(?:during|in)\s+((?:19|20)\d{{2}})\b"),
+        ("y", r"\b(?:during|in)\s+((?:19|20)\d{2})\b"),
     ]
     best = None
     for kind, rx in pats:
