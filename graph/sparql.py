@@ -516,7 +516,10 @@ class QueryPool:
         if not worker.proc.is_alive():
             worker.kill()
             self._replace_async()
-            return self.run(query, opts, max(0.01, deadline - time.monotonic()))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s")
+            return self.run(query, opts, remaining)   # on another worker, with the time that is left
         try:
             worker.conn.send((query, opts))
             remaining = max(0.0, deadline - time.monotonic())
