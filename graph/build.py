@@ -184,8 +184,8 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
         t0 = time.perf_counter()
         write_dumps(paths.store, paths.dumps)
         report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
-        report.seconds_total = round(time.perf_counter() - started, 3)
-        paths.report.write_text(report.to_json(), encoding="utf-8")
+    report.seconds_total = round(time.perf_counter() - started, 3)
+    paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the published store
     return report
 
 
