@@ -380,7 +380,8 @@ def entity_data(store, iri: str, limit: int | None = None) -> int:
 def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> dict:
     from flask import g
 
-    from r2pkg.graph.savedqueries import bind_parameters, load_saved_queries, store_label_resolver, with_values
+    from r2pkg.graph.savedqueries import bind_parameters, load_saved_queries, store_label_resolver
+    from r2pkg.graph.sparql import with_values
     from r2pkg.graph.store import open_store
     from r2pkg.webapp import create_app
     from r2pkg.webapp.urls import Urls

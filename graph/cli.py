@@ -108,8 +108,8 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .savedqueries import (ParameterError, bind_parameters, load_saved_queries, store_label_resolver,
-                               with_values)
+    from .savedqueries import ParameterError, bind_parameters, load_saved_queries, store_label_resolver
+    from .sparql import with_values
     from .store import open_store
 
     queries = load_saved_queries()

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 import yaml
 
 from .resources import QUERIES_DIR
+from .sparql import run_query, with_values
 from .store import dataset_options
 from .vocab import PREFIXES
 
@@ -222,52 +223,9 @@ def python_value(term: object) -> str | int | float | bool | None:
     return getattr(term, "value", str(term))
 
 
-def with_values(text: str, bindings: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
-    """The query with a VALUES block of the bound terms at the top of its outermost group.
-
-    The terms are written in N-Triples syntax by pyoxigraph, which escapes them, so a value
-    can only ever be a value. This binds variables that are not projected too (pyoxigraph's
-    `substitutions` cannot), and works the same on any SPARQL server.
-    """
-    if not bindings:
-        return text
-    names = " ".join(f"?{v.value}" for v in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    at = _outer_group_start(text)
-    return f"{text[:at + 1]} VALUES ({names}) {{ ({values}) }}{text[at + 1:]}"
-
-
-def _outer_group_start(text: str) -> int:
-    """Offset of the '{' opening the query's WHERE group, skipping comments, strings and IRIs."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c in "\"'":
-            long = text.startswith(c * 3, i)
-            quote = c * 3 if long else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote) - 1
-        elif c == "<":
-            m = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-            if m:
-                i += len(m.group(0)) - 1
-        elif c == "{":
-            return i
-        i += 1
-    raise SavedQueryError("the query has no WHERE group to bind parameters in")
-
-
 def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = None,
               *, directory: Path | None = None, max_rows: int = 10000) -> list[dict[str, object]]:
     """Run a saved query by name; rows as plain Python values (for the CLI and tests)."""
-    from .sparql import run_query
-
     queries = load_saved_queries(directory)
     if name not in queries:
         raise KeyError(f"no saved query {name!r}; known: {', '.join(queries)}")

@@ -165,35 +165,22 @@ _SCAN_RE = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
 
 
-def project_variables(query: str, names: Iterable[str]) -> str:
-    """Add variables to the top-level SELECT (and GROUP BY) so they can be substituted.
+def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
+    """The query with a VALUES block of the bound terms at the top of its outermost group.
 
-    Oxigraph substitutes only projected variables (SEP-0007); a saved query's parameter is
-    often used in the pattern alone. The query text is changed in its projection only: the
-    values themselves are always passed as substitutions, never written into the text.
+    The terms are written in N-Triples syntax by pyoxigraph, which escapes them, so a value can
+    only ever be a value. Unlike pyoxigraph's `substitutions`, this binds variables that are not
+    projected, lets Oxigraph plan from the values (33 ms against 0.6 ms for an entity's evidence
+    at 100k triples), and works the same on any SPARQL server.
     """
-    names = [n for n in names]
-    scan = _strip_for_scan(query)
-    m = re.search(r"\bSELECT\b(\s+(?:DISTINCT|REDUCED)\b)?", scan, re.IGNORECASE)
-    if not m or not names:
+    if not bindings:
         return query
-    if re.match(r"\s*\*", scan[m.end():]):
-        return query
-    extra = "".join(f" ?{n}" for n in names)
-    depth = 0
-    group_at = None
-    for i, ch in enumerate(scan):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0 and i > m.end() and scan[i:i + 5].upper() == "GROUP":
-            g = re.match(r"GROUP\s+BY\b", scan[i:], re.IGNORECASE)
-            if g:
-                group_at = i + g.end()
-    if group_at is not None:
-        query = query[:group_at] + extra + query[group_at:]
-    return query[:m.end()] + extra + query[m.end():]
+    at = _strip_for_scan(query).find("{")
+    if at < 0:
+        raise QueryError("the query has no WHERE group to bind values in")
+    names = " ".join(f"?{v.value}" for v in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    return f"{query[:at + 1]} VALUES ({names}) {{ ({values}) }}{query[at + 1:]}"
 
 
 # A SERVICE keyword as Oxigraph's parser reads it: case-insensitive, and it may touch what follows
@@ -355,22 +342,12 @@ def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
         kwargs.update(dataset_options(store))
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
-    subs = opts.get("substitutions") or {}
-    if subs:
-        kwargs["substitutions"] = subs
-    hidden: set[str] = set()
     try:
-        try:
-            answer = store.query(query, **kwargs)
-        except (OSError, RuntimeError, ValueError, TypeError) as exc:
-            if not subs or "SELECT projection" not in str(exc):
-                raise
-            hidden = {v.value for v in subs}
-            answer = store.query(project_variables(query, sorted(hidden)), **kwargs)
+        answer = store.query(query, **kwargs)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables if v.value not in hidden]
+            variables = [v.value for v in answer.variables]
             rows: list[dict[str, Any]] = []
             truncated = False
             for solution in answer:
@@ -594,10 +571,11 @@ def run_query(
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
 
     `data_dir_or_store` is a data directory (the served build, `DATA_DIR/current`) or an open
-    `pyoxigraph.Store`. `substitutions` binds variables to values (never pasted into the text).
+    `pyoxigraph.Store`. `substitutions` binds variables to values in a VALUES block (`with_values`).
     `default_graphs` / `named_graphs` (IRIs) set the dataset like the protocol's
-    `default-graph-uri` / `named-graph-uri`; otherwise the default graph is the union of all
-    graphs (or the store's default graph when `default_graph_as_union` is False).
+    `default-graph-uri` / `named-graph-uri`; otherwise the default graph is the merge of all
+    graphs (see `store.dataset_options`), or the store's bare default graph when
+    `default_graph_as_union` is False.
     `allowed_services` are the SERVICE endpoints a query may call; even those are refused when
     they are not http(s) on a public address, unless `allow_private_services` (tests only).
     FROM and FROM NAMED only pick graphs of the store: Oxigraph never fetches them.
@@ -609,7 +587,6 @@ def run_query(
         if default_graphs is not None else None,
         "named_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in named_graphs]
         if named_graphs is not None else None,
-        "substitutions": _to_substitutions(substitutions),
         "allowed_services": tuple(allowed_services or ()),
         "allow_private_services": bool(allow_private_services),
     }
@@ -617,6 +594,7 @@ def run_query(
         raise ValueError("max_rows must be >= 0")
     if max_length is not None and len(query or "") > max_length:
         raise QueryTooLong(f"query too long: {len(query):,} characters, the limit is {max_length:,}")
+    query = with_values(query, _to_substitutions(substitutions))
     started = time.perf_counter()
     if isinstance(data_dir_or_store, ox.Store):
         result = _execute(data_dir_or_store, query, opts)

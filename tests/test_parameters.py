@@ -129,7 +129,7 @@ def test_the_bundled_queries_all_load():
 
 
 def test_values_are_bound_at_the_top_of_the_where_group_whatever_comments_strings_and_iris_precede_it():
-    from r2pkg.graph.savedqueries import with_values
+    from r2pkg.graph.sparql import with_values
 
     text = ('# a comment with { a brace\nPREFIX ex: <http://example.org/ns#>\n'
             'SELECT (CONCAT("{", ?o) AS ?y) WHERE { ?s ex:p ?o }')

@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from r2pkg.graph.resources import ONTOLOGY_FILE, QUERIES_DIR
-from r2pkg.graph.savedqueries import PARAMETER_TYPES, load_saved_queries, run_saved, with_values
+from r2pkg.graph.savedqueries import PARAMETER_TYPES, load_saved_queries, run_saved
+from r2pkg.graph.sparql import with_values
 from r2pkg.graph.vocab import ONTOLOGY_GRAPH
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "queries" / "graph.trig"

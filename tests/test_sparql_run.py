@@ -56,13 +56,6 @@ def test_substituted_parameter_need_not_be_projected(web_data_dir):
     assert r.variables == ["m", "n"] and len(r.rows) == 1
 
 
-def test_project_variables_only_touches_the_projection():
-    q = 'SELECT DISTINCT ?a # SELECT ?z\nWHERE { { SELECT ?b WHERE { ?b ?p "GROUP BY" } } } GROUP BY ?a'
-    out = sparql.project_variables(q, ["x"])
-    assert out.startswith("SELECT DISTINCT ?x ?a") and out.endswith("GROUP BY ?x ?a")
-    assert sparql.project_variables("SELECT * WHERE {}", ["x"]) == "SELECT * WHERE {}"
-
-
 def test_row_cap_flags_truncation(web_data_dir):
     r = run_query(web_data_dir, "SELECT * WHERE { ?s ?p ?o }", max_rows=3)
     assert len(r.rows) == 3 and r.truncated

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from r2pkg.graph import sparql
 from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryError, bind_parameters,
-                                      load_saved_queries, with_values)
+                                      load_saved_queries)
 
 from . import graph_data
 from .errors import NotFound, error_response
@@ -78,7 +78,7 @@ class QueryRun:
 
 def execute(query: SavedQuery, values: dict[str, str]) -> sparql.QueryResult:
     bindings = bind_parameters(query, values, resolve_label)
-    return run_user_query(with_values(query.text, bindings))
+    return run_user_query(sparql.with_values(query.text, bindings))
 
 
 @bp.route("/queries")

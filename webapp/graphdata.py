@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from r2pkg.graph.savedqueries import with_values
+from r2pkg.graph.sparql import with_values
 from r2pkg.graph.store import StoreError, current_build, dataset_options, open_store
 from r2pkg.graph.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P
 
@@ -158,7 +158,7 @@ class GraphData:
 
     def query(self, text: str, **bindings) -> list:
         """Run one of the app's own queries with values bound to variables. The values go in a
-        VALUES block (graph.savedqueries.with_values): Oxigraph then starts from them, where
+        VALUES block (graph.sparql.with_values): Oxigraph then starts from them, where
         `substitutions` filters afterwards (33 ms against 0.6 ms for an entity's evidence at 100k)."""
         values = {ox.Variable(k): v for k, v in bindings.items() if v is not None}
         return list(self.store.query(with_values(text, values), **dataset_options(self.store)))
@@ -202,7 +202,7 @@ GEONAMES_FEATURE = "https://sws.geonames.org/"
 MAP_SHAPES = "geo/countries-110m.geojson"   # under static/
 
 _GEO_PREFIXES = f"PREFIX r2p: <{R2P}>\nPREFIX geo: <{GEO}>\n"
-# The page's entity is bound as a value (substitutions), so each query projects its variable.
+# The page's entity is bound as a value (a VALUES block, see GraphData.query).
 _POINT = _GEO_PREFIXES + """
 SELECT ?s ?lat ?long ?numeric WHERE {
   ?s geo:lat ?lat ; geo:long ?long .
