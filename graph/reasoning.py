@@ -184,6 +184,19 @@ def _is_datatype(term, graph: Graph) -> bool:
     )
 
 
+def _direct_supers(g: Graph, sub, equivalent) -> dict:
+    """term -> the terms it is a direct sub-term of; an equivalence counts both ways."""
+    supers: dict = defaultdict(set)
+    for a, b in g.subject_objects(sub):
+        if a != b:
+            supers[a].add(b)
+    for a, b in g.subject_objects(equivalent):
+        if a != b:
+            supers[a].add(b)
+            supers[b].add(a)
+    return supers
+
+
 def compile_schema(ontology: Iterable[Triple]) -> Schema:
     """Read the ontology's axioms and close the class and property hierarchies (scm-* rules)."""
     g, bnodes = _skolemise(ontology)
@@ -198,14 +211,7 @@ def compile_schema(ontology: Iterable[Triple]) -> Schema:
                                + "; ".join(sorted(unsupported)))
 
     # --- properties: sub-property closure (scm-spo, scm-eqp1/2) ----------------------------
-    spo: dict = defaultdict(set)
-    for p, q in g.subject_objects(RDFS.subPropertyOf):
-        if p != q:
-            spo[p].add(q)
-    for p, q in g.subject_objects(OWL.equivalentProperty):
-        if p != q:
-            spo[p].add(q)
-            spo[q].add(p)
+    spo = _direct_supers(g, RDFS.subPropertyOf, OWL.equivalentProperty)
     properties = set(spo) | {q for qs in spo.values() for q in qs}
     inverse: dict = defaultdict(set)
     for p, q in g.subject_objects(OWL.inverseOf):
@@ -219,14 +225,7 @@ def compile_schema(ontology: Iterable[Triple]) -> Schema:
         return p1 == p2 or p2 in super_props.get(p1, ())
 
     # --- classes: sub-class closure (scm-sco, scm-eqc, scm-svf1/2, scm-avf1/2, scm-hv) -------
-    sco: dict = defaultdict(set)
-    for c, d in g.subject_objects(RDFS.subClassOf):
-        if c != d:
-            sco[c].add(d)
-    for c, d in g.subject_objects(OWL.equivalentClass):
-        if c != d:
-            sco[c].add(d)
-            sco[d].add(c)
+    sco = _direct_supers(g, RDFS.subClassOf, OWL.equivalentClass)
     some_values = tuple((r, p, c) for r, c in g.subject_objects(OWL.someValuesFrom)
                         for p in g.objects(r, OWL.onProperty))
     all_values = tuple((r, p, c) for r, c in g.subject_objects(OWL.allValuesFrom)
