@@ -41,9 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     def data_dir_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--data-dir", metavar="DIR", help="where the graph is stored (default: $R2PKG_DATA_DIR or ./data)")
 
-    def timeout_option(p: argparse.ArgumentParser) -> None:
+    def query_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=FORMATS, default="table")
         p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help="stop the query after this long (default: %(default)s)")
+        data_dir_option(p)
 
     b = sub.add_parser("build", help="build the graph from meeting summaries")
     b.add_argument("--corpus", metavar="DIR", action="append", type=Path,
@@ -56,16 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a saved query by name")
     q.add_argument("name", nargs="?", help="saved query name; omit to list them")
     q.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], help="a parameter value (repeatable)")
-    q.add_argument("--format", choices=FORMATS, default="table")
-    timeout_option(q)
-    data_dir_option(q)
+    query_options(q)
     q.set_defaults(run=_query)
 
     s = sub.add_parser("sparql", help="run any SPARQL query (text or a file)")
     s.add_argument("query", metavar="QUERY_OR_FILE")
-    s.add_argument("--format", choices=FORMATS, default="table")
-    timeout_option(s)
-    data_dir_option(s)
+    query_options(s)
     s.set_defaults(run=_sparql)
 
     v = sub.add_parser("serve", help="serve the graph over HTTP (builds it first if there is none)")
