@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pageguard import only_local_requests
+
 CHROMIUM = Path("/usr/bin/chromium")
 # The real binary skips the wrapper script (which prints a harmless warning); either works.
 CHROMIUM_BINARY = Path("/usr/lib/chromium/chromium")
@@ -46,16 +48,7 @@ def page(browser, live_server):
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     # Every asset is local: a request to any other host is a failure.
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(live_server) or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
+    outside = only_local_requests(pg, live_server)
     pg.set_default_timeout(10000)
     yield pg
     context.close()

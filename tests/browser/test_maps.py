@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from pageguard import only_local_requests
+
 pytestmark = pytest.mark.browser
 
 # Stricter than the app's default: no inline style either, so the maps must not depend on it.
@@ -58,16 +60,7 @@ def map_page(browser, maps_server):
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.on("console", lambda msg: errors.append(msg.text)
           if msg.type == "error" and "Content Security Policy" not in msg.text else None)
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(maps_server + "/") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    pg.route("**/*", route)
+    outside = only_local_requests(pg, maps_server + "/")
     pg.set_default_timeout(10000)
     yield pg
     context.close()
