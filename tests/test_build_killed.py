@@ -12,6 +12,8 @@ from r2pkg.graph import store as stores
 from r2pkg.graph.build import build
 from r2pkg.graph.resources import CORPUS_DIR
 
+from servers import free_port
+
 STAGES = ["[load]", "[facts]", "[inference]", "[shacl]", "[store]"]
 
 
@@ -61,14 +63,11 @@ def test_the_next_build_after_a_kill_succeeds_and_clears_the_leftovers(served):
 @pytest.fixture(scope="module")
 def running_server(served):
     """`r2pkg serve` on the served data directory, in its own process; yields its base URL."""
-    import socket
     import time
 
     import requests
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
          "serve", "--data-dir", str(served), "--port", str(port)],

@@ -15,13 +15,9 @@ import time
 import pytest
 import requests
 
+from servers import free_port
+
 CLI = [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(data_dir, port=None, timeout=60):

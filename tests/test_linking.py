@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from oxigraph_server import free_port, oxigraph_server
+from servers import free_port, oxigraph_server
 from r2pkg.graph import external as ex
 from r2pkg.graph import iris, linking
 from r2pkg.graph import store as stores

@@ -6,7 +6,7 @@ fixture (the Wikidata label of Spain, whose owl:sameAs the web fixture graph hol
 from __future__ import annotations
 
 import pytest
-from oxigraph_server import oxigraph_server
+from servers import oxigraph_server
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 DBPEDIA = "https://dbpedia.org/sparql"

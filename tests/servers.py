@@ -1,4 +1,4 @@
-"""A real Oxigraph SPARQL server on a loopback port, for tests that need one (the `oxigraph`
+"""Servers on loopback for tests: a free port, and a real Oxigraph SPARQL server (the `oxigraph`
 package of the test dependencies)."""
 from __future__ import annotations
 
