@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from flask import g, has_request_context
 
 from r2pkg.graph.sparql import with_values
 from r2pkg.graph.store import StoreError, current_build, dataset_options, open_store
@@ -82,6 +83,16 @@ class GraphData:
         return str(build.root) if build is not None else None
 
     def snapshot(self) -> Snapshot:
+        """The graph as of the current build. Within a request the build is looked up once, so
+        a page reads one consistent snapshot and its hundreds of label lookups cost no I/O."""
+        if has_request_context():
+            snap = g.get("r2pkg_snapshot")
+            if snap is None:
+                snap = g.r2pkg_snapshot = self._current_snapshot()
+            return snap
+        return self._current_snapshot()
+
+    def _current_snapshot(self) -> Snapshot:
         target = self._target()
         snap = self._snap
         if snap is not None and snap.target == target:
