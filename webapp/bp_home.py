@@ -7,13 +7,13 @@ import pyoxigraph as ox
 from flask import Blueprint, render_template
 
 from r2pkg.graph.stats import ENTITIES_PER_CLASS
-from r2pkg.graph.vocab import R2P
+from r2pkg.graph.vocab import sparql_prologue
 
 from . import graph_data
 
 bp = Blueprint("home", __name__)
 
-_MEETINGS = """
+_MEETINGS = sparql_prologue() + """
 SELECT ?m (MIN(?o) AS ?ordinal) (MIN(?start) AS ?startDate) (MAX(?end) AS ?endDate)
        (MAX(?count) AS ?participants) (MAX(?lb) AS ?lowerBound) (SAMPLE(?city) AS ?cityIri)
        (SAMPLE(?country) AS ?countryIri)
@@ -29,8 +29,8 @@ WHERE {
 }
 GROUP BY ?m ORDER BY ?ordinal ?startDate
 """
-_HOSTS = "SELECT DISTINCT ?m ?h WHERE { { ?m r2p:hostedBy ?h } UNION { ?h r2p:hosted ?m } }"
-_GROWTH = """
+_HOSTS = sparql_prologue() + "SELECT DISTINCT ?m ?h WHERE { { ?m r2p:hostedBy ?h } UNION { ?h r2p:hosted ?m } }"
+_GROWTH = sparql_prologue() + """
 SELECT ?obs (SAMPLE(?d) AS ?date) (MAX(?sc) AS ?states) (MAX(?oc) AS ?orgs) WHERE {
   ?obs a r2p:NetworkSizeObservation .
   OPTIONAL { ?obs r2p:date ?d }
@@ -38,7 +38,7 @@ SELECT ?obs (SAMPLE(?d) AS ?date) (MAX(?sc) AS ?states) (MAX(?oc) AS ?orgs) WHER
   OPTIONAL { ?obs r2p:organizationCount ?oc }
 } GROUP BY ?obs
 """
-_MEMBERS = """
+_MEMBERS = sparql_prologue() + """
 SELECT DISTINCT ?member WHERE {
   { ?member r2p:hasFocalPoint ?post } UNION { ?post r2p:focalPointOf ?member } UNION { ?member a r2p:NetworkMember }
 }
@@ -90,10 +90,6 @@ class HomePage:
     map_json: str = ""
 
 
-def _p(text: str) -> str:
-    return f"PREFIX r2p: <{R2P}>\n" + text
-
-
 def _int(term) -> int | None:
     try:
         return int(float(term.value)) if term is not None else None
@@ -135,22 +131,22 @@ def index():
     page = HomePage(True, None, triples=len(snap.store))
     page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(ENTITIES_PER_CLASS)]
     hosts: dict[str, list] = {}
-    for r in data.query(_p(_HOSTS)):
+    for r in data.query(_HOSTS):
         hosts.setdefault(r["m"].value, []).append(r["h"])
-    for r in data.query(_p(_MEETINGS)):
+    for r in data.query(_MEETINGS):
         lb = r["lowerBound"]
         page.meetings.append(Meeting(r["m"], r["ordinal"], r["startDate"], r["endDate"], r["cityIri"], r["countryIri"],
                                      r["participants"], bool(lb is not None and lb.value in ("true", "1")),
                                      sorted(hosts.get(r["m"].value, []), key=lambda h: data.label(h.value))))
     from .render import natural_literal
 
-    for r in data.query(_p(_GROWTH)):
+    for r in data.query(_GROWTH):
         date = r["date"]
         label = natural_literal(date.value, date.datatype.value) if date is not None else data.label(r["obs"].value)
         page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
     page.growth.sort(key=lambda p: p.sort_key)
     page.chart = build_chart(page.growth)
-    page.members = sorted((r["member"] for r in data.query(_p(_MEMBERS)) if isinstance(r["member"], ox.NamedNode)),
+    page.members = sorted((r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)),
                           key=lambda m: data.label(m.value).lower())
     return render_template("home/index.html", page=add_network_map(data, page))
 
