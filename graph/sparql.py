@@ -489,7 +489,8 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=max(0.01, timeout))
         except queue_mod.Empty:
-            raise QueryTimeout(f"the server is busy: no query worker became free within {timeout:g} s") from None
+            raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: the server is busy, "
+                               "no query worker became free in time") from None
         if not worker.proc.is_alive():
             worker.kill()
             self._replace_async()
