@@ -14,6 +14,7 @@ from pathlib import Path
 from .store import StoreError, data_dir_from
 
 FORMATS = ("table", "csv", "json")
+STORES = ("embedded", "sparql")
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/sparql-results+json"}
 DEFAULT_TIMEOUT = 60.0
 
@@ -46,6 +47,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                        help="stop the query after this long (default: %(default)s)")
         data_dir_option(p)
+        store_options(p)
+
+    def store_options(p: argparse.ArgumentParser) -> None:
+        g = p.add_argument_group("back end", "the embedded store in --data-dir (default), or a SPARQL 1.1 server; "
+                                 "the server's password is read from $R2PKG_STORE_PASSWORD")
+        g.add_argument("--store", choices=STORES, default=os.environ.get("R2PKG_STORE") or "embedded",
+                       help="embedded: the Oxigraph store in the data directory; sparql: the server at --query-url "
+                            "(default: $R2PKG_STORE or embedded)")
+        g.add_argument("--query-url", metavar="URL", default=os.environ.get("R2PKG_QUERY_URL"),
+                       help="the server's SPARQL query endpoint (default: $R2PKG_QUERY_URL)")
+        g.add_argument("--update-url", metavar="URL", default=os.environ.get("R2PKG_UPDATE_URL"),
+                       help="its SPARQL update endpoint (default: $R2PKG_UPDATE_URL)")
+        g.add_argument("--gsp-url", metavar="URL", default=os.environ.get("R2PKG_GSP_URL"),
+                       help="its Graph Store Protocol endpoint, which `build` writes to (default: $R2PKG_GSP_URL)")
+        g.add_argument("--store-user", metavar="USER", default=os.environ.get("R2PKG_STORE_USER"),
+                       help="user name for the server (Basic or Digest; default: $R2PKG_STORE_USER)")
 
     b = sub.add_parser("build", help="build the graph from meeting summaries")
     b.add_argument("--corpus", metavar="DIR", action="append", type=Path,
@@ -53,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="fail when the SHACL check finds violations")
     b.add_argument("--quiet", action="store_true", help="print only the report")
     data_dir_option(b)
+    store_options(b)
     b.set_defaults(run=_build)
 
     q = sub.add_parser("query", help="run a saved query by name")
@@ -70,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=5000)
     data_dir_option(v)
+    store_options(v)
     v.set_defaults(run=_serve)
 
     sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
@@ -82,17 +101,58 @@ def _build(args: argparse.Namespace) -> int:
 
     data_dir = data_dir_from(args.data_dir)
     progress = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    server = server_config(args, writing=True)
     try:
         report = build(args.corpus or [CORPUS_DIR], data_dir, progress=progress)
+        published = publish_build(data_dir, server, progress) if server is not None else None
     except BuildError as exc:
         print(f"r2pkg build: {exc}", file=sys.stderr)
         return 1
     print(report.render())
+    if published:
+        print(f"\nPublished to {server.query_url}: {published['graphs']} named graphs and the merged default graph, "
+              f"{published['triples']:,} triples in {published['seconds']:.2f} s")
     if report.errors:
         print(f"\n{len(report.errors)} document(s) refused; the others were built.", file=sys.stderr)
     if args.strict and not report.shacl.get("conforms", True):
         return 3
     return 0
+
+
+def server_config(args: argparse.Namespace, *, writing: bool = False):
+    """The SPARQL server the options name, or None for the embedded store."""
+    from .remote import ServerConfig
+
+    if getattr(args, "store", "embedded") != "sparql":
+        return None
+    missing = [flag for flag, value in (("--query-url", args.query_url), ("--gsp-url", args.gsp_url if writing else "-"))
+               if not value]
+    if missing:
+        raise StoreError(f"--store sparql needs {' and '.join(missing)} (the server's endpoints)")
+    try:
+        return ServerConfig.from_options(args.query_url, args.update_url, args.gsp_url, args.store_user)
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
+
+
+def publish_build(data_dir: Path, server, progress=None) -> dict:
+    """Copy the build just published in data_dir onto the SPARQL server, and say so in its report."""
+    import json
+
+    from .remote import RemoteStore, RemoteStoreError, publish
+    from .store import current_build, open_store
+
+    build = current_build(data_dir)
+    if progress:
+        progress(f"publishing to {server.query_url} ...")
+    try:
+        summary = publish(open_store(data_dir), RemoteStore(server), stamp=build.root.name)
+    except RemoteStoreError as exc:
+        raise StoreError(f"the graph was built in {data_dir} but could not be sent to the SPARQL server: {exc}") from None
+    report = json.loads(build.report.read_text(encoding="utf-8"))
+    report["published"] = summary
+    build.report.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return summary
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -122,7 +182,7 @@ def _query(args: argparse.Namespace) -> int:
         hint = f" Did you mean: {', '.join(close)}?" if close else f" Known: {', '.join(queries)}."
         print(f"r2pkg query: no saved query {args.name!r}.{hint}", file=sys.stderr)
         return 2
-    store = open_store(data_dir_from(args.data_dir))
+    store = open_store(data_dir_from(args.data_dir), server=server_config(args))
     try:
         bindings = bind_parameters(queries[args.name], _params(args.param), store_label_resolver(store))
     except ParameterError as exc:
@@ -147,10 +207,16 @@ def _run_and_print(args: argparse.Namespace, text: str) -> int:
     stops the query's process, not only the wait."""
     from .sparql import QueryPool, QueryTimeout, SparqlError, StoreUnavailable, run_query, serialize_results
 
+    from .store import open_store
+
     fmt = args.format
-    pool = QueryPool(data_dir_from(args.data_dir), size=1)
+    server = server_config(args)
+    pool = None if server is not None else QueryPool(data_dir_from(args.data_dir), size=1)
     try:
-        result = run_query(pool.data_dir, text, timeout=args.timeout, pool=pool)
+        if pool is None:
+            result = run_query(open_store(Path(), server=server), text, timeout=args.timeout)
+        else:
+            result = run_query(pool.data_dir, text, timeout=args.timeout, pool=pool)
     except StoreUnavailable as exc:
         print(f"r2pkg: {exc}", file=sys.stderr)
         return 1
@@ -161,7 +227,8 @@ def _run_and_print(args: argparse.Namespace, text: str) -> int:
         print(f"r2pkg: {exc}", file=sys.stderr)
         return 2
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
     if fmt == "table":
         print(render_table(result))
     else:
@@ -206,20 +273,21 @@ def _serve(args: argparse.Namespace) -> int:
     from .store import has_store
 
     data_dir = data_dir_from(args.data_dir)
+    server = server_config(args)
     link = data_dir / "current"
-    if not has_store(data_dir) and not link.is_symlink():
+    if server is None and not has_store(data_dir) and not link.is_symlink():
         print(f"No graph in {data_dir} yet: building it from the bundled corpus first.", file=sys.stderr)
         status = _build(argparse.Namespace(corpus=None, data_dir=str(data_dir), strict=False, quiet=False))
         if status:
             return status
-    problem = store_problem(data_dir)
+    problem = store_problem(data_dir) if server is None else remote_problem(server)
     if problem:
         print(f"r2pkg serve: {problem}", file=sys.stderr)
         return 1
     from r2pkg.webapp import serve
 
     try:
-        serve(host=args.host, port=args.port, data_dir=data_dir)
+        serve(host=args.host, port=args.port, data_dir=data_dir, STORE_SERVER=server)
     except OSError as exc:  # the port is taken, the address is wrong
         print(f"r2pkg serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -248,6 +316,17 @@ def store_problem(data_dir: Path) -> str | None:
     except Exception as exc:  # RocksDB reports damage as RuntimeError/OSError with its own words
         reason = " ".join(str(exc).split()) or type(exc).__name__
         return f"the store in {build.store} cannot be read ({reason}); it is damaged or not an Oxigraph store: {rebuild}"
+    return None
+
+
+def remote_problem(server) -> str | None:
+    """What stops the SPARQL server from being served, in one line; None if it holds a build."""
+    from .store import open_store
+
+    try:
+        open_store(Path(), server=server)
+    except StoreError as exc:
+        return str(exc)
     return None
 
 

@@ -329,7 +329,15 @@ def _graph_list(values) -> list | None:
     return [v if isinstance(v, (ox.NamedNode, ox.BlankNode, ox.DefaultGraph)) else ox.NamedNode(str(v)) for v in values]
 
 
-def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
+def _execute(store, query: str, opts: dict) -> QueryResult:
+    from .remote import RemoteStore
+
+    if isinstance(store, RemoteStore):
+        return _execute_remote(store, query, opts)
+    return _evaluate(store, query, opts)
+
+
+def _evaluate(store, query: str, opts: dict, **extra) -> QueryResult:
     checked = check_query(query)
     _refuse_services(checked, opts.get("allowed_services", ()), bool(opts.get("allow_private_services")))
     max_rows = int(opts.get("max_rows", DEFAULT_MAX_ROWS))
@@ -343,7 +351,7 @@ def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
     try:
-        answer = store.query(query, **kwargs)
+        answer = store.query(query, **kwargs, **extra)
         if isinstance(answer, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -375,6 +383,23 @@ def _execute(store: ox.Store, query: str, opts: dict) -> QueryResult:
         raise
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryError(f"query failed: {exc}") from None
+
+
+def _execute_remote(store, query: str, opts: dict) -> QueryResult:
+    """A query on a SPARQL server, with the checks and errors of the embedded store (the store
+    parses the query with Oxigraph's parser first: graph/remote.py). The time limit is the
+    client's: the server may go on with a query the app has stopped waiting for."""
+    from .remote import RemoteQueryError, RemoteStoreError, RemoteTimeout
+
+    timeout = opts.get("timeout")
+    try:
+        return _evaluate(store, query, opts, timeout=timeout)
+    except RemoteTimeout:
+        raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s") from None
+    except RemoteQueryError as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    except RemoteStoreError as exc:
+        raise StoreUnavailable(str(exc)) from None
 
 
 def _store_target(data_dir: Path) -> str | None:
@@ -597,7 +622,10 @@ def run_query(
         raise QueryTooLong(f"query too long: {len(query):,} characters, the limit is {max_length:,}")
     query = with_values(query, _to_substitutions(substitutions))
     started = time.perf_counter()
-    if isinstance(data_dir_or_store, ox.Store):
+    if not isinstance(data_dir_or_store, (str, Path)):          # an open store, embedded or remote
+        if timeout is not None and timeout <= 0:
+            raise QueryTimeout("query stopped: its time limit is 0 s")
+        opts["timeout"] = timeout
         result = _execute(data_dir_or_store, query, opts)
     elif timeout is None:
         try:

@@ -20,9 +20,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, Union
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore, ServerConfig
 
 T = TypeVar("T")
 
@@ -67,8 +70,15 @@ def has_store(data_dir: Path) -> bool:
     return build is not None and build.store.is_dir()
 
 
-def open_store(data_dir: Path, *, read_only: bool = True) -> ox.Store:
-    """Open the served store; read-only opens work beside a running build."""
+def open_store(data_dir: Path, *, read_only: bool = True,
+               server: "ServerConfig | None" = None) -> Union[ox.Store, "RemoteStore"]:
+    """Open the served store; read-only opens work beside a running build.
+
+    With `server`, the store is that SPARQL server (graph/remote.py), which must hold a build
+    published by `r2pkg build --store sparql`.
+    """
+    if server is not None:
+        return open_remote(server)
     build = current_build(data_dir)
     if build is None or not build.store.is_dir():
         raise StoreError(f"no graph in {data_dir}: run `r2pkg build --data-dir {data_dir}` first")
@@ -79,6 +89,21 @@ def open_store(data_dir: Path, *, read_only: bool = True) -> ox.Store:
             f"cannot open the store in {build.store} ({exc}); "
             f"rebuild it with `r2pkg build --data-dir {data_dir}`"
         ) from exc
+
+
+def open_remote(server: "ServerConfig") -> "RemoteStore":
+    """The SPARQL server as a store, once it is known to hold a published build."""
+    from .remote import RemoteStore, RemoteStoreError
+
+    store = RemoteStore(server)
+    try:
+        stamp = store.build_stamp(fresh=True)
+    except RemoteStoreError as exc:
+        raise StoreError(str(exc)) from None
+    if stamp is None:
+        raise StoreError(f"no graph on the SPARQL server at {server.query_url}: "
+                         "run `r2pkg build --store sparql ...` with the same URLs first")
+    return store
 
 
 @contextmanager
@@ -132,14 +157,17 @@ def _prune(builds: Path, keep: set[Path]) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
-def dataset_options(store: ox.Store) -> dict[str, bool]:
+def dataset_options(store: Union[ox.Store, "RemoteStore"]) -> dict[str, bool]:
     """How to query the store's default graph as the merge of all its graphs.
 
     A built store holds that merge (each distinct triple once) in its default graph, so queries
     use it as is. Oxigraph's `use_default_graph_as_union` is a multiset instead: a triple stated
     in two documents would answer twice. Stores without a merged default graph (small test
-    fixtures) fall back to it.
+    fixtures) fall back to it. A SPARQL server gets the merge of its build as the default graph
+    of every query (graph/remote.py).
     """
+    if not isinstance(store, ox.Store):
+        return {}
     merged = next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None
     return {} if merged else {"use_default_graph_as_union": True}
 

@@ -33,7 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .graphdata import GraphData
     from .urls import Urls
 
-    app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]))
+    app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
+    app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
 
     from . import bp_document, bp_dumps, bp_entity, bp_home, bp_ontology, bp_queries, bp_search, bp_sparql, errors
 
@@ -107,14 +108,25 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     data = app.extensions["r2pkg.graph"]
     if data.available():
         data.snapshot()      # labels and the search index, before the first request
-        sparql.get_pool(app.config["DATA_DIR"], app.config["SPARQL_WORKERS"])
+        if app.config["STORE_SERVER"] is None:
+            sparql.get_pool(app.config["DATA_DIR"], app.config["SPARQL_WORKERS"])
     if app.config.get("REQUEST_LOG") and not request_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         request_log.addHandler(handler)
         request_log.setLevel(logging.INFO)
-    print(f"Serving {app.config['DATA_DIR']} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
+    source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
+    print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
+
+
+def server_config(value):
+    """STORE_SERVER as given (None, a ServerConfig, or a mapping of its fields) -> ServerConfig or None."""
+    from r2pkg.graph.remote import ServerConfig
+
+    if value is None or isinstance(value, ServerConfig):
+        return value
+    return ServerConfig(**dict(value))
 
 
 def graph_data():

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import g, has_request_context
 
+from r2pkg.graph.remote import RemoteStore, RemoteStoreError, ServerConfig
 from r2pkg.graph.sparql import with_values
 from r2pkg.graph.store import StoreError, current_build, dataset_options, open_store
 from r2pkg.graph.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P
@@ -72,13 +73,22 @@ class Snapshot:
 
 
 class GraphData:
-    def __init__(self, data_dir: Path):
+    """The served graph: the embedded store of DATA_DIR's current build, or a SPARQL server."""
+
+    def __init__(self, data_dir: Path, server: "ServerConfig | None" = None):
         self.data_dir = Path(data_dir)
+        self.server = server
+        self._remote = RemoteStore(server) if server is not None else None
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
 
     # ---- the current build ----
     def _target(self) -> str | None:
+        if self._remote is not None:
+            try:
+                return self._remote.build_stamp()
+            except RemoteStoreError as exc:
+                return f"unreachable: {exc}"
         build = current_build(self.data_dir)
         return str(build.root) if build is not None else None
 
@@ -104,7 +114,7 @@ class GraphData:
 
     def _load(self, target: str | None) -> Snapshot:
         try:
-            store = open_store(self.data_dir, read_only=True)
+            store = open_store(self.data_dir, read_only=True, server=self.server)
         except StoreError as exc:
             return Snapshot(target, None, error=str(exc))
         snap = Snapshot(target, store)

@@ -5,6 +5,8 @@ from flask import current_app, request
 
 from r2pkg.graph import sparql
 
+from . import graph_data
+
 
 def request_timeout() -> float:
     """The configured time limit, or the request's ?timeout= (seconds) when it is lower."""
@@ -31,12 +33,18 @@ def allowed_services(config) -> tuple[str, ...]:
 
 
 def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
+    """On the embedded store, in the worker pool (a query past its limit is killed); on a SPARQL
+    server, over HTTP with the same limit on the wait."""
     config = current_app.config
-    pool = sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"])
+    if config["STORE_SERVER"] is not None:
+        target = graph_data().store
+    else:
+        target = config["DATA_DIR"]
+        kwargs["pool"] = sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"])
     if config.get("SPARQL_FEDERATION_ALLOW_PRIVATE"):   # tests: an allow-listed endpoint on loopback
         kwargs.setdefault("allow_private_services", True)
-    return sparql.run_query(config["DATA_DIR"], query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
-                            allowed_services=allowed_services(config), pool=pool,
+    return sparql.run_query(target, query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
+                            allowed_services=allowed_services(config),
                             max_length=config.get("SPARQL_MAX_QUERY_LENGTH"), **kwargs)
 
 

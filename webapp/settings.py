@@ -15,6 +15,10 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA_DIR", None,
             "Data directory holding the served build (DATA_DIR/current); default: $R2PKG_DATA_DIR or ./data."),
+    Setting("STORE_SERVER", None,
+            "A SPARQL 1.1 server to serve instead of the embedded store in DATA_DIR: a mapping with query_url (and "
+            "update_url, gsp_url, user, password) holding a build sent by `r2pkg build --store sparql`; "
+            "`r2pkg serve --store sparql --query-url URL` sets it."),
     Setting("QUERIES_DIR", None, "Folder of saved queries (*.rq); default: the bundled queries/ folder."),
     Setting("SPARQL_TIMEOUT", 5.0,
             "Time limit in seconds for every user query (SPARQL endpoint, saved queries); a request may "

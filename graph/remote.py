@@ -1,0 +1,386 @@
+"""A SPARQL 1.1 server as the store: Virtuoso, Fuseki, GraphDB, Oxigraph server, Neptune.
+
+`RemoteStore` answers the part of `pyoxigraph.Store`'s interface the app uses (`query`,
+`quads_for_pattern`) over the SPARQL 1.1 Protocol, so saved queries, the endpoint and the pages
+run unchanged on either back end; `publish` copies a finished build onto the server over the
+Graph Store Protocol.
+
+The dataset a query sees is the embedded store's, on every server:
+
+* The default graph is the merge of all graphs, each distinct triple once. Servers disagree on
+  what a query without FROM reads (Virtuoso, GraphDB and Neptune: a multiset union of every graph,
+  their own system graphs included; Oxigraph and Fuseki: a graph of its own), so the merge is
+  written to the named graph MERGED_GRAPH and every query names it as `default-graph-uri`.
+* The named graphs are the build's graphs, listed in DATASET_GRAPH; a query that uses GRAPH gets
+  them as `named-graph-uri`, so MERGED_GRAPH and the server's system graphs never show up as ?g.
+* A query with its own FROM or FROM NAMED gets no protocol dataset (Virtuoso adds the two up
+  instead of letting the protocol win, as the standard says).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from .vocab import GRAPH
+
+MERGED_GRAPH = str(GRAPH) + "default"      # the merge of all graphs: the default graph of queries
+DATASET_GRAPH = str(GRAPH) + "dataset"     # which build is published, and its named graphs
+_DATASET = str(GRAPH) + "dataset#this"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+_RESULTS = "application/sparql-results+json"
+_TRIPLES = "application/n-triples"
+UPLOAD_PART = 2000   # triples per Graph Store Protocol request
+_STAMP_TTL = 2.0     # seconds a server's build stamp is trusted before it is asked again
+
+
+class RemoteStoreError(Exception):
+    """The server cannot be reached or refused a request; the message names the URL."""
+
+
+class RemoteTimeout(RemoteStoreError):
+    """The server did not answer within the time limit (it may still be running the query)."""
+
+
+class RemoteQueryError(RemoteStoreError):
+    """The server could not evaluate the query (its message is passed on)."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Where a SPARQL 1.1 server takes queries, updates and Graph Store Protocol requests.
+
+    The password is read from $R2PKG_STORE_PASSWORD (never from the command line, where `ps`
+    would show it); Basic and Digest authentication are both answered.
+    """
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+
+    @classmethod
+    def from_options(cls, query_url: str, update_url: str | None = None, gsp_url: str | None = None,
+                     user: str | None = None) -> "ServerConfig":
+        for name, url in (("--query-url", query_url), ("--update-url", update_url), ("--gsp-url", gsp_url)):
+            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise ValueError(f"{name} must be an http(s) URL, not {url!r}")
+        user = user or os.environ.get("R2PKG_STORE_USER") or None
+        return cls(query_url, update_url, gsp_url, user, os.environ.get("R2PKG_STORE_PASSWORD") if user else None)
+
+    def public(self) -> dict[str, str | None]:
+        """The configuration without the password, for reports and logs."""
+        return {"query_url": self.query_url, "update_url": self.update_url, "gsp_url": self.gsp_url, "user": self.user}
+
+
+class RemoteStore:
+    """A SPARQL server read through the protocol with the embedded store's dataset semantics."""
+
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self._opener = _opener(config)
+        self._stamp: tuple[float, str | None] = (0.0, None)
+        self._graphs: tuple[str | None, list[str]] = (None, [])
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.config.query_url})"
+
+    # ---- reading -----------------------------------------------------------------------------
+    def query(self, query: str, *, default_graph=None, named_graphs=None, use_default_graph_as_union: bool = False,
+              timeout: float | None = None):
+        """Like `pyoxigraph.Store.query`: QuerySolutions, QueryBoolean or an iterator of Triples.
+
+        Oxigraph's parser reads the query first, so a malformed query or an update raises
+        SyntaxError here as on the embedded store, the server only receives standard SPARQL 1.1,
+        and the answer is asked for in the format of the query's kind (Virtuoso would otherwise
+        answer a CONSTRUCT with a table of ?s ?p ?o)."""
+        accept = _TRIPLES if _query_kind(query) == "graph" else _RESULTS
+        params = [("query", query)] + self._dataset(query, default_graph, named_graphs)
+        body, content_type = self._send(self.config.query_url, params, accept=accept, timeout=timeout)
+        return _parse_answer(body, content_type, self.config.query_url)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; quads of the merged default graph come as DefaultGraph ones."""
+        terms = [t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o"))]
+        pattern = " ".join(str(t) for t in terms)
+        if graph_name is None:
+            where, names = f"GRAPH ?g {{ {pattern} }}", self.named_graphs() + [MERGED_GRAPH]
+        else:
+            iri = MERGED_GRAPH if isinstance(graph_name, ox.DefaultGraph) else graph_name.value
+            where, names = f"BIND(<{iri}> AS ?g) GRAPH <{iri}> {{ {pattern} }}", [iri]
+        text = f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}"
+        for row in self.query(text, default_graph=[ox.NamedNode(MERGED_GRAPH)],
+                              named_graphs=[ox.NamedNode(n) for n in names]):
+            graph = row["g"]
+            yield ox.Quad(subject if subject is not None else row["s"],
+                          predicate if predicate is not None else row["p"],
+                          object if object is not None else row["o"],
+                          ox.DefaultGraph() if graph.value == MERGED_GRAPH else graph)
+
+    def __len__(self) -> int:
+        """Quads in all graphs, the default one included, as `len(pyoxigraph.Store)` counts them."""
+        names = [ox.NamedNode(n) for n in self.named_graphs() + [MERGED_GRAPH]]
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=names,
+                          default_graph=[ox.NamedNode(MERGED_GRAPH)])
+        return int(next(iter(rows))["n"].value)
+
+    def build_stamp(self, *, fresh: bool = False) -> str | None:
+        """The identifier of the build the server holds (None: nothing published), asked at most
+        every few seconds: the app looks it up on every request to notice a new build."""
+        asked_at, stamp = self._stamp
+        if fresh or time.monotonic() - asked_at > _STAMP_TTL:
+            rows = self.query(f"SELECT ?id WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{_DATASET}> <{_IDENTIFIER}> ?id }} }}",
+                              default_graph=[ox.NamedNode(DATASET_GRAPH)], named_graphs=[ox.NamedNode(DATASET_GRAPH)])
+            stamp = next((row["id"].value for row in rows), None)
+            self._stamp = (time.monotonic(), stamp)
+        return stamp
+
+    def named_graphs(self) -> list[str]:
+        """The published build's named graphs (what GRAPH ?g ranges over)."""
+        stamp = self.build_stamp()
+        if self._graphs[0] != stamp or stamp is None:
+            rows = self.query(
+                f"SELECT ?g WHERE {{ GRAPH <{DATASET_GRAPH}> {{ <{_DATASET}> <{_SD}namedGraph>/<{_SD}name> ?g }} }}",
+                default_graph=[ox.NamedNode(DATASET_GRAPH)], named_graphs=[ox.NamedNode(DATASET_GRAPH)])
+            self._graphs = (stamp, sorted(row["g"].value for row in rows))
+        return list(self._graphs[1])
+
+    def _dataset(self, query: str, default_graph, named_graphs) -> list[tuple[str, str]]:
+        if default_graph is None and named_graphs is None and _has_dataset_clause(query):
+            return []
+        defaults = _iris(default_graph) if default_graph is not None else [MERGED_GRAPH]
+        if named_graphs is not None:
+            named = _iris(named_graphs)
+        elif _mentions_graph(query):
+            named = self.named_graphs()
+        else:
+            named = []
+        return [("default-graph-uri", g) for g in defaults] + [("named-graph-uri", g) for g in named]
+
+    # ---- writing -----------------------------------------------------------------------------
+    def put_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Replace a graph's content: PUT its first part, POST the others (Graph Store Protocol).
+
+        Parts keep every request small: a server asking for Digest authentication answers the
+        first, unauthenticated attempt with 401 and may close the connection while a large body
+        is still being sent (Virtuoso resets it), before the client can retry with credentials.
+        """
+        method = "PUT"
+        for part in _parts(triples, UPLOAD_PART):
+            self._graph_request(method, graph, ox.serialize(part, format=ox.RdfFormat.N_TRIPLES))
+            method = "POST"
+        if method == "PUT":          # no triples: an empty graph
+            self._graph_request("PUT", graph, b"")
+
+    def drop_graph(self, graph: str) -> None:
+        """Delete a graph (Graph Store Protocol DELETE); a graph that is not there is fine."""
+        try:
+            self._graph_request("DELETE", graph, None)
+        except RemoteStoreError as exc:
+            if " 404" not in str(exc):
+                raise
+
+    def _graph_request(self, method: str, graph: str, data: bytes | None) -> None:
+        if not self.config.gsp_url:
+            raise RemoteStoreError("writing to a SPARQL server needs its Graph Store Protocol URL (--gsp-url)")
+        url = _with_params(self.config.gsp_url, [("graph", graph)])
+        # N-Triples is Turtle, and every Graph Store Protocol server reads Turtle.
+        headers = {"Content-Type": "text/turtle; charset=utf-8"} if data is not None else {}
+        self._open(urllib.request.Request(url, data=data, method=method, headers=headers), timeout=None)
+
+    # ---- HTTP --------------------------------------------------------------------------------
+    def _send(self, url: str, params: list[tuple[str, str]], *, accept: str, timeout: float | None) -> tuple[bytes, str]:
+        body = urllib.parse.urlencode(params).encode("utf-8")
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        return self._open(request, timeout=timeout)
+
+    def _open(self, request: urllib.request.Request, *, timeout: float | None) -> tuple[bytes, str]:
+        try:
+            with self._opener.open(request, timeout=timeout) as response:
+                return response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            message = _server_message(exc)
+            error = RemoteQueryError if exc.code in (400, 500) and request.get_method() == "POST" else RemoteStoreError
+            raise error(f"{request.get_method()} {_without_query(request.full_url)} answered {exc.code}: {message}") from None
+        except (socket.timeout, TimeoutError):
+            raise RemoteTimeout(f"{_without_query(request.full_url)} did not answer within {timeout} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, (socket.timeout, TimeoutError)):
+                raise RemoteTimeout(f"{_without_query(request.full_url)} did not answer within {timeout} s") from None
+            raise RemoteStoreError(f"cannot reach the SPARQL server at {_without_query(request.full_url)}: "
+                                   f"{exc.reason}") from None
+        except (ConnectionError, OSError) as exc:
+            raise RemoteStoreError(f"cannot reach the SPARQL server at {_without_query(request.full_url)}: {exc}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Publishing a build
+# --------------------------------------------------------------------------------------------
+
+def publish(store: ox.Store, server: RemoteStore, stamp: str) -> dict[str, Any]:
+    """Copy a built store onto the server: each named graph, the merge, then the description that
+    makes the build current; graphs of the previous build that are gone are dropped last.
+
+    Readers see the old build until the description is replaced (the app reads named graphs
+    through it), except that each named graph is replaced in place as it is sent: a server offers
+    no atomic switch of many graphs over the protocol.
+    """
+    started = time.perf_counter()
+    previous = set(server.named_graphs()) if server.build_stamp(fresh=True) else set()
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    sent = 0
+    for graph in graphs + [MERGED_GRAPH]:
+        source = ox.DefaultGraph() if graph == MERGED_GRAPH else ox.NamedNode(graph)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, source)]
+        server.put_graph(graph, triples)
+        sent += len(triples)
+    server.put_graph(DATASET_GRAPH, _description(stamp, graphs))
+    for stale in sorted(previous - set(graphs)):
+        server.drop_graph(stale)
+    server.build_stamp(fresh=True)
+    return {"server": server.config.public(), "graphs": len(graphs), "triples": sent,
+            "dropped_graphs": len(previous - set(graphs)), "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _description(stamp: str, graphs: list[str]) -> list[ox.Triple]:
+    dataset, named, name = ox.NamedNode(_DATASET), ox.NamedNode(_SD + "namedGraph"), ox.NamedNode(_SD + "name")
+    triples = [ox.Triple(dataset, ox.NamedNode(_IDENTIFIER), ox.Literal(stamp)),
+               ox.Triple(dataset, ox.NamedNode(_SD + "defaultGraph"), ox.NamedNode(MERGED_GRAPH))]
+    for graph in graphs:
+        node = ox.NamedNode(graph)
+        triples += [ox.Triple(dataset, named, node), ox.Triple(node, name, node)]
+    return triples
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+def _opener(config: ServerConfig) -> urllib.request.OpenerDirector:
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]   # loopback servers: no proxy
+    if config.user:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        for url in (config.query_url, config.update_url, config.gsp_url):
+            if url:
+                passwords.add_password(None, url, config.user, config.password or "")
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    return urllib.request.build_opener(*handlers)
+
+
+_PARSER = threading.local()
+
+
+def _query_kind(query: str) -> str:
+    """"select", "ask" or "graph", read by Oxigraph's parser on an empty in-memory store (which
+    also raises SyntaxError for malformed queries and updates, as `Store.query` does)."""
+    store = getattr(_PARSER, "store", None)
+    if store is None:
+        store = _PARSER.store = ox.Store()
+    try:
+        answer = store.query(query)
+    except SyntaxError:
+        raise
+    except (OSError, RuntimeError, ValueError, TypeError):
+        return "select"
+    if isinstance(answer, ox.QueryBoolean):
+        return "ask"
+    return "select" if isinstance(answer, ox.QuerySolutions) else "graph"
+
+
+def _parse_answer(body: bytes, content_type: str, url: str):
+    media = content_type.split(";")[0].strip().lower()
+    try:
+        if media in ("application/sparql-results+json", "application/json"):
+            return ox.parse_query_results(_portable_blank_nodes(body), format=ox.QueryResultsFormat.JSON)
+        if media in ("application/sparql-results+xml", "application/xml"):
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+        formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+                   "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+                   "application/ld+json": ox.RdfFormat.JSON_LD}
+        if media in formats:
+            return iter([ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=formats[media])])
+    except SyntaxError as exc:
+        raise RemoteStoreError(f"the SPARQL server at {url} sent an answer that cannot be read: {exc}") from None
+    raise RemoteStoreError(f"the SPARQL server at {url} answered in {media or 'an unnamed format'}, "
+                           "not SPARQL results or RDF")
+
+
+def _portable_blank_nodes(body: bytes) -> bytes:
+    """JSON results with blank node labels Oxigraph accepts: Virtuoso's look like `nodeID://b1001`."""
+    if b'"bnode"' not in body:
+        return body
+    results = json.loads(body)
+
+    def fix(term: dict) -> dict:
+        if term.get("type") == "bnode":
+            term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", term["value"])
+        return term
+
+    for row in results.get("results", {}).get("bindings", []):
+        for term in row.values():
+            fix(term)
+    return json.dumps(results).encode("utf-8")
+
+
+def _server_message(exc: urllib.error.HTTPError) -> str:
+    try:
+        text = exc.read().decode("utf-8", "replace")
+    except Exception:
+        text = ""
+    text = re.sub(r"<[^>]+>", " ", text)          # servers answer errors in HTML too
+    text = " ".join(text.split())
+    return (text[:500] + "…") if len(text) > 500 else (text or exc.reason or "no message")
+
+
+def _iris(graphs) -> list[str]:
+    if isinstance(graphs, (str, ox.NamedNode, ox.DefaultGraph)):
+        graphs = [graphs]
+    return [MERGED_GRAPH if isinstance(g, ox.DefaultGraph) else (g.value if isinstance(g, ox.NamedNode) else str(g))
+            for g in graphs]
+
+
+def _parts(items: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    part: list[ox.Triple] = []
+    for item in items:
+        part.append(item)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
+
+
+def _with_params(url: str, params: list[tuple[str, str]]) -> str:
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
+
+
+def _without_query(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _scan(query: str) -> str:
+    from .sparql import _strip_for_scan
+
+    return _strip_for_scan(query)
+
+
+def _has_dataset_clause(query: str) -> bool:
+    return re.search(r"(?<![\w:?$])FROM\b", _scan(query), re.IGNORECASE) is not None
+
+
+def _mentions_graph(query: str) -> bool:
+    return re.search(r"(?<![\w:?$])GRAPH\b", _scan(query), re.IGNORECASE) is not None
