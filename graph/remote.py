@@ -305,35 +305,47 @@ def _parse_answer(body: bytes, content_type: str, url: str):
     media = content_type.split(";")[0].strip().lower()
     try:
         if media in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(_portable_blank_nodes(body), format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_portable_terms(body), format=ox.QueryResultsFormat.JSON)
         if media in ("application/sparql-results+xml", "application/xml"):
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
         formats = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                    "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML,
                    "application/ld+json": ox.RdfFormat.JSON_LD}
         if media in formats:
-            return iter([ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=formats[media])])
+            triples = ox.parse(_portable_triples(body), format=formats[media])
+            return iter([ox.Triple(q.subject, q.predicate, q.object) for q in triples])
     except SyntaxError as exc:
         raise RemoteStoreError(f"the SPARQL server at {url} sent an answer that cannot be read: {exc}") from None
     raise RemoteStoreError(f"the SPARQL server at {url} answered in {media or 'an unnamed format'}, "
                            "not SPARQL results or RDF")
 
 
-def _portable_blank_nodes(body: bytes) -> bytes:
-    """JSON results with blank node labels Oxigraph accepts: Virtuoso's look like `nodeID://b1001`."""
-    if b'"bnode"' not in body:
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
+def _portable_terms(body: bytes) -> bytes:
+    """JSON results as Oxigraph reads them and as the embedded store would answer. Virtuoso labels
+    blank nodes `nodeID://b1001` (not a valid label) and keeps xsd:boolean values as 1 and 0."""
+    if b'"bnode"' not in body and _XSD_BOOLEAN.encode() not in body:
         return body
     results = json.loads(body)
-
-    def fix(term: dict) -> dict:
-        if term.get("type") == "bnode":
-            term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", term["value"])
-        return term
-
     for row in results.get("results", {}).get("bindings", []):
         for term in row.values():
-            fix(term)
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"[^A-Za-z0-9_]", "_", term["value"])
+            elif term.get("datatype") == _XSD_BOOLEAN:
+                term["value"] = _CANONICAL_BOOLEAN.get(term["value"], term["value"])
     return json.dumps(results).encode("utf-8")
+
+
+def _portable_triples(body: bytes) -> bytes:
+    """N-Triples with canonical booleans (see _portable_terms)."""
+    if _XSD_BOOLEAN.encode() not in body:
+        return body
+    return re.sub(rb'"([01])"\^\^<' + re.escape(_XSD_BOOLEAN.encode()) + rb'>',
+                  lambda m: b'"' + _CANONICAL_BOOLEAN[m.group(1).decode()].encode() + b'"^^<' + _XSD_BOOLEAN.encode() + b'>',
+                  body)
 
 
 def _server_message(exc: urllib.error.HTTPError) -> str:

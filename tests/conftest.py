@@ -94,6 +94,58 @@ def built_report(built_graph):
     return built_graph[1]
 
 
+# ------------------------------------------------------------------------------------------
+# Back ends: the bundled corpus's build on the embedded store and on real SPARQL servers
+# ------------------------------------------------------------------------------------------
+
+BACKENDS = ("embedded", "oxigraph", "virtuoso")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_backend(built_data_dir, tmp_path_factory):
+    """A real `oxigraph serve` (from PyPI) holding the bundled corpus's build, sent as `r2pkg build
+    --store sparql` sends it; yields its ServerConfig."""
+    from servers import oxigraph_config, oxigraph_server
+
+    with oxigraph_server(None, tmp_path_factory.mktemp("oxigraph-backend")) as url:
+        config = oxigraph_config(url)
+        _publish(built_data_dir, config)
+        yield config
+
+
+@pytest.fixture(scope="session")
+def virtuoso_backend(built_data_dir):
+    """The Virtuoso CI starts (.ci/virtuoso), holding the bundled corpus's build; skipped without one."""
+    from servers import virtuoso_config
+
+    config = virtuoso_config()
+    if config is None:
+        pytest.skip("no Virtuoso: set R2PKG_TEST_VIRTUOSO (see .ci/virtuoso)")
+    _publish(built_data_dir, config)
+    return config
+
+
+def _publish(data_dir: Path, config) -> None:
+    from r2pkg.graph.remote import RemoteStore, publish
+    from r2pkg.graph.store import current_build, open_store
+
+    publish(open_store(data_dir), RemoteStore(config), stamp=current_build(data_dir).root.name)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request):
+    """Each back end in turn: None for the embedded store, else the SPARQL server's ServerConfig."""
+    return None if request.param == "embedded" else request.getfixturevalue(f"{request.param}_backend")
+
+
+@pytest.fixture(scope="session")
+def backend_store(backend, built_data_dir):
+    """The bundled corpus's graph on each back end, opened as the app opens it."""
+    from r2pkg.graph.store import open_store
+
+    return open_store(built_data_dir, server=backend)
+
+
 @pytest.fixture(scope="session")
 def live_server(web_data_dir, web_queries_dir):
     """The web app served by waitress in a thread on a free loopback port; yields its base URL."""

@@ -29,11 +29,13 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(data_file: Path, location: Path, *, read_only: bool = False) -> Iterator[str]:
-    """Load data_file into a store at location, serve it, yield its query endpoint, stop it."""
+def oxigraph_server(data_file: Path | None, location: Path, *, read_only: bool = False) -> Iterator[str]:
+    """Load data_file (if any) into a store at location, serve it, yield its query endpoint
+    (the update endpoint is .../update, the Graph Store Protocol .../store), stop it."""
     binary = oxigraph_binary()
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(data_file)],
-                   check=True, capture_output=True, timeout=60)
+    if data_file is not None:
+        subprocess.run([binary, "load", "--location", str(location), "--file", str(data_file)],
+                       check=True, capture_output=True, timeout=60)
     port = free_port()
     command = "serve-read-only" if read_only else "serve"
     proc = subprocess.Popen([binary, command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
@@ -57,3 +59,29 @@ def oxigraph_server(data_file: Path, location: Path, *, read_only: bool = False)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def oxigraph_config(query_url: str):
+    """The ServerConfig of an Oxigraph server started by `oxigraph_server`."""
+    from r2pkg.graph.remote import ServerConfig
+
+    base = query_url.removesuffix("/query")
+    return ServerConfig(query_url, base + "/update", base + "/store")
+
+
+def virtuoso_config():
+    """The Virtuoso that `.ci/virtuoso start` runs (its URL in $R2PKG_TEST_VIRTUOSO), or None.
+
+    CI sets R2PKG_REQUIRE_VIRTUOSO=1, so that a missing Virtuoso fails there instead of skipping."""
+    import os
+
+    from r2pkg.graph.remote import ServerConfig
+
+    base = os.environ.get("R2PKG_TEST_VIRTUOSO")
+    if not base:
+        if os.environ.get("R2PKG_REQUIRE_VIRTUOSO") == "1":
+            pytest.fail("R2PKG_REQUIRE_VIRTUOSO=1 but R2PKG_TEST_VIRTUOSO is not set: start it with .ci/virtuoso start DIR")
+        return None
+    base = base.rstrip("/")
+    return ServerConfig(base + "/sparql", base + "/sparql-auth", base + "/sparql-graph-crud-auth",
+                        os.environ.get("R2PKG_TEST_VIRTUOSO_USER", "dba"), os.environ.get("R2PKG_TEST_VIRTUOSO_PASSWORD", "dba"))

@@ -281,12 +281,12 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
 }
 
 
-def make_runner(data_dir: Path) -> Run:
-    """run(name, params) -> rows of the saved query on the graph built in data_dir."""
+def make_runner(data_dir: Path, store=None) -> Run:
+    """run(name, params) -> rows of the saved query on the graph built in data_dir (or on `store`)."""
     from r2pkg.graph.savedqueries import run_saved
     from r2pkg.graph.store import open_store
 
-    store = open_store(data_dir)
+    store = store if store is not None else open_store(data_dir)
     cache: dict[tuple, list[dict]] = {}
 
     def run(name: str, params: dict) -> list[dict]:
@@ -303,8 +303,9 @@ def make_runner(data_dir: Path) -> Run:
 # ------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def run_built(built_data_dir) -> Run:
-    return make_runner(built_data_dir)
+def run_built(built_data_dir, backend_store) -> Run:
+    """The saved queries on the bundled corpus's build, on every back end (conftest.BACKENDS)."""
+    return make_runner(built_data_dir, backend_store)
 
 
 def test_every_bundled_document_has_expected_facts():

@@ -171,11 +171,23 @@ def _build_page() -> OntologyPage:
     for r in sorted(roots, key=lambda x: classes[URIRef(x)].label.lower()):
         walk(r, 0, frozenset({r}))
     by_label = lambda t: t.label.lower()  # noqa: E731
+    for t in [*classes.values(), *props_o.values(), *props_d.values(), *individuals]:
+        _in_stable_order(t)
+    other.sort()
     return OntologyPage(
         iri=ONTOLOGY_IRI, title=str(g.value(ont, RDFS.label) or "Ontology"), comment=str(g.value(ont, RDFS.comment) or ""),
         version=str(g.value(ont, OWL.versionInfo) or ""), classes=sorted(classes.values(), key=by_label),
         object_properties=sorted(props_o.values(), key=by_label), datatype_properties=sorted(props_d.values(), key=by_label),
         individuals=sorted(individuals, key=by_label), tree=tree, other_axioms=other)
+
+
+def _in_stable_order(t: Term) -> None:
+    """Sort a term's lists: the graph's triple order differs between stores (and a SPARQL server
+    relabels blank nodes), and the page must not."""
+    for name in ("parents", "children", "axioms", "kinds", "domain", "range", "inverse"):
+        values = getattr(t, name, None)
+        if isinstance(values, list):
+            values.sort()
 
 
 def _ontology_data(ext: str) -> Response:
