@@ -236,3 +236,10 @@ def test_a_query_past_its_time_limit_stops_the_wait(tmp_path, built_data_dir):
         publish(open_store(built_data_dir), server, stamp="slow")
         with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
             run_query(server, slow, timeout=0.5)
+
+
+def test_serving_an_empty_server_says_to_build_first(tmp_path):
+    with oxigraph_server(None, tmp_path / "server") as url:
+        result = r2pkg("serve", "--port", str(free_port()), "--store", "sparql", "--query-url", url)
+    assert result.returncode == 1
+    assert "no graph on the SPARQL server" in result.stderr and "r2pkg build --store sparql" in result.stderr
