@@ -117,7 +117,9 @@ class RemoteStore:
         terms = [t if t is not None else ox.Variable(v) for t, v in ((subject, "s"), (predicate, "p"), (object, "o"))]
         pattern = " ".join(str(t) for t in terms)
         if graph_name is None:
-            where, names = f"GRAPH ?g {{ {pattern} }}", self.named_graphs() + [MERGED_GRAPH]
+            # Matched in the merge first: with only the object bound, Virtuoso's plan for a bare
+            # GRAPH ?g pattern scans every graph (3 s against 27 ms for a meeting's incoming quads).
+            where, names = f"{pattern} . GRAPH ?g {{ {pattern} }}", self.named_graphs() + [MERGED_GRAPH]
         else:
             iri = MERGED_GRAPH if isinstance(graph_name, ox.DefaultGraph) else graph_name.value
             where, names = f"BIND(<{iri}> AS ?g) GRAPH <{iri}> {{ {pattern} }}", [iri]
