@@ -13,9 +13,10 @@ facts alone, while every fact can still be traced to its sentence:
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
 from r2pkg.loaders.model import LoadedDocument, Span
@@ -24,6 +25,38 @@ from . import iris
 from .vocab import OA, R2P
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def nt(term: URIRef | BNode | Literal) -> str:
+    """An rdflib term in N-Triples syntax: the build hands the store text, not term objects,
+    because Oxigraph parses text an order of magnitude faster than Python converts terms."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """How evidence_triples writes its terms: as rdflib terms, or as N-Triples text."""
+
+    term: Callable          # an rdflib term (facts, vocabulary) as output
+    offset: Callable        # a character offset as an xsd:nonNegativeInteger literal
+    text: Callable          # a string literal
+
+
+RDFLIB = Terms(lambda t: t, lambda n: Literal(n, datatype=XSD.nonNegativeInteger), Literal)
+NTRIPLES = Terms(nt, lambda n: f'"{n}"^^<{XSD.nonNegativeInteger}>', lambda s: f'"{s.translate(_ESCAPES)}"')
 
 
 def fact_triples(doc: LoadedDocument) -> Iterator[Triple]:
@@ -35,31 +68,42 @@ def fact_triples(doc: LoadedDocument) -> Iterator[Triple]:
             yield triple
 
 
-def evidence_triples(doc: LoadedDocument) -> Iterator[Triple]:
+def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tuple]:
+    """The evidence graph of a document, its terms made by `terms` (rdflib by default)."""
+    t = terms.term
+    a, subject, predicate, obj = t(RDF.type), t(RDF.subject), t(RDF.predicate), t(RDF.object)
+    sentence, derived, evidence = t(R2P.sentence), t(PROV.wasDerivedFrom), t(R2P.Evidence)
     doc_iri = iris.document(doc.slug)
+    source = t(doc_iri)
     spans: set[Span] = set()
     for fact in doc.facts:
         span = fact.evidence
         spans.add(span)
-        ev = iris.evidence(doc.slug, str(fact.subject), str(fact.predicate), fact.object.n3(),
-                           span.start, span.end)
-        yield ev, RDF.type, R2P.Evidence
-        yield ev, RDF.subject, fact.subject
-        yield ev, RDF.predicate, fact.predicate
-        yield ev, RDF.object, fact.object
-        yield ev, R2P.sentence, iris.sentence(doc.slug, span.start, span.end)
-        yield ev, PROV.wasDerivedFrom, doc_iri
+        ev = t(iris.evidence(doc.slug, str(fact.subject), str(fact.predicate), fact.object.n3(),
+                             span.start, span.end))
+        yield ev, a, evidence
+        yield ev, subject, t(fact.subject)
+        yield ev, predicate, t(fact.predicate)
+        yield ev, obj, t(fact.object)
+        yield ev, sentence, t(iris.sentence(doc.slug, span.start, span.end))
+        yield ev, derived, source
     for span in sorted(spans):
-        yield from _located(iris.sentence(doc.slug, span.start, span.end), R2P.Sentence, doc, span)
+        yield from _located(t(iris.sentence(doc.slug, span.start, span.end)), R2P.Sentence, doc, span, terms)
     for mention in doc.mentions:
-        node = URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}")
-        yield from _located(node, R2P.Mention, doc, mention.span)
-        yield node, OA.hasBody, mention.entity
+        node = t(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
+        yield from _located(node, R2P.Mention, doc, mention.span, terms)
+        yield node, t(OA.hasBody), t(mention.entity)
 
 
-def _located(node: URIRef, cls: URIRef, doc: LoadedDocument, span: Span) -> Iterator[Triple]:
-    yield node, RDF.type, cls
-    yield node, OA.hasSource, iris.document(doc.slug)
-    yield node, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)
-    yield node, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
-    yield node, OA.exact, Literal(doc.text[span.start:span.end])
+def evidence_ntriples(doc: LoadedDocument) -> list[str]:
+    """The evidence graph as N-Triples statements without the final " ." (see `nt`)."""
+    return [f"{s} {p} {o}" for s, p, o in evidence_triples(doc, NTRIPLES)]
+
+
+def _located(node, cls: URIRef, doc: LoadedDocument, span: Span, terms: Terms) -> Iterator[tuple]:
+    t = terms.term
+    yield node, t(RDF.type), t(cls)
+    yield node, t(OA.hasSource), t(iris.document(doc.slug))
+    yield node, t(OA.start), terms.offset(span.start)
+    yield node, t(OA.end), terms.offset(span.end)
+    yield node, t(OA.exact), terms.text(doc.text[span.start:span.end])
