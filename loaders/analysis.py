@@ -8,6 +8,7 @@ through the curated persons file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -17,7 +18,7 @@ from r2pkg.graph.vocab import R2P
 
 from .gazetteer import (CITY, GOV_BODY, MECHANISM, ORG, PERSON, ROLE, STATE, STATE_ADJ, Entry, Gazetteer,
                         fold)
-from .nlp import NAME_REGEX, analyse, pipeline
+from .nlp import NAME_REGEX, analyse, honorific_tokens
 from .text import MappedText, _marker, is_caps_heading
 
 AGENT_LABELS = (STATE, ORG, GOV_BODY, STATE_ADJ)
@@ -61,6 +62,10 @@ class Sent:
         return [m for m in self.ments if m.label in labels and m.start - self.start >= lo
                 and m.end - self.start <= hi]
 
+    def mentions_any(self, labels: tuple[str, ...]) -> bool:
+        """Whether the sentence has a mention of one of these labels (rules skip sentences that cannot match)."""
+        return any(m.label in labels for m in self.ments)
+
     def rel(self, m: Ment) -> tuple[int, int]:
         return m.start - self.start, m.end - self.start
 
@@ -92,30 +97,30 @@ def analyse_text(mapped: MappedText, gaz: Gazetteer) -> Analysis:
     blocks = _make_blocks(text, gaz)
     an = analyse(text)
     doc = an.doc
-    sents = _make_sentences(doc, blocks)
+    sents = _make_sentences(doc, text, blocks)
     entities: dict[URIRef, tuple[URIRef, str]] = {}
     body_state: dict[URIRef, URIRef] = {}
 
     # Gazetteer mentions.
     raw: list[Ment] = []
     for ent in doc.ents:
-        if not ent.ent_id_:
+        ent_id = ent.ent_id_
+        if not ent_id:
             continue
-        if ent.label_ == STATE and len(ent.text) <= 3 and ent.text.isupper():
-            blk = _block_at(blocks, ent.start_char)
+        start, end = ent.start_char, ent.end_char
+        ent_text = text[start:end]  # = ent.text, which would make a Token per token
+        if ent.label_ == STATE and len(ent_text) <= 3 and ent_text.isupper():
+            blk = _block_at(blocks, start)
             if blk and blk.kind in ("heading", "title"):
                 continue  # "US" in an all-caps heading is a word, not the state
             prev = doc[ent.start - 1] if ent.start > 0 else None
             if prev is not None and prev.text[:1].isupper() and prev.ent_type_ == "" and not prev.is_sent_start \
                     and prev.text not in gaz.cues["title_words"]:
                 continue  # "Emerge USA": part of an unknown proper name
-        raw.append(Ment(ent.start_char, ent.end_char, ent.label_, URIRef(ent.ent_id_), ent.text))
+        raw.append(Ment(start, end, ent.label_, URIRef(ent_id), ent_text))
 
-    sent_of = {}
-    for s in sents:
-        for m in raw:
-            if s.start <= m.start < s.end:
-                sent_of[id(m)] = s
+    sent_starts = [s.start for s in sents]
+    sent_of = {id(m): s for m in raw if (s := _sent_at(sents, sent_starts, m.start)) is not None}
 
     # Government bodies: tie each to a state or drop it.
     ments: list[Ment] = []
@@ -134,11 +139,18 @@ def analyse_text(mapped: MappedText, gaz: Gazetteer) -> Analysis:
         ments.append(m)
 
     # Persons.
-    ments.extend(_persons(doc, an.person_matches, gaz, entities))
+    ments.extend(_persons(doc, text, an.person_matches, gaz, entities))
     ments.sort(key=lambda m: (m.start, -m.end))
+    starts = [m.start for m in ments]
     for s in sents:
-        s.ments = [m for m in ments if s.start <= m.start < s.end]
+        s.ments = ments[bisect_left(starts, s.start):bisect_left(starts, s.end)]
     return Analysis(mapped, blocks, sents, ments, entities, body_state)
+
+
+def _sent_at(sents: list[Sent], starts: list[int], pos: int) -> Sent | None:
+    """The sentence containing pos (sentences are disjoint and in order; starts are theirs)."""
+    i = bisect_right(starts, pos) - 1
+    return sents[i] if i >= 0 and pos < sents[i].end else None
 
 
 def _block_at(blocks: list[Block], pos: int) -> Block | None:
@@ -180,13 +192,16 @@ def _make_blocks(text: str, gaz: Gazetteer) -> list[Block]:
     return blocks
 
 
-def _make_sentences(doc, blocks: list[Block]) -> list[Sent]:
+_LINE = re.compile(r"[^\n]+")
+_BARE_MARKER = re.compile(r"(?:[-–•▪]\s*)?(?:\d{1,2}[.)])?|[-–•▪]")  # a list marker with nothing after it
+
+
+def _make_sentences(doc, text: str, blocks: list[Block]) -> list[Sent]:
     """spaCy sentences, cut at block boundaries; a bare list marker joins the sentence after it."""
-    text = doc.text
     pieces: list[tuple[int, int]] = []
     for sent in doc.sents:
         s, e = sent.start_char, sent.end_char
-        for part in re.finditer(r"[^\n]+", text[s:e]):
+        for part in _LINE.finditer(text[s:e]):
             ps, pe = s + part.start(), s + part.end()
             while ps < pe and text[ps].isspace():
                 ps += 1
@@ -196,7 +211,7 @@ def _make_sentences(doc, blocks: list[Block]) -> list[Sent]:
                 pieces.append((ps, pe))
     merged: list[tuple[int, int]] = []
     for ps, pe in pieces:
-        if merged and re.fullmatch(r"(?:[-–•▪]\s*)?(?:\d{1,2}[.)])?|[-–•▪]", text[merged[-1][0]:merged[-1][1]]) \
+        if merged and _BARE_MARKER.fullmatch(text[merged[-1][0]:merged[-1][1]]) \
                 and "\n" not in text[merged[-1][1]:ps]:
             merged[-1] = (merged[-1][0], pe)
         else:
@@ -244,16 +259,17 @@ def _body_state(m: Ment, s: Sent | None, raw: list[Ment], blocks: list[Block], t
 _NAME_RX = re.compile(NAME_REGEX)
 
 
-def _persons(doc, matches, gaz: Gazetteer, entities) -> list[Ment]:
-    make_doc = pipeline()[0].make_doc
-    honorifics = sorted(([t.text for t in make_doc(h)] for h in gaz.honorifics), key=len, reverse=True)
+def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
+    honorifics = honorific_tokens()
     title_words = set(gaz.cues["title_words"])
+    longest = max((len(h) for h in honorifics), default=0)
     cands: list[tuple[int, int, int, str]] = []  # (name start tok, name end tok, hon start tok, rule)
     for rule, s, e in matches:
         if rule == "HONORIFIC_NAME":
             k = 0
+            window = tuple(t.text for t in doc[s:s + longest])
             for h in honorifics:
-                if [t.text for t in doc[s:s + len(h)]] == h:
+                if window[:len(h)] == h:
                     k = len(h)
                     break
             if k == 0:
@@ -267,7 +283,7 @@ def _persons(doc, matches, gaz: Gazetteer, entities) -> list[Ment]:
             ns = s
             while ns < e and doc[ns].ent_type_ == ROLE:
                 ns += 1
-            if doc[s].i > 0 and doc[s - 1].text == "UN":
+            if s > 0 and doc[s - 1].text == "UN":
                 s -= 1
         else:  # NAME_OF_ORG
             prev = doc[s - 1] if s > 0 else None
@@ -297,9 +313,9 @@ def _persons(doc, matches, gaz: Gazetteer, entities) -> list[Ment]:
     surnames: dict[str, URIRef] = {}
     for ns, ne, hs, _rule in chosen:
         span = doc[ns:ne]
-        name = doc.text[span.start_char:span.end_char]
-        name_tokens = [t for t in span if t.text != "-"]
-        if len(name_tokens) >= 2:
+        start, end = span.start_char, span.end_char
+        name = text[start:end]
+        if sum(t.text != "-" for t in span) >= 2:
             known = gaz.persons.get(fold(name))
             if known is not None:
                 iri, pref = known.iri, known.pref
@@ -319,7 +335,7 @@ def _persons(doc, matches, gaz: Gazetteer, entities) -> list[Ment]:
                     continue  # a surname we cannot tie to a full name: no mention, no fact
                 iri = known.iri
                 entities.setdefault(iri, (R2P.Person, known.pref))
-        out.append(Ment(span.start_char, span.end_char, PERSON, iri, name, hon_start=doc[hs].idx))
+        out.append(Ment(start, end, PERSON, iri, name, hon_start=doc[hs].idx))
     return out
 
 

@@ -7,17 +7,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import ORG, RDF, RDFS, SKOS, XSD
+from rdflib import Literal, URIRef, namespace
 
-from r2pkg.graph import iris
-from r2pkg.graph.vocab import R2P
+from r2pkg.graph import iris, vocab
 
 from .analysis import Analysis, Block, Ment, Sent
 from .gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, ROLE, STATE, STATE_ADJ, \
     Gazetteer, fold
 from .model import Fact, Span
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib makes a new URIRef at every attribute access
+    (2 µs, some 200 times per document)."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # private and dunder names are Python's (copy, pickle, mock probes), not terms
+            raise AttributeError(name)
+        term = self._namespace[name]
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+R2P = _Terms(vocab.R2P)
+ORG, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (namespace.ORG, namespace.RDF, namespace.RDFS, namespace.SKOS,
+                                                  namespace.XSD))
+
+# Literals made once per value: rdflib parses the value at every construction (10 µs, 130 times per document),
+# and a Literal is immutable, so the same value can be the same object.
+_literal = lru_cache(maxsize=4096, typed=True)(Literal)
 
 NETWORK = iris.entity("org", "global-network-of-r2p-focal-points")
 GROUP_CLASS = R2P.CoordinationGroup
@@ -48,12 +74,16 @@ class Ctx:
     situations: set[URIRef] = field(default_factory=set)
     original: str = ""
     _seen: dict[tuple, int] = field(default_factory=dict)
+    _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
+    _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
 
     # -- output -------------------------------------------------------------------------------
     def span(self, where: Sent | tuple[int, int]) -> Span:
-        if isinstance(where, Sent):
-            return self.an.mapped.span(where.start, where.end)
-        return self.an.mapped.span(*where)
+        key = (where.start, where.end) if isinstance(where, Sent) else tuple(where)
+        span = self._spans.get(key)
+        if span is None:
+            span = self._spans[key] = self.an.mapped.span(*key)
+        return span
 
     def emit(self, s: URIRef, p: URIRef, o, where: Sent | tuple[int, int], limit: int = 3) -> None:
         key = (s, p, o)
@@ -61,9 +91,12 @@ class Ctx:
         if n >= limit:
             return
         span = self.span(where)
-        if any(f.evidence == span for f in self.facts[-50:] if (f.subject, f.predicate, f.object) == key):
+        # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan).
+        last = self._last.get((key, span))
+        if last is not None and last >= len(self.facts) - 50:
             return
         self._seen[key] = n + 1
+        self._last[(key, span)] = len(self.facts)
         self.facts.append(Fact(s, p, o, span))
 
     def node(self, iri: URIRef, cls: URIRef, label: str, where) -> URIRef:
@@ -71,7 +104,7 @@ class Ctx:
         if iri not in self.minted:
             self.minted[iri] = (cls, label)
             self.emit(iri, RDF.type, cls, where, limit=1)
-            self.emit(iri, SKOS.prefLabel, Literal(label), where, limit=1)
+            self.emit(iri, SKOS.prefLabel, _literal(label), where, limit=1)
         return iri
 
     # -- helpers ------------------------------------------------------------------------------
@@ -92,7 +125,7 @@ class Ctx:
         return _cue_rx(self.gaz, name)
 
     def year_lit(self, year: int | None) -> Literal | None:
-        return Literal(str(year), datatype=XSD.gYear) if year else None
+        return _literal(str(year), datatype=XSD.gYear) if year else None
 
     def when(self) -> str:
         return str(self.year) if self.year else (self.meeting.slug if self.meeting else self.slug)
@@ -146,6 +179,7 @@ def ordinal_value(gaz: Gazetteer, text: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4)
 def _number_rx(gaz: Gazetteer) -> str:
     n = gaz.numbers
     unit = "|".join(sorted(n["units"], key=len, reverse=True))
@@ -153,6 +187,7 @@ def _number_rx(gaz: Gazetteer) -> str:
     return rf"(?:\d+(?:,\d{{3}})*|(?:{tens})(?:[\s\-–—]+(?:{unit}))?|{unit})"
 
 
+@lru_cache(maxsize=4)
 def _ordinal_rx(gaz: Gazetteer) -> str:
     n = gaz.numbers
     units = "|".join(sorted(n["ordinal_units"], key=len, reverse=True))
@@ -161,6 +196,7 @@ def _ordinal_rx(gaz: Gazetteer) -> str:
     return rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?:{tens})[\s\-–—]+(?:{units})|{otens}|{units})"
 
 
+@lru_cache(maxsize=4)
 def _month_rx(gaz: Gazetteer) -> str:
     months = gaz.numbers["months"]
     full = [m for m, v in months.items() if not any(o != m and o.startswith(m) and w == v for o, w in months.items())]
@@ -174,9 +210,9 @@ class DateFound:
     pos: int
 
 
-def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
-    """The first date expression in a sentence: full days, a month of a year, or a year."""
-    months = gaz.numbers["months"]
+@lru_cache(maxsize=4)
+def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
+    """The date expressions find_date knows, compiled once per gazetteer."""
     mon = _month_rx(gaz)
     day = r"(\d{1,2})(?:st|nd|rd|th)?"
     sep = r"\s*(?:and|to|until|-|–|—)\s*"
@@ -189,9 +225,15 @@ def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound 
         ("my", rf"\b(?:during|in|of|on)\s+({mon})\s+(\d{{4}})\b"),
         ("y", r"\b(?:during|in)\s+((?:19|20)\d{2})\b"),
     ]
+    return [(kind, re.compile(rx, re.I)) for kind, rx in pats]
+
+
+def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
+    """The first date expression in a sentence: full days, a month of a year, or a year."""
+    months = gaz.numbers["months"]
     best = None
-    for kind, rx in pats:
-        for m in re.finditer(rx, text, re.I):
+    for kind, rx in _date_patterns(gaz):
+        for m in rx.finditer(text):
             if best is None or m.start() < best[1].start():
                 best = (kind, m)
             break
@@ -201,7 +243,7 @@ def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound 
     g = m.groups()
 
     def d(y, mo, dd):
-        return Literal(f"{int(y):04d}-{months[mo.lower()]:02d}-{int(dd):02d}", datatype=XSD.date)
+        return _literal(f"{int(y):04d}-{months[mo.lower()]:02d}-{int(dd):02d}", datatype=XSD.date)
 
     if kind == "dmdmy":
         return DateFound(d(g[4], g[1], g[0]), d(g[4], g[3], g[2]), m.start())
@@ -216,8 +258,8 @@ def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound 
     if kind == "mdy":
         return DateFound(d(g[2], g[0], g[1]), d(g[2], g[0], g[1]), m.start())
     if kind == "my":
-        return DateFound(Literal(f"{g[1]}-{months[g[0].lower()]:02d}", datatype=XSD.gYearMonth), None, m.start())
-    return DateFound(Literal(g[0], datatype=XSD.gYear), None, m.start())
+        return DateFound(_literal(f"{g[1]}-{months[g[0].lower()]:02d}", datatype=XSD.gYearMonth), None, m.start())
+    return DateFound(_literal(g[0], datatype=XSD.gYear), None, m.start())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,9 +276,19 @@ def meeting_label(ctx: Ctx, ordinal: int) -> str:
     return f"{word.capitalize()} Annual Meeting of the Global Network of R2P Focal Points"
 
 
+_MEETING_WORD = re.compile(r"meeting", re.I)
+
+
+@lru_cache(maxsize=4)
+def _meeting_rx(gaz: Gazetteer) -> re.Pattern:
+    return re.compile(rf"\b({_ordinal_rx(gaz)})\s+(?:annual\s+|global\s+)?meeting\b", re.I)
+
+
 def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
     """(ordinal, start, end) of 'seventh annual meeting', '9th Annual Meeting', 'second meeting'."""
-    rx = re.compile(rf"\b({_ordinal_rx(ctx.gaz)})\s+(?:annual\s+|global\s+)?meeting\b", re.I)
+    if not _MEETING_WORD.search(text):
+        return []  # cheap test first: the full pattern is a long alternation tried at every position
+    rx = _meeting_rx(ctx.gaz)
     out = []
     for m in rx.finditer(text):
         before = text[max(0, m.start() - 12):m.start()].lower()
@@ -270,7 +322,7 @@ def rule_meeting(ctx: Ctx) -> None:
     iri, slug = meeting_iri(ordinal)
     ctx.meeting = Meeting(ordinal, iri, slug)
     ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), title)
-    ctx.emit(iri, R2P.ordinal, Literal(ordinal, datatype=XSD.integer), title)
+    ctx.emit(iri, R2P.ordinal, _literal(ordinal, datatype=XSD.integer), title)
     ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, title)
     if title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
         ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
@@ -364,7 +416,7 @@ def rule_other_meetings(ctx: Ctx) -> None:
                 continue
             iri, _slug = meeting_iri(ordinal)
             ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), s)
-            ctx.emit(iri, R2P.ordinal, Literal(ordinal, datatype=XSD.integer), s)
+            ctx.emit(iri, R2P.ordinal, _literal(ordinal, datatype=XSD.integer), s)
             clause = s.text[ms:]
             stop = re.search(r"[;]|\.\s", clause)
             clause_end = ms + (stop.start() if stop else len(clause))
@@ -411,22 +463,27 @@ def rule_counts(ctx: Ctx) -> None:
             value = number_value(ctx.gaz, m.group(2).replace(",", ""))
             if not value:
                 continue
-            ctx.emit(ctx.meeting.iri, R2P.participantCount, Literal(value, datatype=XSD.integer), s)
+            ctx.emit(ctx.meeting.iri, R2P.participantCount, _literal(value, datatype=XSD.integer), s)
             qual = (m.group(1) or "").lower()
             if qual in [q.lower() for q in ctx.gaz.cues["lower_bound"]]:
-                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, Literal(True), s)
+                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, _literal(True), s)
             elif not qual:
-                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, Literal(False), s)
+                ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, _literal(False), s)
             break
+
+
+_THEME = re.compile(r"\btheme\s+(?:of\s+|was\s+|entitled\s+|titled\s+)?[\"“]([^\"”]{5,300})[\"”]", re.I)
 
 
 def rule_theme(ctx: Ctx) -> None:
     if ctx.meeting is None:
         return
     for s in ctx.an.sents:
-        m = re.search(r"\btheme\s+(?:of\s+|was\s+|entitled\s+|titled\s+)?[\"“]([^\"”]{5,300})[\"”]", s.text, re.I)
+        if '"' not in s.text and "“" not in s.text:
+            continue  # cheap test first: a theme is quoted
+        m = _THEME.search(s.text)
         if m:
-            ctx.emit(ctx.meeting.iri, R2P.theme, Literal(m.group(1).strip()), s)
+            ctx.emit(ctx.meeting.iri, R2P.theme, _literal(m.group(1).strip()), s)
 
 
 def rule_participants(ctx: Ctx) -> None:
@@ -435,6 +492,8 @@ def rule_participants(ctx: Ctx) -> None:
     meeting = ctx.meeting.iri
     rep = re.compile(r"\b(?:representatives|officials|delegations|delegates)\s+(?:from|of)\b", re.I)
     for s in ctx.an.sents[1:]:
+        if not s.mentions_any((STATE, ORG_LABEL)):
+            continue  # only states and organizations are read as participants here
         for m in rep.finditer(s.text):
             end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
             hi = m.end() + (end.start() if end else len(s.text))
@@ -446,15 +505,32 @@ def rule_participants(ctx: Ctx) -> None:
 # ---------------------------------------------------------------------------------------------
 # Persons: roles, affiliations, focal points held
 
+@lru_cache(maxsize=4)
+def _honorific_at_end(gaz: Gazetteer) -> re.Pattern:
+    hon_rx = "|".join(re.escape(h) for h in sorted(gaz.honorifics, key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=\s))(?:{hon_rx})$")
+
+
+@lru_cache(maxsize=1024)
+def _whole_phrase_rx(phrase: str) -> re.Pattern:
+    """The phrase, not inside a longer word or hyphenated compound."""
+    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
+
+
+@lru_cache(maxsize=4)
+def _role_noun_rx(gaz: Gazetteer) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")")
+
+
 def _role_phrases(ctx: Ctx, s: Sent, p: Ment) -> list[tuple[int, int]]:
     """Appositive title phrases around a person mention, relative to the sentence."""
     text = s.text
     out = []
     hs = (p.hon_start if p.hon_start is not None else p.start) - s.start
     pre = text[:hs].rstrip()
-    hon_rx = "|".join(re.escape(h) for h in sorted(ctx.gaz.honorifics, key=len, reverse=True))
+    hon_rx = _honorific_at_end(ctx.gaz)
     while True:
-        stripped = re.sub(rf"(?:^|(?<=\s))(?:{hon_rx})$", "", pre).rstrip()
+        stripped = hon_rx.sub("", pre).rstrip()
         if stripped == pre:
             break
         pre = stripped
@@ -576,7 +652,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) 
                     other = re.sub(r"^(?:and\s+)?(?:[Tt]he\s+)?", "", other)
                     if other and not re.match(r"(?:R2P\s+)?Focal\s+Point", other) and not other.startswith("former") \
                             and other[0].isupper():
-                        ctx.emit(post, R2P.positionTitle, Literal(other), s)
+                        ctx.emit(post, R2P.positionTitle, _literal(other), s)
                         for b in s.agents(plo, phi, labels=(GOV_BODY, ORG_LABEL)):
                             e = ctx.gaz.get(b.iri)
                             if b.label == GOV_BODY or (e and e.cls == R2P.GovernmentBody):
@@ -588,7 +664,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) 
     for alias, r in roles:
         if r.slug == "r2p-focal-point":
             continue
-        if re.search(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", phrase):
+        if _whole_phrase_rx(alias).search(phrase):
             role_iri, role_label = r.iri, r.pref
             role_org = iris.entity("org", r.info["org"]) if r.info.get("org") else None
             break
@@ -600,7 +676,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) 
         title = re.sub(r"['’]s$", "", title).strip()
         if not title or not title[0].isupper() or len(title.split()) > 8 or re.search(r"[()]", title):
             return
-        if not re.search(r"\b(?:" + "|".join(map(re.escape, ctx.gaz.cues["role_nouns"])) + r")", title):
+        if not _role_noun_rx(ctx.gaz).search(title):
             return
         if ents and s.text[ents[0].end - s.start:].startswith(("'s", "’s")):
             # "the European External Action Service's Principal Advisor on Gender"
@@ -626,7 +702,7 @@ def _assignment(ctx: Ctx, s: Sent, p: Ment, role: URIRef, role_label: str, org: 
         ctx.node(role, R2P.Role, role_label, s)
     elif ctx.gaz.get(role) is not None:
         ctx.emit(role, RDF.type, R2P.Role, s, limit=1)
-        ctx.emit(role, SKOS.prefLabel, Literal(ctx.gaz.get(role).pref), s, limit=1)
+        ctx.emit(role, SKOS.prefLabel, _literal(ctx.gaz.get(role).pref), s, limit=1)
     person_slug = ctx.slug_of(p.iri)
     ra = iris.entity("role-assignment", f"{ctx.slug_of(role)}-{person_slug}-{ctx.when()}")
     label = f"{ctx.label_of(p.iri)} as {role_label}" + (f" ({ctx.year})" if ctx.year else "")
@@ -662,8 +738,8 @@ def rule_focal_points(ctx: Ctx) -> None:
     rx_of = re.compile(r"\b(?:R2P\s+)?Focal\s+Points?\s+(?:of|for|from)\s+(?:the\s+)?", re.I)
     rx_pre = re.compile(r"\s*(?:['’]s?\s+)?(?:national\s+)?R2P\s+Focal\s+Point\b")
     for s in an.sents:
-        if s.block.kind == "title":
-            continue
+        if s.block.kind == "title" or not s.mentions_any((STATE, ORG_LABEL)):
+            continue  # focal points here are those of a state or organization named in the sentence
         for m in rx_of.finditer(s.text):
             if _NEG.search(s.text[:m.start()][-30:]):
                 continue
@@ -703,18 +779,23 @@ def _national_sections(ctx: Ctx) -> None:
     """'NATIONAL EXPERIENCES' style subsections: a heading that names a state or organization, then
     'The R2P Focal Point is ...'."""
     an = ctx.an
+    heading_agent: dict[int, URIRef | None] = {}  # per subsection heading: the agent it names, if usable
+    first_sent: dict[int, Sent] = {}              # per subsection: its first paragraph sentence
     for s in an.sents:
         blk = s.block
         if blk.subsection is None or blk.kind != "para":
             continue
+        first_sent.setdefault(blk.subsection, s)
         head = an.blocks[blk.subsection]
-        agents = [m for m in an.ments if head.start <= m.start < head.end and m.label in (STATE, ORG_LABEL)]
-        if len(agents) != 1 or agents[0].text.strip() != head.text.strip() or not _usable_agent(ctx, agents[0]):
+        if blk.subsection not in heading_agent:
+            agents = [m for m in an.ments if head.start <= m.start < head.end and m.label in (STATE, ORG_LABEL)]
+            usable = len(agents) == 1 and agents[0].text.strip() == head.text.strip() and _usable_agent(ctx, agents[0])
+            heading_agent[blk.subsection] = agents[0].iri if usable else None
+        agent = heading_agent[blk.subsection]
+        if agent is None:
             continue
-        agent = agents[0].iri
         where = (head.start, s.end)
-        first = next(x for x in an.sents if x.block.subsection == blk.subsection and x.block.kind == "para")
-        if s is first and ctx.meeting:
+        if s is first_sent[blk.subsection] and ctx.meeting:
             ctx.emit(ctx.meeting.iri, R2P.hasParticipant, agent, (head.start, s.end))
         m = re.match(r"The\s+(?:national\s+)?(?:R2P\s+)?Focal\s+Point\s+(is|serves|has\s+(?:\w+\s+){0,2}been\s+appointed)\b(.*)$",
                      s.text)
@@ -726,7 +807,7 @@ def _national_sections(ctx: Ctx) -> None:
         post = focal_post(ctx, agent, where)
         title = _position_title(rest)
         if title:
-            ctx.emit(post, R2P.positionTitle, Literal(title), where)
+            ctx.emit(post, R2P.positionTitle, _literal(title), where)
         for b in s.agents(labels=(GOV_BODY,)):
             ctx.emit(post, R2P.withinBody, b.iri, where)
             ctx.emit(b.iri, R2P.partOf, an.body_state.get(b.iri, agent), where)
@@ -755,6 +836,8 @@ def rule_announcements(ctx: Ctx) -> None:
     intent = ctx.cue("appoint_intent")
     done = re.compile(r"\b(?:has\s+|have\s+|had\s+)?appointed\b")
     for s in ctx.an.sents[1:]:
+        if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
+            continue  # an announcement needs an agent named in the sentence
         hits = [(m, "intends") for m in intent.finditer(s.text)] + [(m, "appointed") for m in done.finditer(s.text)]
         for m, kind in hits:
             if not re.match(r"\s+(?:an?\s+|its\s+|their\s+|both\s+an?\s+)?(?:national\s+)?(?:R2P\s+)?Focal\s+Points?",
@@ -775,7 +858,7 @@ def rule_announcements(ctx: Ctx) -> None:
                          f"{ctx.label_of(a.iri)}: {verb} an R2P Focal Point" + (f" ({ctx.year})" if ctx.year else ""), s)
                 ctx.emit(ann, R2P.announcedBy, a.iri, s)
                 ctx.emit(ann, R2P.atMeeting, ctx.meeting.iri, s)
-                ctx.emit(ann, R2P.intent, Literal(kind), s)
+                ctx.emit(ann, R2P.intent, _literal(kind), s)
                 if ctx.year:
                     ctx.emit(ann, R2P.year, ctx.year_lit(ctx.year), s)
                 if ctx.start_date is not None:
@@ -815,9 +898,9 @@ def rule_network_size(ctx: Ctx) -> None:
             continue
         ctx.node(obs, R2P.NetworkSizeObservation, f"Size of the Global Network ({ctx.when()})", s)
         ctx.emit(obs, R2P.ofNetwork, NETWORK, s)
-        ctx.emit(obs, R2P.stateCount, Literal(states, datatype=XSD.integer), s)
+        ctx.emit(obs, R2P.stateCount, _literal(states, datatype=XSD.integer), s)
         if orgs:
-            ctx.emit(obs, R2P.organizationCount, Literal(orgs, datatype=XSD.integer), s)
+            ctx.emit(obs, R2P.organizationCount, _literal(orgs, datatype=XSD.integer), s)
         if ctx.start_date is not None:
             ctx.emit(obs, R2P.date, ctx.start_date, s)
         elif ctx.year:
@@ -892,6 +975,8 @@ def rule_situations(ctx: Ctx) -> None:
     intro = ctx.cue("situation_list_intro")
     crimes_verbs = ctx.cue("crime_verbs")
     for s in ctx.an.sents:
+        if not s.mentions_any((STATE, STATE_ADJ)):
+            continue  # every situation found below is a state or state adjective mentioned in the sentence
         found: list[Ment] = []
         for m in before.finditer(s.text):
             pos = m.end()
@@ -943,6 +1028,8 @@ _ROMAN = {"I": R2P.PillarI, "II": R2P.PillarII, "III": R2P.PillarIII, "1": R2P.P
 def pillars_in(text: str) -> list[URIRef]:
     out = []
     num = r"(?:III|II|I|1|2|3|One|Two|Three)"
+    if "illar" not in text:
+        return out  # cheap test first
     for m in re.finditer(rf"\b[Pp]illars?\s+{num}\b(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*&\s*)(?:[Pp]illars?\s+)?{num}\b)*",
                          text):
         for n in re.findall(rf"\b{num}\b", m.group(0)):
@@ -960,6 +1047,8 @@ def resolutions(ctx: Ctx) -> list[tuple[Sent, int, int, URIRef, URIRef | None]]:
     known: dict[str, str] = {}
     out = []
     for s in ctx.an.sents:
+        if "esolution" not in s.text:
+            continue  # cheap test first
         for m in rx.finditer(s.text):
             body = m.group(1)
             key = bodies[body.lower()] if body else None
@@ -1072,7 +1161,7 @@ def rule_sessions(ctx: Ctx) -> None:
         label = title_case(ctx, b.text)
         where = (b.start, b.end)
         ctx.node(iri, R2P.Session, label, where)
-        ctx.emit(iri, RDFS.label, Literal(label), where)
+        ctx.emit(iri, RDFS.label, _literal(label), where)
         ctx.emit(ctx.meeting.iri, R2P.hasSession, iri, where)
 
 
@@ -1107,8 +1196,8 @@ def rule_recommendations(ctx: Ctx) -> None:
             where = (item.body_start, item.end)
             ctx.node(iri, R2P.Recommendation, f"{meeting_label(ctx, ctx.meeting.ordinal)}: recommendation "
                      f"{item.number}" + (f" ({title_case(ctx, heading.text)})" if n_list > 1 and heading else ""), where)
-            ctx.emit(iri, R2P.number, Literal(item.number, datatype=XSD.integer), where)
-            ctx.emit(iri, R2P.text, Literal(text), where)
+            ctx.emit(iri, R2P.number, _literal(item.number, datatype=XSD.integer), where)
+            ctx.emit(iri, R2P.text, _literal(text), where)
             ctx.emit(ctx.meeting.iri, R2P.hasRecommendation, iri, where)
             _recommendation_links(ctx, iri, item, where)
 
@@ -1139,6 +1228,9 @@ def _recommendation_links(ctx: Ctx, rec: URIRef, item: Block, where) -> None:
 # ---------------------------------------------------------------------------------------------
 # Types and labels of every entity mentioned
 
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+
+
 def rule_labels(ctx: Ctx) -> None:
     an = ctx.an
     first: dict[URIRef, Sent] = {}
@@ -1153,7 +1245,7 @@ def rule_labels(ctx: Ctx) -> None:
             if m.iri not in first or ctx.an.sents[first[m.iri].idx].ments and all(
                     x.label == STATE_ADJ for x in first[m.iri].ments if x.iri == m.iri):
                 first[m.iri] = s
-            variants.setdefault(m.iri, {}).setdefault(re.sub(r"^(?:the|The)\s+", "", m.text), s)
+            variants.setdefault(m.iri, {}).setdefault(_LEADING_THE.sub("", m.text), s)
     for iri, s in first.items():
         e = ctx.gaz.get(iri)
         if e is not None:
@@ -1169,11 +1261,11 @@ def rule_labels(ctx: Ctx) -> None:
         if iri not in ctx.minted:
             ctx.minted[iri] = (cls, pref)
             ctx.emit(iri, RDF.type, cls, s, limit=1)
-            ctx.emit(iri, SKOS.prefLabel, Literal(pref), s, limit=1)
+            ctx.emit(iri, SKOS.prefLabel, _literal(pref), s, limit=1)
         for text, vs in variants.get(iri, {}).items():
             if text != pref and (m := text.strip()) and (e is None or e.kind != "person") and \
                     (cls != R2P.Person):
-                ctx.emit(iri, SKOS.altLabel, Literal(m), vs, limit=1)
+                ctx.emit(iri, SKOS.altLabel, _literal(m), vs, limit=1)
         if iri in an.body_state:
             ctx.emit(iri, R2P.partOf, an.body_state[iri], s, limit=1)
 

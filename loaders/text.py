@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .gazetteer import data_json
@@ -42,10 +42,13 @@ def decode(path: Path, raw: bytes) -> str:
         text = _strict(path, raw, "utf-8")
     if not text.strip():
         raise DocumentError(path, "empty document")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text))
     if "\x00" in text or controls > max(3, len(text) // 100):
         raise DocumentError(path, "binary data (control characters), not text")
     return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
 
 
 def _strict(path: Path, raw: bytes, encoding: str) -> str:
@@ -143,6 +146,10 @@ def looks_like_html(text: str) -> bool:
 def _rules() -> dict:
     rules = data_json("cleaning.json")
     rules["_remove"] = [re.compile(p) for p in rules["remove"]]
+    # The prefixes a word can start with, longest first, filed under the word's first letter.
+    prefixes = sorted(rules["prefixes"], key=len, reverse=True)
+    rules["_prefixes_by_initial"] = {c: [p for p in prefixes if p[:1] in ("", c)] for c in {p[:1] for p in prefixes}}
+    rules["_prefixes_empty"] = [p for p in prefixes if not p]
     return rules
 
 
@@ -150,9 +157,12 @@ MARKER = re.compile(r"^[ \t]*(?:[-–•▪*][ \t]+)?(?:(\d{1,2})[.)](?=[ \t]))?
 _TERMINAL = tuple('.!?:;"”’)')
 
 
+_LIST_MARKER = re.compile(r"^[ \t]*(?:(?:[-–•▪][ \t]+)(?:(\d{1,2})[.)][ \t]+)?|(\d{1,2})[.)][ \t]+)")
+
+
 def _marker(line: str) -> tuple[str, int | None]:
     """The list marker at the start of a line ('- 1. ', '1) ', '- ') and its number."""
-    m = re.match(r"^[ \t]*(?:(?:[-–•▪][ \t]+)(?:(\d{1,2})[.)][ \t]+)?|(\d{1,2})[.)][ \t]+)", line)
+    m = _LIST_MARKER.match(line)
     if not m:
         return "", None
     num = m.group(1) or m.group(2)
@@ -160,8 +170,14 @@ def _marker(line: str) -> tuple[str, int | None]:
 
 
 def is_caps_heading(text: str) -> bool:
+    """At least 3 letters, 85% of them capitals, and no full stop at the end."""
+    if text.rstrip().endswith("."):
+        return False
+    if text.isascii():  # letters are A-Z and a-z, counted in C (this runs on every line, several times)
+        upper, lower = sum(map(str.isupper, text)), sum(map(str.islower, text))
+        return upper + lower >= 3 and upper / (upper + lower) >= 0.85
     letters = [c for c in text if c.isalpha()]
-    if len(letters) < 3 or text.rstrip().endswith("."):
+    if len(letters) < 3:
         return False
     return sum(c.isupper() for c in letters) / len(letters) >= 0.85
 
@@ -171,14 +187,20 @@ def clean(text: str, *, is_html: bool | None = None) -> MappedText:
     doc = MappedText.identity(text)
     if is_html if is_html is not None else looks_like_html(text):
         doc = strip_html(doc)
-    doc = doc.edit_regex(r"\r\n?|\f|\u2028|\u2029", "\n")
-    doc = doc.edit_regex(r"\u00ad|\u200b|\ufeff", "")
-    doc = doc.edit_regex(r"[\u00a0\t]", " ")
+    if any(c in doc.text for c in "\r\f\u2028\u2029"):  # each test is far cheaper than a regex pass
+        doc = doc.edit_regex(r"\r\n?|\f|\u2028|\u2029", "\n")
+    if any(c in doc.text for c in "\u00ad\u200b\ufeff"):
+        doc = doc.edit_regex(r"\u00ad|\u200b|\ufeff", "")
+    if any(c in doc.text for c in "\u00a0\t"):
+        doc = doc.edit_regex(r"[\u00a0\t]", " ")
     rules = _rules()
     for rx in rules["_remove"]:
         doc = doc.edit_regex(rx, "")
     doc = _dehyphenate(doc, rules)
     return _blocks(doc)
+
+
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-z]{6,}(?![\w-])")  # a lowercase word of 6+ letters, not hyphenated
 
 
 def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
@@ -189,23 +211,30 @@ def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
     # Words glued where a hyphen was lost: "countryspecific", "nonstate".
     repairs: dict[str, str] = rules["repairs"]
     lowered = doc.text.lower()
-    prefixes = sorted(rules["prefixes"], key=len, reverse=True)
+    # Where each prefix occurs with a hyphen ("non-"): whether "non-state" occurs is then a lookup, not a scan.
+    after_hyphen = {p: [m.end() for m in re.finditer(re.escape(f"{p}-"), lowered)]
+                    for p in rules["prefixes"]}
+    after_hyphen = {p: at for p, at in after_hyphen.items() if at}
 
+    @cache  # per document; a summary repeats its words
     def hyphen_at(word: str) -> int | None:
         fixed = repairs.get(word)
         if fixed and fixed.replace("-", "") == word and fixed.count("-") == 1:
             return fixed.index("-")
-        for p in prefixes:
+        for p in rules["_prefixes_by_initial"].get(word[0], rules["_prefixes_empty"]):
             rest = word[len(p):]
-            if word.startswith(p) and len(rest) >= 4 and f"{p}-{rest}" in lowered:
+            if word.startswith(p) and len(rest) >= 4 \
+                    and any(lowered.startswith(rest, at) for at in after_hyphen.get(p, ())):
                 return len(p)
         return None
 
     edits: list[Edit] = []
-    for m in re.finditer(r"(?<![\w-])[a-z]{6,}(?![\w-])", doc.text):
-        at = hyphen_at(m.group(0))
-        if at is not None:
-            edits.append((m.start() + at, m.start() + at, "-"))  # an insertion: letters keep their offsets
+    glued = {w for w in set(_LOWER_WORD.findall(doc.text)) if hyphen_at(w) is not None}
+    if glued:  # most documents have none: then no match objects at all
+        for m in _LOWER_WORD.finditer(doc.text):
+            if m.group(0) in glued:
+                at = m.start() + hyphen_at(m.group(0))
+                edits.append((at, at, "-"))  # an insertion: letters keep their offsets
     return doc.edit(edits)
 
 
@@ -259,9 +288,11 @@ def _blocks(doc: MappedText) -> MappedText:
         nxt = merged[bi + 1][0][0] if bi + 1 < len(merged) else len(text)
         edits.append((end, nxt, "\n" if bi + 1 < len(merged) else ""))
     doc = doc.edit([e for e in edits if e[0] < e[1] or e[2]])
-    # Inside blocks: single spaces, no leading or trailing blanks.
-    doc = doc.edit_regex(r"(?m)^[ ]+|[ ]+$", "")
-    return doc.edit_regex(r"[ ]{2,}", " ")
+    # Inside blocks: single spaces, no leading or trailing blanks (the regexes only where they can match).
+    t = doc.text
+    if t.startswith(" ") or t.endswith(" ") or "\n " in t or " \n" in t:
+        doc = doc.edit_regex(r"(?m)^[ ]+|[ ]+$", "")
+    return doc.edit_regex(r"[ ]{2,}", " ") if "  " in doc.text else doc
 
 
 def _continues(text: str, prev: list[tuple[int, int]], block: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,58 @@
+"""load_documents: many summaries, in worker processes when there are enough of them to pay for the workers.
+
+Loading is CPU-bound Python, so threads do not help; processes do, one per core. A forked worker shares
+the pipeline the parent built (1-2 s to build), so it starts at once; with another start method each
+worker builds its own, which only pays off for a large batch.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .document import load_document
+from .model import DocumentError, LoadedDocument
+from .nlp import pipeline
+
+# Below this many documents per worker, starting workers costs more than it saves.
+MIN_DOCUMENTS_PER_WORKER = 4
+
+Source = tuple[Path | str, str | None]  # (path, slug or None for the default)
+
+
+def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> list[LoadedDocument | DocumentError]:
+    """load_document for each (path, slug), in input order; a document that cannot be loaded gives its
+    DocumentError in its place instead of stopping the others. Other exceptions propagate.
+
+    workers: processes to use (default: one per CPU); 1, or too few documents, loads in this process.
+    """
+    todo = [(Path(path), slug) for path, slug in sources]
+    n = _worker_count(workers, len(todo))
+    if n <= 1:
+        return [_outcome(_load(source)) for source in todo]
+    pipeline()  # built once here, so forked workers inherit it
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(todo) // (n * 4))
+    with ProcessPoolExecutor(n, mp_context=context) as pool:
+        return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
+
+
+def _worker_count(workers: int | None, documents: int) -> int:
+    wanted = workers if workers is not None else (os.cpu_count() or 1)
+    return max(1, min(wanted, documents // MIN_DOCUMENTS_PER_WORKER))
+
+
+def _load(source: tuple[Path, str | None]) -> LoadedDocument | tuple[str, str]:
+    """Runs in a worker: the document, or (path, reason) for a DocumentError (which does not pickle)."""
+    path, slug = source
+    try:
+        return load_document(path, slug)
+    except DocumentError as err:
+        return str(err.path), err.reason
+
+
+def _outcome(result: LoadedDocument | tuple[str, str]) -> LoadedDocument | DocumentError:
+    return result if isinstance(result, LoadedDocument) else DocumentError(*result)
