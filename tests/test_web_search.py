@@ -43,3 +43,25 @@ def test_suggest_by_class_includes_subclasses(client):
     assert "Madrid" not in labels
     labels = [s["label"] for s in client.get("/search/suggest?q=ma&class=r2p:City").get_json()["suggestions"]]
     assert labels == ["Madrid"]
+
+
+def test_index_scores_only_candidates_but_finds_what_a_scan_finds():
+    """The inverted index: prefixes by bisection, sentences through the word index, bands kept."""
+    from r2pkg.webapp.search import SearchIndex
+
+    index = SearchIndex.build(
+        [("urn:e:spain", "Spain", ["Kingdom of Spain"], {"urn:c:State"}),
+         ("urn:e:sparta", "Sparta", [], {"urn:c:City"}),
+         ("urn:e:fm", "Ministry of Foreign Affairs", [], set())],
+        [("urn:s:1", "urn:d:a", 10, 40, "Spain appointed a focal point."),
+         ("urn:s:2", "urn:d:a", 0, 9, "Point focal."),
+         ("urn:s:3", "urn:d:b", 0, 20, "The ministry spoke.")],
+        {"urn:d:a": "A", "urn:d:b": "B"})
+    assert [h.iri for h in index.search("spa", sentences=False)] == ["urn:e:spain", "urn:e:sparta"]
+    assert index.search("kingdom of spain")[0].matched == "Kingdom of Spain"
+    hits = [(h.iri, h.score) for h in index.search("focal point") if h.kind == "sentence"]
+    assert hits == [("urn:s:1", 25.0), ("urn:s:2", 20.0)]           # the phrase first
+    assert [h.iri for h in index.search("ministry zzz") if h.kind == "sentence"] == ["urn:s:3"]   # half the words
+    assert [e.iri for e in index.named("KINGDOM of spain")] == ["urn:e:spain"]
+    assert [e.iri for e in index.named("sparta")] == ["urn:e:sparta"]
+    assert index.sentence("urn:s:2")[0].start == 0 and index.sentence("urn:s:9") == []

@@ -24,17 +24,18 @@ SELECT ?doc ?node ?kind ?start ?end ?exact ?body WHERE {{
   OPTIONAL {{ ?node <{OA}exact> ?exact }}
   OPTIONAL {{ ?node <{OA}hasBody> ?body }}
 }}"""
-_FACTS = f"""
-SELECT ?g ?doc ?s ?p ?o ?start ?end WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  OPTIONAL {{
-    ?ev a <{R2P}Evidence> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
-        <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
-        <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o ; <{R2P}sentence> ?sent .
-    ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}hasSource> ?doc .
-  }}
-}} ORDER BY ?start ?s ?p"""
-
+_FACTS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+# The evidence of the document's sentences, read from the document (a few hundred sentences) to
+# its evidence nodes: starting from the facts instead reads every evidence node of the graph.
+_FACT_SENTENCES = f"""
+SELECT ?s ?p ?o ?start ?end WHERE {{
+  ?sent <{OA}hasSource> ?doc .
+  ?ev <{R2P}sentence> ?sent .
+  ?ev a <{R2P}Evidence> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
+      <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
+      <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o .
+  ?sent <{OA}start> ?start ; <{OA}end> ?end .
+}}"""
 
 @dataclass
 class DocFact:
@@ -110,6 +111,31 @@ def render_text(text: str, sentences, mentions, urls, data) -> Markup:
     return Markup("".join(out))
 
 
+def document_facts(data, slug: str, doc: ox.NamedNode) -> list[DocFact]:
+    """The facts of the document's graph, each with the earliest sentence stating it: facts
+    without a sentence first, then by the sentence's offset, subject and property."""
+    spans: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for r in data.query(_FACT_SENTENCES, doc=doc):
+        key, span = (str(r["s"]), str(r["p"]), str(r["o"])), (int(r["start"].value), int(r["end"].value))
+        if key not in spans or span[0] < spans[key][0]:
+            spans[key] = span
+    facts, seen = [], set()
+    for r in data.query(_FACTS, g=ox.NamedNode(str(iris.document_graph(slug)))):
+        key = (str(r["s"]), str(r["p"]), str(r["o"]))
+        if key not in seen:
+            seen.add(key)
+            start, end = spans.get(key, (None, None))
+            facts.append(DocFact(r["s"], r["p"], r["o"], start, end))
+    facts.sort(key=lambda f: (f.start is not None, f.start or 0, _order_key(f.subject), _order_key(f.predicate)))
+    return facts
+
+
+def _order_key(term) -> tuple[int, str]:
+    """SPARQL's ORDER BY order of terms: blank nodes, then IRIs, then literals."""
+    kind = 0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2
+    return kind, term.value
+
+
 @bp.route("/document/<slug>")
 def show(slug: str):
     data = graph_data()
@@ -152,12 +178,5 @@ def show(slug: str):
     for _, _, body in mentions:
         counts[body] = counts.get(body, 0) + 1
     page.entities = sorted(((ox.NamedNode(b), n) for b, n in counts.items()), key=lambda x: (-x[1], data.label(x[0].value)))
-    seen = set()
-    for r in data.query(_FACTS, g=ox.NamedNode(str(iris.document_graph(slug))), doc=doc):
-        key = (str(r["s"]), str(r["p"]), str(r["o"]))
-        if key in seen:
-            continue
-        seen.add(key)
-        page.facts.append(DocFact(r["s"], r["p"], r["o"], int(r["start"].value) if r["start"] else None,
-                                  int(r["end"].value) if r["end"] else None))
+    page.facts = document_facts(data, slug, doc)
     return render_template("document/page.html", page=page)

@@ -27,12 +27,18 @@ EXTERNAL = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/s
 LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel")
 NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values()]
 
-_EVIDENCE_OUT = f"""
-SELECT ?s ?p ?o ?sent ?start ?end ?exact ?doc WHERE {{
+# The evidence of the facts with the entity as subject (bind ?s) or object (bind ?o). The
+# sentences' offsets and text come from the search index (webapp/search.py), which holds them
+# already; reading them here too would cost four lookups per evidence node.
+_EVIDENCE = f"""
+SELECT ?s ?p ?o ?sent WHERE {{
   ?ev a <{R2P}Evidence> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
+}}"""
+# Sentences the index lacks (not typed r2p:Sentence), read from the store.
+_SENTENCES = f"""
+SELECT ?sent ?start ?end ?exact ?doc WHERE {{
   ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact ; <{OA}hasSource> ?doc .
 }}"""
-
 
 @dataclass
 class Evidence:
@@ -157,18 +163,42 @@ def _distinct_types(data, types: list[ox.NamedNode]) -> list[ox.NamedNode]:
     return distinct
 
 
-def _evidence(data, iri: str) -> dict:
-    out: dict[tuple[str, str], list[Evidence]] = {}
+def _evidence(data, iri: str) -> dict[tuple[str, str], list[Evidence]]:
+    """(property, other end) -> the sentences stating the fact, one per place in a document and
+    in document order; an incoming property is written "^p"."""
     node = ox.NamedNode(iri)
-    for direction, var in (("out", "o"), ("in", "s")):
-        bind = {"s": node} if direction == "out" else {"o": node}
-        for r in data.query(_EVIDENCE_OUT, **bind):
-            ev = Evidence(r["exact"].value, r["doc"], int(r["start"].value), int(r["end"].value))
-            key = (("" if direction == "out" else "^") + r["p"].value, str(r[var]))
-            lst = out.setdefault(key, [])
-            if all((e.document.value, e.start) != (ev.document.value, ev.start) for e in lst):
+    rows = [(direction, r) for direction, bind in (("out", {"s": node}), ("in", {"o": node}))
+            for r in data.query(_EVIDENCE, **bind)]
+    spans = _sentence_spans(data, {r["sent"].value for _, r in rows})
+    out: dict[tuple[str, str], list[Evidence]] = {}
+    seen: set[tuple[tuple[str, str], str, int]] = set()
+    for direction, r in rows:
+        key = (("" if direction == "out" else "^") + r["p"].value, str(r["o" if direction == "out" else "s"]))
+        lst = out.setdefault(key, [])
+        for ev in spans.get(r["sent"].value, ()):
+            if (key, ev.document.value, ev.start) not in seen:
+                seen.add((key, ev.document.value, ev.start))
                 lst.append(ev)
+    for lst in out.values():
+        lst.sort(key=lambda e: (e.document.value, e.start))
     return out
+
+
+def _sentence_spans(data, sentences: set[str]) -> dict[str, list[Evidence]]:
+    """Sentence IRI -> its document, offsets and text: from the search index, else the store."""
+    index = data.snapshot().index
+    spans: dict[str, list[Evidence]] = {}
+    missing = []
+    for sent in sentences:
+        found = index.sentence(sent)
+        if found:
+            spans[sent] = [Evidence(s.text, ox.NamedNode(s.document), s.start, s.end) for s in found]
+        else:
+            missing.append(sent)
+    for sent in missing:
+        spans[sent] = [Evidence(r["exact"].value, r["doc"], int(r["start"].value), int(r["end"].value))
+                       for r in data.query(_SENTENCES, sent=ox.NamedNode(sent))]
+    return spans
 
 
 def build_page(iri: str) -> EntityPage:

@@ -46,17 +46,8 @@ def get_query_or_404(name: str) -> SavedQuery:
 
 def resolve_label(text: str, cls: str | None) -> list[str]:
     """A label, alternative label or slug -> entity IRIs (of `cls` when given), via the search index."""
-    from .search import fold, tokens
-
     data = graph_data()
-    want = " ".join(tokens(text))
-    found = []
-    for e in data.snapshot().index.entries:
-        if cls and not data.is_a(e.iri, cls):
-            continue
-        if e.norm == want or want in e.norm_alts or e.iri.rsplit("/", 1)[-1] == fold(text).strip():
-            found.append(e.iri)
-    return found
+    return [e.iri for e in data.snapshot().index.named(text) if not cls or data.is_a(e.iri, cls)]
 
 
 def param_values(query: SavedQuery) -> dict[str, str]:

@@ -3,13 +3,27 @@
 Built once per build when the app first needs it. Ranking, highest first: exact label, exact
 alternative label, label prefix, every word of the query starting a word of a label, then
 sentences containing every word, then partial matches.
+
+The index is inverted (word -> entries, word -> sentences; a prefix is a range of the sorted
+word list), so a query touches only what shares a word with it and its cost does not grow with
+the graph. Only candidates are scored, by the same rules a full scan would apply, so the hits
+are exactly those of a scan.
 """
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+
+# Score bands (see _score_entry and _sentence_score): every entity hit that is not a partial match
+# scores above SENTENCE_MAX, every sentence matching all words at least SENTENCE_FULL_MIN, and a
+# partial sentence match less than any other hit.
+SENTENCE_MAX = 25.0
+SENTENCE_FULL_MIN = 20.0
 
 
 def fold(text: str) -> str:
@@ -38,7 +52,7 @@ class SentenceEntry:
     start: int
     end: int
     text: str
-    words: frozenset[str]
+    norm: str            # the text's words joined by spaces, for phrase matching
 
 
 @dataclass(frozen=True)
@@ -54,11 +68,68 @@ class Hit:
     end: int = 0
 
 
+def _hit_key(h: Hit) -> tuple:
+    return (-h.score, len(h.label), h.label.lower(), h.start)
+
+
+@dataclass
+class WordIndex:
+    """Word -> ids of the items holding it, with the words sorted for prefix lookups."""
+
+    postings: dict[str, set[int]] = field(default_factory=dict)
+    sorted_words: list[str] = field(default_factory=list)
+
+    def add(self, item: int, words: Iterable[str]) -> None:
+        for w in words:
+            self.postings.setdefault(w, set()).add(item)
+
+    def freeze(self) -> None:
+        self.sorted_words = sorted(self.postings)
+
+    def exact(self, word: str) -> set[int]:
+        return self.postings.get(word, set())
+
+    def words_with_prefix(self, prefix: str) -> Iterator[str]:
+        i = bisect_left(self.sorted_words, prefix)
+        while i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix):
+            yield self.sorted_words[i]
+            i += 1
+
+    def prefixed(self, prefix: str, within: set[int] | None = None) -> set[int]:
+        """Ids holding a word that starts with `prefix` (restricted to `within` when given)."""
+        found: set[int] = set()
+        for w in self.words_with_prefix(prefix):
+            found |= self.postings[w] if within is None else self.postings[w] & within
+        return found
+
+    def matches(self, qwords: list[str], last_prefix_min: int) -> list[set[int]]:
+        """For each query word, the ids it matches: exactly, or (the last word, when at least
+        `last_prefix_min` long) as the prefix of a word."""
+        sets = [self.exact(w) for w in qwords[:-1]]
+        last = qwords[-1]
+        sets.append(self.prefixed(last) if len(last) >= last_prefix_min else self.exact(last))
+        return sets
+
+
+def _at_least_half(sets: list[set[int]]) -> Counter:
+    """id -> how many of the sets hold it, for ids held by at least half of them."""
+    counts: Counter = Counter()
+    for s in sets:
+        counts.update(s)
+    need = (len(sets) + 1) // 2
+    return Counter({i: n for i, n in counts.items() if n >= need})
+
+
 @dataclass
 class SearchIndex:
     entries: list[Entry] = field(default_factory=list)
-    sentences: list[SentenceEntry] = field(default_factory=list)
+    sentences: list[SentenceEntry] = field(default_factory=list)   # in the order hits of one score rank
     doc_labels: dict[str, str] = field(default_factory=dict)
+    entry_words: WordIndex = field(default_factory=WordIndex)
+    sentence_words: WordIndex = field(default_factory=WordIndex)
+    names: dict[str, list[int]] = field(default_factory=dict)      # label or alt label, normalised -> entries
+    slugs: dict[str, list[int]] = field(default_factory=dict)      # last segment of the IRI -> entries
+    sentence_ids: dict[str, list[int]] = field(default_factory=dict)   # sentence IRI -> its entries
 
     @classmethod
     def build(cls, entities: Iterable[tuple[str, str, list[str], set[str]]],
@@ -68,12 +139,50 @@ class SearchIndex:
             words = set(tokens(label))
             for alt in alts:
                 words.update(tokens(alt))
-            index.entries.append(Entry(iri, label, tuple(alts), frozenset(types), " ".join(tokens(label)),
-                                       tuple(" ".join(tokens(a)) for a in alts), frozenset(words)))
-        for iri, doc, start, end, text in sorted(sentences, key=lambda s: (s[1], s[2])):
-            index.sentences.append(SentenceEntry(iri, doc, start, end, text, frozenset(tokens(text))))
-            index.doc_labels.setdefault(doc, labels.get(doc, doc.rsplit("/", 1)[-1]))
+            entry = Entry(iri, label, tuple(alts), frozenset(types), " ".join(tokens(label)),
+                          tuple(" ".join(tokens(a)) for a in alts), frozenset(words))
+            index._add_entry(entry)
+        index._add_sentences(sentences, labels)
+        index.entry_words.freeze()
+        index.sentence_words.freeze()
         return index
+
+    def _add_entry(self, e: Entry) -> None:
+        i = len(self.entries)
+        self.entries.append(e)
+        self.entry_words.add(i, e.words)
+        for name in {e.norm, *e.norm_alts}:
+            self.names.setdefault(name, []).append(i)
+        self.slugs.setdefault(e.iri.rsplit("/", 1)[-1], []).append(i)
+
+    def _add_sentences(self, sentences: Iterable[tuple[str, str, int, int, str]], labels: dict[str, str]) -> None:
+        """Sentences numbered in the order a sort of equal-score hits gives them (shorter document
+        label, then label, then offset), so the best of a score band are its smallest ids."""
+        ordered = sorted(sentences, key=lambda s: (s[1], s[2]))
+        for _, doc, _, _, _ in ordered:
+            self.doc_labels.setdefault(doc, labels.get(doc, doc.rsplit("/", 1)[-1]))
+
+        def rank(s: tuple) -> tuple:
+            label = self.doc_labels[s[1]]
+            return (len(label), label.lower(), s[2])
+
+        for i, (iri, doc, start, end, text) in enumerate(sorted(ordered, key=rank)):
+            words = tokens(text)
+            self.sentences.append(SentenceEntry(iri, doc, start, end, text, " ".join(words)))
+            self.sentence_ids.setdefault(iri, []).append(i)
+            self.sentence_words.add(i, words)
+
+    # ---- lookups ----
+    def named(self, text: str) -> list[Entry]:
+        """Entries whose label or an alternative label is `text` (case, accents and punctuation
+        aside) or whose IRI ends in `text` as a slug, in index order: a parameter given by name."""
+        ids = set(self.names.get(" ".join(tokens(text)), ())) | set(self.slugs.get(fold(text).strip(), ()))
+        return [self.entries[i] for i in sorted(ids)]
+
+    def sentence(self, iri: str) -> list[SentenceEntry]:
+        """The document, offsets and text of an evidence sentence (empty when the index lacks it),
+        so a page need not read them from the store sentence by sentence."""
+        return [self.sentences[i] for i in self.sentence_ids.get(iri, ())]
 
     @staticmethod
     def _word_match(qwords: list[str], words: frozenset[str]) -> int:
@@ -104,31 +213,75 @@ class SearchIndex:
             return 10.0 * matched / len(qwords), ""
         return 0.0, ""
 
-    def search(self, q: str, *, limit: int = 50, sentences: bool = True,
-               accept: Callable[[Entry], bool] | None = None) -> list[Hit]:
-        qwords = tokens(q)
-        if not qwords:
-            return []
+    def _entity_candidates(self, qwords: list[str]) -> list[int]:
+        """Entries that can score: each rule needs at least half the query words, the last one
+        possibly as a prefix of any length (a label prefix)."""
+        return sorted(_at_least_half(self.entry_words.matches(qwords, last_prefix_min=1)))
+
+    def _entity_hits(self, qwords: list[str], accept: Callable[[Entry], bool] | None) -> list[Hit]:
         qnorm = " ".join(qwords)
-        hits: list[Hit] = []
-        for e in self.entries:
+        hits = []
+        for i in self._entity_candidates(qwords):
+            e = self.entries[i]
             if accept is not None and not accept(e):
                 continue
             score, alt = self._score_entry(e, qnorm, qwords)
             if score > 0:
                 hits.append(Hit("entity", e.iri, e.label, score, e.types, alt))
-        if sentences:
-            for s in self.sentences:
-                matched = self._word_match(qwords, s.words)
-                if matched == len(qwords):
-                    score = 20.0 + (5.0 if qnorm in " ".join(tokens(s.text)) else 0.0)
-                elif matched and matched * 2 >= len(qwords) and len(qwords) > 1:
-                    score = 5.0 * matched / len(qwords)
-                else:
-                    continue
-                hits.append(Hit("sentence", s.iri, self.doc_labels.get(s.document, s.document), score,
-                                document=s.document, start=s.start, end=s.end, matched=s.text))
-        hits.sort(key=lambda h: (-h.score, len(h.label), h.label.lower(), h.start))
+        return hits
+
+    def _sentence_hit(self, i: int, score: float) -> Hit:
+        s = self.sentences[i]
+        return Hit("sentence", s.iri, self.doc_labels.get(s.document, s.document), score,
+                   document=s.document, start=s.start, end=s.end, matched=s.text)
+
+    def _full_sentences(self, qwords: list[str], limit: int) -> list[Hit]:
+        """The best `limit` sentences of each score band holding every query word (25 with the
+        query as a phrase, else 20)."""
+        words = self.sentence_words
+        exact = qwords if len(qwords[-1]) < 2 else qwords[:-1]
+        ids: set[int] | None = None
+        for w in sorted(exact, key=lambda w: len(words.exact(w))):
+            ids = set(words.exact(w)) if ids is None else ids & words.exact(w)
+            if not ids:
+                return []
+        if len(exact) < len(qwords):
+            ids = words.prefixed(qwords[-1], within=ids)
+        if len(qwords) == 1:   # one word found in a sentence is always found as a phrase
+            return [self._sentence_hit(i, SENTENCE_MAX) for i in heapq.nsmallest(limit, ids)]
+        qnorm = " ".join(qwords)
+        phrase, plain = [], []
+        for i in sorted(ids):
+            if qnorm in self.sentences[i].norm:
+                phrase.append(self._sentence_hit(i, SENTENCE_MAX))
+                if len(phrase) >= limit:
+                    break
+            elif len(plain) < limit:
+                plain.append(self._sentence_hit(i, SENTENCE_FULL_MIN))
+        return phrase + plain
+
+    def _partial_sentences(self, qwords: list[str], limit: int) -> list[Hit]:
+        """Sentences holding at least half, not all, of two or more query words: the lowest band."""
+        if len(qwords) < 2:
+            return []
+        counts = _at_least_half(self.sentence_words.matches(qwords, last_prefix_min=2))
+        n = len(qwords)
+        ranked = sorted(((-m, i) for i, m in counts.items() if m < n))
+        return [self._sentence_hit(i, 5.0 * -neg / n) for neg, i in ranked[:limit]]
+
+    def search(self, q: str, *, limit: int = 50, sentences: bool = True,
+               accept: Callable[[Entry], bool] | None = None) -> list[Hit]:
+        qwords = tokens(q)
+        if not qwords:
+            return []
+        hits = self._entity_hits(qwords, accept)
+        strong = sum(h.score > SENTENCE_MAX for h in hits)
+        if sentences and strong < limit:
+            full = self._full_sentences(qwords, limit)
+            hits += full
+            if strong + len(full) < limit:
+                hits += self._partial_sentences(qwords, limit)
+        hits.sort(key=_hit_key)
         return hits[:limit]
 
     def similar(self, text: str, limit: int = 8) -> list[Hit]:
