@@ -415,6 +415,11 @@ def _worker_main(data_dir: str, conn) -> None:  # pragma: no cover - runs in a c
         import rdflib.plugins.sparql.parser  # noqa: F401  (warm: it tells updates from bad syntax)
     except Exception:
         pass
+    try:   # open before saying ready, so a fresh worker's first query does not pay for it
+        opened_for = _store_target(path)
+        store = open_store(path, read_only=True)
+    except StoreError:
+        store, opened_for = None, None
     conn.send(("ready",))
     while True:
         try:
@@ -496,14 +501,19 @@ class QueryPool:
                 self._replace_async()
 
     def _replace_async(self) -> None:
+        """Start a worker in the background, retrying until one is ready: a pool that gave up on a
+        replacement (a slow start on a loaded machine) would shrink for good, and once empty every
+        query would wait out its limit as "busy"."""
         def start() -> None:
-            if self._closed:
-                return
-            worker = _Worker(self._ctx, self.data_dir)
-            if worker.wait_ready() and not self._closed:
-                self._idle.put(worker)
-            else:
+            delay = 0.5
+            while not self._closed:
+                worker = _Worker(self._ctx, self.data_dir)
+                if worker.wait_ready() and not self._closed:
+                    self._idle.put(worker)
+                    return
                 worker.kill()
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
         threading.Thread(target=start, name="r2pkg-sparql-respawn", daemon=True).start()
 

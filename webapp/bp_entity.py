@@ -130,7 +130,8 @@ def _group(data, quads, other_end, evidence_by_key, reverse=False) -> list[Prope
         items = list(facts.values())
         for f in items:
             f.evidence = evidence_by_key.get((p, str(f.value)), [])
-        items.sort(key=lambda f: (f.inferred, _sort_key(data, f.value)))
+            f.sources.sort()        # the same page whatever order the store returns quads in
+        items.sort(key=lambda f: (f.inferred, _sort_key(data, f.value), str(f.value)))
         groups.append(PropertyGroup(ox.NamedNode(p), _property_label(data, p, reverse), items))
     order = {RDF + "type": 0}
     groups.sort(key=lambda grp: (order.get(grp.predicate.value, 1), grp.label.lower()))
