@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -132,10 +133,16 @@ def _publish(data_dir: Path, config) -> None:
     publish(open_store(data_dir), RemoteStore(config), stamp=current_build(data_dir).root.name)
 
 
+class Backend(NamedTuple):
+    name: str                 # one of BACKENDS
+    server: object | None     # the SPARQL server's ServerConfig; None for the embedded store
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
-def backend(request):
-    """Each back end in turn: None for the embedded store, else the SPARQL server's ServerConfig."""
-    return None if request.param == "embedded" else request.getfixturevalue(f"{request.param}_backend")
+def backend(request) -> Backend:
+    """Each back end in turn, holding the bundled corpus's build."""
+    name = request.param
+    return Backend(name, None if name == "embedded" else request.getfixturevalue(f"{name}_backend"))
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +150,7 @@ def backend_store(backend, built_data_dir):
     """The bundled corpus's graph on each back end, opened as the app opens it."""
     from r2pkg.graph.store import open_store
 
-    return open_store(built_data_dir, server=backend)
+    return open_store(built_data_dir, server=backend.server)
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import pytest
 
 from r2pkg.graph.vocab import GRAPH
 
-from servers import free_port, oxigraph_config, oxigraph_server
+from servers import backend_difference, free_port, oxigraph_config, oxigraph_server
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -118,12 +118,22 @@ EXAMPLE_PARAMETERS = {
 
 
 @pytest.mark.parametrize("name", _saved_names())
-def test_every_saved_query_answers_alike(backend_store, embedded, name):
+def test_every_saved_query_answers_alike(backend, backend_store, embedded, name):
+    """The same rows in the same order; a difference a back end is known for must still be there."""
     from r2pkg.graph.savedqueries import run_saved
+    from r2pkg.graph.sparql import SparqlError
 
     params = EXAMPLE_PARAMETERS.get(name, {})
-    key = lambda row: repr(sorted(row.items()))  # noqa: E731
-    assert sorted(map(key, run_saved(backend_store, name, params))) == sorted(map(key, run_saved(embedded, name, params)))
+    expected = run_saved(embedded, name, params)
+    try:
+        answer = run_saved(backend_store, name, params)
+    except SparqlError as exc:
+        answer = exc
+    difference = backend_difference(backend.name, name)
+    if difference:
+        assert answer != expected, f"{name} now answers alike on {backend.name}: remove it from servers.VIRTUOSO_DIFFERENCES"
+        pytest.xfail(difference)
+    assert answer == expected
 
 
 def _normalised(html: str) -> str:
@@ -145,11 +155,15 @@ def clients(built_data_dir, backend):
         return create_app({"TESTING": True, "DATA_DIR": str(built_data_dir), "STORE_SERVER": server,
                            "SPARQL_TIMEOUT": 30}).test_client()
 
-    return client(None), client(backend)
+    return client(None), client(backend.server)
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_are_the_same_on_every_backend(clients, path):
+def test_pages_are_the_same_on_every_backend(backend, clients, path):
+    saved = path.split("?")[0].removeprefix("/queries/") if path.startswith("/queries/") else None
+    difference = saved and backend_difference(backend.name, saved)
+    if difference:
+        pytest.xfail(difference)     # the saved-query test above checks the difference is still there
     embedded_page, backend_page = (c.get(path) for c in clients)
     assert backend_page.status_code == embedded_page.status_code
     assert _normalised(backend_page.get_data(as_text=True)) == _normalised(embedded_page.get_data(as_text=True))

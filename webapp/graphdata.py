@@ -158,7 +158,7 @@ class GraphData:
 
         skip = (R2P.Evidence, R2P.Sentence, R2P.Mention)
         skip = {str(s) for s in skip}
-        for iri, label in snap.labels.items():
+        for iri, label in sorted(snap.labels.items()):    # ties rank the same on every store
             if not iri.startswith(ID_PREFIX) and not iri.startswith(str(R2P)):
                 continue
             types = snap.types.get(iri, set())
