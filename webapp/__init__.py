@@ -115,6 +115,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
         request_log.addHandler(handler)
         request_log.setLevel(logging.INFO)
+        request_log.propagate = False     # waitress configures the root logger too: one line per request
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
