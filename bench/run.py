@@ -648,7 +648,7 @@ def machine() -> dict:
     except (OSError, StopIteration):
         pass
     info["packages"] = {}
-    for pkg in ("pyoxigraph", "rdflib", "owlrl", "pyshacl", "spacy", "flask", "waitress"):
+    for pkg in ("pyoxigraph", "rdflib", "owlrl", "spacy", "flask", "waitress"):
         try:
             info["packages"][pkg] = md.version(pkg)
         except md.PackageNotFoundError:
