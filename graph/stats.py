@@ -10,10 +10,12 @@ from .vocab import DOCUMENT_GRAPH_PREFIX, PREFIXES, sparql_prologue
 # data about all UN states is not counted unless a document names the state.
 ENTITIES_PER_CLASS = sparql_prologue() + f"""
 SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  # A join, not FILTER EXISTS per typed node: Oxigraph evaluates that once per row, which grew
+  # quadratically with the graph (8.4 s at 1,000 summaries).
+  {{ SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ ?e ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}")) }} }}
   ?e a ?class .
   FILTER(STRSTARTS(STR(?class), STR(r2p:)))
   FILTER(?class NOT IN (r2p:Evidence, r2p:Sentence, r2p:Mention))
-  FILTER EXISTS {{ GRAPH ?g {{ ?e ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}")) }}
 }} GROUP BY ?class ORDER BY DESC(?n) ?class
 """
 
