@@ -578,13 +578,17 @@ def http_bench(data_dir: Path, clients: int, seconds: float) -> dict:
     cmd = [str(Path(sys.executable).parent / "r2pkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
            "--data-dir", str(data_dir)]
     t0 = time.perf_counter()
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
-    out: dict = {"clients": clients, "seconds": seconds, "endpoints": {}}
+    # The server logs a line per request: to a file, never to a pipe nobody reads while the clients
+    # run. A full pipe (64 KB, ~700 requests) blocks the logging call in every waitress thread,
+    # which is what "hung" the server in the earlier benchmark runs.
+    log_path = data_dir.parent / f"serve-{data_dir.name}.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    out: dict = {"clients": clients, "seconds": seconds, "endpoints": {}, "server_log": str(log_path)}
     try:
         while True:
             if server.poll() is not None:
-                return {"error": server.stderr.read().decode()[-500:]}
+                return {"error": log_path.read_text(errors="replace")[-500:]}
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 conn.request("GET", "/search?q=a&format=json")
@@ -630,6 +634,7 @@ def http_bench(data_dir: Path, clients: int, seconds: float) -> dict:
             server.wait(10)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+        log.close()
     return out
 
 
