@@ -125,10 +125,11 @@ def server_config(args: argparse.Namespace, *, writing: bool = False):
 
     if getattr(args, "store", "embedded") != "sparql":
         return None
-    missing = [flag for flag, value in (("--query-url", args.query_url), ("--gsp-url", args.gsp_url if writing else "-"))
-               if not value]
-    if missing:
-        raise StoreError(f"--store sparql needs {' and '.join(missing)} (the server's endpoints)")
+    if not args.query_url:
+        raise StoreError("--store sparql needs --query-url (the server's query endpoint)")
+    if writing and not (args.gsp_url or args.update_url):
+        raise StoreError("--store sparql needs --gsp-url (its Graph Store Protocol endpoint) or --update-url "
+                         "(its update endpoint) to send the graph")
     try:
         return ServerConfig.from_options(args.query_url, args.update_url, args.gsp_url, args.store_user)
     except ValueError as exc:

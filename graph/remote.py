@@ -174,30 +174,51 @@ class RemoteStore:
 
     # ---- writing -----------------------------------------------------------------------------
     def put_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Replace a graph's content: PUT its first part, POST the others (Graph Store Protocol).
+        """Replace a graph's content, in parts: the first replaces, the others add.
 
         Parts keep every request small: a server asking for Digest authentication answers the
         first, unauthenticated attempt with 401 and may close the connection while a large body
         is still being sent (Virtuoso resets it), before the client can retry with credentials.
+        Blank nodes are scoped to one request, so every triple with a blank node goes in the first
+        part, whatever its size: an OWL restriction split over two requests would become two.
         """
-        method = "PUT"
+        replace = True
         for part in _parts(triples, UPLOAD_PART):
-            self._graph_request(method, graph, ox.serialize(part, format=ox.RdfFormat.N_TRIPLES))
-            method = "POST"
-        if method == "PUT":          # no triples: an empty graph
-            self._graph_request("PUT", graph, b"")
+            self._write(graph, part, replace=replace)
+            replace = False
+        if replace:                  # no triples: an empty graph
+            self._write(graph, [], replace=True)
 
     def drop_graph(self, graph: str) -> None:
-        """Delete a graph (Graph Store Protocol DELETE); a graph that is not there is fine."""
+        """Delete a graph; a graph that is not there is fine."""
+        if not self.config.gsp_url:
+            self._update(f"DROP SILENT GRAPH <{graph}>")
+            return
         try:
             self._graph_request("DELETE", graph, None)
         except RemoteStoreError as exc:
             if " 404" not in str(exc):
                 raise
 
+    def _write(self, graph: str, triples: list[ox.Triple], *, replace: bool) -> None:
+        """PUT (replace) or POST (add) over the Graph Store Protocol, or, for a server without
+        one, the same as SPARQL Update (CLEAR, then INSERT DATA)."""
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+        if self.config.gsp_url:
+            self._graph_request("PUT" if replace else "POST", graph, data)
+            return
+        clear = f"CLEAR SILENT GRAPH <{graph}> ;\n" if replace else ""
+        self._update(f"{clear}INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}}} }}")
+
+    def _update(self, text: str) -> None:
+        if not self.config.update_url:
+            raise RemoteStoreError("writing to a SPARQL server needs its Graph Store Protocol URL (--gsp-url) "
+                                   "or its update endpoint (--update-url)")
+        body = urllib.parse.urlencode([("update", text)]).encode("utf-8")
+        self._open(urllib.request.Request(self.config.update_url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded"}), timeout=None)
+
     def _graph_request(self, method: str, graph: str, data: bytes | None) -> None:
-        if not self.config.gsp_url:
-            raise RemoteStoreError("writing to a SPARQL server needs its Graph Store Protocol URL (--gsp-url)")
         url = _with_params(self.config.gsp_url, [("graph", graph)])
         # N-Triples is Turtle, and every Graph Store Protocol server reads Turtle.
         headers = {"Content-Type": "text/turtle; charset=utf-8"} if data is not None else {}
@@ -367,15 +388,16 @@ def _iris(graphs) -> list[str]:
             for g in graphs]
 
 
-def _parts(items: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    part: list[ox.Triple] = []
-    for item in items:
-        part.append(item)
-        if len(part) >= size:
-            yield part
-            part = []
-    if part:
-        yield part
+def _parts(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """Parts of about `size` triples; every triple with a blank node is in the first one."""
+    triples = list(triples)
+    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    rest = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
+    first = max(size - len(blank), 0)
+    if blank or rest:
+        yield blank + rest[:first]
+    for at in range(first, len(rest), size):
+        yield rest[at:at + size]
 
 
 def _with_params(url: str, params: list[tuple[str, str]]) -> str:

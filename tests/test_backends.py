@@ -235,7 +235,27 @@ def test_an_unreachable_server_is_named_in_one_line(tmp_path):
 def test_sparql_store_needs_its_urls():
     result = r2pkg("build", "--store", "sparql", "--query-url", "http://127.0.0.1:1/query")
     assert result.returncode == 1
-    assert "--gsp-url" in result.stderr
+    assert "--gsp-url" in result.stderr and "--update-url" in result.stderr
+
+
+@pytest.mark.parametrize("endpoint", ["gsp", "update"])
+def test_blank_nodes_and_parts_survive_the_upload(tmp_path, built_data_dir, embedded, monkeypatch, endpoint):
+    """Sent in parts of 50 triples, over the Graph Store Protocol or as SPARQL Update, every graph
+    arrives whole: the ontology's restrictions keep their blank nodes."""
+    from r2pkg.graph import remote
+    from r2pkg.graph.remote import RemoteStore, ServerConfig, publish
+    from r2pkg.graph.sparql import run_query
+
+    monkeypatch.setattr(remote, "UPLOAD_PART", 50)
+    restrictions = ("SELECT ?p ?q ?c WHERE { ?r <http://www.w3.org/2002/07/owl#onProperty> ?p ; ?q ?c . "
+                    "FILTER(isBlank(?r)) FILTER(!isBlank(?c)) }")
+    with oxigraph_server(None, tmp_path / "server") as url:
+        config = oxigraph_config(url)
+        config = ServerConfig(url, config.update_url, None) if endpoint == "update" else ServerConfig(url, None, config.gsp_url)
+        server = RemoteStore(config)
+        publish(embedded, server, stamp="parts")
+        assert len(server) == len(embedded)
+        assert rows_of(run_query(server, restrictions, timeout=30)) == rows_of(run_query(embedded, restrictions))
 
 
 def test_a_query_past_its_time_limit_stops_the_wait(tmp_path, built_data_dir):
