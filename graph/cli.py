@@ -207,15 +207,14 @@ def _run_and_print(args: argparse.Namespace, text: str) -> int:
     """Run under the same limits as the web endpoint: read-only, row cap, and a time limit that
     stops the query's process, not only the wait."""
     from .sparql import QueryPool, QueryTimeout, SparqlError, StoreUnavailable, run_query, serialize_results
-
-    from .store import open_store
+    from .store import open_remote
 
     fmt = args.format
     server = server_config(args)
     pool = None if server is not None else QueryPool(data_dir_from(args.data_dir), size=1)
     try:
         if pool is None:
-            result = run_query(open_store(Path(), server=server), text, timeout=args.timeout)
+            result = run_query(open_remote(server), text, timeout=args.timeout)   # the limit stops the wait
         else:
             result = run_query(pool.data_dir, text, timeout=args.timeout, pool=pool)
     except StoreUnavailable as exc:
@@ -322,10 +321,10 @@ def store_problem(data_dir: Path) -> str | None:
 
 def remote_problem(server) -> str | None:
     """What stops the SPARQL server from being served, in one line; None if it holds a build."""
-    from .store import open_store
+    from .store import open_remote
 
     try:
-        open_store(Path(), server=server)
+        open_remote(server)
     except StoreError as exc:
         return str(exc)
     return None

@@ -21,9 +21,9 @@ Limits:
   worker processes, each holding `Store.read_only` on the served build (reopened when the
   `current` symlink moves). A worker that overruns is killed, so its CPU work stops, and a fresh
   one replaces it in the background; the caller gets `QueryTimeout` and the server keeps going.
-* With `timeout=None` (the command line) the query runs in this process, with no limit but the
-  row cap. Passing a `pyoxigraph.Store` always runs in-process: a time limit then needs a data
-  directory.
+* With `timeout=None` the query runs in this process, with no limit but the row cap. Passing a
+  `pyoxigraph.Store` always runs in-process: a time limit then needs a data directory. Passing a
+  `remote.RemoteStore` sends the query to that SPARQL server, after the same checks.
 """
 from __future__ import annotations
 
@@ -606,8 +606,9 @@ def run_query(
 ) -> QueryResult:
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
 
-    `data_dir_or_store` is a data directory (the served build, `DATA_DIR/current`) or an open
-    `pyoxigraph.Store`. `substitutions` binds variables to values in a VALUES block (`with_values`).
+    `data_dir_or_store` is a data directory (the served build, `DATA_DIR/current`), an open
+    `pyoxigraph.Store`, or a `remote.RemoteStore` (a SPARQL server: there the time limit stops
+    the wait, and the server's own limit its work). `substitutions` binds variables to values in a VALUES block (`with_values`).
     `default_graphs` / `named_graphs` (IRIs) set the dataset like the protocol's
     `default-graph-uri` / `named-graph-uri`; otherwise the default graph is the merge of all
     graphs (see `store.dataset_options`), or the store's bare default graph when
