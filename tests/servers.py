@@ -99,8 +99,6 @@ VIRTUOSO_DIFFERENCES: dict[str, str] = {
                              "SQ156 internal compiler error",
     "state-profile": "SP031: refuses ORDER BY on an aggregate's alias; GRAPH ?g { } matches no graph",
     "focal-points": "sorts unbound values after bound ones (the standard puts them first): same rows, other order",
-    "hosts": "does not sort by LCASE() of an aggregate's alias after DESC(?meetings): same rows, other order",
-    "recurring-entities": "does not sort by LCASE() of an aggregate's alias: same rows, other order",
     "steering-group": "does not always sort by LCASE() of a label bound from a sub-SELECT: same rows, other order",
 }
 
