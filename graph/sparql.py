@@ -533,6 +533,11 @@ class QueryPool:
             if remaining <= 0:
                 raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s")
             return self.run(query, opts, remaining)   # on another worker, with the time that is left
+        if time.monotonic() >= deadline:
+            # The wait for a worker used the whole limit. Not sent at all: sent, a fast answer could
+            # be in the pipe by the time this thread runs again and would be taken, past the limit.
+            self._idle.put(worker)
+            raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s before a worker could start it")
         try:
             worker.conn.send((query, opts))
             remaining = max(0.0, deadline - time.monotonic())
