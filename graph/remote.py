@@ -106,7 +106,8 @@ class RemoteStore:
         Oxigraph's parser reads the query first, so a malformed query or an update raises
         SyntaxError here as on the embedded store, the server only receives standard SPARQL 1.1,
         and the answer is asked for in the format of the query's kind (Virtuoso would otherwise
-        answer a CONSTRUCT with a table of ?s ?p ?o)."""
+        answer a CONSTRUCT with a table of ?s ?p ?o). `use_default_graph_as_union` is accepted
+        for the same signature and has nothing to do: the default graph is always the merge."""
         accept = _TRIPLES if _query_kind(query) == "graph" else _RESULTS
         params = [("query", query)] + self._dataset(query, default_graph, named_graphs)
         body, content_type = self._send(self.config.query_url, params, accept=accept, timeout=timeout)
