@@ -98,8 +98,6 @@ VIRTUOSO_DIFFERENCES: dict[str, str] = {
     "meetings-by-situation": "SP031: refuses ORDER BY on an aggregate's alias; with the aggregate written out, "
                              "SQ156 internal compiler error",
     "state-profile": "SP031: refuses ORDER BY on an aggregate's alias; GRAPH ?g { } matches no graph",
-    "focal-points": "sorts unbound values after bound ones (the standard puts them first): same rows, other order",
-    "steering-group": "does not always sort by LCASE() of a label bound from a sub-SELECT: same rows, other order",
 }
 
 
