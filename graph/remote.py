@@ -162,12 +162,15 @@ class RemoteStore:
         return list(self._graphs[1])
 
     def _dataset(self, query: str, default_graph, named_graphs) -> list[tuple[str, str]]:
-        if default_graph is None and named_graphs is None and _has_dataset_clause(query):
+        from .sparql import query_keywords
+
+        keywords = query_keywords(query)
+        if default_graph is None and named_graphs is None and "FROM" in keywords:
             return []
         defaults = _iris(default_graph) if default_graph is not None else [MERGED_GRAPH]
         if named_graphs is not None:
             named = _iris(named_graphs)
-        elif _mentions_graph(query):
+        elif "GRAPH" in keywords:
             named = self.named_graphs()
         else:
             named = []
@@ -407,17 +410,3 @@ def _with_params(url: str, params: list[tuple[str, str]]) -> str:
 
 def _without_query(url: str) -> str:
     return url.split("?", 1)[0]
-
-
-def _scan(query: str) -> str:
-    from .sparql import _strip_for_scan
-
-    return _strip_for_scan(query)
-
-
-def _has_dataset_clause(query: str) -> bool:
-    return re.search(r"(?<![\w:?$])FROM\b", _scan(query), re.IGNORECASE) is not None
-
-
-def _mentions_graph(query: str) -> bool:
-    return re.search(r"(?<![\w:?$])GRAPH\b", _scan(query), re.IGNORECASE) is not None

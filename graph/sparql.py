@@ -165,6 +165,15 @@ _SCAN_RE = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
 
 
+_WORD = re.compile(r"(?<![\w:?$])[A-Za-z]+(?!\w)")
+
+
+def query_keywords(query: str) -> set[str]:
+    """The words of a query outside its strings, IRIs, comments, variables and prefixed names,
+    upper-cased: what tells whether it says FROM, GRAPH, SERVICE..."""
+    return {word.upper() for word in _WORD.findall(_strip_for_scan(query))}
+
+
 def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
     """The query with a VALUES block of the bound terms at the top of its outermost group.
 
