@@ -91,11 +91,13 @@ def open_store(data_dir: Path, *, read_only: bool = True,
         ) from exc
 
 
-def open_remote(server: "ServerConfig") -> "RemoteStore":
-    """The SPARQL server as a store, once it is known to hold a published build."""
+def open_remote(server: "ServerConfig | RemoteStore") -> "RemoteStore":
+    """The SPARQL server as a store, once it is known to hold a published build. A RemoteStore
+    already open is checked and returned (with its caches of the build's stamp and graphs)."""
     from .remote import RemoteStore, RemoteStoreError
 
-    store = RemoteStore(server)
+    store = server if isinstance(server, RemoteStore) else RemoteStore(server)
+    server = store.config
     try:
         stamp = store.build_stamp(fresh=True)
     except RemoteStoreError as exc:

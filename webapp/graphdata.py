@@ -15,7 +15,7 @@ from flask import g, has_request_context
 
 from r2pkg.graph.remote import RemoteStore, RemoteStoreError, ServerConfig
 from r2pkg.graph.sparql import with_values
-from r2pkg.graph.store import StoreError, current_build, dataset_options, open_store
+from r2pkg.graph.store import StoreError, current_build, dataset_options, open_remote, open_store
 from r2pkg.graph.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P
 
 from .search import SearchIndex
@@ -77,7 +77,6 @@ class GraphData:
 
     def __init__(self, data_dir: Path, server: "ServerConfig | None" = None):
         self.data_dir = Path(data_dir)
-        self.server = server
         self._remote = RemoteStore(server) if server is not None else None
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
@@ -114,7 +113,7 @@ class GraphData:
 
     def _load(self, target: str | None) -> Snapshot:
         try:
-            store = open_store(self.data_dir, read_only=True, server=self.server)
+            store = open_remote(self._remote) if self._remote is not None else open_store(self.data_dir, read_only=True)
         except StoreError as exc:
             return Snapshot(target, None, error=str(exc))
         snap = Snapshot(target, store)
