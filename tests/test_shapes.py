@@ -35,8 +35,8 @@ def read(path: Path) -> dict[URIRef, set]:
     return graphs
 
 
-def build(graphs: dict[URIRef, set]) -> ValidationResult:
-    """Split named graphs as the build does, infer, validate."""
+def split(graphs: dict[URIRef, set]) -> tuple[list, list, list, list]:
+    """(facts, evidence, reference, inferred) as the build splits and infers them."""
     facts, evidence, reference = [], [], []
     for name, triples in graphs.items():
         if str(name).startswith(DOCUMENT_GRAPH_PREFIX):
@@ -45,7 +45,12 @@ def build(graphs: dict[URIRef, set]) -> ValidationResult:
             evidence += triples
         else:
             reference += triples
-    inferred = reasoner().infer(facts + reference)
+    return facts, evidence, reference, sorted(reasoner().infer(facts + reference))
+
+
+def build(graphs: dict[URIRef, set]) -> ValidationResult:
+    """Split named graphs as the build does, infer, validate."""
+    facts, evidence, reference, inferred = split(graphs)
     return validate(facts, evidence, inferred, reference=reference)
 
 

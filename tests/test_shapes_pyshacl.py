@@ -22,8 +22,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from r2pkg.graph.validate import FACT_EVIDENCE_SHAPE, ValidationResult, load_shapes, validate
-from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX
-from test_shapes import CASES, patched, read, reasoner
+from test_shapes import CASES, patched, read, split
 
 pyshacl = pytest.importorskip("pyshacl")
 
@@ -34,19 +33,6 @@ Result = tuple[URIRef, object]   # (focus node, source shape)
 def shapes() -> Graph:
     """One shapes graph for both engines, so that property shapes (blank nodes) are the same terms."""
     return load_shapes()
-
-
-def split(graphs: dict[URIRef, set]) -> tuple[list, list, list, list]:
-    """(facts, evidence, reference, inferred) as the build splits and infers them."""
-    facts, evidence, reference = [], [], []
-    for name, triples in graphs.items():
-        if str(name).startswith(DOCUMENT_GRAPH_PREFIX):
-            facts += triples
-        elif str(name).startswith(EVIDENCE_GRAPH_PREFIX):
-            evidence += triples
-        else:
-            reference += triples
-    return facts, evidence, reference, sorted(reasoner().infer(facts + reference))
 
 
 def ours(graphs: dict[URIRef, set]) -> tuple[bool, set[Result]]:
