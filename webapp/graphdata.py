@@ -70,6 +70,7 @@ class Snapshot:
     superclasses: dict[str, set[str]] = field(default_factory=dict)   # reflexive-transitive
     index: SearchIndex = field(default_factory=SearchIndex)
     error: str | None = None
+    quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
 
 
 class GraphData:
@@ -172,6 +173,13 @@ class GraphData:
         if snap.store is None:
             raise StoreError(snap.error or "no graph")
         return snap.store
+
+    def quad_count(self) -> int:
+        """Quads in all graphs of the build, counted once per build rather than per page."""
+        snap = self.snapshot()
+        if snap.quads is None:
+            snap.quads = len(self.store)
+        return snap.quads
 
     def available(self) -> bool:
         return self.snapshot().store is not None
