@@ -100,3 +100,12 @@ def test_type_badges_read_once_each(make_app_client, built_data_dir):
     badges = re.findall(r'<a class="type"[^>]*>([^<]+)</a>', html)
     assert "State" in badges and "Agent" in badges
     assert len(badges) == len(set(badges))
+
+
+def test_a_built_graphs_facts_keep_their_provenance(make_app_client, built_data_dir):
+    """A build also writes every triple into the default graph (the merge); the page still tells
+    inferred facts apart and never names the default graph as a source."""
+    client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
+    html = client.get("/page/state/denmark").get_data(as_text=True)
+    assert 'class="badge inferred"' in html
+    assert 'badge source">default<' not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
@@ -202,20 +203,21 @@ def _sentence_spans(data, sentences: set[str]) -> dict[str, list[Evidence]]:
     return spans
 
 
+def _named_quads(store, subject, predicate, object_):
+    """The quads of the named graphs, which say where a fact comes from. A built store's default
+    graph repeats each of them once more (their merge): read, those copies would put a "default"
+    badge on every fact, unmark every inferred one and count every mention twice."""
+    return (q for q in store.quads_for_pattern(subject, predicate, object_, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
 def build_page(iri: str) -> EntityPage:
     data = graph_data()
     store = data.store
     node = ox.NamedNode(iri)
     limit = current_app.config["PAGE_MAX_FACTS"]
-    out_quads, in_quads = [], []
-    for q in store.quads_for_pattern(node, None, None, None):
-        out_quads.append(q)
-        if len(out_quads) > limit * 4:
-            break
-    for q in store.quads_for_pattern(None, None, node, None):
-        in_quads.append(q)
-        if len(in_quads) > limit * 4:
-            break
+    out_quads = list(islice(_named_quads(store, node, None, None), limit * 4 + 1))
+    in_quads = list(islice(_named_quads(store, None, None, node), limit * 4 + 1))
     evidence = _evidence(data, iri)
     ev_out = {k: v for k, v in evidence.items() if not k[0].startswith("^")}
     ev_in = {(k[0][1:], k[1]): v for k, v in evidence.items() if k[0].startswith("^")}
