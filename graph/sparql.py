@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import atexit
 import csv
+import errno
 import io
 import json
+import logging
 import multiprocessing
 import re
 import threading
@@ -45,13 +47,23 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
+from . import sparqltext
 from .store import StoreError, current_build, dataset_options, open_store
 from .vocab import serialization_prefixes
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_ROWS = 10000
+DEFAULT_MAX_BYTES = 8_000_000
+DEFAULT_WORKER_MEMORY = 1_500_000_000
+# What a value costs in an answer besides its text, at most (a JSON binding, an XML <binding>).
+VALUE_OVERHEAD = 64
 DEFAULT_POOL_SIZE = 3
+# Deeper nesting of brackets than any real query needs; far deeper (1,000 nested calls) overflows the
+# stack of Oxigraph's parser and kills the process; nested blank nodes cost its parser time that grows
+# steeply (32: 26 ms, 64: 2 s, 200: minutes).
+MAX_NESTING = 32
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_log = logging.getLogger(__name__)
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
@@ -89,6 +101,19 @@ class StoreUnavailable(SparqlError):
     status = 503
 
 
+class AnswerTooLarge(SparqlError):
+    """Not even one row of the answer fits in the limit on an answer's size in bytes."""
+
+    status = 422
+
+
+class WorkerFailed(SparqlError):
+    """The process running the query died (out of memory, or a crash in the engine): the server's
+    fault or its limit, not the query's syntax. The worker is replaced."""
+
+    status = 500
+
+
 @dataclass
 class QueryResult:
     kind: str                                  # "select" | "ask" | "graph"
@@ -98,8 +123,13 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     truncated: bool = False
     elapsed: float = 0.0
+    body: bytes | None = None          # the answer already serialized (in the worker), as body_type
+    body_type: str | None = None
+    length: int | None = None          # rows or triples, once they are dropped for the body
 
     def __len__(self) -> int:
+        if self.length is not None:
+            return self.length
         return len(self.triples) if self.kind == "graph" else len(self.rows)
 
 
@@ -151,27 +181,13 @@ def _service_name(term, prologue) -> str:
     return str(term) if isinstance(term, URIRef) else "SERVICE"
 
 
-def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def _strip_for_scan(text: str) -> str:
-    """The query with comments, strings and IRIs blanked out (offsets kept), for keyword scans."""
-    return _SCAN_RE.sub(_blank, text)
-
-
-_SCAN_RE = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*")
-
-
 _WORD = re.compile(r"(?<![\w:?$])[A-Za-z]+(?!\w)")
 
 
 def query_keywords(query: str) -> set[str]:
     """The words of a query outside its strings, IRIs, comments, variables and prefixed names,
     upper-cased: what tells whether it says FROM, GRAPH, SERVICE..."""
-    return {word.upper() for word in _WORD.findall(_strip_for_scan(query))}
+    return {word.upper() for word in _WORD.findall(sparqltext.mask(query))}
 
 
 def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
@@ -184,7 +200,7 @@ def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
     """
     if not bindings:
         return query
-    at = _strip_for_scan(query).find("{")
+    at = sparqltext.mask(query).find("{")
     if at < 0:
         raise QueryError("the query has no WHERE group to bind values in")
     names = " ".join(f"?{v.value}" for v in bindings)
@@ -192,42 +208,38 @@ def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
     return f"{query[:at + 1]} VALUES ({names}) {{ ({values}) }}{query[at + 1:]}"
 
 
-# A SERVICE keyword as Oxigraph's parser reads it: case-insensitive, and it may touch what follows
-# ("SERVICE:x" is SERVICE then the prefixed name ":x" to Oxigraph's parser).
-_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?!\w)", re.IGNORECASE)
-
-
 @lru_cache(maxsize=512)
 def check_query(query: str) -> _Checked:
-    """What must be known before `query` runs: is it empty, which SERVICE endpoints does it call.
+    """What must be known before `query` runs: is it empty or nested too deeply for the engine's
+    parser, and which SERVICE endpoints does it call.
 
     Updates need no check here: Oxigraph's query parser, which runs every query, does not accept
     them, and `classify_syntax_error` then tells an update (refused) from a malformed query.
 
-    SERVICE: pyoxigraph really calls the endpoint of a SERVICE clause (over HTTP, to any host),
-    so the endpoints are read from rdflib's parse of the query, with prefixes and BASE resolved.
-    That parse is slow (0.1-0.6 s for a long query), so it is made only when the letters
-    "service" occur anywhere in the text, in any case: no lexer of ours has to agree with
-    Oxigraph's about where strings, IRIs and comments end. A query rdflib cannot parse is run
-    only when a scan with strings, IRIs and comments blanked finds no SERVICE keyword either;
-    and a keyword the scan sees but rdflib's parse does not is refused too (the parsers disagree).
+    SERVICE: pyoxigraph really calls the endpoint of a SERVICE clause (over HTTP, to any host).
+    `sparqltext.read_query` finds the SERVICE keywords as the engine's own grammar reads the text
+    (every way it can be read); the endpoints come from rdflib's parse, with prefixes and BASE
+    resolved, and are trusted only when that parse sees as many SERVICE clauses as the keywords:
+    otherwise the query names an endpoint nobody here could read, and is refused.
     """
     if not query or not query.strip():
         raise QueryError("empty query: send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    if "service" not in query.lower():
+    text = sparqltext.read_query(query)
+    if text.depth > MAX_NESTING:
+        raise QueryError(f"query nested too deeply: {text.depth} levels of brackets, the limit is {MAX_NESTING}")
+    if text.services == []:
         return _Checked(None, ())
     from rdflib.plugins.sparql.algebra import translatePrologue
     from rdflib.plugins.sparql.parser import parseQuery
 
-    keyword = bool(_SERVICE_WORD.search(_strip_for_scan(query)))
     try:
         parsed = parseQuery(query)
         prologue = translatePrologue(parsed[0], None)
     except Exception:
-        return _Checked(None, ("SERVICE",) if keyword else ())
+        return _Checked(None, ("SERVICE",))
     services: list[str] = []
     _walk(parsed, services, prologue)
-    if keyword and not services:
+    if text.services is None or len(services) < len(text.services):
         services.append("SERVICE")
     return _Checked(_KINDS.get(getattr(parsed[1], "name", ""), None), tuple(services))
 
@@ -243,7 +255,7 @@ def classify_syntax_error(query: str, message: str) -> SparqlError:
     if update is not None and len(update.get("request", [])) > 0:
         return QueryRefused("this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
                             "DROP, CREATE, ADD, MOVE, COPY) are not accepted")
-    words = set(re.findall(r"[A-Z]+", _strip_for_scan(query).upper()))
+    words = set(re.findall(r"[A-Z]+", sparqltext.mask(query).upper()))
     if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         return QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
     return QueryError(f"malformed query: {message}")
@@ -349,10 +361,9 @@ def _execute(store, query: str, opts: dict) -> QueryResult:
 def _evaluate(store, query: str, opts: dict, **extra) -> QueryResult:
     checked = check_query(query)
     _refuse_services(checked, opts.get("allowed_services", ()), bool(opts.get("allow_private_services")))
-    max_rows = int(opts.get("max_rows", DEFAULT_MAX_ROWS))
+    kwargs: dict[str, Any] = {}
     default_graphs = _graph_list(opts.get("default_graphs"))
     named_graphs = _graph_list(opts.get("named_graphs"))
-    kwargs: dict[str, Any] = {}
     if default_graphs is not None:
         kwargs["default_graph"] = default_graphs
     elif opts.get("default_graph_as_union", True):
@@ -360,38 +371,85 @@ def _evaluate(store, query: str, opts: dict, **extra) -> QueryResult:
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
     try:
-        answer = store.query(query, **kwargs, **extra)
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult("ask", boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            rows: list[dict[str, Any]] = []
-            truncated = False
-            for solution in answer:
-                if len(rows) >= max_rows:
-                    truncated = True
-                    break
-                row = {}
-                for name in variables:
-                    value = solution[name]
-                    if value is not None:
-                        row[name] = value
-                rows.append(row)
-            return QueryResult("select", variables=variables, rows=rows, truncated=truncated)
-        triples: list[ox.Triple] = []
-        truncated = False
-        for triple in answer:
-            if len(triples) >= max_rows:
-                truncated = True
-                break
-            triples.append(triple)
-        return QueryResult("graph", triples=triples, truncated=truncated)
+        result = _collect(store.query(query, **kwargs, **extra), opts)
     except SyntaxError as exc:
         raise classify_syntax_error(query, str(exc)) from None
     except SparqlError:
         raise
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
+        raise QueryError(_failure_message(exc, checked)) from None
+    return _serialized(result, opts)
+
+
+def _collect(answer, opts: dict) -> QueryResult:
+    """The answer's rows (or triples), cut at `max_rows` and at `max_bytes` of their estimated size."""
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(answer))
+    max_rows = int(opts.get("max_rows", DEFAULT_MAX_ROWS))
+    budget = int(opts.get("max_bytes") or DEFAULT_MAX_BYTES)
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        result = QueryResult("select", variables=variables)
+        items: list = result.rows
+        sized = ((row, sum(_term_size(term) + len(name) for name, term in row.items()))
+                 for row in ({name: solution[name] for name in variables if solution[name] is not None}
+                             for solution in answer))
+    else:
+        result = QueryResult("graph")
+        items = result.triples
+        sized = ((triple, _term_size(triple)) for triple in answer)
+    used = 0
+    for item, size in sized:
+        if len(items) >= max_rows or used + size > budget:
+            result.truncated = True
+            break
+        items.append(item)
+        used += size
+    if result.truncated and not items and max_rows > 0:
+        raise AnswerTooLarge(f"answer too large: its first {'row' if result.kind == 'select' else 'triple'} "
+                             f"alone is larger than the limit of {budget:,} bytes on an answer")
+    return result
+
+
+def _term_size(term) -> int:
+    """An upper bound of what a term costs in any of the result formats, short of escaping."""
+    if isinstance(term, ox.Triple):
+        return _term_size(term.subject) + _term_size(term.predicate) + _term_size(term.object)
+    size = len(term.value) + VALUE_OVERHEAD
+    if isinstance(term, ox.Literal):
+        size += len(term.datatype.value) + len(term.language or "")
+    return size
+
+
+def _serialized(result: QueryResult, opts: dict) -> QueryResult:
+    """Serialize here, inside the time limit, when the caller said in which format (`serialize_as`,
+    by result kind); escaping can outgrow the estimate, so rows are cut until the body fits."""
+    media_type = (opts.get("serialize_as") or {}).get("select" if result.kind == "ask" else result.kind)
+    if not media_type:
+        return result
+    budget = int(opts.get("max_bytes") or DEFAULT_MAX_BYTES)
+    items = result.triples if result.kind == "graph" else result.rows
+    body = serialize_results(result, media_type)
+    while len(body) > budget and items:
+        del items[len(items) // 2:]
+        result.truncated = True
+        body = serialize_results(result, media_type)
+    if len(body) > budget:
+        raise AnswerTooLarge(f"answer too large: more than the limit of {budget:,} bytes on an answer")
+    result.body, result.body_type, result.length = body, media_type, len(result)
+    result.rows, result.triples = [], []          # sent once, as the body
+    return result
+
+
+def _failure_message(exc: Exception, checked: _Checked) -> str:
+    """What the client is told when evaluation fails. Never another host's answer: a query that
+    calls a SERVICE gets no engine message at all, as the message may quote the remote's body."""
+    if checked.services:
+        return "query failed: a SERVICE endpoint could not be queried (its answer is not shown here)"
+    if isinstance(exc, OSError) and (exc.errno == errno.EACCES or "os error 13" in str(exc)):
+        _log.warning("a query tried to open a network connection that the checks did not foresee")
+        return "query refused: it tried to reach another host, which this server's queries may not do"
+    return f"query failed: {exc}"
 
 
 def _execute_remote(store, query: str, opts: dict) -> QueryResult:
@@ -416,7 +474,10 @@ def _store_target(data_dir: Path) -> str | None:
     return str(build.root) if build is not None else None
 
 
-def _worker_main(data_dir: str, conn) -> None:  # pragma: no cover - runs in a child process
+def _worker_main(data_dir: str, conn, limits: "WorkerLimits") -> None:  # pragma: no cover - a child process
+    from .sandbox import confine_worker
+
+    confine_worker(network=limits.network, max_memory=limits.max_memory)   # first, while single-threaded
     path = Path(data_dir)
     store = None
     opened_for: str | None = None
@@ -451,17 +512,30 @@ def _worker_main(data_dir: str, conn) -> None:  # pragma: no cover - runs in a c
             conn.send(("ok", result))
         except SparqlError as exc:
             conn.send(("error", type(exc).__name__, str(exc)))
+        except MemoryError:       # past the ceiling: answer, then end, so a fresh worker replaces this one
+            conn.send(("error", "WorkerFailed", "the query ran out of memory: a query worker may use at most "
+                                                f"{limits.max_memory:,} bytes"))
+            return
         except Exception as exc:  # never let a worker die on a bad query
             conn.send(("error", "QueryError", f"query failed: {exc}"))
 
 
-_ERRORS = {cls.__name__: cls for cls in (QueryError, QueryRefused, QueryTooLong, QueryTimeout, StoreUnavailable)}
+_ERRORS = {cls.__name__: cls for cls in (QueryError, QueryRefused, QueryTooLong, QueryTimeout, StoreUnavailable,
+                                         AnswerTooLarge, WorkerFailed)}
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What a query worker may do: open network connections (only for federated queries), and how
+    much memory it may take."""
+    network: bool = False
+    max_memory: int | None = DEFAULT_WORKER_MEMORY
 
 
 class _Worker:
-    def __init__(self, ctx, data_dir: Path):
+    def __init__(self, ctx, data_dir: Path, limits: WorkerLimits):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(str(data_dir), child), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(str(data_dir), child, limits), daemon=True,
                                 name="r2pkg-sparql-worker")
         self.proc.start()
         child.close()
@@ -487,11 +561,12 @@ class _Worker:
 
 
 class QueryPool:
-    """Warm worker processes, each with the served store open read-only."""
+    """Warm worker processes, each with the served store open read-only, confined by `limits`."""
 
-    def __init__(self, data_dir: Path | str, size: int = DEFAULT_POOL_SIZE):
+    def __init__(self, data_dir: Path | str, size: int = DEFAULT_POOL_SIZE, limits: WorkerLimits = WorkerLimits()):
         self.data_dir = Path(data_dir)
         self.size = max(1, int(size))
+        self.limits = limits
         try:
             self._ctx = multiprocessing.get_context("forkserver")
             self._ctx.set_forkserver_preload(["r2pkg.graph.sparql"])
@@ -501,7 +576,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._closed = False
         self.killed = 0
-        starting = [_Worker(self._ctx, self.data_dir) for _ in range(self.size)]
+        starting = [_Worker(self._ctx, self.data_dir, limits) for _ in range(self.size)]
         for worker in starting:
             if worker.wait_ready():
                 self._idle.put(worker)
@@ -516,7 +591,7 @@ class QueryPool:
         def start() -> None:
             delay = 0.5
             while not self._closed:
-                worker = _Worker(self._ctx, self.data_dir)
+                worker = _Worker(self._ctx, self.data_dir, self.limits)
                 if worker.wait_ready() and not self._closed:
                     self._idle.put(worker)
                     return
@@ -561,7 +636,8 @@ class QueryPool:
         except (EOFError, OSError, BrokenPipeError):
             worker.kill()
             self._replace_async()
-            raise QueryError("the query worker stopped unexpectedly") from None
+            raise WorkerFailed("the query's worker process died while running it (out of memory, or a crash in "
+                               "the query engine); it has been replaced") from None
         self._idle.put(worker)
         if answer[0] == "ok":
             return answer[1]
@@ -581,17 +657,17 @@ class QueryPool:
             worker.kill()
 
 
-_pools: dict[tuple[str, int], QueryPool] = {}
+_pools: dict[tuple[str, int, WorkerLimits], QueryPool] = {}
 _pools_lock = threading.Lock()
 
 
-def get_pool(data_dir: Path | str, size: int = DEFAULT_POOL_SIZE) -> QueryPool:
-    """The shared pool for a data directory (started on first use, closed at exit)."""
-    key = (str(Path(data_dir).resolve()), int(size))
+def get_pool(data_dir: Path | str, size: int = DEFAULT_POOL_SIZE, limits: WorkerLimits = WorkerLimits()) -> QueryPool:
+    """The shared pool for a data directory and limits (started on first use, closed at exit)."""
+    key = (str(Path(data_dir).resolve()), int(size), limits)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None or pool._closed:
-            pool = _pools[key] = QueryPool(key[0], size)
+            pool = _pools[key] = QueryPool(key[0], size, limits)
         return pool
 
 
@@ -616,6 +692,8 @@ def run_query(
     allowed_services: Iterable[str] = (),
     allow_private_services: bool = False,
     max_length: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    serialize_as: Mapping[str, str] | None = None,
     pool: QueryPool | None = None,
 ) -> QueryResult:
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
@@ -630,9 +708,14 @@ def run_query(
     `allowed_services` are the SERVICE endpoints a query may call; even those are refused when
     they are not http(s) on a public address, unless `allow_private_services` (tests only).
     FROM and FROM NAMED only pick graphs of the store: Oxigraph never fetches them.
+    `max_bytes` bounds the answer's size: rows past it are cut (`truncated`), and `AnswerTooLarge`
+    is raised when not even one fits. `serialize_as` ({"select": media type, "graph": media type})
+    has the answer serialized where it runs, inside the time limit: `result.body`.
     """
     opts = {
         "max_rows": int(max_rows),
+        "max_bytes": int(max_bytes),
+        "serialize_as": dict(serialize_as or {}),
         "default_graph_as_union": default_graph_as_union,
         "default_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in default_graphs]
         if default_graphs is not None else None,
@@ -740,6 +823,10 @@ def serialize_results(result: QueryResult, media_type: str) -> bytes:
         media_type = "application/sparql-results+json"
     if media_type == "application/xml":
         media_type = "application/sparql-results+xml"
+    if result.body is not None:
+        if media_type != result.body_type:
+            raise ValueError(f"this answer was serialized as {result.body_type}, not {media_type}")
+        return result.body
     if result.kind == "graph":
         fmt = GRAPH_MEDIA_TYPES.get(media_type)
         if fmt is None:

@@ -287,7 +287,7 @@ def test_a_runaway_query_is_stopped_its_cpu_work_ends_and_others_are_served(live
         runaway = ex.submit(ask, live_server, RUNAWAY)
         time.sleep(0.5)
         busy = _worker_cpu(0.5)
-        burning = [pid for pid, cpu in busy.items() if cpu > 0.3]
+        burning = [pid for pid, cpu in busy.items() if cpu > 0.1]   # niced: less than a core when the machine is busy
         assert burning, f"no worker is running the runaway query: {busy}"
         # meanwhile, other clients are served promptly
         t0 = time.monotonic()

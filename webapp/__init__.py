@@ -102,14 +102,14 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     """Serve the graph with waitress until interrupted; the query workers are started first."""
     import waitress
 
-    from r2pkg.graph import sparql
+    from .querying import query_pool
 
     app = create_app({"DATA_DIR": str(data_dir_from(data_dir)), **config})
     data = app.extensions["r2pkg.graph"]
     if data.available():
         data.snapshot()      # labels and the search index, before the first request
         if app.config["STORE_SERVER"] is None:
-            sparql.get_pool(app.config["DATA_DIR"], app.config["SPARQL_WORKERS"])
+            query_pool(app.config)
     if app.config.get("REQUEST_LOG") and not request_log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))

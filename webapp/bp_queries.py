@@ -67,9 +67,11 @@ class QueryRun:
     param_labels: dict[str, str] = field(default_factory=dict)
 
 
-def execute(query: SavedQuery, values: dict[str, str]) -> sparql.QueryResult:
+def execute(query: SavedQuery, values: dict[str, str], media_type: str | None = None) -> sparql.QueryResult:
+    """The saved query's answer; serialized as `media_type` where it runs, when one is given."""
     bindings = bind_parameters(query, values, resolve_label)
-    return run_user_query(sparql.with_values(query.text, bindings))
+    serialize_as = {"select": media_type, "graph": media_type} if media_type else None
+    return run_user_query(sparql.with_values(query.text, bindings), serialize_as=serialize_as)
 
 
 @bp.route("/queries")
@@ -110,11 +112,11 @@ def download(name: str, fmt: str):
     query = get_query_or_404(name)
     if fmt not in RESULT_FORMATS:
         raise NotFound(f"No download format “{fmt}”; use one of {', '.join(RESULT_FORMATS)}.", what="format")
+    media = RESULT_FORMATS[fmt]
     try:
-        result = execute(query, param_values(query))
+        result = execute(query, param_values(query), media)
     except ParameterError as exc:
         return error_response(400, "Bad parameter", str(exc), plain=True)
-    media = RESULT_FORMATS[fmt]
     headers = {"Content-Type": media + "; charset=utf-8",
                "Content-Disposition": f'attachment; filename="{name}.{fmt}"', **limit_headers(result)}
     return Response(sparql.serialize_results(result, media), 200, headers)
@@ -126,7 +128,7 @@ def api(name: str):
         return Response("", 204, {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, OPTIONS"})
     query = get_query_or_404(name)
     try:
-        result = execute(query, param_values(query))
+        result = execute(query, param_values(query), "application/sparql-results+json")
     except ParameterError as exc:
         response = jsonify(error="Bad parameter", message=str(exc), parameter=exc.parameter, status=400)
         response.status_code = 400

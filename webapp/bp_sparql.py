@@ -42,7 +42,8 @@ def _choose(kind: str) -> str | None:
 
 
 def _plain_error(exc: sparql.SparqlError):
-    titles = {400: "Malformed query", 403: "Query refused", 503: "Query stopped"}
+    titles = {400: "Malformed query", 403: "Query refused", 422: "Answer too large", 500: "Query failed",
+              503: "Query stopped"}
     status = 503 if isinstance(exc, (sparql.QueryTimeout, sparql.StoreUnavailable)) else exc.status
     body, code, headers = error_response(status, titles.get(status, "Query failed"), str(exc), plain=True)
     headers.update(CORS)
@@ -76,11 +77,13 @@ def endpoint():
                                               "or a body of type application/sparql-query"))
     default_graphs = request.values.getlist("default-graph-uri") or None
     named_graphs = request.values.getlist("named-graph-uri") or None
+    chosen = {kind: _choose(kind) for kind in ("select", "graph")}
     try:
-        result = run_user_query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        result = run_user_query(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                serialize_as={kind: media for kind, media in chosen.items() if media})
     except sparql.SparqlError as exc:
         return _plain_error(exc)
-    media = _choose(result.kind)
+    media = chosen["graph" if result.kind == "graph" else "select"]
     if media is None:
         offered = GRAPH_TYPES if result.kind == "graph" else SELECT_TYPES
         return Response(f"Not Acceptable: this query's results come as {', '.join(offered)}\n", 406,

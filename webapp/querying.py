@@ -32,6 +32,14 @@ def allowed_services(config) -> tuple[str, ...]:
     return tuple(dict.fromkeys(federated + iris(config.get("SPARQL_ALLOWED_SERVICES"))))
 
 
+def query_pool(config) -> sparql.QueryPool:
+    """The worker pool of user queries: no network for the workers unless a SERVICE endpoint is
+    allowed, and each under the memory ceiling."""
+    limits = sparql.WorkerLimits(network=bool(allowed_services(config)),
+                                 max_memory=config.get("SPARQL_WORKER_MEMORY") or None)
+    return sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"], limits)
+
+
 def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
     """On the embedded store, in the worker pool (a query past its limit is killed); on a SPARQL
     server, over HTTP with the same limit on the wait."""
@@ -40,11 +48,11 @@ def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
         target = graph_data().store
     else:
         target = config["DATA_DIR"]
-        kwargs["pool"] = sparql.get_pool(config["DATA_DIR"], config["SPARQL_WORKERS"])
+        kwargs["pool"] = query_pool(config)
     if config.get("SPARQL_FEDERATION_ALLOW_PRIVATE"):   # tests: an allow-listed endpoint on loopback
         kwargs.setdefault("allow_private_services", True)
     return sparql.run_query(target, query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
-                            allowed_services=allowed_services(config),
+                            max_bytes=config["SPARQL_MAX_BYTES"], allowed_services=allowed_services(config),
                             max_length=config.get("SPARQL_MAX_QUERY_LENGTH"), **kwargs)
 
 

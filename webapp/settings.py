@@ -25,7 +25,14 @@ SETTINGS: tuple[Setting, ...] = (
             "lower it with ?timeout=, never raise it."),
     Setting("SPARQL_MAX_ROWS", 10000,
             "Most rows (or triples) a query returns; a longer answer is cut and flagged as truncated."),
+    Setting("SPARQL_MAX_BYTES", 8_000_000,
+            "Largest answer in bytes (as serialized, inside the time limit, in the worker); rows past it are cut "
+            "and flagged as truncated, and an answer whose first row alone is larger is refused with 422."),
     Setting("SPARQL_WORKERS", 3, "Warm worker processes that run user queries (each holds the store open read-only)."),
+    Setting("SPARQL_WORKER_MEMORY", 1_500_000_000,
+            "Memory ceiling of each query worker in bytes (its data segment); a query that needs more fails alone "
+            "with 500 and its worker is replaced. The workers also cannot open network connections unless a "
+            "SERVICE endpoint is allowed (SPARQL_FEDERATION, SPARQL_ALLOWED_SERVICES)."),
     Setting("SPARQL_ALLOWED_SERVICES", (), "SERVICE endpoints a query may call; none by default."),
     Setting("SPARQL_FEDERATION", False,
             "Let user queries call the SPARQL_FEDERATION_ALLOW endpoints with SERVICE (federated queries); off by "
