@@ -162,7 +162,10 @@ def live_server(web_data_dir, web_queries_dir):
 
     from r2pkg.webapp import create_app
 
-    app = create_app({"DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir), "SPARQL_TIMEOUT": 2.0})
+    # Every test's requests come from 127.0.0.1: the per-client limits (tests/test_security_fairness.py)
+    # are set wide here, or one test's slow queries would use up the next test's share.
+    app = create_app({"DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir), "SPARQL_TIMEOUT": 2.0,
+                      "SPARQL_CLIENT_QUERY_TIME": 3600.0, "SPARQL_CLIENT_CONCURRENCY": 16})
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
     thread = threading.Thread(target=server.run, name="r2pkg-test-server", daemon=True)
     thread.start()

@@ -30,11 +30,15 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["QUERIES_DIR"] = str(app.config.get("QUERIES_DIR") or QUERIES_DIR)
     app.json.sort_keys = False
 
+    from .fairness import QueryBudget
     from .graphdata import GraphData
     from .urls import Urls
 
     app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
     app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
+    app.extensions["r2pkg.budget"] = QueryBudget(seconds_per_minute=app.config["SPARQL_CLIENT_QUERY_TIME"],
+                                                 concurrency=app.config["SPARQL_CLIENT_CONCURRENCY"],
+                                                 workers=app.config["SPARQL_WORKERS"])
 
     from . import bp_document, bp_dumps, bp_entity, bp_home, bp_ontology, bp_queries, bp_search, bp_sparql, errors
 

@@ -97,6 +97,8 @@ def show(name: str):
         except ParameterError as exc:
             run.error, run.error_parameter = str(exc), exc.parameter
         except sparql.SparqlError as exc:
+            if exc.status == 429:        # the client must wait: the error page says so, with Retry-After
+                raise
             run.error = str(exc)
     data = graph_data()
     for p in query.parameters:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from r2pkg.graph import sparql
 from r2pkg.graph.vocab import PREFIXES, sparql_prologue
 
-from .errors import error_response
+from .errors import sparql_error_response
 from .querying import limit_headers, run_user_query
 from .urls import ID_PREFIX
 
@@ -42,10 +42,7 @@ def _choose(kind: str) -> str | None:
 
 
 def _plain_error(exc: sparql.SparqlError):
-    titles = {400: "Malformed query", 403: "Query refused", 422: "Answer too large", 500: "Query failed",
-              503: "Query stopped"}
-    status = 503 if isinstance(exc, (sparql.QueryTimeout, sparql.StoreUnavailable)) else exc.status
-    body, code, headers = error_response(status, titles.get(status, "Query failed"), str(exc), plain=True)
+    body, code, headers = sparql_error_response(exc, plain=True)
     headers.update(CORS)
     if isinstance(exc, sparql.QueryTimeout):
         headers["X-R2PKG-Timeout"] = "true"

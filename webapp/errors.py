@@ -37,6 +37,20 @@ def error_response(status: int, title: str, message: str, suggestions=(), plain:
                            suggestions=suggestions), status
 
 
+SPARQL_ERROR_TITLES = {400: "Malformed query", 403: "Query refused", 413: "Query too long", 422: "Answer too large",
+                       429: "Too many queries", 500: "Query failed", 503: "Query stopped"}
+
+
+def sparql_error_response(exc: SparqlError, plain: bool = False):
+    """The response to a query that failed: its status and title, and Retry-After when the client must wait."""
+    status = exc.status
+    body, status, *rest = error_response(status, SPARQL_ERROR_TITLES.get(status, "Query failed"), str(exc), plain=plain)
+    headers = dict(rest[0]) if rest else {}
+    if getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
+    return body, status, headers
+
+
 def suggestions_for(hint: str):
     from . import graph_data
 
@@ -62,8 +76,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(SparqlError)
     def _sparql_error(exc: SparqlError):
-        titles = {400: "Malformed query", 403: "Query refused", 413: "Query too long", 503: "Query stopped"}
-        return error_response(exc.status, titles.get(exc.status, "Query failed"), str(exc))
+        return sparql_error_response(exc)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):

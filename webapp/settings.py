@@ -29,6 +29,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest answer in bytes (as serialized, inside the time limit, in the worker); rows past it are cut "
             "and flagged as truncated, and an answer whose first row alone is larger is refused with 422."),
     Setting("SPARQL_WORKERS", 3, "Warm worker processes that run user queries (each holds the store open read-only)."),
+    Setting("SPARQL_CLIENT_QUERY_TIME", 30.0,
+            "Seconds of query time one client (by address) may use in any minute; past it, 429 with Retry-After. "
+            "A client that used more than 2 s in the last minute runs its queries on all workers but one, so "
+            "other clients' queries always find a worker."),
+    Setting("SPARQL_CLIENT_CONCURRENCY", 2, "Queries of one client that may run at the same time; more get 429."),
     Setting("SPARQL_WORKER_MEMORY", 1_500_000_000,
             "Memory ceiling of each query worker in bytes (its data segment); a query that needs more fails alone "
             "with 500 and its worker is replaced. The workers also cannot open network connections unless a "

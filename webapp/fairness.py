@@ -1,0 +1,120 @@
+"""Fair use of the query workers: each client gets a share of query time, and slow queries never take
+every worker.
+
+Three clients looping a slow query used to hold all three workers, so every other query waited out its
+limit. Two rules now, after the Wikidata Query Service's:
+
+* **A budget of query time per client** (`SPARQL_CLIENT_QUERY_TIME` seconds in any minute; WDQS gives
+  60 s a minute). A client past it gets 429 with `Retry-After`, the seconds until enough of its
+  time has left the window. At most `SPARQL_CLIENT_CONCURRENCY` of a client's queries run at once.
+* **A slow lane.** A client that has used more than `HEAVY_AFTER` seconds in the last minute is
+  "heavy": its queries may use all workers but one, so a light client's query always finds a
+  worker free, while heavy ones queue behind each other.
+
+Clients are told apart by `request.remote_addr` (behind a proxy, let werkzeug's ProxyFix set it).
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from r2pkg.graph.sparql import QueryTimeout, SparqlError
+
+WINDOW = 60.0          # seconds over which a client's query time is counted
+HEAVY_AFTER = 2.0      # seconds of query time in the window after which a client's queries take the slow lane
+MAX_CLIENTS = 100_000  # clients remembered at once; the idle ones are forgotten first
+
+
+class TooManyQueries(SparqlError):
+    """The client used its share of query time (or runs too many queries at once)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Client:
+    spent: deque = field(default_factory=deque)    # (when it ended, seconds used)
+    running: int = 0
+
+    def used(self, now: float) -> float:
+        while self.spent and self.spent[0][0] <= now - WINDOW:
+            self.spent.popleft()
+        return sum(seconds for _, seconds in self.spent)
+
+
+class QueryBudget:
+    """Per-client query time and concurrency, and the slow lane; one per app, shared by its threads."""
+
+    def __init__(self, *, seconds_per_minute: float, concurrency: int, workers: int):
+        self.seconds_per_minute = float(seconds_per_minute)
+        self.concurrency = max(1, int(concurrency))
+        self.slow_lane = threading.BoundedSemaphore(max(1, int(workers) - 1))
+        self._clients: dict[str, _Client] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def query(self, client: str, timeout: float) -> Iterator[None]:
+        """Admit one query of `client` (or raise TooManyQueries), hold a slow-lane place while it runs
+        if the client is heavy, and charge the time it took to the client."""
+        heavy = self._admit(client)
+        started = time.monotonic()
+        entered = False
+        try:
+            if heavy:
+                entered = self.slow_lane.acquire(timeout=timeout)
+                if not entered:
+                    raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: this client's recent "
+                                       "queries were slow, and the workers for slow queries stayed busy")
+            yield
+        finally:
+            if entered:
+                self.slow_lane.release()
+            self._charge(client, time.monotonic() - started)
+
+    def _admit(self, client: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            state = self._clients.get(client)
+            if state is None:
+                self._forget_idle(now)
+                state = self._clients[client] = _Client()
+            used = state.used(now)
+            if used >= self.seconds_per_minute:
+                raise TooManyQueries(
+                    f"too many queries: this client used {used:.0f} s of query time in the last minute, the share "
+                    f"of one client is {self.seconds_per_minute:g} s a minute", self._retry_after(state, now))
+            if state.running >= self.concurrency:
+                raise TooManyQueries(f"too many queries at once: at most {self.concurrency} of a client's queries "
+                                     "run at the same time", 1)
+            state.running += 1
+            return used >= HEAVY_AFTER
+
+    def _charge(self, client: str, seconds: float) -> None:
+        with self._lock:
+            state = self._clients.setdefault(client, _Client())
+            state.running = max(0, state.running - 1)
+            state.spent.append((time.monotonic(), seconds))
+
+    def _retry_after(self, state: _Client, now: float) -> int:
+        """Whole seconds until the client's time in the window falls below its share."""
+        excess = state.used(now) - self.seconds_per_minute
+        for ended, seconds in state.spent:
+            excess -= seconds
+            if excess < 0:
+                return max(1, math.ceil(ended + WINDOW - now))
+        return 1
+
+    def _forget_idle(self, now: float) -> None:
+        if len(self._clients) < MAX_CLIENTS:
+            return
+        for key in [k for k, c in self._clients.items() if not c.running and not c.used(now)]:
+            del self._clients[key]
