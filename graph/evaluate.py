@@ -72,13 +72,18 @@ def name_variants(gold: str) -> list[str]:
     return [v for v in (norm(p) for p in plain.split(" / ")) if v]
 
 
+def _bare(name: str) -> str:
+    """A normalised name without a leading 'un': 'un general assembly' is the General Assembly."""
+    return re.sub(r"^(un|united nation) ", "", name)
+
+
 def names_match(gold: str | None, labels: Iterable[str]) -> bool:
     """The gold name is one of the graph entity's labels, once both are normalised."""
     if gold is None:
         return False
     known = {norm(label) for label in labels}
-    known |= {n for n in list(known) if n} | {_without_initials(n) for n in known}
-    return any(v in known or _without_initials(v) in known for v in name_variants(gold))
+    known |= {_without_initials(n) for n in known} | {_bare(n) for n in known}
+    return any(v in known or _without_initials(v) in known or _bare(v) in known for v in name_variants(gold))
 
 
 def _without_initials(name: str) -> str:
@@ -92,9 +97,11 @@ QUALIFIERS = {"un", "united", "nations", "of", "on", "for", "to", "and", "in", "
 
 
 def _content(text: str) -> set[str]:
-    """The words of a role or position that say what it is, without whose it is."""
-    text = re.sub(r"\bsecretary general\b", " ", norm(re.sub(r"\([^)]*\)", " ", text)))
-    return {w for w in text.split() if w not in QUALIFIERS}
+    """The words of a role or position that say what it is, without whose it is: the
+    'Secretary-General's' of a Special Adviser is a qualifier, unless it is the whole role."""
+    plain = norm(re.sub(r"\([^)]*\)", " ", text))
+    words = {w for w in re.sub(r"\bsecretary general\b", " ", plain).split() if w not in QUALIFIERS}
+    return words or {w for w in plain.split() if w not in QUALIFIERS}
 
 
 def roles_match(gold: str, label: str) -> bool:
@@ -183,6 +190,18 @@ class Graph:
     labels: dict[str, list[str]]
     sentences: dict[tuple[str, str, str], list[tuple[str, str]]]   # (slug, s, p) -> [(o, sentence)]
     texts: dict[str, str]
+    parents: dict[str, set[str]] = field(default_factory=dict)   # organization -> what it is part of
+
+    def ancestors(self, iri: str | None) -> list[str]:
+        """The organization and every organization it is part of (a ministry, then its state)."""
+        seen: list[str] = []
+        todo = [iri] if iri else []
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.append(current)
+                todo += sorted(self.parents.get(current, ()))
+        return seen
 
     def names(self, iri: str | None) -> list[str]:
         """Labels of an entity, preferred first, with its IRI's slug as a last resort."""
@@ -222,7 +241,10 @@ def read_graph(store: ox.Store) -> Graph:
         sentences[(slug, row["s"], row["p"])].append((row["o"], row["text"]))
     texts = {row["doc"].rsplit("/", 1)[-1]: row["text"] for row in select(store, f"""
         SELECT ?doc ?text WHERE {{ GRAPH <{CORPUS_GRAPH}> {{ ?doc a r2p:Document ; r2p:text ?text }} }}""")}
-    return Graph(store, dict(labels), dict(sentences), texts)
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in select(store, "SELECT DISTINCT ?part ?whole WHERE { ?part r2p:partOf ?whole }"):
+        parents[row["part"]].add(row["whole"])
+    return Graph(store, dict(labels), dict(sentences), texts, dict(parents))
 
 
 # ------------------------------------------------------------------------------------------
@@ -237,7 +259,7 @@ class GraphFact:
     fields: dict            # values as compared: IRIs for entities, strings/ints for the rest
     shown: dict             # the same fields as a reader sees them (labels)
     evidence: str
-    host_duplicate: bool = False   # a participant that is also the meeting's host
+    covered_by: str | None = None   # the kind that already judges this statement (a host, a focal point)
     field_evidence: dict = field(default_factory=dict)   # field -> the sentence its value was read from
 
 
@@ -340,10 +362,12 @@ def _meeting_field_evidence(graph: Graph, slug: str, meeting: str, fields: dict)
 
 
 def participant_facts(graph: Graph) -> list[GraphFact]:
-    """States a document says took part in a meeting (hosts are judged with the meeting)."""
+    """States a document says took part in a meeting. Hosts took part too (r2p:hostedBy is a
+    sub-property of r2p:hasParticipant), but a host no gold participant names is judged with the
+    meeting's hosts, not counted again as a spurious participant."""
     rows = select(graph.store, f"""
         SELECT ?g ?m ?state ?ordinal ?start ?type ?network ?isHost WHERE {{
-          GRAPH ?g {{ {{ ?m r2p:hasParticipant ?state }} UNION {{ ?state r2p:participatedIn ?m }} }}
+          GRAPH ?g {{ {{ ?m r2p:hasParticipant|r2p:hostedBy ?state }} UNION {{ ?state r2p:participatedIn|r2p:hosted ?m }} }}
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
           ?state a r2p:State .
           OPTIONAL {{ ?m r2p:ordinal ?ordinal }}
@@ -360,12 +384,14 @@ def participant_facts(graph: Graph) -> list[GraphFact]:
                   "year": _year(_first(rs, "start"))}
         evidence = graph.sentence(slug, m, iris_r2p("hasParticipant"), state) or graph.sentence(slug, state)
         facts.append(GraphFact(slug, "participant_state", f"{m} {state}", fields, _shown(graph, fields), evidence,
-                               host_duplicate=_first(rs, "isHost") == "true"))
+                               covered_by="meeting" if _first(rs, "isHost") == "true" else None))
     return facts
 
 
 def person_role_facts(graph: Graph) -> list[GraphFact]:
-    """Role assignments, and persons a document ties to an organization without naming a role."""
+    """Role assignments, and persons a document ties to an organization without naming a role.
+    An assignment to the R2P Focal Point role states what a focal_point fact states: unless a
+    gold person_role names it, it is judged there and not counted again as spurious."""
     rows = select(graph.store, f"""
         SELECT ?g ?a ?person ?role ?org ?year ?meeting ?ordinal ?start ?type ?network WHERE {{
           {{
@@ -394,7 +420,9 @@ def person_role_facts(graph: Graph) -> list[GraphFact]:
             "meeting": meeting_series(graph, meeting, _values(rs, "network"), _values(rs, "type")) if meeting else None,
         }
         evidence = graph.sentence(slug, a, iris_r2p("holder")) or graph.sentence(slug, a)
-        facts.append(GraphFact(slug, "person_role", a, fields, _shown(graph, fields), evidence))
+        focal = any("focal point" in norm(n) for n in graph.names(fields["role"])[:-1])
+        facts.append(GraphFact(slug, "person_role", a, fields, _shown(graph, fields), evidence,
+                               covered_by="focal_point" if focal else None))
     return facts
 
 
@@ -528,20 +556,20 @@ def _shown(graph: Graph, fields: dict) -> dict:
 # Comparing a gold field with a graph field
 # ------------------------------------------------------------------------------------------
 
-Compare = Callable[[Any, Any, dict, Graph], bool]
+Compare = Callable[[Any, Any, dict, dict, Graph], bool]   # gold value, graph value, gold fields, graph fields
 
 
-def same_value(gold: Any, actual: Any, _fields: dict, _graph: Graph) -> bool:
+def same_value(gold: Any, actual: Any, _fields: dict, _facts: dict, _graph: Graph) -> bool:
     return gold == actual
 
 
-def same_entity(gold: str | None, actual: str | None, _fields: dict, graph: Graph) -> bool:
+def same_entity(gold: str | None, actual: str | None, _fields: dict, _facts: dict, graph: Graph) -> bool:
     if gold is None or actual is None:
         return gold is None and actual is None
     return names_match(gold, graph.names(actual))
 
 
-def same_entities(gold: list[str] | None, actual: list[str], _fields: dict, graph: Graph,
+def same_entities(gold: list[str] | None, actual: list[str], _fields: dict, _facts: dict, graph: Graph,
                   tolerated: Sequence[str] = ()) -> bool:
     """Each gold name is a distinct graph entity, and each graph entity is a gold or tolerated name."""
     gold = list(gold or [])
@@ -554,41 +582,50 @@ def same_entities(gold: list[str] | None, actual: list[str], _fields: dict, grap
     return all(any(names_match(t, graph.names(a)) for t in tolerated) for a in left)
 
 
-def same_hosts(gold: list[str] | None, actual: list[str], fields: dict, graph: Graph) -> bool:
+def same_organization(gold: str | None, actual: str | None, _fields: dict, _facts: dict, graph: Graph) -> bool:
+    """The gold's organization, or a part of it: a state's foreign ministry is right for the state."""
+    if gold is None or actual is None:
+        return gold is None and actual is None
+    return any(names_match(gold, graph.names(org)) for org in graph.ancestors(actual))
+
+
+def same_hosts(gold: list[str] | None, actual: list[str], fields: dict, _facts: dict, graph: Graph) -> bool:
     """The ontology has no 'in association with': such an organization is tolerated as a host."""
-    return same_entities(gold, actual, fields, graph, tolerated=fields.get("in_association_with") or ())
+    return same_entities(gold, actual, fields, _facts, graph, tolerated=fields.get("in_association_with") or ())
 
 
-def same_date(gold: str | None, actual: str | None, _fields: dict, _graph: Graph) -> bool:
+def same_date(gold: str | None, actual: str | None, _fields: dict, _facts: dict, _graph: Graph) -> bool:
     """ISO dates at the gold's precision: '2010-09' is right for any day of that month."""
     if gold is None or actual is None:
         return gold is None and actual is None
     return str(actual).startswith(str(gold)) and len(str(actual)) >= len(str(gold))
 
 
-def same_year(gold: int | None, actual: int | None, _fields: dict, _graph: Graph) -> bool:
+def same_year(gold: int | None, actual: int | None, _fields: dict, _facts: dict, _graph: Graph) -> bool:
     return (None if gold is None else int(gold)) == actual
 
 
-def same_role(gold: str | None, actual: str | None, fields: dict, graph: Graph) -> bool:
-    """A role label may carry its organization ('Chair of the X'): the gold's organization is
-    set aside before the roles are compared."""
+def same_role(gold: str | None, actual: str | None, fields: dict, facts: dict, graph: Graph) -> bool:
+    """A role and its organization say together what the gold's role says: the graph's 'Secretary-
+    General' in the ministry matches 'Secretary-General of the Ministry'; a role label may also
+    carry the gold's organization ('Chair of the X'), which is then set aside."""
     if gold is None or actual is None:
         return gold is None and actual is None
+    labels = graph.names(actual)[:-1] or graph.names(actual)
+    labels = labels + [f"{label} {org}" for label in labels for org in graph.names(facts.get("organization"))[:1]]
     organization = norm(fields.get("organization") or "")
-    labels = graph.names(actual)
     if organization:
         labels = labels + [norm(label).replace(organization, " ") for label in labels]
     return any(roles_match(gold, label) for label in labels)
 
 
-def same_position(gold: str | None, actual: list[str] | None, _fields: dict, _graph: Graph) -> bool:
+def same_position(gold: str | None, actual: list[str] | None, _fields: dict, _facts: dict, _graph: Graph) -> bool:
     if gold is None or not actual:
         return gold is None and not actual
     return any(roles_match(gold, a) or norm(gold) in norm(a) for a in actual)
 
 
-def same_series(gold: str | None, actual: str | None, _fields: dict, _graph: Graph) -> bool:
+def same_series(gold: str | None, actual: str | None, _fields: dict, _facts: dict, _graph: Graph) -> bool:
     """The Global Network's series on both sides, or another series named alike."""
     gold_gn = gold is None or is_global_network(gold)
     if gold_gn or actual is None or is_global_network(actual):
@@ -597,7 +634,7 @@ def same_series(gold: str | None, actual: str | None, _fields: dict, _graph: Gra
     return g in a or a in g
 
 
-def same_crimes(gold: list[str] | None, actual: list[str], _fields: dict, graph: Graph) -> bool:
+def same_crimes(gold: list[str] | None, actual: list[str], _fields: dict, _facts: dict, graph: Graph) -> bool:
     return sorted(norm(c) for c in gold or []) == sorted(norm(graph.name(c) or c) for c in actual)
 
 
@@ -608,7 +645,7 @@ FIELDS: dict[str, dict[str, Compare]] = {
                 "announced_hosts": same_entities, "participant_count": same_value, "more_than": same_value},
     "participant_state": {"state": same_entity, "meeting": same_series, "meeting_ordinal": same_value,
                           "year": same_year},
-    "person_role": {"person": same_entity, "role": same_role, "organization": same_entity, "year": same_year,
+    "person_role": {"person": same_entity, "role": same_role, "organization": same_organization, "year": same_year,
                     "meeting_ordinal": same_value, "meeting": same_series},
     "mechanism": {"name": same_entity, "launched": same_date, "launched_by": same_entities},
     "network_size": {"date": same_date, "states": same_value, "regional_organizations": same_value},
@@ -649,7 +686,7 @@ def wrong_fields(gold: GoldFact, fact: GraphFact, graph: Graph) -> dict[str, dic
         if gold.kind == "mechanism" and name == "name":
             continue            # the name is the core, matched with the aliases
         compare = FIELDS[gold.kind][name]
-        if not compare(gold.fields.get(name), fact.fields.get(name), gold.fields, graph):
+        if not compare(gold.fields.get(name), fact.fields.get(name), gold.fields, fact.fields, graph):
             wrong[name] = {"gold": gold.fields.get(name), "graph": fact.shown.get(name)}
             if fact.field_evidence.get(name):
                 wrong[name]["evidence"] = fact.field_evidence[name]
@@ -706,7 +743,7 @@ def judge_document(slug: str, doc: str, golds: list[GoldFact], facts: list[Graph
         judgements.append(Judgement(verdict, gold.kind, doc, gold_view, fact.shown if fact else None, wrong,
                                     gold.quote, fact.evidence if fact else ""))
     for fact in facts:
-        if id(fact) not in used and not fact.host_duplicate:
+        if id(fact) not in used and not fact.covered_by:
             judgements.append(Judgement("spurious", fact.kind, doc, None, fact.shown, {}, "", fact.evidence))
     return judgements
 
