@@ -173,8 +173,9 @@ PROLOGUE = sparql_prologue()
 
 
 def select(store: ox.Store, text: str) -> list[dict[str, str]]:
-    """Rows of a SELECT as plain strings (unbound variables absent)."""
-    result = store.query(PROLOGUE + text)
+    """Rows of a SELECT as plain strings (unbound variables absent). The default graph is the
+    union of the named graphs, which is what a build's merged default graph holds."""
+    result = store.query(PROLOGUE + text, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
@@ -273,13 +274,6 @@ def _int(value: str | None) -> int | None:
 
 def _bool(value: str | None) -> bool | None:
     return None if value is None else value == "true"
-
-
-def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        grouped[row[key]].append(row)
-    return grouped
 
 
 def _values(rows: list[dict], var: str) -> list[str]:
@@ -925,11 +919,12 @@ def evaluate_corpus(corpus_dirs: Sequence[Path], gold_path: Path, data_dir: Path
 
 def render_table(evaluation: Evaluation) -> str:
     """The scores per kind, then every miss, wrong and spurious fact with its sentence, then the checks."""
-    lines = [f"{'kind':<18} {'gold':>5} {'found':>6} {'missed':>7} {'wrong':>6} {'spurious':>9} {'recall':>7} {'precision':>10}"]
+    lines = [f"{'kind':<18} {'gold':>5} {'found':>6} {'missed':>7} {'wrong':>6} {'spurious':>9} {'recall':>7} "
+             f"{'precision':>10} {'optional':>9}"]
     rows = list(evaluation.scores.items()) + [("total", evaluation.total)]
     for kind, s in rows:
         lines.append(f"{kind:<18} {s.gold:>5} {s.found:>6} {s.missed:>7} {s.wrong:>6} {s.spurious:>9} "
-                     f"{_percent(s.recall):>7} {_percent(s.precision):>10}")
+                     f"{_percent(s.recall):>7} {_percent(s.precision):>10} {s.optional:>9}")
     for verdict in ("missed", "wrong", "spurious"):
         items = [j for j in evaluation.judgements if j.verdict == verdict]
         lines += ["", f"{verdict.capitalize()} ({len(items)})"]
