@@ -761,30 +761,40 @@ DATE_PROPERTIES = ("startDate", "endDate", "date", "year")
 URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
 
 
-def invented_years(graph: Graph, slugs: Iterable[str]) -> list[dict]:
-    """Dates whose year is stated neither in their evidence sentence nor anywhere else in the
-    document's text (URLs aside: a year in a link is not a statement)."""
-    wanted = set(slugs)
+def dated_facts(graph: Graph, docs: dict[str, str]) -> list[dict]:
+    """Every date a scored document's graph asserts, with where the text states its year: in the
+    evidence sentence, elsewhere in the text (a page's date line), or nowhere (URLs aside: a
+    year in a link is not a statement)."""
     rows = select(graph.store, f"""
-        SELECT ?g ?s ?p ?value ?type WHERE {{
+        SELECT ?g ?s ?p ?value WHERE {{
           GRAPH ?g {{ ?s ?p ?value }}
           VALUES ?p {{ {" ".join(f"r2p:{p}" for p in DATE_PROPERTIES)} }}
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
-          OPTIONAL {{ GRAPH ?g {{ ?s a ?type }} }}
         }} ORDER BY ?g ?s ?p""")
-    invented = []
+    dated = []
     for row in rows:
-        slug = graph_slug(row["g"])
-        year = row["value"][:4]
-        if slug not in wanted or not year.isdigit():
+        slug, year = graph_slug(row["g"]), row["value"][:4]
+        if slug not in docs or not year.isdigit():
             continue
         sentence = graph.sentence(slug, row["s"], row["p"], row["value"])
-        text = URL.sub(" ", graph.texts.get(slug, ""))
         stated = re.compile(rf"(?<!\d){year}(?!\d)")
-        if not stated.search(URL.sub(" ", sentence)) and not stated.search(text):
-            invented.append({"doc": slug, "subject": graph.name(row["s"]) or row["s"],
-                             "property": row["p"].rsplit("#", 1)[-1], "value": row["value"], "evidence": sentence})
-    return invented
+        where = ("sentence" if stated.search(URL.sub(" ", sentence))
+                 else "elsewhere" if stated.search(URL.sub(" ", graph.texts.get(slug, ""))) else "nowhere")
+        dated.append({"doc": docs[slug], "subject": graph.name(row["s"]) or row["s"], "property": row["p"].rsplit("#", 1)[-1],
+                      "value": row["value"], "year_stated": where, "evidence": sentence})
+    return dated
+
+
+def invented_years(dated: list[dict]) -> list[dict]:
+    """Dates whose year the document's text never states."""
+    return [d for d in dated if d["year_stated"] == "nowhere"]
+
+
+def borrowed_years(dated: list[dict]) -> list[dict]:
+    """Meeting dates whose year is not in their evidence sentence but elsewhere in the text: not
+    invented, but worth a look (the year of a page's date line is its publication's, not the
+    meeting's). Other dated facts take their year from the meeting as a rule, and are left out."""
+    return [d for d in dated if d["year_stated"] == "elsewhere" and d["property"] in ("startDate", "endDate")]
 
 
 # ------------------------------------------------------------------------------------------
@@ -823,6 +833,7 @@ class Evaluation:
     judgements: list[Judgement]
     other_series: list[dict]
     invented_years: list[dict]
+    borrowed_years: list[dict]
     problems: list[str]              # gold quotes not in their document, documents not built
     unscored: list[str]              # documents of the build the gold does not name
 
@@ -845,6 +856,7 @@ class Evaluation:
             "checks": {
                 "other_series": {"count": len(self.other_series), "meetings": self.other_series},
                 "invented_years": {"count": len(self.invented_years), "dates": self.invented_years},
+                "meeting_years_from_elsewhere_in_the_text": {"count": len(self.borrowed_years), "dates": self.borrowed_years},
             },
             "problems": self.problems,
             "unscored_documents": self.unscored,
@@ -888,8 +900,9 @@ def evaluate(store: ox.Store, golds: list[GoldFact]) -> Evaluation:
         if j.verdict in VERDICTS:
             setattr(scores[j.kind], j.verdict, getattr(scores[j.kind], j.verdict) + 1)
     judgements.sort(key=lambda j: (j.doc, KINDS.index(j.kind), VERDICTS.index(j.verdict) if j.verdict in VERDICTS else 9))
-    return Evaluation(scores, judgements, other_series_meetings(judgements), invented_years(graph, docs),
-                      problems, sorted(set(graph.texts) - set(docs)))
+    dated = dated_facts(graph, docs)
+    return Evaluation(scores, judgements, other_series_meetings(judgements), invented_years(dated),
+                      borrowed_years(dated), problems, sorted(set(graph.texts) - set(docs)))
 
 
 def evaluate_corpus(corpus_dirs: Sequence[Path], gold_path: Path, data_dir: Path | None = None) -> Evaluation:
@@ -944,6 +957,10 @@ def render_table(evaluation: Evaluation) -> str:
     lines += ["", f"Invented years: {len(evaluation.invented_years)}"]
     lines += [f"- [{d['doc']}] {d['subject']} {d['property']} {d['value']}: {_oneline(d['evidence']) or '(no evidence)'}"
               for d in evaluation.invented_years]
+    lines += ["", f"Meeting years not in their evidence sentence but elsewhere in the text (not invented): "
+                  f"{len(evaluation.borrowed_years)}"]
+    lines += [f"- [{d['doc']}] {d['subject']} {d['property']} {d['value']}: {_oneline(d['evidence']) or '(no evidence)'}"
+              for d in evaluation.borrowed_years]
     if evaluation.unscored:
         lines += ["", f"Documents the gold does not name (not scored): {', '.join(evaluation.unscored)}"]
     if evaluation.problems:
