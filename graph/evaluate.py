@@ -87,7 +87,7 @@ def names_match(gold: str | None, labels: Iterable[str]) -> bool:
 
 
 def _without_initials(name: str) -> str:
-    """'edward c luck' -> 'edward luck': a middle initial is not a different person."""
+    """'maria j okafor' -> 'maria okafor': a middle initial is not a different person."""
     words = name.split()
     return " ".join(w for i, w in enumerate(words) if len(w) > 1 or i in (0, len(words) - 1))
 

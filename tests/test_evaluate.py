@@ -223,8 +223,9 @@ def test_a_malformed_gold_fact_is_refused(tmp_path, gold):
 
 @pytest.mark.parametrize("gold, label", [
     ("Côte d'Ivoire", "Cote d Ivoire"), ("the Stanley Foundation", "Stanley Foundation"),
-    ("Edward C. Luck", "Edward Luck"), ("UN General Assembly", "General Assembly"),
-    ("Commission of Inquiry", "Commissions of Inquiry"), ("R2P manual", "Responsibility to Protect manual"),
+    ("Maria J. Okafor", "Maria Okafor"), ("UN General Assembly", "General Assembly"),
+    ("Commission of Inquiry", "Commissions of Inquiry"), ("R2P toolkit", "Responsibility to Protect toolkit"),
+    ("Senior Advisor on Elections", "Senior Adviser on Elections"),
 ])
 def test_names_match_as_a_reader_compares_them(gold, label):
     assert names_match(gold, [label])
@@ -236,10 +237,10 @@ def test_names_do_not_match_on_a_part(gold, label):
 
 
 @pytest.mark.parametrize("gold, label, same", [
-    ("UN Secretary-General's Special Advisor on the Responsibility to Protect", "Special Adviser on the Responsibility to Protect", True),
+    ("UN Secretary-General's Special Adviser on the Responsibility to Protect", "Special Adviser on the Responsibility to Protect", True),
     ("Executive Director", "Director", True),
     ("UN Secretary-General's Special Adviser on the Responsibility to Protect", "UN Secretary-General", False),
-    ("Minister for Foreign Affairs", "Minister", False),
+    ("Minister of Justice and Public Order", "Minister", False),
 ])
 def test_roles_match_when_one_says_most_of_the_other(gold, label, same):
     assert roles_match(gold, label) is same
@@ -260,7 +261,7 @@ def test_the_bundled_gold_is_not_a_document_and_its_quotes_are_in_the_corpus():
             assert quote in texts[fact.doc], (fact.doc, quote)
 
 
-TINY = ("The tenth annual meeting of the Global Network of R2P Focal Points was held in Oslo, Norway, "
+TINY = ("The fifteenth annual meeting of the Global Network of R2P Focal Points was held in Oslo, Norway, "
         "on 3 and 4 March 2021.\n")
 
 
@@ -268,8 +269,8 @@ TINY = ("The tenth annual meeting of the Global Network of R2P Focal Points was 
 def test_the_command_builds_a_folder_and_prints_json(capsys, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "tenth.txt").write_text(TINY, encoding="utf-8")
-    gold = [{"doc": "tenth.txt", "kind": "meeting", "quote": "The tenth annual meeting", "ordinal": 10, "city": "Oslo"}]
+    (corpus / "fifteenth.txt").write_text(TINY, encoding="utf-8")
+    gold = [{"doc": "fifteenth.txt", "kind": "meeting", "quote": "The fifteenth annual meeting", "ordinal": 15, "city": "Oslo"}]
     (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     data = tmp_path / "data"
     status = main(["evaluate", "--corpus", str(corpus), "--gold", str(tmp_path / "gold.json"), "--format", "json",
