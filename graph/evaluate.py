@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import iris
-from .vocab import R2P, CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, sparql_prologue
+from .vocab import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, R2P, sparql_prologue
 
 KINDS = ("meeting", "participant_state", "person_role", "mechanism", "network_size", "focal_point",
          "appointment", "situation")
@@ -650,23 +650,45 @@ FIELDS: dict[str, dict[str, Compare]] = {
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 
 
+Core = Callable[[dict, dict, Graph], int]
+
+
+def meeting_core(g: dict, a: dict, graph: Graph) -> int:
+    """The same number surely; else the same city or first day plausibly (a number read wrong)."""
+    if g.get("ordinal") is not None and g["ordinal"] == a["ordinal"]:
+        return 2
+    if g.get("city") and a["city"] and names_match(g["city"], graph.names(a["city"])):
+        return 1
+    return 1 if g.get("start_date") and g["start_date"] == a["start_date"] else 0
+
+
+def network_size_core(g: dict, a: dict, _graph: Graph) -> int:
+    """Any size statement of the document, surely when the state counts agree."""
+    return 2 if g.get("states") is not None and g["states"] == a["states"] else 1
+
+
+def mechanism_core(g: dict, a: dict, graph: Graph) -> int:
+    names = [g.get("name"), *(g.get("aliases") or [])]
+    return 2 if any(names_match(n, graph.names(a["name"])) for n in names if n) else 0
+
+
+def named_core(key: str) -> Core:
+    """The core of a fact about one named entity: the state, the person, the country."""
+    def core(g: dict, a: dict, graph: Graph) -> int:
+        return 2 if g.get(key) is not None and names_match(g[key], graph.names(a[key])) else 0
+    return core
+
+
+CORES: dict[str, Core] = {
+    "meeting": meeting_core, "network_size": network_size_core, "mechanism": mechanism_core,
+    "participant_state": named_core("state"), "person_role": named_core("person"), "focal_point": named_core("state"),
+    "appointment": named_core("state"), "situation": named_core("country"),
+}
+
+
 def core_strength(gold: GoldFact, fact: GraphFact, graph: Graph) -> int:
     """How surely the graph fact is about the gold fact's thing: 0 not, 1 plausibly, 2 surely."""
-    g, a = gold.fields, fact.fields
-    if gold.kind == "meeting":
-        if g.get("ordinal") is not None and g.get("ordinal") == a["ordinal"]:
-            return 2
-        if g.get("city") and a["city"] and names_match(g["city"], graph.names(a["city"])):
-            return 1
-        return 1 if g.get("start_date") and g.get("start_date") == a["start_date"] else 0
-    if gold.kind == "network_size":
-        return 2 if g.get("states") is not None and g.get("states") == a["states"] else 1
-    key = {"participant_state": "state", "person_role": "person", "mechanism": "name", "focal_point": "state",
-           "appointment": "state", "situation": "country"}[gold.kind]
-    if gold.kind == "mechanism":
-        names = [g.get("name")] + list(g.get("aliases") or [])
-        return 2 if any(names_match(n, graph.names(a["name"])) for n in names if n) else 0
-    return 2 if g.get(key) is not None and names_match(g[key], graph.names(a[key])) else 0
+    return CORES[gold.kind](gold.fields, fact.fields, graph)
 
 
 def judged_fields(gold: GoldFact) -> list[str]:
@@ -853,6 +875,7 @@ class Evaluation:
             "wrong": [asdict(j) for j in self.judgements if j.verdict == "wrong"],
             "spurious": [asdict(j) for j in self.judgements if j.verdict == "spurious"],
             "found": [asdict(j) for j in self.judgements if j.verdict == "found"],
+            "optional": [asdict(j) for j in self.judgements if j.verdict == "optional"],
             "checks": {
                 "other_series": {"count": len(self.other_series), "meetings": self.other_series},
                 "invented_years": {"count": len(self.invented_years), "dates": self.invented_years},

@@ -289,3 +289,20 @@ def test_the_command_refuses_a_gold_file_it_cannot_read(capsys, tmp_path):
     (tmp_path / "gold.json").write_text("{not json", encoding="utf-8")
     assert main(["evaluate", "--gold", str(tmp_path / "gold.json"), "--data-dir", str(tmp_path)]) == 1
     assert "gold" in capsys.readouterr().err
+
+
+def test_a_document_the_gold_does_not_name_is_not_scored(store, tmp_path):
+    """Gold for one document never turns another document's facts into spurious ones."""
+    gold = [{"doc": "beta.txt", "kind": "participant_state", "quote": "Delegates from Chile", "state": "Chile"}]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    evaluation = evaluate(store, load_gold(tmp_path / "gold.json"))
+    assert evaluation.unscored == ["alpha"]
+    assert evaluation.total.spurious == 0 and evaluation.total.missed == 1
+    assert any("beta.txt: not in the build" in p for p in evaluation.problems)
+
+
+def test_an_optional_fact_does_not_take_the_graph_fact_a_required_one_needs(store, tmp_path):
+    gold = [dict(GOLD[1], optional=True, meeting_ordinal=9), GOLD[1]]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    score = evaluate(store, load_gold(tmp_path / "gold.json")).scores["participant_state"]
+    assert (score.gold, score.found, score.optional) == (1, 1, 1)
