@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DATA   ?= data
 
-.PHONY: run test build install clean bench
+.PHONY: run test build install clean bench evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ build: install
 ## Set up and run every test.
 test: install
 	$(BIN)/python -m pytest
+
+## Measure extraction against gold facts (a measurement, never part of `make test`): the bundled
+## corpus, then the development set when ../shared/devset is there. FORMAT=json for JSON.
+DEVSET := $(wildcard ../shared/devset/gold.json)
+evaluate: install
+	$(BIN)/r2pkg evaluate --corpus corpus --gold corpus/gold.json $(if $(FORMAT),--format $(FORMAT))
+ifneq ($(DEVSET),)
+	$(BIN)/r2pkg evaluate --corpus $(dir $(DEVSET))docs --gold $(DEVSET) $(if $(FORMAT),--format $(FORMAT))
+endif
 
 ## Benchmark (minutes; never part of `make test`). QUICK=1: about 3 minutes. BENCH_ARGS: more options.
 bench: install

@@ -1,4 +1,4 @@
-"""The `r2pkg` command: build, query, sparql, serve, link.
+"""The `r2pkg` command: build, query, sparql, serve, evaluate, link.
 
 A thin argparse layer: each subcommand parses its options and calls one library function.
 `main(argv)` returns the exit status, so tests run the command in-process.
@@ -90,6 +90,16 @@ def _parser() -> argparse.ArgumentParser:
     data_dir_option(v)
     store_options(v)
     v.set_defaults(run=_serve)
+
+    e = sub.add_parser("evaluate", help="measure extraction against gold facts (docs/extraction.md)")
+    e.add_argument("--corpus", metavar="DIR", action="append", type=Path,
+                   help="a folder of documents (repeatable; default: the bundled corpus)")
+    e.add_argument("--gold", metavar="FILE", type=Path,
+                   help="the gold facts (default: the bundled corpus's gold.json)")
+    e.add_argument("--format", choices=("table", "json"), default="table")
+    e.add_argument("--data-dir", metavar="DIR",
+                   help="use the build in DIR (or build there when it has none) instead of a temporary one")
+    e.set_defaults(run=_evaluate)
 
     sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
     return parser
@@ -328,6 +338,24 @@ def remote_problem(server) -> str | None:
     except StoreError as exc:
         return str(exc)
     return None
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Exit status 0 when the gold is sound, 1 when it is unreadable or a quote is not in its document."""
+    from .build import BuildError
+    from .evaluate import GoldError, evaluate_corpus, render_json, render_table
+    from .resources import CORPUS_DIR
+
+    corpus = args.corpus or [CORPUS_DIR]
+    gold = args.gold or (corpus[0] / "gold.json")
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    try:
+        evaluation = evaluate_corpus(corpus, gold, data_dir)
+    except (GoldError, BuildError) as exc:
+        print(f"r2pkg evaluate: {exc}", file=sys.stderr)
+        return 1
+    print(render_json(evaluation) if args.format == "json" else render_table(evaluation))
+    return 1 if evaluation.problems else 0
 
 
 def _link(argv: list[str]) -> int:

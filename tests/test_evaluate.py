@@ -1,0 +1,308 @@
+"""The evaluator itself (graph/evaluate.py), on tiny stores and gold files written here.
+
+The stores are made by hand, not by the loaders, so that these tests pin down the judging rules
+and do not move when the loaders improve: each fact goes into its document's named graph with an
+evidence sentence, as a build writes it. The texts are invented.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from r2pkg.graph import iris
+from r2pkg.graph.cli import main
+from r2pkg.graph.evaluate import GoldError, evaluate, load_gold, names_match, norm, roles_match
+from r2pkg.graph.vocab import CORPUS_GRAPH
+
+R2P = "https://w3id.org/r2pkg/ontology#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+OA = "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+TEXT = (
+    "Summary of the Fourth Annual Meeting\n\n"
+    "The fourth annual meeting of the Global Network of R2P Focal Points took place in Lisbon, Portugal, "
+    "on 2 and 3 May 2016, hosted by Portugal. "
+    "Delegates from Chile and Kenya attended. "
+    "Ms. Ana Torres, Director of Peace Affairs of Chile, opened the debate. "
+    "The second regional focal points meeting for Oceania took place in Suva on 9 June. "
+    "Several delegates praised the Early Warning Register.\n"
+)
+
+
+class DocumentStore:
+    """A store laid out as a build lays it out, for one document: facts, evidence, text, labels."""
+
+    def __init__(self, slug: str, text: str) -> None:
+        self.slug, self.text, self.store = slug, text, ox.Store()
+        self.graph = ox.NamedNode(str(iris.document_graph(slug)))
+        self.evidence_graph = ox.NamedNode(str(iris.evidence_graph(slug)))
+        doc = ox.NamedNode(str(iris.document(slug)))
+        corpus = ox.NamedNode(str(CORPUS_GRAPH))
+        self.store.add(ox.Quad(doc, ox.NamedNode(RDF + "type"), ox.NamedNode(R2P + "Document"), corpus))
+        self.store.add(ox.Quad(doc, ox.NamedNode(R2P + "text"), ox.Literal(text), corpus))
+        self.store.load(path=str(Path(__file__).resolve().parents[1] / "ontology" / "r2p.ttl"), format=ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode("https://w3id.org/r2pkg/graph/ontology"))
+
+    def entity(self, kind: str, slug: str, label: str, cls: str) -> str:
+        iri = str(iris.entity(kind, slug))
+        self.add(iri, RDF + "type", ox.NamedNode(R2P + cls), None)
+        self.add(iri, SKOS + "prefLabel", ox.Literal(label), None)
+        return iri
+
+    def add(self, s: str, p: str, o, phrase: str | None) -> None:
+        """One fact of the document; with a phrase, its evidence is the sentence holding that phrase."""
+        obj = o if isinstance(o, (ox.NamedNode, ox.Literal)) else ox.NamedNode(o)
+        self.store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.graph))
+        if phrase is None:
+            return
+        start = self.text.index(phrase)
+        start = max(self.text.rfind(". ", 0, start) + 2, self.text.rfind("\n", 0, start) + 1)
+        end = self.text.index(".", self.text.index(phrase)) + 1
+        sentence = ox.NamedNode(str(iris.sentence(self.slug, start, end)))
+        evidence = ox.NamedNode(str(iris.evidence(self.slug, s, p, str(obj), start, end)))
+        g = self.evidence_graph
+        for quad in ((evidence, RDF + "type", ox.NamedNode(R2P + "Evidence")), (evidence, RDF + "subject", ox.NamedNode(s)),
+                     (evidence, RDF + "predicate", ox.NamedNode(p)), (evidence, RDF + "object", obj),
+                     (evidence, R2P + "sentence", sentence), (sentence, OA + "exact", ox.Literal(self.text[start:end]))):
+            self.store.add(ox.Quad(quad[0], ox.NamedNode(quad[1]), quad[2], g))
+
+
+def date(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    d = DocumentStore("alpha", TEXT)
+    m4 = d.entity("meeting", "annual-meeting-4", "Fourth Annual Meeting", "AnnualMeeting")
+    lisbon = d.entity("city", "lisbon", "Lisbon", "City")
+    portugal, chile, peru = (d.entity("state", s.lower(), s, "State") for s in ("Portugal", "Chile", "Peru"))
+    kenya = d.entity("state", "kenya", "Kenya", "State")
+    d.add(m4, R2P + "ordinal", integer(4), "The fourth annual meeting")
+    d.add(m4, R2P + "startDate", date("2016-05-02"), "on 2 and 3 May 2016")
+    d.add(m4, R2P + "endDate", date("2016-05-03"), "on 2 and 3 May 2016")
+    d.add(m4, R2P + "heldInCity", lisbon, "took place in Lisbon")
+    d.add(m4, R2P + "hostedBy", portugal, "hosted by Portugal")
+    d.add(m4, R2P + "hasParticipant", chile, "Delegates from Chile")
+    d.add(m4, R2P + "hasParticipant", peru, "Delegates from Chile")            # not in the text: spurious
+    person = d.entity("person", "ana-torres", "Ana Torres", "Person")
+    role = d.entity("role", "director-of-peace-affairs", "Director of Peace Affairs", "Role")
+    assignment = d.entity("role-assignment", "ana-torres", "Ana Torres as Director", "RoleAssignment")
+    d.add(assignment, R2P + "holder", person, "Ms. Ana Torres")
+    d.add(assignment, R2P + "role", role, "Ms. Ana Torres")
+    d.add(assignment, R2P + "roleIn", kenya, "Ms. Ana Torres")                # wrong organization
+    m2 = d.entity("meeting", "annual-meeting-2", "Second Annual Meeting", "AnnualMeeting")   # another series
+    suva = d.entity("city", "suva", "Suva", "City")
+    d.add(m2, R2P + "ordinal", integer(2), "The second regional focal points meeting")
+    d.add(m2, R2P + "heldInCity", suva, "took place in Suva")
+    d.add(m2, R2P + "startDate", date("2019-06-09"), "took place in Suva")     # the text states no year
+    register = d.entity("mechanism", "early-warning-register", "Early Warning Register", "EarlyWarningFramework")
+    d.add(register, RDF + "type", ox.NamedNode(R2P + "EarlyWarningFramework"), "the Early Warning Register")
+    return d.store
+
+
+GOLD = [
+    {"doc": "alpha.txt", "kind": "meeting", "quote": "The fourth annual meeting of the Global Network",
+     "series": "Global Network of R2P Focal Points (annual meeting)", "ordinal": 4, "year": 2016,
+     "start_date": "2016-05-02", "end_date": "2016-05-03", "city": "Lisbon", "hosts": ["Portugal"]},
+    {"doc": "alpha.txt", "kind": "participant_state", "quote": "Delegates from Chile and Kenya attended.",
+     "state": "Chile", "meeting_ordinal": 4},
+    {"doc": "alpha.txt", "kind": "participant_state", "quote": "Delegates from Chile and Kenya attended.",
+     "state": "Kenya", "meeting_ordinal": 4},
+    {"doc": "alpha.txt", "kind": "person_role", "quote": "Ms. Ana Torres, Director of Peace Affairs of Chile",
+     "person": "Ana Torres", "role": "Director of Peace Affairs", "organization": "Chile"},
+    {"doc": "alpha.txt", "kind": "meeting", "quote": "The second regional focal points meeting for Oceania",
+     "series": "Regional focal points meeting for Oceania", "ordinal": 2, "year": None, "city": "Suva"},
+    {"doc": "alpha.txt", "kind": "mechanism", "quote": "the Early Warning Register", "name": "Early Warning Register",
+     "optional": True},
+]
+
+
+@pytest.fixture(scope="module")
+def evaluation(store, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gold") / "gold.json"
+    path.write_text(json.dumps(GOLD), encoding="utf-8")
+    return evaluate(store, load_gold(path))
+
+
+def verdicts(evaluation, kind: str) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for j in evaluation.judgements:
+        if j.kind == kind:
+            found.setdefault(j.verdict, []).append(j)
+    return found
+
+
+def test_a_fact_with_every_field_right_is_found(evaluation):
+    [meeting] = [j for j in verdicts(evaluation, "meeting")["found"]]
+    assert meeting.gold["ordinal"] == 4 and meeting.graph["city"] == "Lisbon"
+    assert "Lisbon" in meeting.evidence
+
+
+def test_a_fact_the_graph_lacks_is_missed(evaluation):
+    [missed] = verdicts(evaluation, "participant_state")["missed"]
+    assert missed.gold["state"] == "Kenya"
+    assert missed.quote == "Delegates from Chile and Kenya attended."
+    assert evaluation.scores["participant_state"].found == 1
+
+
+def test_a_fact_with_its_core_but_a_wrong_field_is_wrong_and_names_the_field(evaluation):
+    [wrong] = verdicts(evaluation, "person_role")["wrong"]
+    assert set(wrong.wrong_fields) == {"organization"}
+    assert wrong.wrong_fields["organization"] == {"gold": "Chile", "graph": "Kenya"}
+
+
+def test_a_graph_fact_no_gold_fact_pairs_with_is_spurious(evaluation):
+    [spurious] = verdicts(evaluation, "participant_state")["spurious"]
+    assert spurious.graph["state"] == "Peru" and spurious.evidence.startswith("Delegates from Chile")
+    score = evaluation.scores["participant_state"]
+    assert (score.gold, score.found, score.missed, score.wrong, score.spurious) == (2, 1, 1, 0, 1)
+    assert score.recall == 0.5 and score.precision == 0.5
+
+
+def test_a_host_is_a_participant_but_not_a_spurious_one(evaluation):
+    """Portugal hosted: hostedBy implies taking part, and the meeting fact judges the hosts."""
+    states = [j.graph["state"] for j in evaluation.judgements if j.kind == "participant_state" and j.graph]
+    assert "Portugal" not in states
+
+
+def test_an_optional_fact_counts_nowhere_and_absorbs_its_graph_fact(evaluation):
+    assert "mechanism" in evaluation.scores
+    score = evaluation.scores["mechanism"]
+    assert (score.gold, score.optional, score.found, score.spurious) == (0, 1, 0, 0)
+    assert score.recall is None and score.precision is None
+
+
+def test_another_series_in_the_global_networks_series_is_listed_and_wrong(evaluation):
+    [listed] = evaluation.other_series
+    assert listed["series"] == "Regional focal points meeting for Oceania" and listed["graph_ordinal"] == 2
+    [wrong] = verdicts(evaluation, "meeting")["wrong"]
+    assert set(wrong.wrong_fields) == {"series", "year"}
+
+
+def test_a_year_stated_nowhere_in_the_text_is_invented(evaluation):
+    [invented] = evaluation.invented_years
+    assert invented["value"] == "2019-06-09" and invented["property"] == "startDate"
+    assert "Suva" in invented["evidence"]
+
+
+def test_a_year_outside_the_evidence_sentence_but_in_the_text_is_not_invented(evaluation):
+    """2016 is in another sentence than 'took place in Lisbon' would be: the whole text counts."""
+    assert all(d["value"][:4] != "2016" for d in evaluation.invented_years)
+
+
+def test_the_totals_add_up(evaluation):
+    total = evaluation.total
+    assert total.gold == 5 and total.found + total.missed + total.wrong == total.gold
+    data = evaluation.as_dict()
+    assert data["total"]["gold"] == 5 and data["checks"]["invented_years"]["count"] == 1
+
+
+def test_a_quote_not_in_its_document_is_a_problem(store, tmp_path):
+    gold = [dict(GOLD[0], quote="A sentence nobody wrote.")]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    evaluation = evaluate(store, load_gold(tmp_path / "gold.json"))
+    assert any("quote not in the document" in p for p in evaluation.problems)
+
+
+@pytest.mark.parametrize("gold", [{"doc": "a.txt", "kind": "rumour", "quote": "x"}, {"doc": "a.txt", "quote": "x"}, {}])
+def test_a_malformed_gold_fact_is_refused(tmp_path, gold):
+    (tmp_path / "gold.json").write_text(json.dumps([gold]), encoding="utf-8")
+    with pytest.raises(GoldError):
+        load_gold(tmp_path / "gold.json")
+
+
+@pytest.mark.parametrize("gold, label", [
+    ("Côte d'Ivoire", "Cote d Ivoire"), ("the Stanley Foundation", "Stanley Foundation"),
+    ("Maria J. Okafor", "Maria Okafor"), ("UN General Assembly", "General Assembly"),
+    ("Commission of Inquiry", "Commissions of Inquiry"), ("R2P toolkit", "Responsibility to Protect toolkit"),
+    ("Senior Advisor on Elections", "Senior Adviser on Elections"),
+])
+def test_names_match_as_a_reader_compares_them(gold, label):
+    assert names_match(gold, [label])
+
+
+@pytest.mark.parametrize("gold, label", [("Korea", "Democratic People's Republic of Korea"), ("Niger", "Nigeria")])
+def test_names_do_not_match_on_a_part(gold, label):
+    assert not names_match(gold, [label])
+
+
+@pytest.mark.parametrize("gold, label, same", [
+    ("UN Secretary-General's Special Adviser on the Responsibility to Protect", "Special Adviser on the Responsibility to Protect", True),
+    ("Executive Director", "Director", True),
+    ("UN Secretary-General's Special Adviser on the Responsibility to Protect", "UN Secretary-General", False),
+    ("Minister of Justice and Public Order", "Minister", False),
+])
+def test_roles_match_when_one_says_most_of_the_other(gold, label, same):
+    assert roles_match(gold, label) is same
+
+
+def test_norm_folds_case_accents_articles_and_punctuation():
+    assert norm("The  Šimonović-Report's") == norm("simonovic report")
+
+
+def test_the_bundled_gold_is_not_a_document_and_its_quotes_are_in_the_corpus():
+    from r2pkg.graph.build import discover
+    from r2pkg.graph.resources import CORPUS_DIR
+
+    assert all(s.path.suffix == ".txt" for s in discover([CORPUS_DIR]))
+    texts = {p.name: p.read_text(encoding="utf-8") for p in CORPUS_DIR.glob("*.txt")}
+    for fact in load_gold(CORPUS_DIR / "gold.json"):
+        for quote in (fact.quote, *fact.extra_quotes):
+            assert quote in texts[fact.doc], (fact.doc, quote)
+
+
+TINY = ("The fifteenth annual meeting of the Global Network of R2P Focal Points was held in Oslo, Norway, "
+        "on 3 and 4 March 2021.\n")
+
+
+@pytest.mark.slow
+def test_the_command_builds_a_folder_and_prints_json(capsys, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fifteenth.txt").write_text(TINY, encoding="utf-8")
+    gold = [{"doc": "fifteenth.txt", "kind": "meeting", "quote": "The fifteenth annual meeting", "ordinal": 15, "city": "Oslo"}]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    data = tmp_path / "data"
+    status = main(["evaluate", "--corpus", str(corpus), "--gold", str(tmp_path / "gold.json"), "--format", "json",
+                   "--data-dir", str(data)])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert set(out) >= {"kinds", "total", "missed", "wrong", "spurious", "checks", "problems"}
+    meeting = out["kinds"]["meeting"]
+    assert meeting["gold"] == 1 and meeting["found"] + meeting["wrong"] + meeting["missed"] == 1
+    assert (data / "current").is_symlink()          # built there, and reused on the next run
+    assert main(["evaluate", "--corpus", str(corpus), "--gold", str(tmp_path / "gold.json"), "--data-dir", str(data)]) == 0
+    assert capsys.readouterr().out.startswith("kind")
+
+
+def test_the_command_refuses_a_gold_file_it_cannot_read(capsys, tmp_path):
+    (tmp_path / "gold.json").write_text("{not json", encoding="utf-8")
+    assert main(["evaluate", "--gold", str(tmp_path / "gold.json"), "--data-dir", str(tmp_path)]) == 1
+    assert "gold" in capsys.readouterr().err
+
+
+def test_a_document_the_gold_does_not_name_is_not_scored(store, tmp_path):
+    """Gold for one document never turns another document's facts into spurious ones."""
+    gold = [{"doc": "beta.txt", "kind": "participant_state", "quote": "Delegates from Chile", "state": "Chile"}]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    evaluation = evaluate(store, load_gold(tmp_path / "gold.json"))
+    assert evaluation.unscored == ["alpha"]
+    assert evaluation.total.spurious == 0 and evaluation.total.missed == 1
+    assert any("beta.txt: not in the build" in p for p in evaluation.problems)
+
+
+def test_an_optional_fact_does_not_take_the_graph_fact_a_required_one_needs(store, tmp_path):
+    gold = [dict(GOLD[1], optional=True, meeting_ordinal=9), GOLD[1]]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    score = evaluate(store, load_gold(tmp_path / "gold.json")).scores["participant_state"]
+    assert (score.gold, score.found, score.optional) == (1, 1, 1)
