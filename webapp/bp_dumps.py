@@ -11,6 +11,7 @@ from r2pkg.graph.vocab import ID, PREFIXES
 
 from . import graph_data
 from .errors import NotFound
+from .untrusted import printable
 
 bp = Blueprint("dumps", __name__)
 
@@ -65,7 +66,7 @@ def file(filename: str):
     build = current_build(graph_data().data_dir)
     files = {f.name: f for f in dump_files()}
     if build is None or filename not in files:
-        raise NotFound(f"There is no dump called “{filename}”; the dumps are {', '.join(files) or 'not built yet'}.",
+        raise NotFound(f"There is no dump called “{printable(filename)}”; the dumps are {', '.join(files) or 'not built yet'}.",
                        what="dump")
     response = send_file(build.dumps / filename, mimetype=files[filename].media_type, as_attachment=False,
                          download_name=filename, conditional=True)

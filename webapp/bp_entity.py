@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, CORPUS_GRAPH, R2P
 
 from . import graph_data
-from .errors import NotFound
+from .errors import NOT_AN_IRI, NotFound
+from .untrusted import is_iri, printable
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -103,6 +104,9 @@ def _iri_or_404(path: str) -> str:
 
     path = path.strip("/")
     iri = Urls.iri_of(path)
+    if not is_iri(iri):
+        raise NotFound(f"No entity can be called “{printable(path)}”: {NOT_AN_IRI}.", hint=path.split("/")[-1],
+                       what="entity")
     data = graph_data()
     if not path or not data.exists(iri):
         raise NotFound(f"Nothing in the graph is called <{iri}>.", hint=path.split("/")[-1], what="entity")

@@ -12,6 +12,7 @@ from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryErro
 
 from . import graph_data
 from .errors import NotFound, error_response
+from .untrusted import printable
 from .querying import limit_headers, run_user_query
 from .urls import RESULT_FORMATS
 
@@ -39,7 +40,7 @@ def saved_queries() -> dict[str, SavedQuery]:
 def get_query_or_404(name: str) -> SavedQuery:
     queries = saved_queries()
     if name not in queries:
-        raise NotFound(f"There is no saved query called “{name}”. Known queries: {', '.join(queries) or 'none'}.",
+        raise NotFound(f"There is no saved query called “{printable(name)}”. Known queries: {', '.join(queries) or 'none'}.",
                        hint=name.replace("-", " "), what="saved query")
     return queries[name]
 
@@ -109,7 +110,7 @@ def show(name: str):
 def download(name: str, fmt: str):
     query = get_query_or_404(name)
     if fmt not in RESULT_FORMATS:
-        raise NotFound(f"No download format “{fmt}”; use one of {', '.join(RESULT_FORMATS)}.", what="format")
+        raise NotFound(f"No download format “{printable(fmt)}”; use one of {', '.join(RESULT_FORMATS)}.", what="format")
     try:
         result = execute(query, param_values(query))
     except ParameterError as exc:
