@@ -16,6 +16,7 @@ from r2pkg.graph.resources import QUERIES_DIR
 from r2pkg.graph.store import data_dir_from
 
 from .settings import DEFAULTS
+from .untrusted import printable
 
 HERE = Path(__file__).resolve().parent
 
@@ -91,10 +92,13 @@ def _security_headers(app: Flask, response) -> None:
 
 
 def _log_request(response) -> None:
-    """One line per request, to the server's log only: the path without its query string, never a query text."""
+    """One line per request, to the server's log only: the path without its query string, never a query text.
+    The path is decoded, so it may hold newlines or terminal escapes: they are written escaped, and it is cut
+    at 300 characters, so a request can neither forge log lines nor flood the log."""
     started = g.get("started")
     millis = (time.perf_counter() - started) * 1000 if started else 0.0
-    request_log.info("%s %s %s %s %.0fms", request.method, request.path, response.status_code,
+    request_log.info("%s %s %s %s %.0fms", printable(request.method, 20), printable(request.path),
+                     response.status_code,
                      response.content_length if response.content_length is not None else "-", millis)
 
 
