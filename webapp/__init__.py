@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -29,10 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["DATA_DIR"] = str(data_dir_from(app.config.get("DATA_DIR")))
     app.config["QUERIES_DIR"] = str(app.config.get("QUERIES_DIR") or QUERIES_DIR)
+    app.config["BASE_URL"] = checked_base_url(app.config.get("BASE_URL"))
     app.json.sort_keys = False
 
     from .graphdata import GraphData
-    from .urls import Urls
+    from .urls import request_urls
 
     app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
     app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
@@ -45,14 +47,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def _urls() -> None:
-        g.urls = Urls(request.script_root)
+        g.urls = request_urls(app.config.get("BASE_URL"))
 
     @app.context_processor
     def _globals() -> dict:
         from .render import term_view
 
         data = app.extensions["r2pkg.graph"]
-        urls = g.get("urls") or Urls(request.script_root)
+        urls = g.get("urls") or request_urls(app.config.get("BASE_URL"))
         return {"urls": urls, "term": lambda t: term_view(t, data, urls), "label": data.label}
 
     @app.before_request
@@ -123,6 +125,18 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
+
+
+def checked_base_url(value: str | None) -> str | None:
+    """BASE_URL as given, once known to be an absolute http(s) URL with no query or fragment: it is written into
+    every absolute URL, so a typo should stop the server at start, not send clients astray."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        raise ValueError(f"BASE_URL must be an http(s) URL such as https://r2p.example.org or "
+                         f"https://example.org/r2pkg, not {value!r}")
+    return value.rstrip("/")
 
 
 def server_config(value):

@@ -335,7 +335,7 @@ def resolve(path: str):
         target = urls.page(iri)
     else:
         target = urls.data(iri, EXTENSION_OF[best])
-    response = redirect(target, code=303)
+    response = redirect(urls.location(target), code=303)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -345,8 +345,8 @@ def resolve(path: str):
 def page(path: str):
     iri = _iri_or_404(path)
     target = g.urls.page(iri)
-    if not target.endswith("/page/" + path) and target.startswith(request.script_root + "/document/"):
-        return redirect(target, code=302)
+    if not target.endswith("/page/" + path) and target.startswith(g.urls.root + "/document/"):
+        return redirect(g.urls.location(target), code=302)
     return render_template("entity/page.html", page=build_page(iri))
 
 

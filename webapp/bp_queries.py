@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
 from r2pkg.graph import sparql
 from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryError, bind_parameters,
@@ -185,7 +185,7 @@ def openapi():
                                 "Each query's parameters are bound as values. Every query runs under a time "
                                 f"limit ({current_app.config['SPARQL_TIMEOUT']:g} s) and a row cap "
                                 f"({current_app.config['SPARQL_MAX_ROWS']})."},
-        "servers": [{"url": request.url_root.rstrip("/")}],
+        "servers": [{"url": g.urls.absolute(g.urls.home()).rstrip("/")}],
         "paths": paths,
         "components": {"schemas": {
             "SparqlResults": {"type": "object", "properties": {

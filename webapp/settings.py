@@ -51,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Content-Security-Policy header of every page: scripts from this site only, no inline scripts."),
     Setting("SPARQL_CONTENT_SECURITY_POLICY", None,
             "The policy of the /sparql editor page, when it must differ (YASGUI); None: CONTENT_SECURITY_POLICY."),
+    Setting("BASE_URL", None,
+            "The site's public address (https://host or https://host/prefix). When set, every absolute URL the app "
+            "writes (VoID, the OpenAPI servers, redirects) and every link starts with it, whatever Host header a "
+            "request carries; None: they follow the request's own address, which its Host header chooses."),
     Setting("REQUEST_LOG", True,
             "Log one line per request (method, path without query string, status, bytes, milliseconds) to the "
             "r2pkg.requests logger; query texts and parameters are never logged."),
