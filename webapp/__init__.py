@@ -110,6 +110,8 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
 
     from r2pkg.graph import sparql
 
+    from . import serving
+
     app = create_app({"DATA_DIR": str(data_dir_from(data_dir)), **config})
     data = app.extensions["r2pkg.graph"]
     if data.available():
@@ -122,9 +124,10 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
         request_log.addHandler(handler)
         request_log.setLevel(logging.INFO)
         request_log.propagate = False     # waitress configures the root logger too: one line per request
+    options = serving.server_options(app.config)
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg", _server=serving.make_server, **options)
 
 
 def checked_base_url(value: str | None) -> str | None:
