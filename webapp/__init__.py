@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -17,6 +16,7 @@ from r2pkg.graph.resources import QUERIES_DIR
 from r2pkg.graph.store import data_dir_from
 
 from .settings import DEFAULTS
+from .urls import checked_base_url
 from .untrusted import printable
 
 HERE = Path(__file__).resolve().parent
@@ -128,18 +128,6 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg", _server=serving.make_server, **options)
-
-
-def checked_base_url(value: str | None) -> str | None:
-    """BASE_URL as given, once known to be an absolute http(s) URL with no query or fragment: it is written into
-    every absolute URL, so a typo should stop the server at start, not send clients astray."""
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
-        raise ValueError(f"BASE_URL must be an http(s) URL such as https://r2p.example.org or "
-                         f"https://example.org/r2pkg, not {value!r}")
-    return value.rstrip("/")
 
 
 def server_config(value):

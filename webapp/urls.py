@@ -166,6 +166,18 @@ class Urls:
         return iri.startswith(BASE)
 
 
+def checked_base_url(value: str | None) -> str | None:
+    """BASE_URL as given, once known to be an absolute http(s) URL with no query or fragment: it is written into
+    every absolute URL, so a typo should stop the server at start, not send clients astray."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        raise ValueError(f"BASE_URL must be an http(s) URL such as https://r2p.example.org or "
+                         f"https://example.org/r2pkg, not {value!r}")
+    return value.rstrip("/")
+
+
 def request_urls(base_url: str | None) -> Urls:
     """The URL builder of the current request (in a Flask request context)."""
     from flask import request
