@@ -87,6 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", help="serve the graph over HTTP (builds it first if there is none)")
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--port", type=int, default=5000)
+    v.add_argument("--base-url", metavar="URL", help="the site's public address (setting BASE_URL): absolute URLs "
+                   "start with it whatever Host header a request carries")
+    v.add_argument("--connection-limit", type=int, metavar="N", help="most open client connections "
+                   "(setting CONNECTION_LIMIT, default 1000)")
+    v.add_argument("--channel-timeout", type=int, metavar="SECONDS", help="close idle connections after this long "
+                   "(setting CHANNEL_TIMEOUT, default 30)")
+    v.add_argument("--header-timeout", type=float, metavar="SECONDS", help="close a connection whose request "
+                   "headers are incomplete after this long (setting HEADER_TIMEOUT, default 20)")
     data_dir_option(v)
     store_options(v)
     v.set_defaults(run=_serve)
@@ -279,6 +287,16 @@ def render_table(result) -> str:
     return "\n".join(lines)
 
 
+SERVE_SETTINGS = {"base_url": "BASE_URL", "connection_limit": "CONNECTION_LIMIT", "channel_timeout": "CHANNEL_TIMEOUT",
+                  "header_timeout": "HEADER_TIMEOUT"}
+
+
+def serve_settings(args: argparse.Namespace) -> dict:
+    """The web app's settings `r2pkg serve`'s options give; those not given keep their defaults."""
+    return {setting: getattr(args, option) for option, setting in SERVE_SETTINGS.items()
+            if getattr(args, option, None) is not None}
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .store import has_store
 
@@ -297,9 +315,12 @@ def _serve(args: argparse.Namespace) -> int:
     from r2pkg.webapp import serve
 
     try:
-        serve(host=args.host, port=args.port, data_dir=data_dir, STORE_SERVER=server)
+        serve(host=args.host, port=args.port, data_dir=data_dir, STORE_SERVER=server, **serve_settings(args))
     except OSError as exc:  # the port is taken, the address is wrong
         print(f"r2pkg serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:   # a setting the app refuses (BASE_URL)
+        print(f"r2pkg serve: {exc}", file=sys.stderr)
         return 1
     return 0
 

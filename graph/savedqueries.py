@@ -154,18 +154,40 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str],
 
 def _typed(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> ox.Literal | ox.NamedNode:
     if param.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", raw):
-            raise ParameterError(param.name, f"{raw!r} is not an integer")
-        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(str(_integer(param, raw)), datatype=ox.NamedNode(XSD + "integer"))
     if param.type == "date":
         try:
             dt.date.fromisoformat(raw)
         except ValueError:
-            raise ParameterError(param.name, f"{raw!r} is not a date (YYYY-MM-DD)") from None
+            raise ParameterError(param.name, f"{_shown(raw)} is not a date (YYYY-MM-DD)") from None
         return ox.Literal(raw, datatype=ox.NamedNode(XSD + "date"))
     if param.type == "iri":
-        return ox.NamedNode(_iri(param, raw, resolve_label))
+        iri = _iri(param, raw, resolve_label)
+        try:
+            return ox.NamedNode(iri)
+        except ValueError:
+            raise ParameterError(param.name, f"{_shown(raw)} is not an IRI: an IRI cannot hold spaces, control "
+                                             "characters or any of < > \" { } | \\ ^ `") from None
     return ox.Literal(raw)
+
+
+MAX_INTEGER_DIGITS = 100
+
+
+def _integer(param: Parameter, raw: str) -> int:
+    """The integer `raw` writes; refused when it is not one, or longer than any count or year of the graph (Python
+    would parse up to 4,300 digits, then raise a ValueError of its own)."""
+    if not re.fullmatch(r"[+-]?\d+", raw):
+        raise ParameterError(param.name, f"{_shown(raw)} is not an integer")
+    if len(raw.lstrip("+-")) > MAX_INTEGER_DIGITS:
+        raise ParameterError(param.name, f"{_shown(raw)} is too long: an integer of at most {MAX_INTEGER_DIGITS} "
+                                         "digits is expected")
+    return int(raw)
+
+
+def _shown(raw: str, limit: int = 40) -> str:
+    """A value as a message quotes it: repr (control characters escaped), cut short with an ellipsis."""
+    return repr(raw) if len(raw) <= limit else repr(raw[:limit]) + f"… ({len(raw):,} characters)"
 
 
 def _iri(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> str:
@@ -173,12 +195,12 @@ def _iri(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> str
     if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", expanded, re.I):
         return expanded
     if resolve_label is None:
-        raise ParameterError(param.name, f"{raw!r} is not an IRI")
+        raise ParameterError(param.name, f"{_shown(raw)} is not an IRI")
     matches = resolve_label(raw, param.cls)
     if not matches:
-        raise ParameterError(param.name, f"no entity is called {raw!r}")
+        raise ParameterError(param.name, f"no entity is called {_shown(raw)}")
     if len(matches) > 1:
-        raise ParameterError(param.name, f"{raw!r} is ambiguous: " + ", ".join(sorted(matches)[:5]))
+        raise ParameterError(param.name, f"{_shown(raw)} is ambiguous: " + ", ".join(sorted(matches)[:5]))
     return matches[0]
 
 

@@ -13,8 +13,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEB_FIXTURES = FIXTURES / "web"
 
 
-def _make_fixture_build(root: Path) -> Path:
-    """A data directory laid out like graph/store.py's: builds/x/{store,dumps,report.json}, current -> builds/x."""
+def _make_fixture_build(root: Path, extra_trig: str = "") -> Path:
+    """A data directory laid out like graph/store.py's: builds/x/{store,dumps,report.json}, current -> builds/x;
+    `extra_trig` (TriG text) is loaded into the store beside the fixture graph."""
     import pyoxigraph as ox
 
     trig = WEB_FIXTURES / "graph.trig"
@@ -22,6 +23,8 @@ def _make_fixture_build(root: Path) -> Path:
     (build / "dumps").mkdir(parents=True)
     store = ox.Store(str(build / "store"))
     store.load(path=str(trig), format=ox.RdfFormat.TRIG)
+    if extra_trig:
+        store.load(extra_trig, format=ox.RdfFormat.TRIG)
     store.flush()
     quads = list(store.quads_for_pattern(None, None, None, None))
     dumps = build / "dumps"
@@ -44,7 +47,7 @@ def web_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def make_fixture_build():
-    """make_fixture_build(root) -> root, a data directory holding the web fixture graph."""
+    """make_fixture_build(root, extra_trig="") -> root, a data directory holding the web fixture graph."""
     return _make_fixture_build
 
 

@@ -76,6 +76,9 @@ def test_a_prefixed_name_is_expanded(query):
     ({"ordinal": "9", "since": "yesterday"}, "'since': 'yesterday' is not a date"),
     ({"ordinal": "9", "colour": "red"}, "'colour': not a parameter of 'meetings-of'"),
     ({"ordinal": "9", "state": "Denmark"}, "'state': 'Denmark' is not an IRI"),
+    ({"ordinal": "9" * 5000}, "'ordinal': '9999999999999999999999999999999999999999'… .5,000 characters. is too long"),
+    ({"ordinal": "9", "state": "http://x/<y>"}, "'state': 'http://x/<y>' is not an IRI: an IRI cannot hold spaces"),
+    ({"ordinal": "9", "state": "id:state/a\x00b"}, "is not an IRI"),
 ])
 def test_bad_values_are_refused_with_a_message_naming_the_parameter(query, values, message):
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace("}", r"\}")):

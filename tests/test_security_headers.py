@@ -84,3 +84,33 @@ def test_the_request_log_can_be_turned_off(make_app_client, caplog):
     with caplog.at_level(logging.INFO, logger="r2pkg.requests"):
         make_app_client(REQUEST_LOG=False).get("/")
     assert not [r for r in caplog.records if r.name == "r2pkg.requests"]
+
+
+@pytest.fixture
+def request_log_lines():
+    """What the r2pkg.requests logger writes, as `r2pkg serve` prints it; read with .getvalue()."""
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("r2pkg.requests")
+    logger.addHandler(handler)
+    level, logger.level = logger.level, logging.INFO
+    yield stream
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_a_path_cannot_forge_log_lines_or_colour_the_terminal(make_app_client, request_log_lines):
+    forged = "/page/state/x%0a2026-12-06 04:00:00,000 GET /admin 200 1 0ms%0d%1b[31mRED%00%e2%80%ae"
+    make_app_client().get(forged)
+    written = request_log_lines.getvalue()
+    assert written.count("\n") == 1 and "\r" not in written and "\x1b" not in written and "\x00" not in written
+    assert "/page/state/x\\n2026-12-06 04:00:00,000 GET /admin 200 1 0ms\\r\\x1b[31mRED\\x00\\u202e 404" in written
+
+
+def test_a_long_path_is_logged_cut_short(make_app_client, request_log_lines):
+    make_app_client().get("/page/state/" + "x" * 5000)
+    line = request_log_lines.getvalue()
+    assert line.count("\n") == 1 and "x" * 280 + "…" in line and "x" * 300 not in line and " 404 " in line

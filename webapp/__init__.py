@@ -16,6 +16,8 @@ from r2pkg.graph.resources import QUERIES_DIR
 from r2pkg.graph.store import data_dir_from
 
 from .settings import DEFAULTS
+from .urls import checked_base_url
+from .untrusted import printable
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,11 +30,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.config["DATA_DIR"] = str(data_dir_from(app.config.get("DATA_DIR")))
     app.config["QUERIES_DIR"] = str(app.config.get("QUERIES_DIR") or QUERIES_DIR)
+    app.config["BASE_URL"] = checked_base_url(app.config.get("BASE_URL"))
     app.json.sort_keys = False
 
     from .fairness import QueryBudget
     from .graphdata import GraphData
-    from .urls import Urls
+    from .urls import request_urls
 
     app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
     app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
@@ -48,14 +51,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def _urls() -> None:
-        g.urls = Urls(request.script_root)
+        g.urls = request_urls(app.config.get("BASE_URL"))
 
     @app.context_processor
     def _globals() -> dict:
         from .render import term_view
 
         data = app.extensions["r2pkg.graph"]
-        urls = g.get("urls") or Urls(request.script_root)
+        urls = g.get("urls") or request_urls(app.config.get("BASE_URL"))
         return {"urls": urls, "term": lambda t: term_view(t, data, urls), "label": data.label}
 
     @app.before_request
@@ -95,10 +98,13 @@ def _security_headers(app: Flask, response) -> None:
 
 
 def _log_request(response) -> None:
-    """One line per request, to the server's log only: the path without its query string, never a query text."""
+    """One line per request, to the server's log only: the path without its query string, never a query text.
+    The path is decoded, so it may hold newlines or terminal escapes: they are written escaped, and it is cut
+    at 300 characters, so a request can neither forge log lines nor flood the log."""
     started = g.get("started")
     millis = (time.perf_counter() - started) * 1000 if started else 0.0
-    request_log.info("%s %s %s %s %.0fms", request.method, request.path, response.status_code,
+    request_log.info("%s %s %s %s %.0fms", printable(request.method, 20), printable(request.path),
+                     response.status_code,
                      response.content_length if response.content_length is not None else "-", millis)
 
 
@@ -107,6 +113,8 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
     import waitress
 
     from .querying import query_pool
+
+    from . import serving
 
     app = create_app({"DATA_DIR": str(data_dir_from(data_dir)), **config})
     data = app.extensions["r2pkg.graph"]
@@ -120,9 +128,10 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
         request_log.addHandler(handler)
         request_log.setLevel(logging.INFO)
         request_log.propagate = False     # waitress configures the root logger too: one line per request
+    options = serving.server_options(app.config)
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg", _server=serving.make_server, **options)
 
 
 def server_config(value):

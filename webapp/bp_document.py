@@ -11,7 +11,8 @@ from r2pkg.graph import iris
 from r2pkg.graph.vocab import CORPUS_GRAPH, R2P
 
 from . import graph_data
-from .errors import NotFound
+from .errors import NOT_AN_IRI, NotFound
+from .untrusted import is_iri, printable
 
 bp = Blueprint("document", __name__)
 
@@ -140,6 +141,9 @@ def _order_key(term) -> tuple[int, str]:
 def show(slug: str):
     data = graph_data()
     iri = str(iris.document(slug))
+    if not is_iri(iri):
+        raise NotFound(f"No document can be called “{printable(slug)}”: {NOT_AN_IRI}.", hint=slug.replace("-", " "),
+                       what="document")
     doc = ox.NamedNode(iri)
     if not data.exists(iri):
         raise NotFound(f"There is no document “{slug}” in the graph.", hint=slug.replace("-", " "), what="document")

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, g, render_template, request, send_file
+from flask import Blueprint, Response, g, render_template, send_file
 
 from r2pkg.graph.store import current_build
 from r2pkg.graph.vocab import ID, PREFIXES
 
 from . import graph_data
 from .errors import NotFound
+from .untrusted import printable
 
 bp = Blueprint("dumps", __name__)
 
@@ -65,7 +66,7 @@ def file(filename: str):
     build = current_build(graph_data().data_dir)
     files = {f.name: f for f in dump_files()}
     if build is None or filename not in files:
-        raise NotFound(f"There is no dump called “{filename}”; the dumps are {', '.join(files) or 'not built yet'}.",
+        raise NotFound(f"There is no dump called “{printable(filename)}”; the dumps are {', '.join(files) or 'not built yet'}.",
                        what="dump")
     response = send_file(build.dumps / filename, mimetype=files[filename].media_type, as_attachment=False,
                          download_name=filename, conditional=True)
@@ -81,10 +82,10 @@ _VOID_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY
 _VOID_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def void_turtle(root: str) -> str:
+def void_turtle(urls) -> str:
+    """The VoID description; its URLs are absolute, under BASE_URL when set (urls.Urls.absolute)."""
     data = graph_data()
-    urls = g.urls
-    ds = f"<{root}{urls.void()[1:]}#dataset>"
+    ds = f"<{urls.absolute(urls.void())}#dataset>"
     counts = data.query(_VOID_COUNTS)[0]
     lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "",
@@ -93,11 +94,11 @@ def void_turtle(root: str) -> str:
              '    dcterms:description "Focal points, states, organizations, meetings and their evidence, read from the '
              'summaries of the annual meetings of the Global Network of R2P Focal Points."@en ;',
              f"    void:uriSpace \"{ID}\" ;",
-             f"    void:sparqlEndpoint <{root}{urls.sparql()[1:]}> ;",
+             f"    void:sparqlEndpoint <{urls.absolute(urls.sparql())}> ;",
              f"    void:vocabulary <{PREFIXES['r2p']}> ;",
-             f"    void:rootResource <{root}{urls.home()[1:]}> ;"]
+             f"    void:rootResource <{urls.absolute(urls.home())}> ;"]
     for f in dump_files():
-        lines.append(f"    void:dataDump <{root}{urls.dump(f.name)[1:]}> ;")
+        lines.append(f"    void:dataDump <{urls.absolute(urls.dump(f.name))}> ;")
     lines.append(f"    void:exampleResource <{ID}state/spain> ;") if data.exists(f"{ID}state/spain") else None
     for key in ("triples", "properties"):
         lines.append(f"    void:{key} {int(counts[key].value)} ;")
@@ -117,5 +118,5 @@ def void_turtle(root: str) -> str:
 @bp.route("/void.ttl")
 @bp.route("/.well-known/void")
 def void():
-    body = void_turtle(request.host_url)
+    body = void_turtle(g.urls)
     return Response(body, 200, {"Content-Type": "text/turtle; charset=utf-8", "Access-Control-Allow-Origin": "*"})

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, CORPUS_GRAPH, R2P
 
 from . import graph_data
-from .errors import NotFound
+from .errors import NOT_AN_IRI, NotFound
+from .untrusted import is_iri, printable
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -103,6 +104,9 @@ def _iri_or_404(path: str) -> str:
 
     path = path.strip("/")
     iri = Urls.iri_of(path)
+    if not is_iri(iri):
+        raise NotFound(f"No entity can be called “{printable(path)}”: {NOT_AN_IRI}.", hint=path.split("/")[-1],
+                       what="entity")
     data = graph_data()
     if not path or not data.exists(iri):
         raise NotFound(f"Nothing in the graph is called <{iri}>.", hint=path.split("/")[-1], what="entity")
@@ -331,7 +335,7 @@ def resolve(path: str):
         target = urls.page(iri)
     else:
         target = urls.data(iri, EXTENSION_OF[best])
-    response = redirect(target, code=303)
+    response = redirect(urls.location(target), code=303)
     response.headers["Vary"] = "Accept"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -341,8 +345,8 @@ def resolve(path: str):
 def page(path: str):
     iri = _iri_or_404(path)
     target = g.urls.page(iri)
-    if not target.endswith("/page/" + path) and target.startswith(request.script_root + "/document/"):
-        return redirect(target, code=302)
+    if not target.endswith("/page/" + path) and target.startswith(g.urls.root + "/document/"):
+        return redirect(g.urls.location(target), code=302)
     return render_template("entity/page.html", page=build_page(iri))
 
 

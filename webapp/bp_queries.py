@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
 from r2pkg.graph import sparql
 from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryError, bind_parameters,
@@ -12,6 +12,7 @@ from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryErro
 
 from . import graph_data
 from .errors import NotFound, error_response
+from .untrusted import printable
 from .querying import limit_headers, run_user_query
 from .urls import RESULT_FORMATS
 
@@ -39,7 +40,7 @@ def saved_queries() -> dict[str, SavedQuery]:
 def get_query_or_404(name: str) -> SavedQuery:
     queries = saved_queries()
     if name not in queries:
-        raise NotFound(f"There is no saved query called “{name}”. Known queries: {', '.join(queries) or 'none'}.",
+        raise NotFound(f"There is no saved query called “{printable(name)}”. Known queries: {', '.join(queries) or 'none'}.",
                        hint=name.replace("-", " "), what="saved query")
     return queries[name]
 
@@ -113,7 +114,7 @@ def show(name: str):
 def download(name: str, fmt: str):
     query = get_query_or_404(name)
     if fmt not in RESULT_FORMATS:
-        raise NotFound(f"No download format “{fmt}”; use one of {', '.join(RESULT_FORMATS)}.", what="format")
+        raise NotFound(f"No download format “{printable(fmt)}”; use one of {', '.join(RESULT_FORMATS)}.", what="format")
     media = RESULT_FORMATS[fmt]
     try:
         result = execute(query, param_values(query), media)
@@ -188,7 +189,7 @@ def openapi():
                                 "Each query's parameters are bound as values. Every query runs under a time "
                                 f"limit ({current_app.config['SPARQL_TIMEOUT']:g} s) and a row cap "
                                 f"({current_app.config['SPARQL_MAX_ROWS']})."},
-        "servers": [{"url": request.url_root.rstrip("/")}],
+        "servers": [{"url": g.urls.absolute(g.urls.home()).rstrip("/")}],
         "paths": paths,
         "components": {"schemas": {
             "SparqlResults": {"type": "object", "properties": {

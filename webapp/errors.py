@@ -7,6 +7,11 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from r2pkg.graph.sparql import SparqlError
 from r2pkg.graph.store import StoreError
 
+from .untrusted import printable
+
+
+NOT_AN_IRI = "an IRI cannot hold spaces, control characters or any of < > \" { } | \\ ^ `"
+
 
 class NotFound(Exception):
     """A missing entity, document or query; `hint` is searched for suggestions."""
@@ -92,6 +97,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("unexpected error on %s", request.path)
+        app.logger.exception("unexpected error on %s", printable(request.path))
         return error_response(500, "Internal error",
                               "Something went wrong on our side; the error was logged. Try again or go back.")

@@ -63,6 +63,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Content-Security-Policy header of every page: scripts from this site only, no inline scripts."),
     Setting("SPARQL_CONTENT_SECURITY_POLICY", None,
             "The policy of the /sparql editor page, when it must differ (YASGUI); None: CONTENT_SECURITY_POLICY."),
+    Setting("BASE_URL", None,
+            "The site's public address (https://host or https://host/prefix). When set, every absolute URL the app "
+            "writes (VoID, the OpenAPI servers, redirects) and every link starts with it, whatever Host header a "
+            "request carries; None: they follow the request's own address, which its Host header chooses."),
+    Setting("CONNECTION_LIMIT", 1000,
+            "Most client connections `r2pkg serve` holds open at once (waitress's connection_limit, 100 by default "
+            "there); past it, new ones wait. The process's open-file limit is raised to fit, as far as the hard "
+            "limit allows."),
+    Setting("CHANNEL_TIMEOUT", 30,
+            "Seconds an idle connection (no request, or between keep-alive requests) stays open under "
+            "`r2pkg serve` before it is closed (waitress: 120)."),
+    Setting("HEADER_TIMEOUT", 20,
+            "Seconds a client has to send a request's headers under `r2pkg serve`; a connection still sending "
+            "them after that (a slowloris client trickling bytes) is closed."),
     Setting("REQUEST_LOG", True,
             "Log one line per request (method, path without query string, status, bytes, milliseconds) to the "
             "r2pkg.requests logger; query texts and parameters are never logged."),

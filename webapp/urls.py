@@ -8,7 +8,7 @@ Graph IRIs map onto local paths: https://w3id.org/r2pkg/id/state/spain is served
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from r2pkg.graph.vocab import BASE, ID, ONTOLOGY_IRI, R2P
 
@@ -42,13 +42,29 @@ def _with_query(path: str, params) -> str:
 
 
 class Urls:
-    """URL builder, available in every template as `urls`."""
+    """URL builder, available in every template as `urls`.
 
-    def __init__(self, script_root: str = ""):
-        self.root = script_root.rstrip("/")
+    Links within the site are paths under `script_root`. An absolute URL (VoID, OpenAPI, redirects) starts with
+    `base_url`, the site's configured public address (BASE_URL), when there is one; else with `request_root`, the
+    address the request came to, which a client chooses with its Host header.
+    """
+
+    def __init__(self, script_root: str = "", base_url: str | None = None, request_root: str = "http://localhost/"):
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.root = (urlsplit(base_url).path if base_url else script_root).rstrip("/")
+        self.public_root = self.base_url or request_root.rstrip("/")
 
     def _p(self, path: str) -> str:
         return self.root + path
+
+    def absolute(self, path: str) -> str:
+        """The absolute URL of a path this builder made: under BASE_URL when set, else under the request's root."""
+        return self.public_root + path[len(self.root):] if path.startswith(self.root + "/") else path
+
+    def location(self, path: str) -> str:
+        """Where a redirect points: absolute under BASE_URL when set; else the path as it is, which the client
+        resolves against the address it asked (never a Host header the server would write back)."""
+        return self.absolute(path) if self.base_url else path
 
     # --- pages ---
     def home(self) -> str:
@@ -148,3 +164,22 @@ class Urls:
     @staticmethod
     def is_local(iri: str) -> bool:
         return iri.startswith(BASE)
+
+
+def checked_base_url(value: str | None) -> str | None:
+    """BASE_URL as given, once known to be an absolute http(s) URL with no query or fragment: it is written into
+    every absolute URL, so a typo should stop the server at start, not send clients astray."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in value:
+        raise ValueError(f"BASE_URL must be an http(s) URL such as https://r2p.example.org or "
+                         f"https://example.org/r2pkg, not {value!r}")
+    return value.rstrip("/")
+
+
+def request_urls(base_url: str | None) -> Urls:
+    """The URL builder of the current request (in a Flask request context)."""
+    from flask import request
+
+    return Urls(request.script_root, base_url=base_url, request_root=request.url_root)

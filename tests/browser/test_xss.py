@@ -1,4 +1,4 @@
-"""Hostile text renders inert on every page that shows it, in real Chromium.
+"""Hostile text renders inert on every page that shows it, in real Chromium, map tooltips included.
 
 tests/fixtures/hostile/ holds a summary whose sentences, recommendations and manifest metadata carry `<script>`,
 quote-breaking attributes (`" onmouseover="alert(1)`), `<img onerror>`, `<svg onload>` and `javascript:` links; it is
@@ -46,7 +46,13 @@ def hostile_server(tmp_path_factory):
 
 @pytest.fixture
 def hostile_page(browser, hostile_server):
-    context = browser.new_context(base_url=hostile_server, viewport={"width": 1280, "height": 900})
+    yield from guarded_page(browser, hostile_server)
+
+
+def guarded_page(browser, base_url: str):
+    """A page of `base_url` that records dialogs and policy violations, reaches no other host, and fails its test
+    when a dialog opened."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     dialogs: list[str] = []
     violations: list[str] = []
@@ -57,7 +63,7 @@ def hostile_page(browser, hostile_server):
 
     pg.on("dialog", on_dialog)
     pg.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(hostile_server) else r.abort())
+    pg.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base_url) else r.abort())
     pg.set_default_timeout(10000)
     pg.dialogs = dialogs
     pg.violations = violations
@@ -156,3 +162,56 @@ def test_every_page_sends_the_policy(hostile_server):
         assert "unsafe-eval" not in policy and "frame-ancestors 'none'" in policy
         assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
         assert r.headers["Referrer-Policy"] and r.headers["Permissions-Policy"]
+
+
+# A member state and a city in it whose labels are markup, with coordinates, so both are drawn on maps.
+MAP_IMG = "<img src=x onerror=alert('xss-map-state')>"
+MAP_SVG = "<svg onload=alert('xss-map-city')><b onmouseover=alert(1)>city</b></svg>"
+HOSTILE_PLACES = f"""
+@prefix r2p: <https://w3id.org/r2pkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
+<https://w3id.org/r2pkg/graph/external> {{
+  <https://w3id.org/r2pkg/id/state/hostile-land> a r2p:State, r2p:NetworkMember ;
+      skos:prefLabel "{MAP_IMG}"@en ; geo:lat 10.5 ; geo:long 20.5 ; r2p:iso3166Numeric "724" .
+  <https://w3id.org/r2pkg/id/city/hostile-city> a r2p:City ; r2p:cityOf <https://w3id.org/r2pkg/id/state/hostile-land> ;
+      skos:prefLabel "{MAP_SVG}"@en ; geo:lat 12.5 ; geo:long 24.5 .
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_map_server(tmp_path_factory, make_fixture_build):
+    import waitress
+
+    from r2pkg.webapp import create_app
+
+    data = make_fixture_build(tmp_path_factory.mktemp("hostile-map"), HOSTILE_PLACES)
+    app = create_app({"DATA_DIR": str(data), "REQUEST_LOG": False})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture
+def hostile_map_page(browser, hostile_map_server):
+    yield from guarded_page(browser, hostile_map_server)
+
+
+@pytest.mark.parametrize("path, labels", [("/page/state/hostile-land", [MAP_IMG, MAP_SVG]), ("/", [MAP_IMG])])
+def test_map_tooltips_show_labels_as_text(hostile_map_page, path, labels):
+    """The state page's map has the state (its tooltip always open) and the city in it; the home page's map the
+    state as a member. Each marker is hovered, so every tooltip is drawn."""
+    pg = hostile_map_page
+    pg.goto(path)
+    pg.locator(".map-canvas[data-ready=true]").first.wait_for()
+    shown: set[str] = set()
+    for marker in pg.locator(".map-point[data-iri*='/hostile-']").all():
+        marker.hover(force=True)
+        pg.wait_for_timeout(300)
+        shown.update(pg.locator(".leaflet-tooltip").all_inner_texts())
+        assert pg.locator(".leaflet-container img, .leaflet-container b, .leaflet-tooltip svg").count() == 0
+        assert pg.locator(".leaflet-container " + HANDLERS.replace(",", ",.leaflet-container ")).count() == 0
+    assert set(labels) <= shown, shown
+    assert pg.dialogs == []

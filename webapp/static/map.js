@@ -32,7 +32,7 @@
     return a;
   }
 
-  // The popup is built from DOM nodes (never from HTML strings), so labels cannot inject markup.
+  // Popups and tooltips are built from DOM nodes (never from HTML strings), so labels cannot inject markup.
   function popup(point) {
     var box = element("div", "map-popup");
     box.appendChild(link(point));
@@ -78,7 +78,8 @@
       var style = L.extend({}, POINT_STYLE[p.focus ? "focus" : p.kind] || POINT_STYLE.place);
       style.className = "map-point map-point-" + (p.focus ? "focus" : p.kind);
       var marker = L.circleMarker([p.lat, p.long], style).addTo(map);
-      marker.bindTooltip(p.label, { direction: "top", offset: [0, -6], permanent: !!p.focus });
+      // A string would be set as HTML by Leaflet: the label goes in as a text node.
+      marker.bindTooltip(element("span", null, p.label), { direction: "top", offset: [0, -6], permanent: !!p.focus });
       marker.bindPopup(popup(p));
       var path = marker.getElement();
       if (path) { path.setAttribute("data-iri", p.iri); path.setAttribute("aria-label", p.label); }
