@@ -58,6 +58,7 @@ class Report:
     statuses: dict = field(default_factory=dict)
     by_kind: dict = field(default_factory=dict)
     runaway: list = field(default_factory=list)
+    slow_clients: dict = field(default_factory=dict)
     rss_mb: dict = field(default_factory=dict)
 
     def render(self) -> str:
@@ -74,6 +75,8 @@ class Report:
             f"  statuses           {self.statuses}",
             "  by kind            " + ", ".join(f"{k} {v['n']} (p90 {v['p90']:.0f} ms)" for k, v in self.by_kind.items()),
             "  runaway queries    " + (", ".join(f"{r['status']} in {r['seconds']:.2f} s" for r in self.runaway) or "none"),
+            f"  slow clients       {self.slow_clients.get('clients', 0)} looping the runaway query: "
+            f"{self.slow_clients.get('statuses') or 'none'}",
             f"  server RSS MB      after warm-up {rss.get('start', 0):.0f}, peak {rss.get('peak', 0):.0f}, "
             f"end {rss.get('end', 0):.0f} (growth {rss.get('growth', 0):+.0f}; server + workers)",
         ]
@@ -179,10 +182,29 @@ def discover_targets(url: str) -> list[tuple[str, str, dict]]:
     return targets
 
 
+def client_session(n: int, url: str):
+    """A session for load client `n`, sending from its own loopback address (127.0.0.2, .3, ...) when the
+    server is on 127.0.0.1: the server tells clients apart by address and shares query time among them,
+    so one address for all would make the load one client."""
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    class FromAddress(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            kwargs["source_address"] = (f"127.0.0.{2 + n % 250}", 0)
+            super().init_poolmanager(*args, **kwargs)
+
+    session = requests.Session()
+    if urlsplit(url).hostname == "127.0.0.1":
+        session.mount("http://", FromAddress())
+    return session
+
+
 def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests: int = 200_000,
-             runaway_every: float = 10.0, server_pid: int | None = None, warmup: float = 2.0,
-             seed: int = 1) -> Report:
-    """Load `url` (loopback) with `clients` threads for `seconds` (or `max_requests`); see the module doc."""
+             runaway_every: float = 10.0, slow_clients: int = 0, server_pid: int | None = None,
+             warmup: float = 2.0, seed: int = 1) -> Report:
+    """Load `url` (loopback) with `clients` threads for `seconds` (or `max_requests`); see the module doc.
+    `slow_clients` more clients, each from its own address, loop the runaway query the whole time."""
     import requests
 
     require_loopback(url)
@@ -196,6 +218,7 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
     rss: list[float] = []
     stop = threading.Event()
     budget = [max_requests]
+    slow_statuses: dict[str, int] = {}
 
     def take() -> bool:
         with lock:
@@ -205,7 +228,7 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
             return True
 
     def client(n: int) -> None:
-        session = requests.Session()
+        session = client_session(n, url)
         local = random.Random(rng.random() + n)
         while not stop.is_set() and take():
             kind, path, headers = local.choice(targets)
@@ -218,7 +241,7 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
                 samples.append((t0, (time.monotonic() - t0) * 1000, kind, status))
 
     def runaway() -> None:
-        session = requests.Session()
+        session = client_session(clients, url)
         while not stop.wait(runaway_every / 2):
             t0 = time.monotonic()
             try:
@@ -232,6 +255,18 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
                 runaway_results.append({"status": status, "seconds": round(t1 - t0, 3)})
             if stop.wait(runaway_every / 2):
                 break
+
+    def slow(n: int) -> None:
+        session = client_session(clients + 1 + n, url)
+        while not stop.is_set():
+            try:
+                status = session.get(url + "/sparql", params={"query": RUNAWAY}, headers=JSON, timeout=60).status_code
+            except requests.RequestException:
+                status = 0
+            with lock:
+                slow_statuses[str(status)] = slow_statuses.get(str(status), 0) + 1
+            if status == 429:
+                stop.wait(1.0)
 
     def sampler() -> None:
         while not stop.wait(0.5):
@@ -248,6 +283,7 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
     threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
     if runaway_every > 0:
         threads.append(threading.Thread(target=runaway, daemon=True))
+    threads += [threading.Thread(target=slow, args=(i,), daemon=True) for i in range(slow_clients)]
     threads.append(threading.Thread(target=sampler, daemon=True))
     started = time.monotonic()
     for t in threads:
@@ -278,6 +314,7 @@ def run_load(url: str, *, clients: int = 8, seconds: float = 60.0, max_requests:
     report.by_kind = {k: {key: round(v, 1) for key, v in percentiles([s[1] for s in samples if s[2] == k]).items()}
                       for k in kinds}
     report.runaway = runaway_results
+    report.slow_clients = {"clients": slow_clients, "statuses": dict(sorted(slow_statuses.items()))}
     if server_pid:
         report.rss_mb = {"start": round(rss_start, 1), "peak": round(max(rss + [rss_start, rss_end]), 1),
                          "end": round(rss_end, 1), "growth": round(rss_end - rss_start, 1)}
@@ -294,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--runaway-every", type=float, default=10.0, help="seconds between runaway queries (0: none)")
+    parser.add_argument("--slow-clients", type=int, default=0,
+                        help="clients (each from its own loopback address) that loop the runaway query throughout")
     parser.add_argument("--json", type=Path, help="also write the report as JSON here")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.seconds > 600 or args.clients < 1 or args.clients > 64:
@@ -307,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             url, pid = args.url, args.pid
         report = run_load(url, clients=args.clients, seconds=args.seconds, max_requests=args.max_requests,
-                          runaway_every=args.runaway_every, server_pid=pid)
+                          runaway_every=args.runaway_every, slow_clients=args.slow_clients, server_pid=pid)
     finally:
         if proc is not None:
             proc.terminate()

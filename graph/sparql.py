@@ -37,7 +37,6 @@ import multiprocessing
 import re
 import threading
 import time
-import queue as queue_mod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,6 +70,7 @@ class SparqlError(Exception):
     """Base of the errors a query can end with; str(error) is meant for the user."""
 
     status = 400
+    ran = 0.0      # seconds the query ran before it ended so (a time limit, a dead worker)
 
 
 class QueryError(SparqlError):
@@ -123,6 +123,7 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     truncated: bool = False
     elapsed: float = 0.0
+    ran: float = 0.0                   # of `elapsed`, the seconds spent running (not waiting for a worker)
     body: bytes | None = None          # the answer already serialized (in the worker), as body_type
     body_type: str | None = None
     length: int | None = None          # rows or triples, once they are dropped for the body
@@ -560,8 +561,43 @@ class _Worker:
             pass
 
 
+def _ran(error: SparqlError, since: float) -> SparqlError:
+    error.ran = time.monotonic() - since
+    return error
+
+
+class _IdleWorkers:
+    """The workers free to take a query; a query of the slow lane takes one only while another stays free."""
+
+    def __init__(self) -> None:
+        self._workers: list[_Worker] = []
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker) -> None:
+        with self._changed:
+            self._workers.append(worker)
+            self._changed.notify_all()
+
+    def take(self, timeout: float, keep_free: int = 0) -> _Worker | None:
+        """A free worker, leaving at least `keep_free` others free; None when none came in `timeout` s."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: len(self._workers) > keep_free, timeout=timeout):
+                return None
+            return self._workers.pop(0)
+
+    def drain(self) -> list[_Worker]:
+        with self._changed:
+            workers, self._workers = self._workers, []
+            return workers
+
+
 class QueryPool:
-    """Warm worker processes, each with the served store open read-only, confined by `limits`."""
+    """Warm worker processes, each with the served store open read-only, confined by `limits`.
+
+    A query of the slow lane (`run(..., slow_lane=True)`, a client whose recent queries were slow)
+    takes a worker only while another stays free, so slow queries never hold every worker, even while
+    the workers they overran are being replaced.
+    """
 
     def __init__(self, data_dir: Path | str, size: int = DEFAULT_POOL_SIZE, limits: WorkerLimits = WorkerLimits()):
         self.data_dir = Path(data_dir)
@@ -572,8 +608,7 @@ class QueryPool:
             self._ctx.set_forkserver_preload(["r2pkg.graph.sparql"])
         except ValueError:  # pragma: no cover - platforms without forkserver
             self._ctx = multiprocessing.get_context("spawn")
-        self._idle: queue_mod.Queue[_Worker] = queue_mod.Queue()
-        self._lock = threading.Lock()
+        self._idle = _IdleWorkers()
         self._closed = False
         self.killed = 0
         starting = [_Worker(self._ctx, self.data_dir, limits) for _ in range(self.size)]
@@ -601,27 +636,28 @@ class QueryPool:
 
         threading.Thread(target=start, name="r2pkg-sparql-respawn", daemon=True).start()
 
-    def run(self, query: str, opts: dict, timeout: float) -> QueryResult:
+    def run(self, query: str, opts: dict, timeout: float, *, slow_lane: bool = False) -> QueryResult:
         if self._closed:
             raise StoreUnavailable("the query service is shut down")
         deadline = time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=max(0.01, timeout))
-        except queue_mod.Empty:
-            raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: the server is busy, "
-                               "no query worker became free in time") from None
+        worker = self._idle.take(max(0.01, timeout), keep_free=1 if slow_lane and self.size > 1 else 0)
+        if worker is None:
+            raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: the server is busy, no query "
+                               "worker became free in time" + (" for a client whose queries were slow" if slow_lane
+                                                               else ""))
         if not worker.proc.is_alive():
             worker.kill()
             self._replace_async()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s")
-            return self.run(query, opts, remaining)   # on another worker, with the time that is left
+            return self.run(query, opts, remaining, slow_lane=slow_lane)   # another worker, the time left
         if time.monotonic() >= deadline:
             # The wait for a worker used the whole limit. Not sent at all: sent, a fast answer could
             # be in the pipe by the time this thread runs again and would be taken, past the limit.
             self._idle.put(worker)
             raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s before a worker could start it")
+        sent = time.monotonic()
         try:
             worker.conn.send((query, opts))
             remaining = max(0.0, deadline - time.monotonic())
@@ -632,24 +668,22 @@ class QueryPool:
             worker.kill()
             self.killed += 1
             self._replace_async()
-            raise QueryTimeout(f"query stopped after its time limit of {timeout:g} s") from None
+            raise _ran(QueryTimeout(f"query stopped after its time limit of {timeout:g} s"), sent) from None
         except (EOFError, OSError, BrokenPipeError):
             worker.kill()
             self._replace_async()
-            raise WorkerFailed("the query's worker process died while running it (out of memory, or a crash in "
-                               "the query engine); it has been replaced") from None
+            raise _ran(WorkerFailed("the query's worker process died while running it (out of memory, or a crash "
+                                    "in the query engine); it has been replaced"), sent) from None
         self._idle.put(worker)
         if answer[0] == "ok":
-            return answer[1]
-        raise _ERRORS.get(answer[1], QueryError)(answer[2])
+            result = answer[1]
+            result.ran = time.monotonic() - sent
+            return result
+        raise _ran(_ERRORS.get(answer[1], QueryError)(answer[2]), sent)
 
     def close(self) -> None:
         self._closed = True
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue_mod.Empty:
-                break
+        for worker in self._idle.drain():
             try:
                 worker.conn.send(None)
             except Exception:
@@ -695,6 +729,7 @@ def run_query(
     max_bytes: int = DEFAULT_MAX_BYTES,
     serialize_as: Mapping[str, str] | None = None,
     pool: QueryPool | None = None,
+    slow_lane: bool = False,
 ) -> QueryResult:
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
 
@@ -710,7 +745,8 @@ def run_query(
     FROM and FROM NAMED only pick graphs of the store: Oxigraph never fetches them.
     `max_bytes` bounds the answer's size: rows past it are cut (`truncated`), and `AnswerTooLarge`
     is raised when not even one fits. `serialize_as` ({"select": media type, "graph": media type})
-    has the answer serialized where it runs, inside the time limit: `result.body`.
+    has the answer serialized where it runs, inside the time limit: `result.body`. `slow_lane`
+    queries leave a worker of the pool free for others (see `QueryPool`).
     """
     opts = {
         "max_rows": int(max_rows),
@@ -744,8 +780,9 @@ def run_query(
     else:
         if timeout <= 0:
             raise QueryTimeout("query stopped: its time limit is 0 s")
-        result = (pool or get_pool(data_dir_or_store)).run(query, opts, float(timeout))
+        result = (pool or get_pool(data_dir_or_store)).run(query, opts, float(timeout), slow_lane=slow_lane)
     result.elapsed = time.perf_counter() - started
+    result.ran = result.ran or result.elapsed
     return result
 
 

@@ -154,7 +154,7 @@ def test_a_query_past_the_memory_ceiling_kills_only_its_worker(make_pool):
 
 def test_a_worker_killed_mid_query_is_a_server_error_not_a_malformed_query(make_pool):
     pool = make_pool()
-    worker = pool._idle.queue[0]
+    worker = pool._idle._workers[0]
     killer = threading.Timer(0.5, os.kill, (worker.proc.pid, signal.SIGKILL))
     killer.start()
     with pytest.raises(sparql.WorkerFailed, match="died"):

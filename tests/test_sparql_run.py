@@ -217,7 +217,7 @@ def test_serialize_rejects_wrong_type():
 def test_a_query_that_waits_past_its_limit_for_a_worker_is_told_so(web_data_dir):
     """With every worker busy, the query ends at its own time limit and the message says so."""
     pool = sparql.QueryPool(web_data_dir, size=1)
-    busy = pool._idle.get()         # the only worker is taken
+    busy = pool._idle.take(1.0)     # the only worker is taken
     try:
         with pytest.raises(QueryTimeout, match="time limit of 0.05 s: the server is busy"):
             run_query(web_data_dir, "ASK {}", timeout=0.05, pool=pool)

@@ -40,8 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
     app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
     app.extensions["r2pkg.budget"] = QueryBudget(seconds_per_minute=app.config["SPARQL_CLIENT_QUERY_TIME"],
-                                                 concurrency=app.config["SPARQL_CLIENT_CONCURRENCY"],
-                                                 workers=app.config["SPARQL_WORKERS"])
+                                                 concurrency=app.config["SPARQL_CLIENT_CONCURRENCY"])
 
     from . import bp_document, bp_dumps, bp_entity, bp_home, bp_ontology, bp_queries, bp_search, bp_sparql, errors
 

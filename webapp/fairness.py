@@ -8,8 +8,8 @@ limit. Two rules now, after the Wikidata Query Service's:
   60 s a minute). A client past it gets 429 with `Retry-After`, the seconds until enough of its
   time has left the window. At most `SPARQL_CLIENT_CONCURRENCY` of a client's queries run at once.
 * **A slow lane.** A client that has used more than `HEAVY_AFTER` seconds in the last minute is
-  "heavy": its queries may use all workers but one, so a light client's query always finds a
-  worker free, while heavy ones queue behind each other.
+  "heavy": its queries take a worker only while another stays free (`QueryPool.run(slow_lane=True)`),
+  so a light client's query always finds one, while heavy ones queue behind each other.
 
 Clients are told apart by `request.remote_addr` (behind a proxy, let werkzeug's ProxyFix set it).
 """
@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from r2pkg.graph.sparql import QueryTimeout, SparqlError
+from r2pkg.graph.sparql import SparqlError
 
 WINDOW = 60.0          # seconds over which a client's query time is counted
 HEAVY_AFTER = 2.0      # seconds of query time in the window after which a client's queries take the slow lane
@@ -51,34 +51,33 @@ class _Client:
         return sum(seconds for _, seconds in self.spent)
 
 
-class QueryBudget:
-    """Per-client query time and concurrency, and the slow lane; one per app, shared by its threads."""
+@dataclass
+class Ticket:
+    slow_lane: bool
+    ran: float = 0.0
 
-    def __init__(self, *, seconds_per_minute: float, concurrency: int, workers: int):
+
+class QueryBudget:
+    """Per-client query time and concurrency; one per app, shared by its threads."""
+
+    def __init__(self, *, seconds_per_minute: float, concurrency: int):
         self.seconds_per_minute = float(seconds_per_minute)
         self.concurrency = max(1, int(concurrency))
-        self.slow_lane = threading.BoundedSemaphore(max(1, int(workers) - 1))
         self._clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
 
     @contextmanager
-    def query(self, client: str, timeout: float) -> Iterator[None]:
-        """Admit one query of `client` (or raise TooManyQueries), hold a slow-lane place while it runs
-        if the client is heavy, and charge the time it took to the client."""
-        heavy = self._admit(client)
-        started = time.monotonic()
-        entered = False
+    def query(self, client: str) -> Iterator[Ticket]:
+        """Admit one query of `client` (or raise TooManyQueries); the ticket says whether it belongs in
+        the slow lane, and the seconds it ran (not those it waited for a worker) are charged to the client."""
+        ticket = Ticket(slow_lane=self._admit(client))
         try:
-            if heavy:
-                entered = self.slow_lane.acquire(timeout=timeout)
-                if not entered:
-                    raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: this client's recent "
-                                       "queries were slow, and the workers for slow queries stayed busy")
-            yield
+            yield ticket
+        except SparqlError as exc:
+            ticket.ran = exc.ran
+            raise
         finally:
-            if entered:
-                self.slow_lane.release()
-            self._charge(client, time.monotonic() - started)
+            self._charge(client, ticket.ran)
 
     def _admit(self, client: str) -> bool:
         now = time.monotonic()

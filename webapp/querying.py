@@ -51,11 +51,13 @@ def run_user_query(query: str, **kwargs) -> sparql.QueryResult:
         kwargs["pool"] = query_pool(config)
     if config.get("SPARQL_FEDERATION_ALLOW_PRIVATE"):   # tests: an allow-listed endpoint on loopback
         kwargs.setdefault("allow_private_services", True)
-    timeout = request_timeout()
-    with current_app.extensions["r2pkg.budget"].query(request.remote_addr or "-", timeout):
-        return sparql.run_query(target, query, timeout=timeout, max_rows=config["SPARQL_MAX_ROWS"],
-                                max_bytes=config["SPARQL_MAX_BYTES"], allowed_services=allowed_services(config),
-                                max_length=config.get("SPARQL_MAX_QUERY_LENGTH"), **kwargs)
+    with current_app.extensions["r2pkg.budget"].query(request.remote_addr or "-") as ticket:
+        result = sparql.run_query(target, query, timeout=request_timeout(), max_rows=config["SPARQL_MAX_ROWS"],
+                                  max_bytes=config["SPARQL_MAX_BYTES"], allowed_services=allowed_services(config),
+                                  max_length=config.get("SPARQL_MAX_QUERY_LENGTH"), slow_lane=ticket.slow_lane,
+                                  **kwargs)
+        ticket.ran = result.ran
+        return result
 
 
 def limit_headers(result: sparql.QueryResult) -> dict[str, str]:
