@@ -5,6 +5,7 @@ store being served untouched (see graph/store.py).
 """
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -123,10 +124,20 @@ def _stderr(message: str) -> None:
 
 
 def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
-    """Build the graph of every document in the folders and publish it under data_dir."""
-    say = progress or (lambda _m: None)
+    """Build the graph of every document in the folders and publish it under data_dir.
+
+    The whole build holds the data directory's build lock (graph/store.py: a second build at the
+    same time raises store.BuildLocked), so builds cannot prune or replace each other's work.
+    """
     data_dir = Path(data_dir).resolve()
     report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        _build_into(paths, corpus_dirs, report, progress or (lambda _m: None))
+    return report
+
+
+def _build_into(paths: stores.BuildPaths, corpus_dirs: Iterable[Path], report: BuildReport, say: Progress) -> None:
+    """Every stage, writing the store, the dumps and the report into the build directory."""
     started = time.perf_counter()
 
     @contextmanager
@@ -183,17 +194,27 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
     # The on-disk store is written here, beside the dumps, not in the background from the facts
     # stage on: there it took the second core from inference and SHACL, and on 2 cores the
     # build of 1,000 summaries took 158 s instead of 117 s.
-    with stage("store"), stores.new_build(data_dir) as paths, ThreadPoolExecutor(1) as writer:
-        default = _merged_ntriples([asserted, derived, schema])
-        written = writer.submit(stores.write_store, paths.store, lambda store: _fill(store, named, default))
-        report.total_quads, report.entities_per_class = len(dataset), count_entities(dataset)
-        t0 = time.perf_counter()
-        _write_dataset_dumps(dataset, default, paths.dumps)
-        report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
-        written.result()
-    report.seconds_total = round(time.perf_counter() - started, 3)
-    paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the published store
-    return report
+    try:
+        with stage("store"), ThreadPoolExecutor(1) as writer:
+            default = _merged_ntriples([asserted, derived, schema])
+            written = writer.submit(stores.write_store, paths.store, lambda store: _fill(store, named, default))
+            report.total_quads, report.entities_per_class = len(dataset), count_entities(dataset)
+            t0 = time.perf_counter()
+            _write_dataset_dumps(dataset, default, paths.dumps)
+            report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
+            written.result()
+        report.seconds_total = round(time.perf_counter() - started, 3)
+        paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the store, before it is published
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
+
+
+def _write_problem(root: Path, exc: OSError) -> str:
+    """One line on a failed write (a full disk above all); the build directory is removed after it."""
+    where = f" ({Path(exc.filename).name})" if exc.filename else ""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = "; free some space and build again" if exc.errno == errno.ENOSPC else ""
+    return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
 def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str]]:
