@@ -126,3 +126,15 @@ def test_a_build_refuses_each_bad_file_and_keeps_the_others_with_bounded_memory(
     print(f"peak RSS of the build with a 50 MB file: {peak_mb:.0f} MB")
     assert peak_mb < 400, f"the build's memory grew to {peak_mb:.0f} MB"
 
+
+
+def test_a_heading_with_no_ascii_letter_loads_under_a_digest_slug(tmp_path):
+    """A session heading in Greek has no ASCII slug; its session IRI takes a stable digest of it instead."""
+    path = tmp_path / "greek-heading.txt"
+    path.write_text(SHORT + "\nΕΙΣΑΓΩΓΉ ΣΥΝΕΔΡΊΑ\n\nParticipants discussed prevention in many states.\n", encoding="utf-8")
+    def sessions() -> set[str]:
+        return {str(f.subject) for f in load_document(path).facts if "/id/session/" in str(f.subject)}
+
+    found = sessions()
+    assert len(found) == 1 and next(iter(found)).split("/")[-1].startswith("annual-meeting-10-x-")
+    assert sessions() == found   # the same IRI in every build
