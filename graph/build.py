@@ -345,7 +345,10 @@ def _metadata_problem(entry: dict) -> str | None:
 
 def _source(folder: Path, path: Path, metadata: dict | None = None) -> SourceDocument:
     """A document to read, or refused: outside the corpus folder once resolved, or unsluggable."""
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):   # a symlink loop (RuntimeError before Python 3.13)
+        return SourceDocument(path, "", refusal="a symlink loop, or a path that cannot be resolved")
     if not real.is_relative_to(folder.resolve()):
         return SourceDocument(path, "", refusal="outside the corpus folder (a path or symlink leading out of it); "
                                                 "only files inside the folder are read")

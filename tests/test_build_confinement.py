@@ -106,3 +106,15 @@ def test_a_corpus_folder_reached_through_a_symlink_still_builds(outside, tmp_pat
     report = build([link], tmp_path / "data")
     assert sorted(Path(d["path"]).name for d in report.documents) == ["alias.txt", "good.txt"]
     assert len(report.errors) == 2
+
+
+def test_a_symlink_loop_is_refused_in_one_line(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(SUMMARY.format(who="Ghana"), encoding="utf-8")
+    (corpus / "a.txt").symlink_to("b.txt")
+    (corpus / "b.txt").symlink_to("a.txt")
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [{"file": "good.txt"}, {"file": "a.txt"}]}))
+    report = build([corpus], tmp_path / "data")
+    assert [d["slug"] for d in report.documents] == ["good"]
+    assert report.errors == [f"{corpus / 'a.txt'}: a symlink loop, or a path that cannot be resolved"]
