@@ -215,7 +215,7 @@ def _write_problem(root: Path, exc: OSError) -> str:
     """One line on a failed write (a full disk above all); the build directory is removed after it."""
     where = f" ({Path(exc.filename).name})" if exc.filename else ""
     reason = exc.strerror or str(exc) or type(exc).__name__
-    hint = "; free some space and build again" if exc.errno == errno.ENOSPC else ""
+    hint = "; free some space and build again" if _disk_full(exc) else ""
     return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
@@ -272,6 +272,11 @@ def _write_dataset_dumps(dataset: ox.Store, default: str, folder: Path) -> None:
     merged.bulk_load(default, ox.RdfFormat.N_TRIPLES, lenient=True)
     merged.dump(str(folder / "graph.ttl"), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     merged.dump(str(folder / "graph.nt"), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+
+
+def _disk_full(exc: OSError) -> bool:
+    """ENOSPC, also as pyoxigraph reports it: no errno, "No space left on device (os error 28)"."""
+    return exc.errno == errno.ENOSPC or f"(os error {errno.ENOSPC})" in str(exc)
 
 
 def discover(corpus_dirs: Iterable[Path]) -> list[SourceDocument]:
