@@ -139,9 +139,8 @@ def new_build(data_dir: Path) -> Iterator[BuildPaths]:
         paths.root.mkdir()
         try:
             yield paths
-            (paths.root / COMPLETE).touch()
             previous = current_build(data_dir)
-            _publish(data_dir, paths.root)
+            _mark_and_publish(data_dir, paths.root)
         except BaseException:
             shutil.rmtree(paths.root, ignore_errors=True)
             raise
@@ -191,6 +190,16 @@ def write_store(path: Path, fill: Callable[[ox.Store], T]) -> T:
         return result
     finally:
         del store
+
+
+def _mark_and_publish(data_dir: Path, build_root: Path) -> None:
+    """Mark the build complete and make it `current`; a failed write (a full disk) is one line."""
+    try:
+        (build_root / COMPLETE).touch()
+        _publish(data_dir, build_root)
+    except OSError as exc:
+        raise StoreError(f"cannot publish the new build {build_root}: {exc.strerror or exc} "
+                         "(the served graph is unchanged)") from None
 
 
 def _publish(data_dir: Path, build_root: Path) -> None:

@@ -141,3 +141,14 @@ def test_a_full_disk_fails_the_build_in_one_line_and_keeps_the_served_graph(caps
     assert err.rstrip().endswith("; free some space and build again (the served graph is unchanged)")
     assert _served_build(served) == before
     assert sorted((served / "builds").iterdir()) == builds   # the failed build's directory is gone
+
+
+def test_a_full_disk_while_publishing_fails_in_one_line_and_keeps_the_served_graph(capsys, corpus, served,
+                                                                                   monkeypatch):
+    before = _served_build(served)
+    monkeypatch.setattr("r2pkg.graph.store._publish", _no_space)
+    status, out, err = _build(capsys, corpus, served)
+    assert status == 1 and out == "" and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"r2pkg: cannot publish the new build {served / 'builds'}/")
+    assert err.rstrip().endswith(": No space left on device (the served graph is unchanged)")
+    assert _served_build(served) == before
