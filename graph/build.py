@@ -5,6 +5,7 @@ store being served untouched (see graph/store.py).
 """
 from __future__ import annotations
 
+import errno
 import json
 import sys
 import time
@@ -54,9 +55,11 @@ class BuildError(RuntimeError):
 
 @dataclass
 class SourceDocument:
-    path: Path
+    path: Path                   # as listed (named in messages and the report)
     slug: str
     metadata: dict = field(default_factory=dict)
+    refusal: str | None = None   # why it is refused before being read, if it is
+    real: Path | None = None     # the file read: path with symlinks resolved, inside the corpus folder
 
 
 @dataclass
@@ -123,10 +126,20 @@ def _stderr(message: str) -> None:
 
 
 def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
-    """Build the graph of every document in the folders and publish it under data_dir."""
-    say = progress or (lambda _m: None)
+    """Build the graph of every document in the folders and publish it under data_dir.
+
+    The whole build holds the data directory's build lock (graph/store.py: a second build at the
+    same time raises store.BuildLocked), so builds cannot prune or replace each other's work.
+    """
     data_dir = Path(data_dir).resolve()
     report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        _build_into(paths, corpus_dirs, report, progress or (lambda _m: None))
+    return report
+
+
+def _build_into(paths: stores.BuildPaths, corpus_dirs: Iterable[Path], report: BuildReport, say: Progress) -> None:
+    """Every stage, writing the store, the dumps and the report into the build directory."""
     started = time.perf_counter()
 
     @contextmanager
@@ -183,17 +196,27 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
     # The on-disk store is written here, beside the dumps, not in the background from the facts
     # stage on: there it took the second core from inference and SHACL, and on 2 cores the
     # build of 1,000 summaries took 158 s instead of 117 s.
-    with stage("store"), stores.new_build(data_dir) as paths, ThreadPoolExecutor(1) as writer:
-        default = _merged_ntriples([asserted, derived, schema])
-        written = writer.submit(stores.write_store, paths.store, lambda store: _fill(store, named, default))
-        report.total_quads, report.entities_per_class = len(dataset), count_entities(dataset)
-        t0 = time.perf_counter()
-        _write_dataset_dumps(dataset, default, paths.dumps)
-        report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
-        written.result()
-    report.seconds_total = round(time.perf_counter() - started, 3)
-    paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the published store
-    return report
+    try:
+        with stage("store"), ThreadPoolExecutor(1) as writer:
+            default = _merged_ntriples([asserted, derived, schema])
+            written = writer.submit(stores.write_store, paths.store, lambda store: _fill(store, named, default))
+            report.total_quads, report.entities_per_class = len(dataset), count_entities(dataset)
+            t0 = time.perf_counter()
+            _write_dataset_dumps(dataset, default, paths.dumps)
+            report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
+            written.result()
+        report.seconds_total = round(time.perf_counter() - started, 3)
+        paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the store, before it is published
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
+
+
+def _write_problem(root: Path, exc: OSError) -> str:
+    """One line on a failed write (a full disk above all); the build directory is removed after it."""
+    where = f" ({Path(exc.filename).name})" if exc.filename else ""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = "; free some space and build again" if _disk_full(exc) else ""
+    return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
 def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str]]:
@@ -251,28 +274,107 @@ def _write_dataset_dumps(dataset: ox.Store, default: str, folder: Path) -> None:
     merged.dump(str(folder / "graph.nt"), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
+def _disk_full(exc: OSError) -> bool:
+    """ENOSPC, also as pyoxigraph reports it: no errno, "No space left on device (os error 28)"."""
+    return exc.errno == errno.ENOSPC or f"(os error {errno.ENOSPC})" in str(exc)
+
+
 def discover(corpus_dirs: Iterable[Path]) -> list[SourceDocument]:
-    """Documents of each folder: those its manifest lists (with their metadata), else every text file."""
+    """Documents of each folder: those its manifest lists (with their metadata), else every text file.
+
+    A document is read only if it resolves (symlinks followed) inside its corpus folder; any other,
+    and a manifest entry that names no usable file, is refused in one line and the others still
+    build. A manifest that is not a list of entries fails the build.
+    """
     found: list[SourceDocument] = []
     for folder in corpus_dirs:
         folder = Path(folder)
         if not folder.is_dir():
             raise BuildError(f"{folder}: not a folder of documents")
         manifest = folder / MANIFEST
-        if manifest.is_file():
-            try:
-                entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
-            except (ValueError, KeyError, TypeError) as exc:
-                raise BuildError(f"{manifest}: not a manifest with a 'documents' list ({exc})") from exc
-            found += [SourceDocument(folder / e["file"], _slug(folder / e["file"]), e) for e in entries]
-        else:
-            found += [SourceDocument(p, _slug(p)) for p in sorted(folder.iterdir())
-                      if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES]
-    slugs = Counter(s.slug for s in found)
+        found += _manifest_sources(folder, manifest) if manifest.is_file() else _folder_sources(folder)
+    slugs = Counter(s.slug for s in found if s.refusal is None)
     clashes = sorted(s for s, n in slugs.items() if n > 1)
     if clashes:
         raise BuildError(f"two documents would share the IRI slug {clashes[0]!r}; rename one of them")
     return found
+
+
+def _folder_sources(folder: Path) -> list[SourceDocument]:
+    return [_source(folder, p) for p in sorted(folder.iterdir())
+            if p.suffix.lower() in DOCUMENT_SUFFIXES and p.is_file()]
+
+
+def _manifest_sources(folder: Path, manifest: Path) -> list[SourceDocument]:
+    return [_entry_source(folder, manifest, n, entry) for n, entry in enumerate(_manifest_entries(manifest), 1)]
+
+
+def _manifest_entries(manifest: Path) -> list:
+    """The manifest's `documents` list; anything else fails the build in one line."""
+    try:
+        documents = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BuildError(f"{manifest}: not a manifest with a 'documents' list ({exc})") from None
+    if not isinstance(documents, list):
+        raise BuildError(f"{manifest}: 'documents' must be a list of entries, not {_json_kind(documents)}")
+    return documents
+
+
+def _entry_source(folder: Path, manifest: Path, n: int, entry: object) -> SourceDocument:
+    """The document a manifest entry lists, or the entry refused (naming the manifest and entry)."""
+    def refused(problem: str) -> SourceDocument:
+        return SourceDocument(manifest, "", refusal=f"entry {n}: {problem}")
+
+    if not isinstance(entry, dict):
+        return refused(f"not an object with a 'file' but {_json_kind(entry)}")
+    name = entry.get("file")
+    if name is None:
+        return refused("no 'file' name")
+    if not isinstance(name, str) or not name.strip() or "\x00" in name:
+        return refused(f"'file' must be a file name, not {_json_kind(name) if not isinstance(name, str) else repr(name)}")
+    problem = _metadata_problem(entry)
+    if problem:
+        return refused(f"{name!r}: {problem}")
+    return _source(folder, folder / name, entry)
+
+
+def _metadata_problem(entry: dict) -> str | None:
+    """What makes an entry's metadata unusable in the graph, if anything."""
+    for key in ("title", "publisher", "language", "format"):
+        if key in entry and entry[key] is not None and not isinstance(entry[key], str):
+            return f"'{key}' must be text, not {_json_kind(entry[key])}"
+    if entry.get("publisher") and not _sluggable(entry["publisher"]):
+        return f"the publisher {entry['publisher']!r} has no letters or digits to make an IRI of"
+    return None
+
+
+def _source(folder: Path, path: Path, metadata: dict | None = None) -> SourceDocument:
+    """A document to read, or refused: outside the corpus folder once resolved, or unsluggable."""
+    try:
+        real = path.resolve()
+    except (OSError, RuntimeError):   # a symlink loop (RuntimeError before Python 3.13)
+        return SourceDocument(path, "", refusal="a symlink loop, or a path that cannot be resolved")
+    if not real.is_relative_to(folder.resolve()):
+        return SourceDocument(path, "", refusal="outside the corpus folder (a path or symlink leading out of it); "
+                                                "only files inside the folder are read")
+    if not _sluggable(path.stem):
+        return SourceDocument(path, "", refusal="the file name has no letters or digits to make an IRI of; rename it")
+    return SourceDocument(path, _slug(path), metadata or {}, real=real)
+
+
+def _sluggable(text: str) -> bool:
+    try:
+        iris.slugify(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _json_kind(value: object) -> str:
+    """How JSON calls the value's type, for messages about a manifest."""
+    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _slug(path: Path) -> str:
@@ -296,13 +398,14 @@ def _load_all(sources: list[SourceDocument], report: BuildReport,
 
 
 def _load_outcomes(sources: list[SourceDocument]) -> list[LoadedDocument | DocumentError]:
-    """Each source's document or DocumentError, in order: a missing file is refused first; the
-    others load in worker processes for a large corpus (see PARALLEL_LOAD_MIN), else here."""
+    """Each source's document or DocumentError, in order: a refused or missing file is refused first
+    (never read); the others load in worker processes for a large corpus (see PARALLEL_LOAD_MIN), else here."""
     outcomes: dict[int, LoadedDocument | DocumentError] = {
-        i: DocumentError(s.path, "no such file") for i, s in enumerate(sources) if not s.path.is_file()}
+        i: DocumentError(s.path, s.refusal or "no such file") for i, s in enumerate(sources)
+        if s.refusal or not s.real.is_file()}
     present = [i for i in range(len(sources)) if i not in outcomes]
     workers = None if len(present) >= PARALLEL_LOAD_MIN else 1
-    results = load_documents([(sources[i].path, sources[i].slug) for i in present], workers=workers)
+    results = load_documents([(sources[i].real, sources[i].slug) for i in present], workers=workers)
     outcomes.update(zip(present, results))
     return [outcomes[i] for i in range(len(sources))]
 

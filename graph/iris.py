@@ -31,6 +31,14 @@ def slugify(text: str) -> str:
     return slug
 
 
+def slug_or_digest(text: str) -> str:
+    """slugify, or for text with no ASCII letter or digit (Greek, emoji) a digest of it, as stable."""
+    try:
+        return slugify(text)
+    except ValueError:
+        return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 def entity(kind: str, slug: str) -> URIRef:
     if kind not in KINDS:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {sorted(KINDS)}")

@@ -7,12 +7,18 @@ served:
     DATA_DIR/builds/<stamp>/store/      embedded Oxigraph store
     DATA_DIR/builds/<stamp>/dumps/      TriG, Turtle, N-Triples, JSON-LD
     DATA_DIR/builds/<stamp>/report.json build report
+    DATA_DIR/builds/<stamp>/.complete   written once the build succeeded, before it is published
+    DATA_DIR/.build.lock                held (flock) by the one build running in DATA_DIR
 
 A build writes into a fresh directory and only swaps the symlink (an atomic rename) once
-everything succeeded, so a failed or killed build never touches what is being served.
+everything succeeded, so a failed or killed build never touches what is being served. One build
+at a time: a second one is refused at once (see `build_lock`), so no build's prune can remove
+what another just published, and a build directory without `.complete` found under the lock is
+the leftover of a killed build.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import time
@@ -30,10 +36,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DEFAULT_DATA_DIR = "data"
+LOCK_FILE = ".build.lock"
+COMPLETE = ".complete"
 
 
 class StoreError(RuntimeError):
     """The store is missing, locked or unreadable; the message says how to fix it."""
+
+
+class BuildLocked(StoreError):
+    """Another build holds the data directory."""
 
 
 def data_dir_from(value: str | os.PathLike[str] | None) -> Path:
@@ -112,24 +124,61 @@ def open_remote(server: "ServerConfig | RemoteStore") -> "RemoteStore":
 def new_build(data_dir: Path) -> Iterator[BuildPaths]:
     """A fresh build directory, published as `current` only if the block succeeds.
 
-    The block opens the store at `paths.store` itself (see `write_store`), so that no frame
-    outside a short write keeps a writable handle: pyoxigraph has no close(), and a handle
-    that outlives the write would race readers opening the published store.
+    The whole block holds the data directory's build lock, and the leftovers of killed builds
+    are removed first (freeing their disk space before this build writes). The block opens the
+    store at `paths.store` itself (see `write_store`), so that no frame outside a short write
+    keeps a writable handle: pyoxigraph has no close(), and a handle that outlives the write
+    would race readers opening the published store.
     """
-    builds = data_dir / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    # Sortable by time to the nanosecond, so the newest build is the last by name.
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f".{time.time_ns() % 10**9:09d}-{os.getpid()}"
-    paths = BuildPaths(builds / stamp)
-    paths.root.mkdir()
+    data_dir = Path(data_dir).resolve()   # so that builds compare equal to the resolved `current`
+    with build_lock(data_dir):
+        builds = data_dir / "builds"
+        builds.mkdir(parents=True, exist_ok=True)
+        _remove_partial_builds(data_dir)
+        paths = BuildPaths(builds / _stamp())
+        paths.root.mkdir()
+        try:
+            yield paths
+            previous = current_build(data_dir)
+            _mark_and_publish(data_dir, paths.root)
+        except BaseException:
+            shutil.rmtree(paths.root, ignore_errors=True)
+            raise
+        _prune(data_dir, published=paths.root, previous=previous.root if previous else None)
+
+
+@contextmanager
+def build_lock(data_dir: Path) -> Iterator[None]:
+    """Hold DATA_DIR/.build.lock exclusively for the block, or raise BuildLocked at once.
+
+    A second build is refused rather than made to wait: a build takes minutes, a silent wait
+    looks like a hang, and a scheduled build that meets a running one has nothing to add to it.
+    The kernel drops the lock when its holder dies, however it dies, so a lock is never stale.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
-        yield paths
-    except BaseException:
-        shutil.rmtree(paths.root, ignore_errors=True)
-        raise
-    previous = current_build(data_dir)
-    _publish(data_dir, paths.root)
-    _prune(builds, keep={paths.root} | ({previous.root} if previous else set()))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is running in {data_dir} ({_lock_holder(fd)}); "
+                              "wait for it or use another --data-dir") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _lock_holder(fd: int) -> str:
+    """'pid N' of the build holding the lock, as it wrote it (it may not have written it yet)."""
+    pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return f"pid {pid}" if pid.isdigit() else "pid unknown"
+
+
+def _stamp() -> str:
+    """Sortable by time to the nanosecond, so the newest build is the last by name."""
+    return time.strftime("%Y%m%dT%H%M%S") + f".{time.time_ns() % 10**9:09d}-{os.getpid()}"
 
 
 def write_store(path: Path, fill: Callable[[ox.Store], T]) -> T:
@@ -143,6 +192,16 @@ def write_store(path: Path, fill: Callable[[ox.Store], T]) -> T:
         del store
 
 
+def _mark_and_publish(data_dir: Path, build_root: Path) -> None:
+    """Mark the build complete and make it `current`; a failed write (a full disk) is one line."""
+    try:
+        (build_root / COMPLETE).touch()
+        _publish(data_dir, build_root)
+    except OSError as exc:
+        raise StoreError(f"cannot publish the new build {build_root}: {exc.strerror or exc} "
+                         "(the served graph is unchanged)") from None
+
+
 def _publish(data_dir: Path, build_root: Path) -> None:
     tmp = data_dir / f".current-{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
@@ -151,12 +210,23 @@ def _publish(data_dir: Path, build_root: Path) -> None:
     os.replace(tmp, data_dir / "current")
 
 
-def _prune(builds: Path, keep: set[Path]) -> None:
-    """Remove every build but the new one and the one it replaced (kept for a reader still on it),
-    including leftovers of builds that were killed."""
-    for stale in builds.iterdir():
-        if stale not in keep:
-            shutil.rmtree(stale, ignore_errors=True)
+def _remove_partial_builds(data_dir: Path) -> None:
+    """Remove build directories without COMPLETE: under the lock, their builds are dead (killed).
+    The served build is never removed, even one published before builds were marked complete."""
+    served = current_build(data_dir)
+    for folder in (data_dir / "builds").iterdir():
+        if not (folder / COMPLETE).exists() and (served is None or folder != served.root):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prune(data_dir: Path, *, published: Path, previous: Path | None) -> None:
+    """Remove the complete builds older than the one just published, except the one it replaced
+    (kept for a reader still on it). Never the build `current` points to, never a newer one."""
+    served = current_build(data_dir)
+    keep = {published, previous, served.root if served else None}
+    for folder in (data_dir / "builds").iterdir():
+        if folder not in keep and folder.name < published.name and (folder / COMPLETE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def dataset_options(store: Union[ox.Store, "RemoteStore"]) -> dict[str, bool]:

@@ -683,7 +683,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool) 
             title = s.text[ents[0].end - s.start + 2:hi].strip()
             if not title or len(title.split()) > 10:
                 return
-        role_iri, role_label = iris.entity("role", iris.slugify(title)), title
+        role_iri, role_label = iris.entity("role", iris.slug_or_digest(title)), title
     where = body.iri if body is not None else (aff.iri if aff is not None else None)
     org = role_org or where
     _assignment(ctx, s, p, role_iri, role_label, org, ctx.year_lit(ctx.year))
@@ -1156,7 +1156,7 @@ def rule_sessions(ctx: Ctx) -> None:
     for b in ctx.an.blocks:
         if b.kind != "heading" or re.fullmatch(r"\W*INTRODUCTION\W*", b.text):
             continue
-        slug = f"{ctx.meeting.slug}-{iris.slugify(b.text)}"
+        slug = f"{ctx.meeting.slug}-{iris.slug_or_digest(b.text)}"
         iri = iris.entity("session", slug)
         label = title_case(ctx, b.text)
         where = (b.start, b.end)
@@ -1188,7 +1188,7 @@ def rule_recommendations(ctx: Ctx) -> None:
             continue
         n_list += 1
         prefix = ctx.meeting.slug if n_list == 1 else \
-            f"{ctx.meeting.slug}-{iris.slugify(heading.text) if heading else f'list-{n_list}'}"
+            f"{ctx.meeting.slug}-{iris.slug_or_digest(heading.text) if heading else f'list-{n_list}'}"
         for item in items:
             text = an.mapped.published(ctx.original, item.body_start, item.end) if ctx.original \
                 else an.text[item.body_start:item.end].strip()

@@ -123,3 +123,70 @@ def test_a_running_server_keeps_answering_during_and_after_a_killed_build(served
     after = [_probe(running_server) for _ in range(3)]
     assert seen, "the server was not asked anything during the build"
     assert all(s == (200, quads) for s in seen + after), [s for s in seen + after if s != (200, quads)]
+
+
+# --- a build killed while its loader processes run takes them with it -------------------------------
+
+@pytest.fixture(scope="module")
+def large_corpus(tmp_path_factory):
+    """250 synthetic summaries: enough for the load stage to use worker processes."""
+    from bench import corpus
+
+    folder = tmp_path_factory.mktemp("large-corpus")
+    corpus.generate(250, folder, seed=0)
+    return folder
+
+
+def _loader_processes(build_pid: int, wanted: int, timeout: float = 60) -> list:
+    """The build's child processes once `wanted` of them run (they are forked after the pipeline loads)."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = psutil.Process(build_pid).children(recursive=True)
+        if len(children) >= wanted:
+            return children
+        time.sleep(0.05)
+    raise AssertionError(f"the build did not start {wanted} loader processes")
+
+
+@pytest.mark.slow
+def test_a_build_killed_while_loading_leaves_no_loader_process_running(large_corpus, tmp_path):
+    import time
+
+    import psutil
+
+    from r2pkg.loaders.batch import _worker_count
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
+         "build", "--corpus", str(large_corpus), "--data-dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list = []
+    try:
+        workers = _loader_processes(proc.pid, _worker_count(None, 250))
+        time.sleep(1.0)   # let them load documents
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not [w.pid for w in workers if _alive(w)], "loader processes outlived the killed build"
+        with stores.build_lock(tmp_path):   # and none of them holds the data directory's build lock
+            pass
+    finally:
+        proc.kill()
+        for w in workers:   # only the processes this test started, should the assertion have failed
+            if _alive(w):
+                w.kill()
+
+
+def _alive(process) -> bool:
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
