@@ -9,18 +9,22 @@ Limits:
 
 * Only queries run: an update (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY) is
   refused with `QueryRefused`. The check is made on the parsed request, not on its text.
-* SERVICE is refused unless the endpoint IRI is in `allowed_services` (empty by default), read
-  from the parsed query (prefixes and BASE resolved); a variable endpoint is always refused, and
+* SERVICE is refused unless the endpoint IRI is in `allowed_services` (empty by default): the
+  keywords found as Oxigraph's grammar reads the text (`sparqltext`), the endpoints read from
+  the parsed query (prefixes and BASE resolved); a variable endpoint is always refused, and
   so is any endpoint that is not http(s) on a public address (no file:, loopback or private
   hosts). pyoxigraph would otherwise call any SERVICE endpoint itself. FROM / FROM NAMED only
   select graphs of the store; Oxigraph never fetches them.
+* A query nested deeper than MAX_NESTING brackets is refused before the engine parses it.
 * A query longer than `max_length` characters is refused with `QueryTooLong` (413).
-* At most `max_rows` rows (or triples) come back; `max_rows + 1` are fetched to know whether
-  the answer was truncated.
+* At most `max_rows` rows (or triples) and `max_bytes` bytes come back, counted as they leave
+  the engine; a cut answer is flagged `truncated`.
 * pyoxigraph has no timeout and no cancel, so a query with a time limit runs in a warm pool of
   worker processes, each holding `Store.read_only` on the served build (reopened when the
   `current` symlink moves). A worker that overruns is killed, so its CPU work stops, and a fresh
   one replaces it in the background; the caller gets `QueryTimeout` and the server keeps going.
+  Workers are confined (`sandbox`): no network sockets unless a SERVICE endpoint is allowed, a
+  memory ceiling (a worker that dies of it gives `WorkerFailed`), a lower CPU priority.
 * With `timeout=None` the query runs in this process, with no limit but the row cap. Passing a
   `pyoxigraph.Store` always runs in-process: a time limit then needs a data directory. Passing a
   `remote.RemoteStore` sends the query to that SPARQL server, after the same checks.
@@ -62,8 +66,8 @@ DEFAULT_POOL_SIZE = 3
 # steeply (32: 26 ms, 64: 2 s, 200: minutes).
 MAX_NESTING = 32
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_log = logging.getLogger(__name__)
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_log = logging.getLogger(__name__)
 
 
 class SparqlError(Exception):
