@@ -33,7 +33,8 @@ def ask(app, address: str, query: str):
 
 
 def test_cheap_queries_flow_while_three_clients_loop_slow_ones(app):
-    served = app()
+    """Without the slow lane, a cheap query waits for a worker up to the slow ones' 2 s limit, or gets 503."""
+    served = app(SPARQL_TIMEOUT=2.0)
     ask(served, "10.0.0.9", CHEAP)                  # the pool is up
     stop = threading.Event()
 
@@ -44,7 +45,7 @@ def test_cheap_queries_flow_while_three_clients_loop_slow_ones(app):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for n in range(3):
             pool.submit(loop, f"10.0.0.{n + 1}")
-        time.sleep(3.0)                            # each looping client has been slow for a while
+        time.sleep(5.0)                            # each looping client has been slow for a while
         timings, statuses = [], []
         for _ in range(12):
             started = time.monotonic()
@@ -53,7 +54,7 @@ def test_cheap_queries_flow_while_three_clients_loop_slow_ones(app):
             time.sleep(0.15)
         stop.set()
     assert statuses == [200] * 12
-    assert sorted(timings)[-2] < 0.5, timings
+    assert sorted(timings)[-2] < 1.0, timings   # well under the 2 s a waiting query would take
 
 
 def test_a_client_past_its_share_of_query_time_gets_429_with_retry_after(app):
