@@ -95,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                    "(setting CHANNEL_TIMEOUT, default 30)")
     v.add_argument("--header-timeout", type=float, metavar="SECONDS", help="close a connection whose request "
                    "headers are incomplete after this long (setting HEADER_TIMEOUT, default 20)")
+    v.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                   help="any other setting of the web app (README, Settings), e.g. --set SPARQL_CLIENT_QUERY_TIME=60")
     data_dir_option(v)
     store_options(v)
     v.set_defaults(run=_serve)
@@ -293,8 +295,11 @@ SERVE_SETTINGS = {"base_url": "BASE_URL", "connection_limit": "CONNECTION_LIMIT"
 
 def serve_settings(args: argparse.Namespace) -> dict:
     """The web app's settings `r2pkg serve`'s options give; those not given keep their defaults."""
-    return {setting: getattr(args, option) for option, setting in SERVE_SETTINGS.items()
-            if getattr(args, option, None) is not None}
+    from r2pkg.webapp.settings import parse_setting
+
+    given = dict(parse_setting(item) for item in getattr(args, "settings", None) or ())
+    return given | {setting: getattr(args, option) for option, setting in SERVE_SETTINGS.items()
+                    if getattr(args, option, None) is not None}
 
 
 def _serve(args: argparse.Namespace) -> int:

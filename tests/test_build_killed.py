@@ -70,7 +70,9 @@ def running_server(served):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
-         "serve", "--data-dir", str(served), "--port", str(port)],
+         "serve", "--data-dir", str(served), "--port", str(port),
+         # the probe loops queries from one address for the whole build: past one client's fair share
+         "--set", "SPARQL_CLIENT_QUERY_TIME=3600", "--set", "SPARQL_CLIENT_CONCURRENCY=16"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

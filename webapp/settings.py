@@ -83,3 +83,29 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+
+
+def parse_setting(item: str) -> tuple[str, Any]:
+    """`NAME=VALUE` from the command line, the value read as the setting's default is typed.
+
+    Raises ValueError naming the setting when the name is unknown or the value does not fit.
+    """
+    name, sep, text = item.partition("=")
+    name = name.strip().upper()
+    if not sep or name not in DEFAULTS:
+        raise ValueError(f"--set {item!r}: give NAME=VALUE with one of the settings {', '.join(sorted(DEFAULTS))}")
+    default = DEFAULTS[name]
+    try:
+        if isinstance(default, bool):
+            if text.lower() not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValueError
+            return name, text.lower() in ("true", "1", "yes", "on")
+        if isinstance(default, int):
+            return name, int(text.replace("_", "").replace(",", ""))
+        if isinstance(default, float):
+            return name, float(text)
+        if isinstance(default, tuple):
+            return name, tuple(text.replace(",", " ").split())
+    except ValueError:
+        raise ValueError(f"--set {name}: {text!r} is not a {type(default).__name__}") from None
+    return name, text if text.lower() != "none" else None
