@@ -487,19 +487,147 @@ def rule_theme(ctx: Ctx) -> None:
 
 
 def rule_participants(ctx: Ctx) -> None:
+    """States and organizations that took part in the document's meeting: lists after a lead-in ('delegations
+    of', 'represented were', 'attended by'), lists that continue a previous sentence ('The second group included
+    ...'), a list before an attendance verb ('A and B both attended'), 'the latter', and states named by adjective
+    ('the Danish and Ghanaian delegations'). A sentence about another meeting gives none."""
     if ctx.meeting is None:
         return
     meeting = ctx.meeting.iri
     rep = re.compile(r"\b(?:representatives|officials|delegations|delegates)\s+(?:from|of)\b", re.I)
+    context = ctx.cue("participation_context")
+    last_list: list[Ment] = []      # the latest list of participants, for 'the latter'
+    last_context = -10              # index of the latest sentence about who took part
     for s in ctx.an.sents[1:]:
-        if not s.mentions_any((STATE, ORG_LABEL)):
+        about_participants = bool(context.search(s.text))
+        if _about_other_meeting(ctx, s):
+            continue
+        if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
+            for a in _the_latter(ctx, s, last_list):
+                ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+            if about_participants:
+                last_context = s.idx
             continue  # only states and organizations are read as participants here
+        found: list[Ment] = []
         for m in rep.finditer(s.text):
             end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
             hi = m.end() + (end.start() if end else len(s.text))
-            for a in s.agents(m.end(), hi, labels=(STATE, ORG_LABEL)):
-                if _usable_agent(ctx, a) and not _in_parens(s.text, a.start - s.start):
-                    ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+            found += [a for a in s.agents(m.end(), hi, labels=(STATE, ORG_LABEL)) if not _in_parens(s.text, a.start - s.start)]
+        found += _led_lists(ctx, s)
+        if s.idx - last_context <= 2:
+            found += _continued_list(ctx, s)
+        found += _listed_before_attendance(ctx, s)
+        found += _adjective_participants(ctx, s, about_participants)
+        latter = _the_latter(ctx, s, last_list)
+        found += latter
+        found = [a for a in found if _usable_agent(ctx, a)]
+        for a in found:
+            ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+        if found or about_participants:
+            last_context = s.idx
+        if found and not latter:
+            last_list = found
+        elif not found:
+            last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
+
+
+def _list_after(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
+    """The list that starts at a position, after an optional colon and 'the'."""
+    gap = re.match(r"\s*:?\s*(?:the\s+)?", s.text[pos:])
+    return _list_at(ctx, s, pos + gap.end(), labels=(STATE, ORG_LABEL, STATE_ADJ), whole_items=True)
+
+
+def _led_lists(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'Represented were A, B and C', 'attended by the delegations of A and B', 'thirty states, among them A and B'."""
+    out = []
+    for m in ctx.cue("participant_lead").finditer(s.text):
+        out += _list_after(ctx, s, m.end())
+    return out
+
+
+def _continued_list(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'The second group included A, B and C' right after a sentence about who took part."""
+    lead = re.match(rf"\s*(?:{ctx.cue('participant_continuation').pattern})\s*,?\s*(?:also\s+)?"
+                    rf"(?:{ctx.cue('inclusion_verbs').pattern})", s.text, re.I)
+    return _list_after(ctx, s, lead.end()) if lead else []
+
+
+def _listed_before_attendance(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'Norway and Peru (both) attended', 'A, B and C were represented': the list that ends before the verb."""
+    out = []
+    for v in ctx.cue("attendance_predicates").finditer(s.text):
+        before = s.text[:v.start()]
+        both = re.search(r"(?:,?\s+(?:both|all|also|each))?\s*$", before)
+        agents = [a for a in s.agents(0, both.start(), labels=(STATE, ORG_LABEL, STATE_ADJ))
+                  if a.end - s.start == both.start() or re.fullmatch(r"\s*", s.text[a.end - s.start:both.start()])]
+        if not agents:
+            continue
+        tail = _coordinated_tail(s, [a for a in s.agents(0, agents[-1].end - s.start, labels=(STATE, ORG_LABEL, STATE_ADJ))])
+        if len(tail) > 1 or re.search(r"(?:^|[.;:]\s*|\b(?:and|while|whereas)\s+)(?:the\s+)?$",
+                                      s.text[:tail[0].start - s.start]):
+            out += tail  # a single agent must be the subject itself, not the end of a longer phrase
+    return out
+
+
+def _adjective_participants(ctx: Ctx, s: Sent, about_participants: bool) -> list[Ment]:
+    """'The Danish, Swedish and Ghanaian delegations attended': adjectives and possessives before a delegation word,
+    in a sentence about attendance or speaking."""
+    if not (about_participants or ctx.cue("speaking").search(s.text)):
+        return []
+    heads = ctx.cue("participant_heads")
+    out = []
+    for a in s.agents(labels=(STATE_ADJ, STATE)):
+        rs, re_ = s.rel(a)
+        if a.label == STATE_ADJ:
+            if not heads.fullmatch(a.text.split()[-1]):
+                continue
+            out.append(a)
+            out += _bare_adjectives_before(ctx, s, rs)
+        elif re.match(rf"['’]s\s+(?:{heads.pattern})", s.text[re_:], re.I):
+            out.append(a)
+    return out
+
+
+def _bare_adjectives_before(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
+    """'the Danish, Swedish and Ghanaian delegations': the adjectives coordinated before the last one."""
+    out = []
+    rx = _bare_adjective_rx(ctx.gaz)
+    head = s.text[:pos]
+    while True:
+        m = rx.search(head)
+        if not m:
+            return out
+        start = s.start + m.start(1)
+        out.append(Ment(start, s.start + m.end(1), STATE_ADJ, ctx.gaz.adjectives[m.group(1)], m.group(1)))
+        head = head[:m.start()]
+
+
+@lru_cache(maxsize=4)
+def _bare_adjective_rx(gaz: Gazetteer) -> re.Pattern:
+    """A state adjective at the end of a text, followed by a list separator."""
+    adj_rx = "|".join(re.escape(a) for a in sorted(gaz.adjectives, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({adj_rx})(?:\s*,\s*(?:and\s+)?|\s+and\s+)$")
+
+
+def _the_latter(ctx: Ctx, s: Sent, last: list[Ment]) -> list[Ment]:
+    """'The latter attended' (the last of the previous list), 'the former', 'both'."""
+    if len(last) < 2:
+        return []
+    m = re.search(rf"\b(?:the\s+)?(latter|former|both(?:\s+of\s+them)?)\s+(?:(?:also|later|then)\s+)?"
+                  rf"(?:{ctx.cue('attendance_predicates').pattern})", s.text, re.I)
+    if not m:
+        return []
+    word = m.group(1).lower()
+    return last[-1:] if word == "latter" else last[:1] if word == "former" else last[-2:]
+
+
+def _about_other_meeting(ctx: Ctx, s: Sent) -> bool:
+    """The sentence speaks of another meeting: another annual meeting by its ordinal, or an event noun ('workshop',
+    'regional meeting') that the document's title does not use for its own meeting."""
+    if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s.text)):
+        return True
+    title = ctx.title_sent.text.lower() if ctx.title_sent else ""
+    return any(m.group(0).lower() not in title for m in ctx.cue("other_event_nouns").finditer(s.text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -756,23 +884,46 @@ def rule_focal_points(ctx: Ctx) -> None:
     _national_sections(ctx)
 
 
-def _list_at(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
-    """Agents listed from a position: 'the EU and OAS', 'Australia, Denmark, Ghana and the Global Centre'."""
+def _list_at(ctx: Ctx, s: Sent, pos: int, labels: tuple[str, ...] = (STATE, ORG_LABEL),
+             whole_items: bool = False) -> list[Ment]:
+    """Agents listed from a position: 'the EU and OAS', 'Australia, Denmark, Ghana and the Global Centre'.
+    A name the gazetteer does not know, between two it knows, is stepped over: the list goes on after it.
+    With whole_items, a mention that only begins a longer noun phrase ('the UN Special Adviser') ends the list."""
     out = []
     cur = pos
     while True:
-        nxt = [m for m in s.ments if m.start - s.start == cur and m.label in (STATE, ORG_LABEL)]
+        nxt = [m for m in s.ments if m.start - s.start == cur and m.label in labels]
         if not nxt:
-            break
+            nxt = _after_unknown_item(s, cur, labels) if out else []
+            if not nxt:
+                break
         m = max(nxt, key=lambda x: x.end)
+        if whole_items and not _ITEM_END.match(s.text, m.end - s.start):
+            break
         if _usable_agent(ctx, m):
             out.append(m)
-        gap = re.match(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?",
-                       s.text[m.end - s.start:])
+        gap = _LIST_GAP.match(s.text[m.end - s.start:])
         if not gap:
             break
         cur = m.end - s.start + gap.end()
     return out
+
+
+_LIST_GAP = re.compile(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?")
+_ITEM_END = re.compile(r"\s*(?:$|[,.;:)(]|[–—])|\s+(?:and|or|both|all|also|were|was|as|at|in|to|who|which|attended|"
+                       r"participated|took|sent|each|together|with)\b")
+_UNKNOWN_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and))*?(?=\s*,)")
+
+
+def _after_unknown_item(s: Sent, cur: int, labels: tuple[str, ...]) -> list[Ment]:
+    """The mentions right after one capitalized name the gazetteer does not know ('..., Ruritania, Spain')."""
+    item = _UNKNOWN_ITEM.match(s.text, cur)
+    if not item or len(item.group(0)) > 40:
+        return []
+    gap = _LIST_GAP.match(s.text, item.end())
+    if not gap:
+        return []
+    return [m for m in s.ments if m.start - s.start == gap.end() and m.label in labels]
 
 
 def _national_sections(ctx: Ctx) -> None:

@@ -1,0 +1,76 @@
+"""rule_participants: who took part in the document's meeting, read from the many ways texts list them.
+
+Each case is a made-up text (a title naming the meeting, then sentences) and the states it must give
+as participants of that meeting, and those it must not.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from r2pkg.graph import iris
+from r2pkg.loaders import load_document
+
+
+
+def participants(tmp_path: Path, text: str) -> set[str]:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = load_document(path)
+    return {str(f.object).rsplit("/", 1)[-1] for f in doc.facts
+            if str(f.predicate).endswith("hasParticipant") and "/state/" in str(f.object)}
+
+
+NEWS = "Focal points meet for the fifth annual meeting\n\n"
+SUMMARY = "Summary of the Ninth Annual Meeting of the Global Network of R2P Focal Points\n\n"
+STATEMENT = "JOINT STATEMENT\nSecond annual meeting of national focal points\n\n"
+
+CASES = [
+    # A list that runs over two sentences: the second group continues the first.
+    ("two-groups", SUMMARY + "Participants came from two groups. The first group included Chile, Kenya and Norway. "
+     "The second group included Peru, Ruritania, Ghana, and the Philippines.\n",
+     {"chile", "kenya", "norway", "peru", "ghana", "philippines"}, set()),
+    ("second-group-after-list", NEWS + "Officials from their capitals represented Fiji, Togo and Chile; "
+     "twenty states took part in all. The other group included Mongolia and Nepal.\n",
+     {"mongolia", "nepal"}, set()),
+    # Unfamiliar lead-ins.
+    ("represented-were", STATEMENT + "Represented were Austria, Benin and Uruguay, among others.\n",
+     {"austria", "benin", "uruguay"}, set()),
+    ("attended-by", NEWS + "The two-day meeting was attended by Jordan, Malawi and the Netherlands.\n",
+     {"jordan", "malawi", "netherlands"}, set()),
+    ("delegations-of", SUMMARY + "Delegations of Ecuador and Zambia presented their national plans.\n",
+     {"ecuador", "zambia"}, set()),
+    ("among-them", NEWS + "Over thirty states came to the meeting, among them Croatia, Lesotho and Vietnam.\n",
+     {"croatia", "lesotho", "viet-nam"}, set()),
+    ("joined-by", SUMMARY + "On the second day the meeting was joined by Latvia and Paraguay.\n",
+     {"latvia", "paraguay"}, set()),
+    ("participants-included", STATEMENT + "Participants included: Mali, Sweden, and Costa Rica.\n",
+     {"mali", "sweden", "costa-rica"}, set()),
+    # A list before the attendance verb, with 'both', and 'the latter'.
+    ("both-attended", NEWS + "Finland and Namibia both attended with large teams.\n", {"finland", "namibia"}, set()),
+    ("the-latter", SUMMARY + "Ireland and Botswana had been invited. The latter also attended.\n",
+     {"botswana"}, {"ireland"}),
+    # States named by adjective or possessive.
+    ("adjectives", NEWS + "The Danish, Estonian and Ghanaian delegations attended the whole meeting.\n",
+     {"denmark", "estonia", "ghana"}, set()),
+    ("possessive", SUMMARY + "Botswana's delegation noted the value of early warning.\n", {"botswana"}, set()),
+    # A mention that only begins a longer noun phrase is not a participant.
+    ("not-a-modifier", SUMMARY + "Participants were joined by the Chilean ambassador's adviser and by the UN Special "
+     "Adviser.\n", set(), set()),
+    # Participants of another meeting are not this meeting's.
+    ("other-meeting", SUMMARY + "A regional workshop held earlier was attended by Kenya, Uganda and Rwanda.\n",
+     set(), {"kenya", "uganda", "rwanda"}),
+    ("other-ordinal", SUMMARY + "The eighth annual meeting was attended by Mexico and Finland.\n",
+     set(), {"mexico", "finland"}),
+    # 'included' alone, far from any talk of participants, is not a participant list.
+    ("no-context", SUMMARY + "The agenda was long.\n\nThe region has many challenges. The second group included "
+     "Sudan and Chad.\n", set(), {"sudan", "chad"}),
+]
+
+
+@pytest.mark.parametrize("text, expected, forbidden", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_participants(tmp_path, text, expected, forbidden):
+    found = participants(tmp_path, text)
+    assert expected <= found
+    assert not (forbidden & found)
