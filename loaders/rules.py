@@ -898,7 +898,7 @@ def _list_at(ctx: Ctx, s: Sent, pos: int, labels: tuple[str, ...] = (STATE, ORG_
             if not nxt:
                 break
         m = max(nxt, key=lambda x: x.end)
-        if whole_items and not _ITEM_END.match(s.text, m.end - s.start):
+        if whole_items and not _item_ends(ctx, s, m.end - s.start):
             break
         if _usable_agent(ctx, m):
             out.append(m)
@@ -910,9 +910,16 @@ def _list_at(ctx: Ctx, s: Sent, pos: int, labels: tuple[str, ...] = (STATE, ORG_
 
 
 _LIST_GAP = re.compile(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?")
-_ITEM_END = re.compile(r"\s*(?:$|[,.;:)(]|[–—])|\s+(?:and|or|both|all|also|were|was|as|at|in|to|who|which|attended|"
-                       r"participated|took|sent|each|together|with)\b")
 _UNKNOWN_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and))*?(?=\s*,)")
+
+
+def _item_ends(ctx: Ctx, s: Sent, pos: int) -> bool:
+    """A list item ends here: punctuation, the end, or a word that cannot continue a name ('and', 'attended')."""
+    rest = s.text[pos:]
+    if re.match(r"\s*(?:$|[,.;:)(]|[–—])", rest):
+        return True
+    word = re.match(r"\s+", rest)
+    return bool(word and ctx.cue("list_item_followers").match(rest, word.end()))
 
 
 def _after_unknown_item(s: Sent, cur: int, labels: tuple[str, ...]) -> list[Ment]:
@@ -1024,39 +1031,111 @@ def rule_announcements(ctx: Ctx) -> None:
 # Network size and coordination groups
 
 def rule_network_size(ctx: Ctx) -> None:
-    num = _number_rx(ctx.gaz)
-    attend = ctx.cue("attendance")
+    """The Global Network's size as a sentence states it ('a network of 61 states', '61 UN member states have
+    appointed', 'the 50th state to join', 'now counts 60 members and the EU'), dated by the sentence, else the
+    meeting, else the page's date line. A sentence that names another network gives none."""
     obs = iris.entity("observation", f"network-size-{ctx.slug}")
     for s in ctx.an.sents:
-        states = orgs = None
-        m = re.search(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", s.text, re.I)
-        if m:
-            states, orgs = number_value(ctx.gaz, m.group(1)), number_value(ctx.gaz, m.group(2))
-        elif re.search(r"\bnetwork\b", s.text, re.I) and not attend.search(s.text):
-            m = re.search(rf"\b(?:include|includes|including|comprises?|comprising|of|to)\s+({num})\s+"
-                          rf"(?:countries|states|member\s+states)\b", s.text, re.I)
-            if m:
-                states = number_value(ctx.gaz, m.group(1))
-                m2 = re.search(rf"\band\s+({num})\s+(?:regional|international)\s+organi[sz]ations\b", s.text[m.end():], re.I)
-                if m2:
-                    orgs = number_value(ctx.gaz, m2.group(1))
-        if states is None:
-            m = re.search(rf"\b({num})\s+(?:countries|states)\s+(?:have|had)\s+(?:now\s+|already\s+)?appointed\b",
-                          s.text, re.I)
-            if m:
-                states = number_value(ctx.gaz, m.group(1))
-        if not states:
+        size = _size_in(ctx, s)
+        if size is None:
             continue
+        states, orgs = size
         ctx.node(obs, R2P.NetworkSizeObservation, f"Size of the Global Network ({ctx.when()})", s)
         ctx.emit(obs, R2P.ofNetwork, NETWORK, s)
         ctx.emit(obs, R2P.stateCount, _literal(states, datatype=XSD.integer), s)
         if orgs:
             ctx.emit(obs, R2P.organizationCount, _literal(orgs, datatype=XSD.integer), s)
-        if ctx.start_date is not None:
-            ctx.emit(obs, R2P.date, ctx.start_date, s)
-        elif ctx.year:
-            ctx.emit(obs, R2P.date, ctx.year_lit(ctx.year), s)
+        date = _size_date(ctx, s)
+        if date is not None:
+            ctx.emit(obs, R2P.date, date, s)
         return
+
+
+def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
+    """(states, organizations) of the Global Network stated in a sentence, or None."""
+    text = s.text
+    if not re.search(r"network|focal\s+points?|\bjoin", text, re.I) or _other_network_named(ctx, s):
+        return None
+    num = _number_rx(ctx.gaz)
+    nouns = r"(?:(?:UN\s+|United\s+Nations\s+)?member\s+states|countries|states|governments|nations|members)"
+    value = lambda t: number_value(ctx.gaz, t.replace(",", ""))  # noqa: E731
+    m = re.search(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", text, re.I)
+    if m:
+        return value(m.group(1)), value(m.group(2))
+    states = None
+    network = re.search(r"\bnetwork\b", text, re.I)
+    if network and not ctx.cue("attendance").search(text):
+        m = re.search(rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
+                      rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}", text, re.I)
+        if m:
+            states = value(m.group(1))
+    if states is None:
+        m = re.search(rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
+                      rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+(?:now\s+|already\s+|so\s+far\s+)?"
+                      rf"appointed\b", text, re.I)
+        if m:
+            states = value(m.group(1))
+    if states is None:
+        m = re.search(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:UN\s+member\s+)?(?:state|country|member)\s+to\s+"
+                      rf"(?:join|appoint)\b", text, re.I)
+        if m:
+            states = ordinal_value(ctx.gaz, m.group(1))
+    if not states:
+        return None
+    return states, _organizations_after(ctx, s, m.end())
+
+
+def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
+    """'... and 2 regional organizations' or '... and the EU' after the state count."""
+    num = _number_rx(ctx.gaz)
+    m = re.match(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:regional|international|intergovernmental)\s+organi[sz]ations\b",
+                 s.text[pos:], re.I)
+    if m:
+        return number_value(ctx.gaz, m.group(1))
+    m = re.match(r"\s+and\s+(?:the\s+)?", s.text[pos:])
+    if m:
+        orgs = _list_at(ctx, s, pos + m.end(), labels=(ORG_LABEL,), whole_items=True)
+        return len(orgs) or None
+    return None
+
+
+_NETWORK_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){1,6}Network\b|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
+
+
+def _other_network_named(ctx: Ctx, s: Sent) -> bool:
+    """A network by name ('the Latin American Network', 'Network of Z') that is not the Global Network."""
+    own = [(m.start - s.start, m.end - s.start) for m in s.ments if m.iri == NETWORK]
+    for m in _NETWORK_NAME.finditer(s.text):
+        if re.match(r"(?:The\s+|This\s+|Our\s+|Its\s+|A\s+)?(?:Global\s+)?Network\b", m.group(0)):
+            continue  # 'The Network', 'Global Network': the network itself
+        if not any(lo <= m.start() < hi or lo < m.end() <= hi for lo, hi in own):
+            return True
+    return False
+
+
+def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
+    """The sentence's own date (not a launch date), else the meeting's, else the page's date line."""
+    found = find_date(ctx.gaz, s.text, None)
+    if found is not None and not ctx.cue("launch_words").search(s.text[:found.pos].rsplit(";", 1)[-1]):
+        return found.start
+    if ctx.start_date is not None:
+        return ctx.start_date
+    line = _date_line(ctx)
+    if line is not None:
+        return line
+    return ctx.year_lit(ctx.year)
+
+
+def _date_line(ctx: Ctx) -> Literal | None:
+    """A page's date line: a short block near the top that is only a date ('27 August 2015', 'May 18, 2011 - 11:00')."""
+    for b in ctx.an.blocks[:6]:
+        if len(b.text) > 45:
+            continue
+        found = find_date(ctx.gaz, b.text, None)
+        if found is not None and str(found.start.datatype).endswith("#date") \
+                and not re.search(r"[a-z]{4,}\s+[a-z]{4,}", re.sub(r"\b(?:" + _month_rx(ctx.gaz) + r")\b", "", b.text, flags=re.I)):
+            return found.start
+    return None
 
 
 def rule_groups(ctx: Ctx) -> None:
