@@ -1033,21 +1033,23 @@ def rule_announcements(ctx: Ctx) -> None:
 def rule_network_size(ctx: Ctx) -> None:
     """The Global Network's size as a sentence states it ('a network of 61 states', '61 UN member states have
     appointed', 'the 50th state to join', 'now counts 60 members and the EU'), dated by the sentence, else the
-    meeting, else the page's date line. A sentence that names another network gives none."""
+    meeting, else the page's date line; a size nothing dates is not recorded. A sentence that names another
+    network gives none."""
     obs = iris.entity("observation", f"network-size-{ctx.slug}")
     for s in ctx.an.sents:
         size = _size_in(ctx, s)
         if size is None:
             continue
         states, orgs = size
+        date = _size_date(ctx, s)
+        if date is None:
+            continue  # an observation is dated (its shape requires it), and no date is invented
         ctx.node(obs, R2P.NetworkSizeObservation, f"Size of the Global Network ({ctx.when()})", s)
         ctx.emit(obs, R2P.ofNetwork, NETWORK, s)
         ctx.emit(obs, R2P.stateCount, _literal(states, datatype=XSD.integer), s)
         if orgs:
             ctx.emit(obs, R2P.organizationCount, _literal(orgs, datatype=XSD.integer), s)
-        date = _size_date(ctx, s)
-        if date is not None:
-            ctx.emit(obs, R2P.date, date, s)
+        ctx.emit(obs, R2P.date, date, s)
         return
 
 
@@ -1115,9 +1117,9 @@ def _other_network_named(ctx: Ctx, s: Sent) -> bool:
 
 def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
     """The sentence's own date (not a launch date), else the meeting's, else the page's date line."""
-    found = find_date(ctx.gaz, s.text, None)
-    if found is not None and not ctx.cue("launch_words").search(s.text[:found.pos].rsplit(";", 1)[-1]):
-        return found.start
+    for pos, _end, value in _dates_in(ctx, s.text):
+        if not ctx.cue("launch_words").search(s.text[:pos].rsplit(";", 1)[-1]):
+            return value
     if ctx.start_date is not None:
         return ctx.start_date
     line = _date_line(ctx)

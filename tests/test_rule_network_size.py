@@ -26,22 +26,24 @@ NEWS = "Network grows again\n\n3 March 2031\n\n"
 PLAIN = "A note on prevention\n\n"
 
 CASES = [
-    ("network-of", PLAIN + "The Global Network of R2P Focal Points is now a network of 72 states.\n",
-     {"stateCount": "72"}),
+    ("network-of", NEWS + "The Global Network of R2P Focal Points is now a network of 72 states.\n",
+     {"stateCount": "72", "date": "2031-03-03"}),
     ("member-states-appointed", NEWS + "So far 68 UN member states have appointed a national focal point.\n",
      {"stateCount": "68", "date": "2031-03-03"}),
     ("nth-state", NEWS + "We welcome Palau as the 71st state to join the Global Network.\n",
      {"stateCount": "71", "date": "2031-03-03"}),
     ("nth-state-words", NEWS + "Tonga became the sixtieth state to join the network.\n", {"stateCount": "60", "date": "2031-03-03"}),
-    ("counts-members-and-org", PLAIN + "The network now counts 64 members and the European Union.\n",
-     {"stateCount": "64", "organizationCount": "1"}),
+    ("counts-members-and-org", NEWS + "The network now counts 64 members and the European Union.\n",
+     {"stateCount": "64", "organizationCount": "1", "date": "2031-03-03"}),
     ("first-focal-points", PLAIN + "In March 2027 the first 9 national focal points were appointed, and the network "
      "was born.\n", {"stateCount": "9", "date": "2027-03"}),
     # A launch year is not the date of the size: the page's date line is.
     ("launch-year-not-date", NEWS + "Since its launch in 2025, the network has grown to 75 states.\n",
      {"stateCount": "75", "date": "2031-03-03"}),
-    # No date anywhere: none is invented.
-    ("no-date", PLAIN + "The network of 58 states met online.\n", {"stateCount": "58"}),
+    # No date anywhere: none is invented, and an observation is always dated, so none is recorded.
+    ("no-date", PLAIN + "The network of 58 states met online.\n", {}),
+    ("no-date-then-dated", PLAIN + "The network of 58 states met online. By June 2032 the network counts 59 "
+     "members.\n", {"stateCount": "59", "date": "2032-06"}),
     # Another network's size is not the Global Network's.
     ("other-network", PLAIN + "The Caribbean Network for Atrocity Prevention counts 14 members.\n", {}),
     ("other-network-possessive", PLAIN + "The Pacific Network's 9 members have appointed focal points.\n", {}),
