@@ -1240,6 +1240,49 @@ def rule_situations(ctx: Ctx) -> None:
             if crimes and crimes_verbs.search(s.text) and len({m.iri for m in s.agents(labels=(STATE, STATE_ADJ))}) == 1:
                 for c in crimes:
                     ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+    _historical_situations(ctx)
+
+
+def _historical_situations(ctx: Ctx) -> None:
+    """Named atrocity events: 'the 1994 genocide in Rwanda', 'the Rwandan genocide', 'the Srebrenica massacre'.
+    Each is a situation of its own, in a state when one is named, and without one otherwise."""
+    nouns = ctx.cue("atrocity_event_nouns")
+    if not ctx.an.sents:
+        return
+    rx = _historical_rx(ctx.gaz)
+    for s in ctx.an.sents:
+        if not nouns.search(s.text):
+            continue  # cheap test first
+        for m in rx.finditer(s.text):
+            year, name, noun, place = m.group("year"), m.group("name"), m.group("noun"), m.group("place")
+            if not (year or name or place):
+                continue
+            if name and name not in ctx.gaz.adjectives and (m.start("name") == 0 or not ctx.gaz.by_alias.get(fold(name))
+                                                             and not re.match(r"[A-Z][a-z]+$", name)):
+                continue  # 'Prevent genocide in ...' at the start of a sentence: a verb, not a name
+            phrase = _TRAILING.sub("", m.group(0))
+            phrase = re.sub(r"^(?:[Tt]he)\s+", "", phrase)
+            lo = s.start + m.end() - len(phrase)
+            states = [a.iri for a in s.ments if a.label in (STATE, STATE_ADJ) and lo <= a.start and a.end <= s.start + m.end()]
+            if name and name in ctx.gaz.adjectives:
+                states.append(ctx.gaz.adjectives[name])
+            if not states and not name:
+                continue  # 'genocide in the region': no event named
+            sit = iris.entity("situation", iris.slugify(phrase))
+            ctx.node(sit, R2P.AtrocitySituation, phrase[:1].upper() + phrase[1:], s)
+            for st in dict.fromkeys(states):
+                ctx.emit(sit, R2P.situationIn, st, s)
+            for c in s.ments:
+                if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
+                    ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+
+
+@lru_cache(maxsize=4)
+def _historical_rx(gaz: Gazetteer) -> re.Pattern:
+    nouns = _alt(gaz.cues["atrocity_event_nouns"])
+    name = r"[A-Z][\w'’-]+"
+    return re.compile(rf"\b(?:the\s+)?(?:(?P<year>(?:19|20)\d{{2}})\s+)?(?:(?P<name>{name})\s+)?(?P<noun>{nouns})"
+                      rf"(?:\s+(?:against|of)\s+the\s+{name})?(?:\s+(?:in|at)\s+(?:the\s+)?(?P<place>{name}(?:\s+{name})*))?")
 
 
 def rule_crimes_pillars(ctx: Ctx) -> None:
