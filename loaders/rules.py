@@ -44,6 +44,8 @@ ORG, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (namespace.ORG, namespace.RDF,
 # Literals made once per value: rdflib parses the value at every construction (10 µs, 130 times per document),
 # and a Literal is immutable, so the same value can be the same object.
 _literal = lru_cache(maxsize=4096, typed=True)(Literal)
+# Patterns built from cue lists at run time, compiled once (the re module's own cache is shared and small).
+_re = lru_cache(maxsize=512)(re.compile)
 
 NETWORK = iris.entity("org", "global-network-of-r2p-focal-points")
 GROUP_CLASS = R2P.CoordinationGroup
@@ -547,8 +549,8 @@ def _led_lists(ctx: Ctx, s: Sent) -> list[Ment]:
 
 def _continued_list(ctx: Ctx, s: Sent) -> list[Ment]:
     """'The second group included A, B and C' right after a sentence about who took part."""
-    lead = re.match(rf"\s*(?:{ctx.cue('participant_continuation').pattern})\s*,?\s*(?:also\s+)?"
-                    rf"(?:{ctx.cue('inclusion_verbs').pattern})", s.text, re.I)
+    lead = _re(rf"\s*(?:{ctx.cue('participant_continuation').pattern})\s*,?\s*(?:also\s+)?"
+                    rf"(?:{ctx.cue('inclusion_verbs').pattern})", re.I).match(s.text)
     return _list_after(ctx, s, lead.end()) if lead else []
 
 
@@ -583,7 +585,7 @@ def _adjective_participants(ctx: Ctx, s: Sent, about_participants: bool) -> list
                 continue
             out.append(a)
             out += _bare_adjectives_before(ctx, s, rs)
-        elif re.match(rf"['’]s\s+(?:{heads.pattern})", s.text[re_:], re.I):
+        elif _re(rf"['’]s\s+(?:{heads.pattern})", re.I).match(s.text[re_:]):
             out.append(a)
     return out
 
@@ -613,8 +615,8 @@ def _the_latter(ctx: Ctx, s: Sent, last: list[Ment]) -> list[Ment]:
     """'The latter attended' (the last of the previous list), 'the former', 'both'."""
     if len(last) < 2:
         return []
-    m = re.search(rf"\b(?:the\s+)?(latter|former|both(?:\s+of\s+them)?)\s+(?:(?:also|later|then)\s+)?"
-                  rf"(?:{ctx.cue('attendance_predicates').pattern})", s.text, re.I)
+    m = _re(rf"\b(?:the\s+)?(latter|former|both(?:\s+of\s+them)?)\s+(?:(?:also|later|then)\s+)?"
+                  rf"(?:{ctx.cue('attendance_predicates').pattern})", re.I).search(s.text)
     if not m:
         return []
     word = m.group(1).lower()
@@ -1061,25 +1063,25 @@ def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
     num = _number_rx(ctx.gaz)
     nouns = r"(?:(?:UN\s+|United\s+Nations\s+)?member\s+states|countries|states|governments|nations|members)"
     value = lambda t: number_value(ctx.gaz, t.replace(",", ""))  # noqa: E731
-    m = re.search(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", text, re.I)
+    m = _re(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", re.I).search(text)
     if m:
         return value(m.group(1)), value(m.group(2))
     states = None
     network = re.search(r"\bnetwork\b", text, re.I)
     if network and not ctx.cue("attendance").search(text):
-        m = re.search(rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
-                      rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}", text, re.I)
+        m = _re(rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
+                      rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}", re.I).search(text)
         if m:
             states = value(m.group(1))
     if states is None:
-        m = re.search(rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
+        m = _re(rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
                       rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+(?:now\s+|already\s+|so\s+far\s+)?"
-                      rf"appointed\b", text, re.I)
+                      rf"appointed\b", re.I).search(text)
         if m:
             states = value(m.group(1))
     if states is None:
-        m = re.search(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:UN\s+member\s+)?(?:state|country|member)\s+to\s+"
-                      rf"(?:join|appoint)\b", text, re.I)
+        m = _re(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:UN\s+member\s+)?(?:state|country|member)\s+to\s+"
+                      rf"(?:join|appoint)\b", re.I).search(text)
         if m:
             states = ordinal_value(ctx.gaz, m.group(1))
     if not states:
@@ -1090,8 +1092,7 @@ def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
 def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
     """'... and 2 regional organizations' or '... and the EU' after the state count."""
     num = _number_rx(ctx.gaz)
-    m = re.match(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:regional|international|intergovernmental)\s+organi[sz]ations\b",
-                 s.text[pos:], re.I)
+    m = _re(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:regional|international|intergovernmental)\s+organi[sz]ations\b", re.I).match(s.text[pos:])
     if m:
         return number_value(ctx.gaz, m.group(1))
     m = re.match(r"\s+and\s+(?:the\s+)?", s.text[pos:])
@@ -1393,6 +1394,14 @@ def _headed_name_rx(heads: list[str]) -> re.Pattern:
                       rf"|(?:{alt})\s+(?:for|on)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|for|on))*")
 
 
+@lru_cache(maxsize=32)
+def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
+    """The word every name of a kind contains, to skip sentences without it."""
+    words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
+             "numbered": ["esolution"], "network": ["Network"]}.get(kind) or gaz.cues[f"{kind}_heads"]
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 _BODY_SLUG = {"S": "security-council", "A": "general-assembly", "A/HRC": "human-rights-council"}
 _BODY_NAMES = {"security-council": "UN Security Council", "general-assembly": "UN General Assembly",
                "human-rights-council": "UN Human Rights Council"}
@@ -1406,6 +1415,8 @@ def open_class_names(ctx: Ctx) -> list[Named]:
         if s.block.kind == "title":
             continue
         for kind, rx in pats:
+            if not _probe(ctx.gaz, kind).search(s.text):
+                continue  # cheap test first: the head word of the kind
             for m in rx.finditer(s.text):
                 if _inside_longer_quote(s.text, m.start()):
                     continue  # part of a quoted title ('a conference on “Capacity: a Pacific Strategy”')
@@ -1512,7 +1523,7 @@ def _dates_in(ctx: Ctx, text: str) -> list[tuple[int, int, Literal]]:
         end = re.match(r"\S+(?:\s+\S+){0,3}", text[at:])
         out.append((at, at + (end.end() if end else 1), found.start))
         pos = at + (end.end() if end else 1)
-    for m in re.finditer(rf"\b({_month_rx(ctx.gaz)})\s+((?:19|20)\d{{2}})\b", text, re.I):
+    for m in _re(rf"\b({_month_rx(ctx.gaz)})\s+((?:19|20)\d{{2}})\b", re.I).finditer(text):
         if not any(a <= m.start() < b for a, b, _ in out):
             month = ctx.gaz.numbers["months"][m.group(1).lower()]
             out.append((m.start(), m.end(), _literal(f"{m.group(2)}-{month:02d}", datatype=XSD.gYearMonth)))
@@ -1525,8 +1536,8 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
     ms, me = s.rel(mech)
     verbs = ctx.cue("launch_verbs")
     dates = _dates_in(ctx, s.text)
-    after = re.match(rf",?\s*(?:\([^)]*\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|had\s+been|is\s+being|"
-                     rf"was\s+being)\s+)?(?:(?:first|jointly|formally|recently|later|also)\s+)?({verbs.pattern})", s.text[me:])
+    after = _re(rf",?\s*(?:\([^)]*\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|had\s+been|is\s+being|"
+                     rf"was\s+being)\s+)?(?:(?:first|jointly|formally|recently|later|also)\s+)?({verbs.pattern})", 0).match(s.text[me:])
     if after:
         lo = me + after.end()
         clause = re.search(r"[;]|,\s+(?:and|but|while|which)\b|\.\s", s.text[lo:])
@@ -1544,8 +1555,8 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
                     ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
         return
     before = s.text[:ms]
-    verb = re.search(rf"({verbs.pattern}|\blaunch(?:ing)?\s+of|\bcreation\s+of|\badoption\s+of)(?:\s+with\s+[^;.]{{1,80}}?\s+on)?"
-                     rf"\s+(?:(?:a|an|the|its|their|new|first|on)\s+)*[\"“]?$", before, re.I)
+    verb = _re(rf"({verbs.pattern}|\blaunch(?:ing)?\s+of|\bcreation\s+of|\badoption\s+of)(?:\s+with\s+[^;.]{{1,80}}?\s+on)?"
+                     rf"\s+(?:(?:a|an|the|its|their|new|first|on)\s+)*[\"“]?$", re.I).search(before)
     if verb is None:
         return
     clause_start = max(before.rfind(";", 0, verb.start()), 0)
@@ -1565,7 +1576,7 @@ def _hyphen_authorized(ctx: Ctx, s: Sent, mech: Ment) -> None:
     """'the Human Rights Council-authorized Fact-Finding Mission': the body before the hyphen set it up."""
     ms, _ = s.rel(mech)
     for a in s.agents(0, ms, labels=(ORG_LABEL, GOV_BODY)):
-        if re.fullmatch(rf"-(?:{_alt(ctx.gaz.cues['launch_verbs'])})\s+(?:the\s+)?", s.text[a.end - s.start:ms], re.I):
+        if _re(rf"-(?:{_alt(ctx.gaz.cues['launch_verbs'])})\s+(?:the\s+)?", re.I).fullmatch(s.text[a.end - s.start:ms]):
             ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
 
 

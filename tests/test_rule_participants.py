@@ -47,6 +47,8 @@ CASES = [
      {"latvia", "paraguay"}, set()),
     ("participants-included", STATEMENT + "Participants included: Mali, Sweden, and Costa Rica.\n",
      {"mali", "sweden", "costa-rica"}, set()),
+    ("attendees-from", SUMMARY + "Attendees from Oman, Chad, and Belize, came from their ministries of justice.\n",
+     {"oman", "chad", "belize"}, set()),
     # A list before the attendance verb, with 'both', and 'the latter'.
     ("both-attended", NEWS + "Finland and Namibia both attended with large teams.\n", {"finland", "namibia"}, set()),
     ("the-latter", SUMMARY + "Ireland and Botswana had been invited. The latter also attended.\n",
