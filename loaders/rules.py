@@ -1245,8 +1245,9 @@ def rule_situations(ctx: Ctx) -> None:
 
 
 def _historical_situations(ctx: Ctx) -> None:
-    """Named atrocity events: 'the 1994 genocide in Rwanda', 'the Rwandan genocide', 'the Srebrenica massacre'.
-    Each is a situation of its own, in a state when one is named, and without one otherwise."""
+    """Named atrocity events: 'the 1994 genocide in X', 'the Rwandan genocide', 'the Srebrenica massacre'. An event
+    in a named state is that state's situation (with the crime); one named by a place alone is a situation of its
+    own, tied to no state."""
     nouns = ctx.cue("atrocity_event_nouns")
     if not ctx.an.sents:
         return
@@ -1261,6 +1262,10 @@ def _historical_situations(ctx: Ctx) -> None:
             if name and name not in ctx.gaz.adjectives and (m.start("name") == 0 or not ctx.gaz.by_alias.get(fold(name))
                                                              and not re.match(r"[A-Z][a-z]+$", name)):
                 continue  # 'Prevent genocide in ...' at the start of a sentence: a verb, not a name
+            if re.match(r"\s+[A-Z]", s.text[m.end("noun"):]) or any(
+                    o.label in (ORG_LABEL, MECHANISM) and o.start < s.start + m.end() and s.start + m.start() < o.end
+                    for o in s.ments):
+                continue  # 'the Holocaust Remembrance Alliance': part of an organization's name
             phrase = _TRAILING.sub("", m.group(0))
             phrase = re.sub(r"^(?:[Tt]he)\s+", "", phrase)
             lo = s.start + m.end() - len(phrase)
@@ -1269,10 +1274,17 @@ def _historical_situations(ctx: Ctx) -> None:
                 states.append(ctx.gaz.adjectives[name])
             if not states and not name:
                 continue  # 'genocide in the region': no event named
+            if states:
+                for st in dict.fromkeys(states):  # an event in a state is that state's situation
+                    sit = situation_of(ctx, st, s)
+                    for c in s.ments:
+                        if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
+                            ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+                continue
             sit = iris.entity("situation", iris.slugify(phrase))
             ctx.node(sit, R2P.AtrocitySituation, phrase[:1].upper() + phrase[1:], s)
-            for st in dict.fromkeys(states):
-                ctx.emit(sit, R2P.situationIn, st, s)
+            if ctx.meeting:
+                ctx.emit(ctx.meeting.iri, R2P.discussedSituation, sit, s)
             for c in s.ments:
                 if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
                     ctx.emit(sit, R2P.involvesCrime, c.iri, s)

@@ -1,4 +1,5 @@
-"""rule_situations: named atrocity events are situations of their own, in a state when one is named."""
+"""rule_situations: a named atrocity event in a state is that state's situation; one named by a place alone is a
+situation of its own, tied to no state."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,9 +26,9 @@ NEWS = "Remembrance week\n\n"
 
 CASES = [
     ("year-and-state", NEWS + "Speakers recalled the 1971 genocide in Bangladesh and its survivors.\n",
-     "1971-genocide-in-bangladesh", {"bangladesh"}),
+     "bangladesh", {"bangladesh"}),
     ("adjective", NEWS + "The Cambodian genocide was the subject of a new exhibition.\n",
-     "cambodian-genocide", {"cambodia"}),
+     "cambodia", {"cambodia"}),
     ("place-without-state", NEWS + "Students visited a memorial to the Halabja massacre last spring.\n",
      "halabja-massacre", set()),
 ]
@@ -43,6 +44,7 @@ def test_named_atrocity_event_is_a_situation(tmp_path, text, slug, states):
 @pytest.mark.parametrize("text", [
     NEWS + "Prevent genocide in every region, the speaker urged.\n",
     NEWS + "States must act to stop genocide.\n",
+    NEWS + "She chairs the International Holocaust Remembrance Alliance.\n",
 ])
 def test_no_event_named(tmp_path, text):
-    assert not [s for s in situations(tmp_path, text) if "genocide" in s]
+    assert not situations(tmp_path, text)
