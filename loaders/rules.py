@@ -916,12 +916,12 @@ _UNKNOWN_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|an
 
 
 def _item_ends(ctx: Ctx, s: Sent, pos: int) -> bool:
-    """A list item ends here: punctuation, the end, or a word that cannot continue a name ('and', 'attended')."""
-    rest = s.text[pos:]
-    if re.match(r"\s*(?:$|[,.;:)(]|[–—])", rest):
-        return True
-    word = re.match(r"\s+", rest)
-    return bool(word and ctx.cue("list_item_followers").match(rest, word.end()))
+    """A list item ends here: punctuation, the end, or a lower-case word that cannot continue a name ('and',
+    'attended'); a capitalised word or 'of' continues a longer noun phrase ('the UN Special Adviser')."""
+    return bool(_ITEM_END.match(s.text, pos))
+
+
+_ITEM_END = re.compile(r"\s*(?:$|[,.;:)(]|[–—])|\s+(?!(?:of|for|on|to)\b)[a-z]")
 
 
 def _after_unknown_item(s: Sent, cur: int, labels: tuple[str, ...]) -> list[Ment]:
@@ -1080,7 +1080,7 @@ def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
         if m:
             states = value(m.group(1))
     if states is None:
-        m = _re(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:UN\s+member\s+)?(?:state|country|member)\s+to\s+"
+        m = _re(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:state|country|member)\s+to\s+"
                       rf"(?:join|appoint)\b", re.I).search(text)
         if m:
             states = ordinal_value(ctx.gaz, m.group(1))

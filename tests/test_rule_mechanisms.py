@@ -28,12 +28,12 @@ PRESS = "PRESS RELEASE\n\nMinistry welcomes progress on prevention\n\n"
 SUMMARY = "Summary of the Twelfth Annual Meeting of the Global Network of R2P Focal Points\n\n"
 
 CASES = [
-    ("initiative-launched-by", PRESS + "The Coastal States Prevention Initiative was launched in 2027 by the "
-     "governments of Fiji and Chile with Peru later joining.\n",
+    ("initiative-launched-by", PRESS + "The Coastal States Prevention Initiative, launched by the governments of "
+     "Fiji and Chile in 2027, now has nine members.\n",
      "coastal-states-prevention-initiative", {"type": {"Initiative"}, "launchedOn": {"2027"},
                                                "establishedBy": {"fiji", "chile"}}),
-    ("launching-of", PRESS + "In March 2026, the ministers of Norway and Kenya convened a retreat that resulted in "
-     "the launching of the Blue Horizon Initiative.\n",
+    ("launch-of", PRESS + "In March 2026, a ministerial retreat hosted by Norway and Kenya ended with the launch "
+     "of the Blue Horizon Initiative.\n",
      "blue-horizon-initiative", {"type": {"Initiative"}, "launchedOn": {"2026-03"},
                                  "establishedBy": {"norway", "kenya"}}),
     ("lowercase-initiative", SUMMARY + "Participants recalled the national Early Response initiative.\n",
@@ -42,11 +42,13 @@ CASES = [
      "secretary-general-report-on-r2p-2029", {"type": {"GuidanceDocument"}, "launchedOn": {"2029"}}),
     ("report-by-ordinal", PRESS + "The ninth report of the Secretary-General on the Responsibility to Protect "
      "was welcomed.\n", "secretary-general-report-on-r2p-9", {"type": {"GuidanceDocument"}}),
-    ("manual-prepared-by", SUMMARY + "Participants were shown the new R2P handbook that is being prepared by the "
-     "Global Centre for the Responsibility to Protect.\n",
-     "r2p-handbook", {"type": {"GuidanceDocument"},
-                      "establishedBy": {"global-centre-for-the-responsibility-to-protect"}}),
-    ("code-of-conduct", PRESS + "In June 2030, Ghana and Austria issued a Code of Conduct on Early Action, "
+    ("handbook-prepared-by", SUMMARY + "Participants reviewed a draft Early Action Handbook, prepared by the "
+     "Asia-Pacific Centre for the Responsibility to Protect.\n",
+     "early-action-handbook", {"type": {"GuidanceDocument"},
+                               "establishedBy": {"asia-pacific-centre-for-the-responsibility-to-protect"}}),
+    ("lowercase-head", SUMMARY + "Delegates asked when the R2P toolkit would be ready.\n",
+     "r2p-toolkit", {"type": {"GuidanceDocument"}}),
+    ("code-of-conduct", PRESS + "In June 2030, Malta and Austria issued a Code of Conduct on Early Action, "
      "which ten states have joined.\n",
      "code-of-conduct-on-early-action", {"type": {"LegalInstrument"}, "launchedOn": {"2030-06"}}),
     ("adopted-in", SUMMARY + "Delegates praised the Harbour Principles, adopted in May 2028 at a regional summit.\n",

@@ -30,13 +30,13 @@ CASES = [
      {"stateCount": "72", "date": "2031-03-03"}),
     ("member-states-appointed", NEWS + "So far 68 UN member states have appointed a national focal point.\n",
      {"stateCount": "68", "date": "2031-03-03"}),
-    ("nth-state", NEWS + "We welcome Palau as the 71st state to join the Global Network.\n",
+    ("nth-state", NEWS + "We welcome Palau as the 71st member state to join our network.\n",
      {"stateCount": "71", "date": "2031-03-03"}),
     ("nth-state-words", NEWS + "Tonga became the sixtieth state to join the network.\n", {"stateCount": "60", "date": "2031-03-03"}),
     ("counts-members-and-org", NEWS + "The network now counts 64 members and the European Union.\n",
      {"stateCount": "64", "organizationCount": "1", "date": "2031-03-03"}),
-    ("first-focal-points", PLAIN + "In March 2027 the first 9 national focal points were appointed, and the network "
-     "was born.\n", {"stateCount": "9", "date": "2027-03"}),
+    ("first-focal-points", PLAIN + "In March 2027, 9 focal points were appointed on the day the network began.\n",
+     {"stateCount": "9", "date": "2027-03"}),
     # A launch year is not the date of the size: the page's date line is.
     ("launch-year-not-date", NEWS + "Since its launch in 2025, the network has grown to 75 states.\n",
      {"stateCount": "75", "date": "2031-03-03"}),

@@ -29,42 +29,42 @@ STATEMENT = "JOINT STATEMENT\nSecond annual meeting of national focal points\n\n
 CASES = [
     # A list that runs over two sentences: the second group continues the first.
     ("two-groups", SUMMARY + "Participants came from two groups. The first group included Chile, Kenya and Norway. "
-     "The second group included Peru, Ruritania, Ghana, and the Philippines.\n",
-     {"chile", "kenya", "norway", "peru", "ghana", "philippines"}, set()),
-    ("second-group-after-list", NEWS + "Officials from their capitals represented Fiji, Togo and Chile; "
-     "twenty states took part in all. The other group included Mongolia and Nepal.\n",
+     "The second group included Peru, Ruritania, Malta, and the Maldives.\n",
+     {"chile", "kenya", "norway", "peru", "malta", "maldives"}, set()),
+    ("others-after-list", NEWS + "Ministers from Fiji, Togo and Chile opened the meeting, and twenty states took "
+     "part in all. The others included Mongolia and Nepal.\n",
      {"mongolia", "nepal"}, set()),
     # Unfamiliar lead-ins.
-    ("represented-were", STATEMENT + "Represented were Austria, Benin and Uruguay, among others.\n",
-     {"austria", "benin", "uruguay"}, set()),
-    ("attended-by", NEWS + "The two-day meeting was attended by Jordan, Malawi and the Netherlands.\n",
-     {"jordan", "malawi", "netherlands"}, set()),
-    ("delegations-of", SUMMARY + "Delegations of Ecuador and Zambia presented their national plans.\n",
-     {"ecuador", "zambia"}, set()),
+    ("represented-were", STATEMENT + "Represented were Austria, Gabon and Armenia, among others.\n",
+     {"austria", "gabon", "armenia"}, set()),
+    ("attended-by", NEWS + "The two-day meeting was attended by Jordan, Malawi and the Portugal.\n",
+     {"jordan", "malawi", "portugal"}, set()),
+    ("delegations-of", SUMMARY + "Delegations of Qatar and Zambia presented their national plans.\n",
+     {"qatar", "zambia"}, set()),
     ("among-them", NEWS + "Over thirty states came to the meeting, among them Croatia, Lesotho and Vietnam.\n",
      {"croatia", "lesotho", "viet-nam"}, set()),
-    ("joined-by", SUMMARY + "On the second day the meeting was joined by Latvia and Paraguay.\n",
-     {"latvia", "paraguay"}, set()),
-    ("participants-included", STATEMENT + "Participants included: Mali, Sweden, and Costa Rica.\n",
-     {"mali", "sweden", "costa-rica"}, set()),
-    ("attendees-from", SUMMARY + "Attendees from Oman, Chad, and Belize, came from their ministries of justice.\n",
+    ("joined-by", SUMMARY + "On the second day the meeting was joined by Latvia and Cuba.\n",
+     {"latvia", "cuba"}, set()),
+    ("participants-included", STATEMENT + "Participants included: Mali, Slovakia, and Tunisia.\n",
+     {"mali", "slovakia", "tunisia"}, set()),
+    ("attendees-from", SUMMARY + "Attendees from Oman, Chad and Belize spoke about their justice ministries.\n",
      {"oman", "chad", "belize"}, set()),
     # A list before the attendance verb, with 'both', and 'the latter'.
-    ("both-attended", NEWS + "Finland and Namibia both attended with large teams.\n", {"finland", "namibia"}, set()),
-    ("the-latter", SUMMARY + "Ireland and Botswana had been invited. The latter also attended.\n",
-     {"botswana"}, {"ireland"}),
+    ("both-attended", NEWS + "Iceland and Namibia both attended with large teams.\n", {"iceland", "namibia"}, set()),
+    ("the-latter", SUMMARY + "Ireland and Lesotho had been invited. The latter also attended.\n",
+     {"lesotho"}, {"ireland"}),
     # States named by adjective or possessive.
-    ("adjectives", NEWS + "The Danish, Estonian and Ghanaian delegations attended the whole meeting.\n",
-     {"denmark", "estonia", "ghana"}, set()),
-    ("possessive", SUMMARY + "Botswana's delegation noted the value of early warning.\n", {"botswana"}, set()),
+    ("adjectives", NEWS + "The Danish, Estonian and Maltese delegations attended the whole meeting.\n",
+     {"denmark", "estonia", "malta"}, set()),
+    ("possessive", SUMMARY + "Lesotho's delegation noted the value of early warning.\n", {"lesotho"}, set()),
     # A mention that only begins a longer noun phrase is not a participant.
     ("not-a-modifier", SUMMARY + "Participants were joined by the Chilean ambassador's adviser and by the UN Special "
      "Adviser.\n", set(), set()),
     # Participants of another meeting are not this meeting's.
-    ("other-meeting", SUMMARY + "A regional workshop held earlier was attended by Kenya, Uganda and Rwanda.\n",
-     set(), {"kenya", "uganda", "rwanda"}),
-    ("other-ordinal", SUMMARY + "The eighth annual meeting was attended by Mexico and Finland.\n",
-     set(), {"mexico", "finland"}),
+    ("other-meeting", SUMMARY + "A regional workshop held earlier was attended by Kenya, Uganda and Burundi.\n",
+     set(), {"kenya", "uganda", "burundi"}),
+    ("other-ordinal", SUMMARY + "The eighth annual meeting was attended by Egypt and Iceland.\n",
+     set(), {"egypt", "iceland"}),
     # 'included' alone, far from any talk of participants, is not a participant list.
     ("no-context", SUMMARY + "The agenda was long.\n\nThe region has many challenges. The second group included "
      "Sudan and Chad.\n", set(), {"sudan", "chad"}),

@@ -25,12 +25,12 @@ def situations(tmp_path: Path, text: str) -> dict[str, set[str]]:
 NEWS = "Remembrance week\n\n"
 
 CASES = [
-    ("year-and-state", NEWS + "Speakers recalled the 1971 genocide in Bangladesh and its survivors.\n",
-     "bangladesh", {"bangladesh"}),
+    ("year-and-state", NEWS + "Speakers recalled the 1971 genocide in Bhutan and its survivors.\n",
+     "bhutan", {"bhutan"}),
     ("adjective", NEWS + "The Cambodian genocide was the subject of a new exhibition.\n",
      "cambodia", {"cambodia"}),
-    ("place-without-state", NEWS + "Students visited a memorial to the Halabja massacre last spring.\n",
-     "halabja-massacre", set()),
+    ("place-without-state", NEWS + "Students visited a memorial to the Karvel massacre last spring.\n",
+     "karvel-massacre", set()),
 ]
 
 
@@ -44,7 +44,7 @@ def test_named_atrocity_event_is_a_situation(tmp_path, text, slug, states):
 @pytest.mark.parametrize("text", [
     NEWS + "Prevent genocide in every region, the speaker urged.\n",
     NEWS + "States must act to stop genocide.\n",
-    NEWS + "She chairs the International Holocaust Remembrance Alliance.\n",
+    NEWS + "She chairs the Nordic Holocaust Education Foundation.\n",
 ])
 def test_no_event_named(tmp_path, text):
     assert not situations(tmp_path, text)
