@@ -1557,8 +1557,8 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
         when = next((d for d in dates if lo <= d[0] < hi and d[0] - lo < 80), None)
         if when is not None:
             ctx.emit(mech.iri, R2P.launchedOn, when[2], s)
-        by = re.search(r"\bby\s+(?:the\s+)?(?:(?:governments?|foreign\s+ministr(?:y|ies)|ministers?(?:\s+\w+){0,3})\s+"
-                       r"(?:of|for)\s+(?:the\s+)?)?(?:[\w-]+\s+){0,3}?", s.text[lo:hi])
+        by = _re(rf"\bby\s+(?:the\s+)?(?:(?:{_alt(ctx.gaz.cues['launcher_heads'])})(?:\s+\w+){{0,3}}?\s+(?:of|for)\s+"
+                 rf"(?:the\s+)?)?(?:[\w-]+\s+){{0,3}}?", re.I).search(s.text[lo:hi])
         if by and by.start() < 80:
             first = [a for a in s.agents(lo + by.end(), hi, labels=(ORG_LABEL, STATE, GOV_BODY))
                      if a.start - s.start == lo + by.end()]
