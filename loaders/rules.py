@@ -629,7 +629,15 @@ def _about_other_meeting(ctx: Ctx, s: Sent) -> bool:
     if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s.text)):
         return True
     title = ctx.title_sent.text.lower() if ctx.title_sent else ""
-    return any(m.group(0).lower() not in title for m in ctx.cue("other_event_nouns").finditer(s.text))
+    for m in ctx.cue("other_event_nouns").finditer(s.text):
+        if m.group(0).lower() in title:
+            continue  # the document's own meeting
+        before, after = s.text[:m.start()], s.text[m.end():m.end() + 60]
+        # Who took part in it: 'a workshop held earlier was attended by ...', 'at a regional meeting, A and B ...'.
+        if re.search(r"\b(?:at|during|in)\s+(?:the|a|an|that|this)\s+(?:[\w-]+\s+){0,3}$", before) or \
+                ctx.cue("participation_context").search(after) or ctx.cue("participant_lead").search(after):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

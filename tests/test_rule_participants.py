@@ -63,6 +63,8 @@ CASES = [
     # Participants of another meeting are not this meeting's.
     ("other-meeting", SUMMARY + "A regional workshop held earlier was attended by Kenya, Uganda and Burundi.\n",
      set(), {"kenya", "uganda", "burundi"}),
+    ("event-named-in-passing", SUMMARY + "Representatives of Chile and Peru recalled the promises of the 2005 World "
+     "Summit.\n", {"chile", "peru"}, set()),
     ("other-ordinal", SUMMARY + "The eighth annual meeting was attended by Egypt and Iceland.\n",
      set(), {"egypt", "iceland"}),
     # 'included' alone, far from any talk of participants, is not a participant list.
