@@ -1066,35 +1066,49 @@ def rule_network_size(ctx: Ctx) -> None:
 def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
     """(states, organizations) of the Global Network stated in a sentence, or None."""
     text = s.text
-    if not re.search(r"network|focal\s+points?|\bjoin", text, re.I) or _other_network_named(ctx, s):
+    if not _SIZE_HINT.search(text) or _other_network_named(ctx, s):
         return None
-    num = _number_rx(ctx.gaz)
-    nouns = r"(?:(?:UN\s+|United\s+Nations\s+)?member\s+states|countries|states|governments|nations|members)"
+    pats = _size_patterns(ctx.gaz)
     value = lambda t: number_value(ctx.gaz, t.replace(",", ""))  # noqa: E731
-    m = _re(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", re.I).search(text)
+    m = pats["national_and_regional"].search(text)
     if m:
         return value(m.group(1)), value(m.group(2))
     states = None
-    network = re.search(r"\bnetwork\b", text, re.I)
-    if network and not ctx.cue("attendance").search(text):
-        m = _re(rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
-                      rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}", re.I).search(text)
+    if re.search(r"\bnetwork\b", text, re.I) and not ctx.cue("attendance").search(text):
+        m = pats["network_counts"].search(text)
         if m:
             states = value(m.group(1))
     if states is None:
-        m = _re(rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
-                      rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+(?:now\s+|already\s+|so\s+far\s+)?"
-                      rf"appointed\b", re.I).search(text)
+        m = pats["have_appointed"].search(text)
         if m:
             states = value(m.group(1))
     if states is None:
-        m = _re(rf"\bthe\s+({_ordinal_rx(ctx.gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:state|country|member)\s+to\s+"
-                      rf"(?:join|appoint)\b", re.I).search(text)
+        m = pats["nth_to_join"].search(text)
         if m:
             states = ordinal_value(ctx.gaz, m.group(1))
     if not states:
         return None
     return states, _organizations_after(ctx, s, m.end())
+
+
+_SIZE_HINT = re.compile(r"network|focal\s+points?|\bjoin", re.I)
+
+
+@lru_cache(maxsize=4)
+def _size_patterns(gaz: Gazetteer) -> dict[str, re.Pattern]:
+    """The ways a sentence states the network's size, compiled once per gazetteer."""
+    num = _number_rx(gaz)
+    nouns = r"(?:(?:UN\s+|United\s+Nations\s+)?member\s+states|countries|states|governments|nations|members)"
+    return {name: re.compile(rx, re.I) for name, rx in {
+        "national_and_regional": rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b",
+        "network_counts": rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
+                          rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}",
+        "have_appointed": rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
+                          rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+"
+                          rf"(?:now\s+|already\s+|so\s+far\s+)?appointed\b",
+        "nth_to_join": rf"\bthe\s+({_ordinal_rx(gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:state|country|member)\s+to\s+"
+                       rf"(?:join|appoint)\b",
+    }.items()}
 
 
 def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
@@ -1533,19 +1547,24 @@ def _add_named(ctx: Ctx, named: list[Named]) -> list[Ment]:
 
 def _dates_in(ctx: Ctx, text: str) -> list[tuple[int, int, Literal]]:
     """Every dated expression with a year in a text: (start, end, value); 'the December 2016 resolution' too."""
+    return _dates_in_text(ctx.gaz, text)
+
+
+@lru_cache(maxsize=256)
+def _dates_in_text(gaz: Gazetteer, text: str) -> list[tuple[int, int, Literal]]:
     out = []
     pos = 0
     while pos < len(text):
-        found = find_date(ctx.gaz, text[pos:], None)
+        found = find_date(gaz, text[pos:], None)
         if found is None:
             break
         at = pos + found.pos
         end = re.match(r"\S+(?:\s+\S+){0,3}", text[at:])
         out.append((at, at + (end.end() if end else 1), found.start))
         pos = at + (end.end() if end else 1)
-    for m in _re(rf"\b({_month_rx(ctx.gaz)})\s+((?:19|20)\d{{2}})\b", re.I).finditer(text):
+    for m in _re(rf"\b({_month_rx(gaz)})\s+((?:19|20)\d{{2}})\b", re.I).finditer(text):
         if not any(a <= m.start() < b for a, b, _ in out):
-            month = ctx.gaz.numbers["months"][m.group(1).lower()]
+            month = gaz.numbers["months"][m.group(1).lower()]
             out.append((m.start(), m.end(), _literal(f"{m.group(2)}-{month:02d}", datatype=XSD.gYearMonth)))
     return sorted(out, key=lambda d: d[0])
 
@@ -1555,10 +1574,10 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
     'M was launched in 2010 by the governments of A and B', 'In August 2011, A issued M', 'the launching of M'."""
     ms, me = s.rel(mech)
     verbs = ctx.cue("launch_verbs")
-    dates = _dates_in(ctx, s.text)
     after = _re(rf",?\s*(?:\([^)]*\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|had\s+been|is\s+being|"
                      rf"was\s+being)\s+)?(?:(?:first|jointly|formally|recently|later|also)\s+)?({verbs.pattern})", 0).match(s.text[me:])
     if after:
+        dates = _dates_in(ctx, s.text)
         lo = me + after.end()
         clause = re.search(r"[;]|,\s+(?:and|but|while|which)\b|\.\s", s.text[lo:])
         hi = lo + (clause.start() if clause else len(s.text) - lo)
@@ -1580,6 +1599,7 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
     if verb is None:
         return
     clause_start = max(before.rfind(";", 0, verb.start()), 0)
+    dates = _dates_in(ctx, s.text)
     when = [d for d in dates if clause_start <= d[0] and d[1] <= verb.start() + 1 and verb.start() - d[0] < 160]
     if when:
         ctx.emit(mech.iri, R2P.launchedOn, when[-1][2], s)
