@@ -1530,6 +1530,13 @@ def _report(ctx: Ctx, s: Sent, m: re.Match) -> Named:
                  _literal(year.group(0), datatype=XSD.gYear) if year else None)
 
 
+def _quoted_generic(ctx: Ctx, s: Sent, m: Ment) -> bool:
+    """A generic term ('early warning systems') inside a quoted passage of another text: that text's words, not a
+    mechanism this document discusses."""
+    e = ctx.gaz.get(m.iri)
+    return e is not None and e.case_insensitive and _inside_longer_quote(s.text, m.start - s.start)
+
+
 def _add_named(ctx: Ctx, named: list[Named]) -> list[Ment]:
     """Type and label each open-class name, and make it a mention for the rules that follow."""
     out = []
@@ -1661,6 +1668,9 @@ def rule_mechanisms(ctx: Ctx) -> list[Ment]:
         extra.append(m)
         s.ments.append(m)
     extra += _add_named(ctx, open_class_names(ctx))
+    for s in ctx.an.sents:
+        if any(m.label == MECHANISM and _quoted_generic(ctx, s, m) for m in s.ments):
+            s.ments[:] = [m for m in s.ments if not (m.label == MECHANISM and _quoted_generic(ctx, s, m))]
     for s in ctx.an.sents:
         s.ments.sort(key=lambda m: (m.start, -m.end))
         mechs = [m for m in s.ments if m.label == MECHANISM]

@@ -91,6 +91,14 @@ def test_not_an_open_class_name(tmp_path, text):
                 and s != "global-network-of-r2p-focal-points"]
 
 
+def test_generic_term_inside_a_quoted_passage_is_not_a_mechanism(tmp_path):
+    quoted = read(tmp_path, PRESS + "The declaration asks states “to support national action plans wherever they "
+                  "can”, the minister said.\n")
+    assert "national-action-plans" not in quoted
+    plain = read(tmp_path, PRESS + "The minister said that national action plans matter.\n")
+    assert "national-action-plans" in plain
+
+
 def test_launch_year_of_another_clause_is_not_taken(tmp_path):
     got = read(tmp_path, SUMMARY + "Since 2021 many states have discussed the Lakeside Framework, which Malawi "
                "drafted.\n")
