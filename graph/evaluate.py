@@ -426,7 +426,7 @@ def mechanism_facts(graph: Graph) -> list[GraphFact]:
           GRAPH ?g {{ ?m a ?type }} ?type rdfs:subClassOf* r2p:Mechanism .
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
           OPTIONAL {{ GRAPH ?g {{ ?m r2p:establishedBy ?by }} }}
-          OPTIONAL {{ GRAPH ?g {{ ?m r2p:date|r2p:year ?date }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:launchedOn|r2p:date|r2p:year ?date }} }}
         }}""")
     facts = []
     for (g, m), rs in _group_pairs(rows, "g", "m").items():

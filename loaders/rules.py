@@ -44,6 +44,8 @@ ORG, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (namespace.ORG, namespace.RDF,
 # Literals made once per value: rdflib parses the value at every construction (10 µs, 130 times per document),
 # and a Literal is immutable, so the same value can be the same object.
 _literal = lru_cache(maxsize=4096, typed=True)(Literal)
+# Patterns built from cue lists at run time, compiled once (the re module's own cache is shared and small).
+_re = lru_cache(maxsize=512)(re.compile)
 
 NETWORK = iris.entity("org", "global-network-of-r2p-focal-points")
 GROUP_CLASS = R2P.CoordinationGroup
@@ -487,19 +489,155 @@ def rule_theme(ctx: Ctx) -> None:
 
 
 def rule_participants(ctx: Ctx) -> None:
+    """States and organizations that took part in the document's meeting: lists after a lead-in ('delegations
+    of', 'represented were', 'attended by'), lists that continue a previous sentence ('The second group included
+    ...'), a list before an attendance verb ('A and B both attended'), 'the latter', and states named by adjective
+    ('the Danish and Ghanaian delegations'). A sentence about another meeting gives none."""
     if ctx.meeting is None:
         return
     meeting = ctx.meeting.iri
     rep = re.compile(r"\b(?:representatives|officials|delegations|delegates)\s+(?:from|of)\b", re.I)
+    context = ctx.cue("participation_context")
+    last_list: list[Ment] = []      # the latest list of participants, for 'the latter'
+    last_context = -10              # index of the latest sentence about who took part
     for s in ctx.an.sents[1:]:
-        if not s.mentions_any((STATE, ORG_LABEL)):
+        about_participants = bool(context.search(s.text))
+        if _about_other_meeting(ctx, s):
+            continue
+        if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
+            for a in _the_latter(ctx, s, last_list):
+                ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+            if about_participants:
+                last_context = s.idx
             continue  # only states and organizations are read as participants here
+        found: list[Ment] = []
         for m in rep.finditer(s.text):
             end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
             hi = m.end() + (end.start() if end else len(s.text))
-            for a in s.agents(m.end(), hi, labels=(STATE, ORG_LABEL)):
-                if _usable_agent(ctx, a) and not _in_parens(s.text, a.start - s.start):
-                    ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+            found += [a for a in s.agents(m.end(), hi, labels=(STATE, ORG_LABEL)) if not _in_parens(s.text, a.start - s.start)]
+        found += _led_lists(ctx, s)
+        if s.idx - last_context <= 2:
+            found += _continued_list(ctx, s)
+        found += _listed_before_attendance(ctx, s)
+        found += _adjective_participants(ctx, s, about_participants)
+        latter = _the_latter(ctx, s, last_list)
+        found += latter
+        found = [a for a in found if _usable_agent(ctx, a)]
+        for a in found:
+            ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+        if found or about_participants:
+            last_context = s.idx
+        if found and not latter:
+            last_list = found
+        elif not found:
+            last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
+
+
+def _list_after(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
+    """The list that starts at a position, after an optional colon and 'the'."""
+    gap = re.match(r"\s*:?\s*(?:the\s+)?", s.text[pos:])
+    return _list_at(ctx, s, pos + gap.end(), labels=(STATE, ORG_LABEL, STATE_ADJ), whole_items=True)
+
+
+def _led_lists(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'Represented were A, B and C', 'attended by the delegations of A and B', 'thirty states, among them A and B'."""
+    out = []
+    for m in ctx.cue("participant_lead").finditer(s.text):
+        out += _list_after(ctx, s, m.end())
+    return out
+
+
+def _continued_list(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'The second group included A, B and C' right after a sentence about who took part."""
+    lead = _re(rf"\s*(?:{ctx.cue('participant_continuation').pattern})\s*,?\s*(?:also\s+)?"
+                    rf"(?:{ctx.cue('inclusion_verbs').pattern})", re.I).match(s.text)
+    return _list_after(ctx, s, lead.end()) if lead else []
+
+
+def _listed_before_attendance(ctx: Ctx, s: Sent) -> list[Ment]:
+    """'Norway and Peru (both) attended', 'A, B and C were represented': the list that ends before the verb."""
+    out = []
+    for v in ctx.cue("attendance_predicates").finditer(s.text):
+        before = s.text[:v.start()]
+        both = re.search(r"(?:,?\s+(?:both|all|also|each))?\s*$", before)
+        agents = [a for a in s.agents(0, both.start(), labels=(STATE, ORG_LABEL, STATE_ADJ))
+                  if a.end - s.start == both.start() or re.fullmatch(r"\s*", s.text[a.end - s.start:both.start()])]
+        if not agents:
+            continue
+        tail = _coordinated_tail(s, [a for a in s.agents(0, agents[-1].end - s.start, labels=(STATE, ORG_LABEL, STATE_ADJ))])
+        if len(tail) > 1 or re.search(r"(?:^|[.;:]\s*|\b(?:and|while|whereas)\s+)(?:the\s+)?$",
+                                      s.text[:tail[0].start - s.start]):
+            out += tail  # a single agent must be the subject itself, not the end of a longer phrase
+    return out
+
+
+def _adjective_participants(ctx: Ctx, s: Sent, about_participants: bool) -> list[Ment]:
+    """'The Danish, Swedish and Ghanaian delegations attended': adjectives and possessives before a delegation word,
+    in a sentence about attendance or speaking."""
+    if not (about_participants or ctx.cue("speaking").search(s.text)):
+        return []
+    heads = ctx.cue("participant_heads")
+    out = []
+    for a in s.agents(labels=(STATE_ADJ, STATE)):
+        rs, re_ = s.rel(a)
+        if a.label == STATE_ADJ:
+            if not heads.fullmatch(a.text.split()[-1]):
+                continue
+            out.append(a)
+            out += _bare_adjectives_before(ctx, s, rs)
+        elif _re(rf"['’]s\s+(?:{heads.pattern})", re.I).match(s.text[re_:]):
+            out.append(a)
+    return out
+
+
+def _bare_adjectives_before(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
+    """'the Danish, Swedish and Ghanaian delegations': the adjectives coordinated before the last one."""
+    out = []
+    rx = _bare_adjective_rx(ctx.gaz)
+    head = s.text[:pos]
+    while True:
+        m = rx.search(head)
+        if not m:
+            return out
+        start = s.start + m.start(1)
+        out.append(Ment(start, s.start + m.end(1), STATE_ADJ, ctx.gaz.adjectives[m.group(1)], m.group(1)))
+        head = head[:m.start()]
+
+
+@lru_cache(maxsize=4)
+def _bare_adjective_rx(gaz: Gazetteer) -> re.Pattern:
+    """A state adjective at the end of a text, followed by a list separator."""
+    adj_rx = "|".join(re.escape(a) for a in sorted(gaz.adjectives, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({adj_rx})(?:\s*,\s*(?:and\s+)?|\s+and\s+)$")
+
+
+def _the_latter(ctx: Ctx, s: Sent, last: list[Ment]) -> list[Ment]:
+    """'The latter attended' (the last of the previous list), 'the former', 'both'."""
+    if len(last) < 2:
+        return []
+    m = _re(rf"\b(?:the\s+)?(latter|former|both(?:\s+of\s+them)?)\s+(?:(?:also|later|then)\s+)?"
+                  rf"(?:{ctx.cue('attendance_predicates').pattern})", re.I).search(s.text)
+    if not m:
+        return []
+    word = m.group(1).lower()
+    return last[-1:] if word == "latter" else last[:1] if word == "former" else last[-2:]
+
+
+def _about_other_meeting(ctx: Ctx, s: Sent) -> bool:
+    """The sentence speaks of another meeting: another annual meeting by its ordinal, or an event noun ('workshop',
+    'regional meeting') that the document's title does not use for its own meeting."""
+    if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s.text)):
+        return True
+    title = ctx.title_sent.text.lower() if ctx.title_sent else ""
+    for m in ctx.cue("other_event_nouns").finditer(s.text):
+        if m.group(0).lower() in title:
+            continue  # the document's own meeting
+        before, after = s.text[:m.start()], s.text[m.end():m.end() + 60]
+        # Who took part in it: 'a workshop held earlier was attended by ...', 'at a regional meeting, A and B ...'.
+        if re.search(r"\b(?:at|during|in)\s+(?:the|a|an|that|this)\s+(?:[\w-]+\s+){0,3}$", before) or \
+                ctx.cue("participation_context").search(after) or ctx.cue("participant_lead").search(after):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -756,23 +894,53 @@ def rule_focal_points(ctx: Ctx) -> None:
     _national_sections(ctx)
 
 
-def _list_at(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
-    """Agents listed from a position: 'the EU and OAS', 'Australia, Denmark, Ghana and the Global Centre'."""
+def _list_at(ctx: Ctx, s: Sent, pos: int, labels: tuple[str, ...] = (STATE, ORG_LABEL),
+             whole_items: bool = False) -> list[Ment]:
+    """Agents listed from a position: 'the EU and OAS', 'Australia, Denmark, Ghana and the Global Centre'.
+    A name the gazetteer does not know, between two it knows, is stepped over: the list goes on after it.
+    With whole_items, a mention that only begins a longer noun phrase ('the UN Special Adviser') ends the list."""
     out = []
     cur = pos
     while True:
-        nxt = [m for m in s.ments if m.start - s.start == cur and m.label in (STATE, ORG_LABEL)]
+        nxt = [m for m in s.ments if m.start - s.start == cur and m.label in labels]
         if not nxt:
-            break
+            nxt = _after_unknown_item(s, cur, labels) if out else []
+            if not nxt:
+                break
         m = max(nxt, key=lambda x: x.end)
+        if whole_items and not _item_ends(ctx, s, m.end - s.start):
+            break
         if _usable_agent(ctx, m):
             out.append(m)
-        gap = re.match(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?",
-                       s.text[m.end - s.start:])
+        gap = _LIST_GAP.match(s.text[m.end - s.start:])
         if not gap:
             break
         cur = m.end - s.start + gap.end()
     return out
+
+
+_LIST_GAP = re.compile(r"(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)(?:the\s+)?")
+_UNKNOWN_ITEM = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|and))*?(?=\s*,)")
+
+
+def _item_ends(ctx: Ctx, s: Sent, pos: int) -> bool:
+    """A list item ends here: punctuation, the end, or a lower-case word that cannot continue a name ('and',
+    'attended'); a capitalised word or 'of' continues a longer noun phrase ('the UN Special Adviser')."""
+    return bool(_ITEM_END.match(s.text, pos))
+
+
+_ITEM_END = re.compile(r"\s*(?:$|[,.;:)(]|[–—])|\s+(?!(?:of|for|on|to)\b)[a-z]")
+
+
+def _after_unknown_item(s: Sent, cur: int, labels: tuple[str, ...]) -> list[Ment]:
+    """The mentions right after one capitalized name the gazetteer does not know ('..., Ruritania, Spain')."""
+    item = _UNKNOWN_ITEM.match(s.text, cur)
+    if not item or len(item.group(0)) > 40:
+        return []
+    gap = _LIST_GAP.match(s.text, item.end())
+    if not gap:
+        return []
+    return [m for m in s.ments if m.start - s.start == gap.end() and m.label in labels]
 
 
 def _national_sections(ctx: Ctx) -> None:
@@ -873,39 +1041,126 @@ def rule_announcements(ctx: Ctx) -> None:
 # Network size and coordination groups
 
 def rule_network_size(ctx: Ctx) -> None:
-    num = _number_rx(ctx.gaz)
-    attend = ctx.cue("attendance")
+    """The Global Network's size as a sentence states it ('a network of 61 states', '61 UN member states have
+    appointed', 'the 50th state to join', 'now counts 60 members and the EU'), dated by the sentence, else the
+    meeting, else the page's date line; a size nothing dates is not recorded. A sentence that names another
+    network gives none."""
     obs = iris.entity("observation", f"network-size-{ctx.slug}")
     for s in ctx.an.sents:
-        states = orgs = None
-        m = re.search(rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b", s.text, re.I)
-        if m:
-            states, orgs = number_value(ctx.gaz, m.group(1)), number_value(ctx.gaz, m.group(2))
-        elif re.search(r"\bnetwork\b", s.text, re.I) and not attend.search(s.text):
-            m = re.search(rf"\b(?:include|includes|including|comprises?|comprising|of|to)\s+({num})\s+"
-                          rf"(?:countries|states|member\s+states)\b", s.text, re.I)
-            if m:
-                states = number_value(ctx.gaz, m.group(1))
-                m2 = re.search(rf"\band\s+({num})\s+(?:regional|international)\s+organi[sz]ations\b", s.text[m.end():], re.I)
-                if m2:
-                    orgs = number_value(ctx.gaz, m2.group(1))
-        if states is None:
-            m = re.search(rf"\b({num})\s+(?:countries|states)\s+(?:have|had)\s+(?:now\s+|already\s+)?appointed\b",
-                          s.text, re.I)
-            if m:
-                states = number_value(ctx.gaz, m.group(1))
-        if not states:
+        size = _size_in(ctx, s)
+        if size is None:
             continue
+        states, orgs = size
+        date = _size_date(ctx, s)
+        if date is None:
+            continue  # an observation is dated (its shape requires it), and no date is invented
         ctx.node(obs, R2P.NetworkSizeObservation, f"Size of the Global Network ({ctx.when()})", s)
         ctx.emit(obs, R2P.ofNetwork, NETWORK, s)
         ctx.emit(obs, R2P.stateCount, _literal(states, datatype=XSD.integer), s)
         if orgs:
             ctx.emit(obs, R2P.organizationCount, _literal(orgs, datatype=XSD.integer), s)
-        if ctx.start_date is not None:
-            ctx.emit(obs, R2P.date, ctx.start_date, s)
-        elif ctx.year:
-            ctx.emit(obs, R2P.date, ctx.year_lit(ctx.year), s)
+        ctx.emit(obs, R2P.date, date, s)
         return
+
+
+def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
+    """(states, organizations) of the Global Network stated in a sentence, or None."""
+    text = s.text
+    if not _SIZE_HINT.search(text) or _other_network_named(ctx, s):
+        return None
+    pats = _size_patterns(ctx.gaz)
+    value = lambda t: number_value(ctx.gaz, t.replace(",", ""))  # noqa: E731
+    m = pats["national_and_regional"].search(text)
+    if m:
+        return value(m.group(1)), value(m.group(2))
+    states = None
+    if re.search(r"\bnetwork\b", text, re.I) and not ctx.cue("attendance").search(text):
+        m = pats["network_counts"].search(text)
+        if m:
+            states = value(m.group(1))
+    if states is None:
+        m = pats["have_appointed"].search(text)
+        if m:
+            states = value(m.group(1))
+    if states is None:
+        m = pats["nth_to_join"].search(text)
+        if m:
+            states = ordinal_value(ctx.gaz, m.group(1))
+    if not states:
+        return None
+    return states, _organizations_after(ctx, s, m.end())
+
+
+_SIZE_HINT = re.compile(r"network|focal\s+points?|\bjoin", re.I)
+
+
+@lru_cache(maxsize=4)
+def _size_patterns(gaz: Gazetteer) -> dict[str, re.Pattern]:
+    """The ways a sentence states the network's size, compiled once per gazetteer."""
+    num = _number_rx(gaz)
+    nouns = r"(?:(?:UN\s+|United\s+Nations\s+)?member\s+states|countries|states|governments|nations|members)"
+    return {name: re.compile(rx, re.I) for name, rx in {
+        "national_and_regional": rf"\b({num})\s+national\s+and\s+({num})\s+(?:regional|international)\b",
+        "network_counts": rf"\b(?:include|includes|including|comprises?|comprising|of|to|counts|numbers|totals|now\s+has|"
+                          rf"has\s+grown\s+to|brings\s+together)\s+({num})\s+{nouns}",
+        "have_appointed": rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
+                          rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+"
+                          rf"(?:now\s+|already\s+|so\s+far\s+)?appointed\b",
+        "nth_to_join": rf"\bthe\s+({_ordinal_rx(gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:state|country|member)\s+to\s+"
+                       rf"(?:join|appoint)\b",
+    }.items()}
+
+
+def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
+    """'... and 2 regional organizations' or '... and the EU' after the state count."""
+    num = _number_rx(ctx.gaz)
+    m = _re(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:regional|international|intergovernmental)\s+organi[sz]ations\b", re.I).match(s.text[pos:])
+    if m:
+        return number_value(ctx.gaz, m.group(1))
+    m = re.match(r"\s+and\s+(?:the\s+)?", s.text[pos:])
+    if m:
+        orgs = _list_at(ctx, s, pos + m.end(), labels=(ORG_LABEL,), whole_items=True)
+        return len(orgs) or None
+    return None
+
+
+_NETWORK_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){1,6}Network\b|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
+
+
+def _other_network_named(ctx: Ctx, s: Sent) -> bool:
+    """A network by name ('the Latin American Network', 'Network of Z') that is not the Global Network."""
+    own = [(m.start - s.start, m.end - s.start) for m in s.ments if m.iri == NETWORK]
+    for m in _NETWORK_NAME.finditer(s.text):
+        if re.match(r"(?:The\s+|This\s+|Our\s+|Its\s+|A\s+)?(?:Global\s+)?Network\b", m.group(0)):
+            continue  # 'The Network', 'Global Network': the network itself
+        if not any(lo <= m.start() < hi or lo < m.end() <= hi for lo, hi in own):
+            return True
+    return False
+
+
+def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
+    """The sentence's own date (not a launch date), else the meeting's, else the page's date line."""
+    for pos, _end, value in _dates_in(ctx, s.text):
+        if not ctx.cue("launch_words").search(s.text[:pos].rsplit(";", 1)[-1]):
+            return value
+    if ctx.start_date is not None:
+        return ctx.start_date
+    line = _date_line(ctx)
+    if line is not None:
+        return line
+    return ctx.year_lit(ctx.year)
+
+
+def _date_line(ctx: Ctx) -> Literal | None:
+    """A page's date line: a short block near the top that is only a date ('27 August 2015', 'May 18, 2011 - 11:00')."""
+    for b in ctx.an.blocks[:6]:
+        if len(b.text) > 45:
+            continue
+        found = find_date(ctx.gaz, b.text, None)
+        if found is not None and str(found.start.datatype).endswith("#date") \
+                and not re.search(r"[a-z]{4,}\s+[a-z]{4,}", re.sub(r"\b(?:" + _month_rx(ctx.gaz) + r")\b", "", b.text, flags=re.I)):
+            return found.start
+    return None
 
 
 def rule_groups(ctx: Ctx) -> None:
@@ -1008,6 +1263,61 @@ def rule_situations(ctx: Ctx) -> None:
             if crimes and crimes_verbs.search(s.text) and len({m.iri for m in s.agents(labels=(STATE, STATE_ADJ))}) == 1:
                 for c in crimes:
                     ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+    _historical_situations(ctx)
+
+
+def _historical_situations(ctx: Ctx) -> None:
+    """Named atrocity events: 'the 1994 genocide in X', 'the Rwandan genocide', 'the Srebrenica massacre'. An event
+    in a named state is that state's situation (with the crime); one named by a place alone is a situation of its
+    own, tied to no state."""
+    nouns = ctx.cue("atrocity_event_nouns")
+    if not ctx.an.sents:
+        return
+    rx = _historical_rx(ctx.gaz)
+    for s in ctx.an.sents:
+        if not nouns.search(s.text):
+            continue  # cheap test first
+        for m in rx.finditer(s.text):
+            year, name, noun, place = m.group("year"), m.group("name"), m.group("noun"), m.group("place")
+            if not (year or name or place):
+                continue
+            if name and name not in ctx.gaz.adjectives and (m.start("name") == 0 or not ctx.gaz.by_alias.get(fold(name))
+                                                             and not re.match(r"[A-Z][a-z]+$", name)):
+                continue  # 'Prevent genocide in ...' at the start of a sentence: a verb, not a name
+            if re.match(r"\s+[A-Z]", s.text[m.end("noun"):]) or any(
+                    o.label in (ORG_LABEL, MECHANISM) and o.start < s.start + m.end() and s.start + m.start() < o.end
+                    for o in s.ments):
+                continue  # 'the Holocaust Remembrance Alliance': part of an organization's name
+            phrase = _TRAILING.sub("", m.group(0))
+            phrase = re.sub(r"^(?:[Tt]he)\s+", "", phrase)
+            lo = s.start + m.end() - len(phrase)
+            states = [a.iri for a in s.ments if a.label in (STATE, STATE_ADJ) and lo <= a.start and a.end <= s.start + m.end()]
+            if name and name in ctx.gaz.adjectives:
+                states.append(ctx.gaz.adjectives[name])
+            if not states and not name:
+                continue  # 'genocide in the region': no event named
+            if states:
+                for st in dict.fromkeys(states):  # an event in a state is that state's situation
+                    sit = situation_of(ctx, st, s)
+                    for c in s.ments:
+                        if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
+                            ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+                continue
+            sit = iris.entity("situation", iris.slugify(phrase))
+            ctx.node(sit, R2P.AtrocitySituation, phrase[:1].upper() + phrase[1:], s)
+            if ctx.meeting:
+                ctx.emit(ctx.meeting.iri, R2P.discussedSituation, sit, s)
+            for c in s.ments:
+                if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
+                    ctx.emit(sit, R2P.involvesCrime, c.iri, s)
+
+
+@lru_cache(maxsize=4)
+def _historical_rx(gaz: Gazetteer) -> re.Pattern:
+    nouns = _alt(gaz.cues["atrocity_event_nouns"])
+    name = r"[A-Z][\w'’-]+"
+    return re.compile(rf"\b(?:the\s+)?(?:(?P<year>(?:19|20)\d{{2}})\s+)?(?:(?P<name>{name})\s+)?(?P<noun>{nouns})"
+                      rf"(?:\s+(?:against|of)\s+the\s+{name})?(?:\s+(?:in|at)\s+(?:the\s+)?(?P<place>{name}(?:\s+{name})*))?")
 
 
 def rule_crimes_pillars(ctx: Ctx) -> None:
@@ -1065,6 +1375,281 @@ def resolutions(ctx: Ctx) -> list[tuple[Sent, int, int, URIRef, URIRef | None]]:
     return out
 
 
+# Open classes found by their patterns: initiatives, reports, manuals and toolkits, codes of conduct, resolutions by
+# symbol, quoted instruments, and networks. Each is a mention the later rules treat like a gazetteer mechanism.
+
+_NAME_WORD = r"(?:[A-Z][\w'’-]*|R2P)"
+_NAME_TAIL = rf"(?:\s+(?:on|for|of|to)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|for|on|to))*)?"
+_LEADING = re.compile(r"^(?:(?:The|This|That|These|An?|Its|Their|Our|Her|His|new|New)\s+)+")
+_TRAILING = re.compile(r"(?:\s+(?:of|and|the|for|on|to|in))+$")
+
+
+@dataclass
+class Named:
+    """A thing of an open class named in a sentence (offsets relative to the text of the analysis)."""
+    sent: Sent
+    start: int
+    end: int
+    iri: URIRef
+    cls: URIRef
+    label: str
+    launched: Literal | None = None
+
+
+@lru_cache(maxsize=4)
+def _open_class_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
+    """The patterns of open-class names, compiled once per gazetteer; the head words are data (cues.json)."""
+    heads = gaz.cues
+    ordinal = _ordinal_rx(gaz)
+    topic = rf"(?:R2P|[Rr]esponsibility\s+to\s+[Pp]rotect|{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|on))*)"
+    sg = r"(?:(?:the|UN|United\s+Nations)\s+)*Secretary[- ]General['’]s"
+    qual = rf"(?:(?:(?:19|20)\d{{2}}|{ordinal}|annual|Annual|latest|most\s+recent|new|special|Special)\s+)*"
+    return [
+        ("initiative", re.compile(rf"(?:(?:{_NAME_WORD}|national|regional|global)\s+){{1,6}}(?:[Ii]nitiative|Initiatives?)"
+                                  rf"\b{_NAME_TAIL}")),
+        ("report", re.compile(rf"{sg}\s+({qual})[Rr]eports?\s+(?:on|of)\s+(?:the\s+)?({topic})")),
+        ("report", re.compile(rf"\b(?:the\s+)?({qual})[Rr]eports?\s+of\s+the\s+(?:UN\s+)?Secretary[- ]General\s+on\s+"
+                              rf"(?:the\s+)?({topic})")),
+        *((kind, _headed_name_rx(heads[f"{kind}_heads"])) for kind in ("guidance", "legal", "policy")),
+        ("code", re.compile(rf"(?:{_NAME_WORD}\s+){{0,4}}[Cc]ode\s+of\s+[Cc]onduct(?:\s+(?:on|for|regarding|against)\s+"
+                            rf"[\w\s,-]{{3,80}}?(?=[.;:\"”)]|,\s|\s+(?:which|that|was|is|and|adopted|signed|launched)\b|$))?")),
+        ("symbol", re.compile(r"\b(S|A|A/HRC)/RES/(\d{1,4})(?:/(\d{1,4}))?(?:\s*\(((?:19|20)\d{2})\))?")),
+        ("numbered", re.compile(r"\b(?:(?:UN\s+)?(Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council)\s+)?"
+                                r"[Rr]esolutions?\s+(?:no\.\s*)?(\d{1,3})/(\d{1,4})\b")),
+        ("network", re.compile(rf"(?:{_NAME_WORD}\s+){{1,6}}Network\b{_NAME_TAIL}|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?"
+                               rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|for|on))*")),
+    ]
+
+
+def _headed_name_rx(heads: list[str]) -> re.Pattern:
+    """A name ending in one of the head words ('Kigali Principles', 'Toolkit for ...', 'R2P manual')."""
+    alt = _alt(heads)
+    return re.compile(rf"(?:{_NAME_WORD}\s+){{1,5}}(?:{alt})\b{_NAME_TAIL}"
+                      rf"|(?:{alt})\s+(?:for|on)\s+(?:the\s+)?{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|for|on))*")
+
+
+@lru_cache(maxsize=32)
+def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
+    """The word every name of a kind contains, to skip sentences without it."""
+    words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
+             "numbered": ["esolution"], "network": ["Network"]}.get(kind) or gaz.cues[f"{kind}_heads"]
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_BODY_SLUG = {"S": "security-council", "A": "general-assembly", "A/HRC": "human-rights-council"}
+_BODY_NAMES = {"security-council": "UN Security Council", "general-assembly": "UN General Assembly",
+               "human-rights-council": "UN Human Rights Council"}
+
+
+def open_class_names(ctx: Ctx) -> list[Named]:
+    """Initiatives, reports, manuals, codes, resolutions by symbol or session number, and networks, by pattern."""
+    out: list[Named] = []
+    pats = _open_class_patterns(ctx.gaz)
+    for s in ctx.an.sents:
+        if s.block.kind == "title":
+            continue
+        for kind, rx in pats:
+            if not _probe(ctx.gaz, kind).search(s.text):
+                continue  # cheap test first: the head word of the kind
+            for m in rx.finditer(s.text):
+                if _inside_longer_quote(s.text, m.start()):
+                    continue  # part of a quoted title ('a conference on “Capacity: a Pacific Strategy”')
+                named = _named(ctx, s, kind, m)
+                if named is not None and not any(o.start < named.end and named.start < o.end for o in out):
+                    out.append(named)
+    return out
+
+
+def _inside_longer_quote(text: str, pos: int) -> bool:
+    """Whether a position is inside a quotation that began before it (not right at it)."""
+    opened = max(text.rfind("“", 0, pos), text.rfind('"', 0, pos) if text.count('"', 0, pos) % 2 else -1)
+    if opened < 0 or text.rfind("”", 0, pos) > opened:
+        return False
+    return bool(text[opened + 1:pos].strip(" ‘'"))
+
+
+def _named(ctx: Ctx, s: Sent, kind: str, m: re.Match) -> Named | None:
+    if kind == "symbol":
+        body = _BODY_SLUG[m.group(1)]
+        number = f"{m.group(2)}-{m.group(3)}" if m.group(3) else m.group(2)
+        year = _literal(m.group(4), datatype=XSD.gYear) if m.group(4) else None
+        return _resolution(s, m.start(), m.end(), body, number, year)
+    if kind == "numbered":
+        body = {"security council": "security-council", "general assembly": "general-assembly",
+                "human rights council": "human-rights-council"}.get(re.sub(r"\s+", " ", (m.group(1) or "").lower()))
+        return _resolution(s, m.start(), m.end(), body, f"{m.group(2)}-{m.group(3)}", None)
+    if kind == "report":
+        return _report(ctx, s, m)
+    text = _TRAILING.sub("", m.group(0))
+    text = re.sub(r"['’]s$", "", text)
+    lead = _LEADING.match(text)
+    start = m.start() + (lead.end() if lead else 0)
+    text = text[lead.end():] if lead else text
+    if "'s " in text or "’s " in text or not re.search(r"[A-Z]", text):
+        return None  # "the Secretary-General's initiative": a possessive, not a name
+    words = re.findall(r"[A-Z][\w'’-]*|R2P", text)
+    if all(w in ctx.gaz.adjectives or w in ("Global", "Network", "Initiative") for w in words):
+        return None  # "the Danish initiative", "the Global Network": not a name of its own
+    end = start + len(text)
+    if kind != "network" and any(o.label == MECHANISM and o.start - s.start < end and start < o.end - s.start
+                                 for o in s.ments):
+        return None  # the gazetteer knows it
+    if kind == "network":
+        if any(o.label in (ORG_LABEL, MECHANISM) and o.start - s.start < end and start < o.end - s.start for o in s.ments):
+            return None
+        return Named(s, s.start + start, s.start + end, iris.entity("org", iris.slugify(text)), R2P.Network, text)
+    if len(text.split()) < 2:
+        return None  # 'the Approach': a head word alone names nothing
+    cls = {"initiative": R2P.Initiative, "guidance": R2P.GuidanceDocument, "code": R2P.LegalInstrument,
+           "legal": R2P.LegalInstrument, "policy": R2P.Mechanism}[kind]
+    return Named(s, s.start + start, s.start + end, iris.entity("mechanism", iris.slugify(text)), cls, text)
+
+
+def _resolution(s: Sent, start: int, end: int, body: str | None, number: str, year: Literal | None) -> Named:
+    slug = f"{body}-resolution-{number}" if body else f"resolution-{number}"
+    label = f"{_BODY_NAMES[body]} Resolution {number.replace('-', '/')}" if body else \
+        f"UN Resolution {number.replace('-', '/')}"
+    return Named(s, s.start + start, s.start + end, iris.entity("mechanism", slug), R2P.UNResolution, label, year)
+
+
+def _report(ctx: Ctx, s: Sent, m: re.Match) -> Named:
+    """'the Secretary-General's 2014 report on R2P', 'the sixth report of the Secretary-General on ...'."""
+    qual, topic = m.group(1) or "", _TRAILING.sub("", m.group(2))
+    r2p = bool(re.fullmatch(r"R2P|(?:the\s+)?[Rr]esponsibility\s+to\s+[Pp]rotect", topic))
+    topic_slug = "r2p" if r2p else iris.slugify(topic)
+    year = re.search(r"(?:19|20)\d{2}", qual)
+    nth = next((ordinal_value(ctx.gaz, w) for w in qual.split() if ordinal_value(ctx.gaz, w)), None)
+    which = year.group(0) if year else (f"{nth}" if nth else "")
+    if not which and r2p:
+        return Named(s, s.start + m.start(), s.start + m.end(), iris.entity("mechanism", "secretary-generals-reports-on-r2p"),
+                     R2P.GuidanceDocument, "UN Secretary-General's reports on R2P")
+    slug = f"secretary-general-report-on-{topic_slug}" + (f"-{which}" if which else "")
+    label = f"UN Secretary-General's report on {'R2P' if r2p else topic}" + (
+        f" ({which})" if year else f" (no. {which})" if which else "")
+    return Named(s, s.start + m.start(), s.start + m.end(), iris.entity("mechanism", slug), R2P.GuidanceDocument, label,
+                 _literal(year.group(0), datatype=XSD.gYear) if year else None)
+
+
+def _quoted_generic(ctx: Ctx, s: Sent, m: Ment) -> bool:
+    """A generic term ('early warning systems') inside a quoted passage of another text: that text's words, not a
+    mechanism this document discusses."""
+    e = ctx.gaz.get(m.iri)
+    return e is not None and e.case_insensitive and _inside_longer_quote(s.text, m.start - s.start)
+
+
+def _add_named(ctx: Ctx, named: list[Named]) -> list[Ment]:
+    """Type and label each open-class name, and make it a mention for the rules that follow."""
+    out = []
+    for n in named:
+        known = ctx.gaz.get(n.iri)
+        ctx.node(n.iri, known.cls if known else n.cls, known.pref if known else n.label, n.sent)
+        if n.launched is not None:
+            ctx.emit(n.iri, R2P.launchedOn, n.launched, n.sent)
+        label = ORG_LABEL if n.cls == R2P.Network else MECHANISM
+        m = Ment(n.start, n.end, label, n.iri, ctx.an.text[n.start:n.end])
+        n.sent.ments.append(m)
+        out.append(m)
+    return out
+
+
+def _dates_in(ctx: Ctx, text: str) -> list[tuple[int, int, Literal]]:
+    """Every dated expression with a year in a text: (start, end, value); 'the December 2016 resolution' too."""
+    return _dates_in_text(ctx.gaz, text)
+
+
+@lru_cache(maxsize=256)
+def _dates_in_text(gaz: Gazetteer, text: str) -> list[tuple[int, int, Literal]]:
+    out = []
+    pos = 0
+    while pos < len(text):
+        found = find_date(gaz, text[pos:], None)
+        if found is None:
+            break
+        at = pos + found.pos
+        end = re.match(r"\S+(?:\s+\S+){0,3}", text[at:])
+        out.append((at, at + (end.end() if end else 1), found.start))
+        pos = at + (end.end() if end else 1)
+    for m in _re(rf"\b({_month_rx(gaz)})\s+((?:19|20)\d{{2}})\b", re.I).finditer(text):
+        if not any(a <= m.start() < b for a, b, _ in out):
+            month = gaz.numbers["months"][m.group(1).lower()]
+            out.append((m.start(), m.end(), _literal(f"{m.group(2)}-{month:02d}", datatype=XSD.gYearMonth)))
+    return sorted(out, key=lambda d: d[0])
+
+
+def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
+    """When and by whom a mechanism was launched, when the sentence says so: 'M, adopted in December 2018',
+    'M was launched in 2010 by the governments of A and B', 'In August 2011, A issued M', 'the launching of M'."""
+    ms, me = s.rel(mech)
+    verbs = ctx.cue("launch_verbs")
+    after = _re(rf",?\s*(?:\([^)]*\)\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|had\s+been|is\s+being|"
+                     rf"was\s+being)\s+)?(?:(?:first|jointly|formally|recently|later|also)\s+)?({verbs.pattern})", 0).match(s.text[me:])
+    if after:
+        dates = _dates_in(ctx, s.text)
+        lo = me + after.end()
+        clause = re.search(r"[;]|,\s+(?:and|but|while|which)\b|\.\s", s.text[lo:])
+        hi = lo + (clause.start() if clause else len(s.text) - lo)
+        when = next((d for d in dates if lo <= d[0] < hi and d[0] - lo < 80), None)
+        if when is not None:
+            ctx.emit(mech.iri, R2P.launchedOn, when[2], s)
+        by = _re(rf"\bby\s+(?:the\s+)?(?:(?:{_alt(ctx.gaz.cues['launcher_heads'])})(?:\s+\w+){{0,3}}?\s+(?:of|for)\s+"
+                 rf"(?:the\s+)?)?(?:[\w-]+\s+){{0,3}}?", re.I).search(s.text[lo:hi])
+        if by and by.start() < 80:
+            first = [a for a in s.agents(lo + by.end(), hi, labels=(ORG_LABEL, STATE, GOV_BODY))
+                     if a.start - s.start == lo + by.end()]
+            if first:
+                for a in _list_at(ctx, s, lo + by.end(), labels=(ORG_LABEL, STATE, GOV_BODY)):
+                    ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
+        return
+    before = s.text[:ms]
+    verb = _re(rf"({verbs.pattern}|\blaunch(?:ing)?\s+of|\bcreation\s+of|\badoption\s+of)(?:\s+with\s+[^;.]{{1,80}}?\s+on)?"
+                     rf"\s+(?:(?:a|an|the|its|their|new|first|on)\s+)*[\"“]?$", re.I).search(before)
+    if verb is None:
+        return
+    clause_start = max(before.rfind(";", 0, verb.start()), 0)
+    dates = _dates_in(ctx, s.text)
+    when = [d for d in dates if clause_start <= d[0] and d[1] <= verb.start() + 1 and verb.start() - d[0] < 160]
+    if when:
+        ctx.emit(mech.iri, R2P.launchedOn, when[-1][2], s)
+    if re.match(r"launch|creation|adoption", verb.group(1), re.I):
+        # 'A and B convened a meeting that resulted in the launching of M': the subject launched it.
+        agents = [a for a in s.agents(clause_start, verb.start(), labels=(ORG_LABEL, STATE, GOV_BODY))
+                  if _usable_agent(ctx, a)]
+        if agents and verb.start() - (agents[-1].end - s.start) < 100:
+            for a in _coordinated_tail(s, agents):
+                ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
+
+
+def _hyphen_authorized(ctx: Ctx, s: Sent, mech: Ment) -> None:
+    """'the Human Rights Council-authorized Fact-Finding Mission': the body before the hyphen set it up."""
+    ms, _ = s.rel(mech)
+    for a in s.agents(0, ms, labels=(ORG_LABEL, GOV_BODY)):
+        if _re(rf"-(?:{_alt(ctx.gaz.cues['launch_verbs'])})\s+(?:the\s+)?", re.I).fullmatch(s.text[a.end - s.start:ms]):
+            ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
+
+
+_YEAR_NAME = re.compile(r"^((?:19|20)\d{2})\s")
+
+
+def _year_in_name(ctx: Ctx, mech: Ment, s: Sent) -> None:
+    """A name that begins with a year ('2005 World Summit Outcome Document') says when the instrument was made."""
+    e = ctx.gaz.get(mech.iri)
+    m = _YEAR_NAME.match(e.pref) if e is not None else None
+    if m:
+        ctx.emit(mech.iri, R2P.launchedOn, _literal(m.group(1), datatype=XSD.gYear), s)
+
+
+def _courts_as_mechanisms(ctx: Ctx) -> None:
+    """An international court or tribunal the text names is also an accountability mechanism."""
+    heads = ctx.cue("court_heads")
+    for s in ctx.an.sents:
+        for m in s.ments:
+            e = ctx.gaz.get(m.iri) if m.label == ORG_LABEL else None
+            if e is not None and heads.search(e.pref) and not _in_parens(s.text, m.start - s.start):
+                ctx.emit(m.iri, RDF.type, R2P.AccountabilityMechanism, s, limit=1)
+                if ctx.meeting and s.block.kind != "title":
+                    ctx.emit(ctx.meeting.iri, R2P.discussedMechanism, m.iri, s, limit=1)
+
+
 def rule_mechanisms(ctx: Ctx) -> list[Ment]:
     """Mechanisms discussed, who established them and which situation they concern. Returns resolution mentions."""
     est = ctx.cue("establish_verbs")
@@ -1082,12 +1667,19 @@ def rule_mechanisms(ctx: Ctx) -> list[Ment]:
         m = Ment(start, end, MECHANISM, iri, ctx.an.text[start:end])
         extra.append(m)
         s.ments.append(m)
+    extra += _add_named(ctx, open_class_names(ctx))
+    for s in ctx.an.sents:
+        if any(m.label == MECHANISM and _quoted_generic(ctx, s, m) for m in s.ments):
+            s.ments[:] = [m for m in s.ments if not (m.label == MECHANISM and _quoted_generic(ctx, s, m))]
     for s in ctx.an.sents:
         s.ments.sort(key=lambda m: (m.start, -m.end))
         mechs = [m for m in s.ments if m.label == MECHANISM]
         for mech in mechs:
             if ctx.meeting and s.block.kind != "title":
                 ctx.emit(ctx.meeting.iri, R2P.discussedMechanism, mech.iri, s, limit=2)
+            _launch(ctx, s, mech)
+            _hyphen_authorized(ctx, s, mech)
+            _year_in_name(ctx, mech, s)
             ms, me = s.rel(mech)
             # Who set it up: "A ... established M", "M established by A", "A-authorized M", "A's authorization of M".
             for a in s.agents(labels=(ORG_LABEL, STATE, GOV_BODY)):
@@ -1122,6 +1714,7 @@ def rule_mechanisms(ctx: Ctx) -> list[Ment]:
             for st in dict.fromkeys(states):
                 sit = situation_of(ctx, st, s)
                 ctx.emit(mech.iri, R2P.concernsSituation, sit, s)
+    _courts_as_mechanisms(ctx)
     return extra
 
 
