@@ -2,7 +2,7 @@
 written, are built with the bundled corpus and read as a reader reads them.
 
 tests/fixtures/unseen/ holds the summaries (the third annual meeting, Accra 2013, and the tenth,
-Montevideo 2020: invented test material in the genre of the bundled corpus, with its PDF-to-text
+Montevideo 2020: invented test material in the genre of the bundled corpus, with PDF-to-text
 debris) and, beside each, <document>.expected.json with the facts a reader finds in it. The
 checks are those of test_expected_facts.py, through the saved queries.
 """
@@ -48,14 +48,10 @@ def test_each_unseen_summary_has_expected_facts():
 
 @pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.name.removesuffix(".expected.json"))
 def test_unseen_summary_is_in_the_genre(path):
-    """The same debris as the bundled texts, so the test is about reading, not about clean input."""
+    """PDF-to-text debris, so the test is about reading, not about clean input. No letterhead or address is
+    demanded: fixtures need not look like the bundled corpus's publisher (issue 11 calls that tuning)."""
     exp = load_expected(path)
     text = text_of(exp)
-    assert "GLOBAL CENTRE" in text and "TO PROTECT" in text                      # the banner
-    assert "Ralph Bunche Institute" in text and "www.globalr2p.org" in text     # the address block
-    address = text.index("Ralph Bunche Institute")
-    before = text[:address].rstrip()
-    assert not before.endswith((".", ":", "!", "?")), "the address block should interrupt a paragraph"
     assert re.search(r"[a-z]- [a-z]", text), "a word split by hyphenation"
     assert re.search(r"[a-z,]\n\n[a-z]", text), "a sentence broken by a blank line"
     assert re.search(r"^1\. ", text, re.M) and re.search(r"^5\. ", text, re.M), "numbered recommendations"

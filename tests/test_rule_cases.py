@@ -1,0 +1,196 @@
+"""Sentence-level cases for every extraction rule, as data (pySHACL's style).
+
+tests/rules/<rule>.yaml holds the cases of one rule: a list of
+    {name, text, expect: [[s, p, o], ...], absent: [[s, p, o], ...], xfail: "<reason>", slug: "<doc slug>"}
+`text` is a short document in the test's own words, loaded through the public loader (`load_document`), so a case
+says what a reader finds in a text whatever module the rule lives in. Every `expect` triple must be among the
+document's facts and no `absent` triple may be.
+
+Terms: an IRI relative to https://w3id.org/r2pkg/id/ (`meeting/annual-meeting-4`, `state/denmark`); a CURIE with a
+project prefix (`r2p:hostedBy`, `skos:prefLabel`, `rdf:type`); a literal written `"42"^^xsd:integer` or `"text"`;
+`_` for any term (`[meeting/annual-meeting-3, r2p:startDate, _]`: no start date at all). The document's slug is
+`case` unless the case gives one, so the document is `document/case`.
+
+A case marked `xfail` describes behaviour the issue asks for that the loaders do not have yet. The mark is strict:
+once the loaders read the case right, the test fails until the mark is removed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import Literal, URIRef
+
+from r2pkg.graph.vocab import ID, PREFIXES
+
+CASES_DIR = Path(__file__).resolve().parent / "rules"
+
+# The rules of loaders/rules.py (its RULES, then rule_mechanisms and rule_labels, which load_document runs apart).
+# Kept here rather than read from the module, which is about to become a package.
+RULES = (
+    "rule_meeting", "rule_other_meetings", "rule_counts", "rule_theme", "rule_participants", "rule_persons",
+    "rule_focal_points", "rule_announcements", "rule_network_size", "rule_groups", "rule_situations",
+    "rule_crimes_pillars", "rule_sessions", "rule_recommendations", "rule_mechanisms", "rule_labels",
+)
+MIN_CASES = 4
+CASE_KEYS = {"name", "text", "expect", "absent", "xfail", "slug"}
+
+ANY = "_"
+Term = URIRef | Literal | None  # None: any term
+Pattern = tuple[Term, Term, Term]
+
+
+@dataclass
+class Case:
+    rule: str
+    name: str
+    text: str
+    expect: list[Pattern] = field(default_factory=list)
+    absent: list[Pattern] = field(default_factory=list)
+    xfail: str | None = None
+    slug: str = "case"
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.name}"
+
+
+# -- reading the case files ---------------------------------------------------------------------------------------
+
+_LITERAL = re.compile(r'^"(?P<lex>.*)"(?:\^\^(?P<dt>[\w-]+:[\w-]+)|@(?P<lang>[\w-]+))?$', re.S)
+_CURIE = re.compile(r"^(?P<prefix>[a-z][\w-]*):(?P<local>\S*)$")
+
+
+def expand(curie: str) -> URIRef:
+    m = _CURIE.match(curie)
+    if not m or m.group("prefix") not in PREFIXES:
+        raise ValueError(f"not a CURIE with a project prefix: {curie!r}")
+    return URIRef(PREFIXES[m.group("prefix")] + m.group("local"))
+
+
+def parse_term(text: str) -> Term:
+    """`_`, a literal, a CURIE with a project prefix, or an IRI relative to the id/ namespace."""
+    text = str(text).strip()
+    if text == ANY:
+        return None
+    lit = _LITERAL.match(text)
+    if lit:
+        dt = lit.group("dt")
+        return Literal(lit.group("lex"), datatype=expand(dt) if dt else None, lang=lit.group("lang"))
+    m = _CURIE.match(text)
+    if m and m.group("prefix") in PREFIXES:
+        return expand(text)
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if not re.fullmatch(r"[a-z-]+/[^\s/]+", text):
+        raise ValueError(f"not an id/ relative IRI, CURIE or literal: {text!r}")
+    return URIRef(str(ID) + text)
+
+
+def parse_pattern(triple: list) -> Pattern:
+    if not isinstance(triple, list) or len(triple) != 3:
+        raise ValueError(f"a triple is a list of three terms: {triple!r}")
+    return tuple(parse_term(t) for t in triple)  # type: ignore[return-value]
+
+
+def load_cases(path: Path) -> list[Case]:
+    rule = path.stem
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    cases = []
+    for item in raw:
+        unknown = set(item) - CASE_KEYS
+        if unknown:
+            raise ValueError(f"{path.name}: case {item.get('name')!r} has unknown keys {sorted(unknown)}")
+        cases.append(Case(rule=rule, name=item["name"], text=item["text"],
+                          expect=[parse_pattern(t) for t in item.get("expect") or []],
+                          absent=[parse_pattern(t) for t in item.get("absent") or []],
+                          xfail=item.get("xfail"), slug=item.get("slug", "case")))
+    return cases
+
+
+def all_cases() -> list[Case]:
+    return [case for path in sorted(CASES_DIR.glob("*.yaml")) for case in load_cases(path)]
+
+
+def as_param(case: Case):
+    marks = [pytest.mark.xfail(reason=case.xfail, strict=True)] if case.xfail else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+# -- showing facts ------------------------------------------------------------------------------------------------
+
+def show(term: Term) -> str:
+    """A term as the case files write it."""
+    if term is None:
+        return ANY
+    if isinstance(term, Literal):
+        if term.datatype:
+            return f'"{term}"^^{show(term.datatype)}'
+        return f'"{term}"' + (f"@{term.language}" if term.language else "")
+    iri = str(term)
+    if iri.startswith(str(ID)):
+        return iri[len(str(ID)):]
+    for prefix, ns in PREFIXES.items():
+        if prefix != "id" and iri.startswith(ns) and re.fullmatch(r"[\w-]*", iri[len(ns):]):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+def show_triple(triple) -> str:
+    return "[" + ", ".join(show(t) for t in triple) + "]"
+
+
+def matches(pattern: Pattern, triple: tuple) -> bool:
+    return all(p is None or p == t for p, t in zip(pattern, triple))
+
+
+# -- the tests ----------------------------------------------------------------------------------------------------
+
+def read_facts(text: str, slug: str, tmp_path: Path) -> list[tuple]:
+    from r2pkg.loaders.document import load_document
+
+    path = tmp_path / f"{slug}.txt"
+    path.write_text(text, encoding="utf-8")
+    return [(f.subject, f.predicate, f.object) for f in load_document(path, slug).facts]
+
+
+@pytest.mark.parametrize("case", [as_param(c) for c in all_cases()])
+def test_rule_case(case: Case, tmp_path):
+    facts = read_facts(case.text, case.slug, tmp_path)
+    missing = [p for p in case.expect if not any(matches(p, f) for f in facts)]
+    unwanted = [f for p in case.absent for f in facts if matches(p, f)]
+    if missing or unwanted:
+        lines = [f"case {case.id}"]
+        lines += [f"  missing:  {show_triple(p)}" for p in missing]
+        lines += [f"  unwanted: {show_triple(f)}" for f in dict.fromkeys(unwanted)]
+        lines.append(f"facts found ({len(facts)}):")
+        lines += [f"  {show_triple(f)}" for f in dict.fromkeys(facts)]
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def test_every_rule_has_its_cases():
+    """One case file per rule, each with what the rule must find and what it must not."""
+    files = {p.stem for p in CASES_DIR.glob("*.yaml")}
+    assert files == set(RULES), f"missing: {sorted(set(RULES) - files)}; unknown: {sorted(files - set(RULES))}"
+    for rule in RULES:
+        cases = load_cases(CASES_DIR / f"{rule}.yaml")
+        assert len(cases) >= MIN_CASES, f"{rule}: {len(cases)} cases, at least {MIN_CASES} wanted"
+        assert all(c.expect or c.absent for c in cases), f"{rule}: a case that checks nothing"
+        names = [c.name for c in cases]
+        assert len(names) == len(set(names)), f"{rule}: two cases share a name"
+
+
+def test_term_syntax():
+    """The notation of the case files, read as the docstring says."""
+    assert parse_term("state/denmark") == URIRef("https://w3id.org/r2pkg/id/state/denmark")
+    assert parse_term("r2p:hostedBy") == URIRef("https://w3id.org/r2pkg/ontology#hostedBy")
+    assert parse_term('"42"^^xsd:integer') == Literal(42)
+    assert parse_term('"2014-06-12"^^xsd:date') == Literal("2014-06-12", datatype=expand("xsd:date"))
+    assert parse_term('"a theme: with a colon"') == Literal("a theme: with a colon")
+    assert parse_term("_") is None
+    with pytest.raises(ValueError):
+        parse_term("Denmark")
+    assert show(parse_term('"42"^^xsd:integer')) == '"42"^^xsd:integer'
