@@ -1064,26 +1064,33 @@ def rule_network_size(ctx: Ctx) -> None:
 
 
 def _size_in(ctx: Ctx, s: Sent) -> tuple[int, int | None] | None:
-    """(states, organizations) of the Global Network stated in a sentence, or None."""
+    """(states, organizations) of the Global Network stated in a sentence, or None: a count in the
+    clause of another network ('..., while the X Network comprises 11 states') is that network's."""
     text = s.text
-    if not _SIZE_HINT.search(text) or _other_network_named(ctx, s):
+    if not _SIZE_HINT.search(text):
         return None
     pats = _size_patterns(ctx.gaz)
+    networks = _networks_named(s)
     value = lambda t: number_value(ctx.gaz, t.replace(",", ""))  # noqa: E731
-    m = pats["national_and_regional"].search(text)
+
+    def ours(name: str) -> re.Match | None:
+        return next((m for m in pats[name].finditer(text) if not _in_other_networks_clause(networks, m.start())),
+                    None)
+
+    m = ours("national_and_regional")
     if m:
         return value(m.group(1)), value(m.group(2))
     states = None
     if re.search(r"\bnetwork\b", text, re.I) and not ctx.cue("attendance").search(text):
-        m = pats["network_counts"].search(text)
+        m = ours("network_counts")
         if m:
             states = value(m.group(1))
     if states is None:
-        m = pats["have_appointed"].search(text)
+        m = ours("have_appointed")
         if m:
             states = value(m.group(1))
     if states is None:
-        m = pats["nth_to_join"].search(text)
+        m = ours("nth_to_join")
         if m:
             states = ordinal_value(ctx.gaz, m.group(1))
     if not states:
@@ -1127,15 +1134,26 @@ def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
 _NETWORK_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){1,6}Network\b|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
 
 
-def _other_network_named(ctx: Ctx, s: Sent) -> bool:
-    """A network by name ('the Latin American Network', 'Network of Z') that is not the Global Network."""
+def _networks_named(s: Sent) -> list[tuple[int, bool]]:
+    """(offset, is the Global Network) of each network the sentence names ('the Latin American Network',
+    'Network of Z'; 'the Network' and 'the Global Network' are the network itself)."""
     own = [(m.start - s.start, m.end - s.start) for m in s.ments if m.iri == NETWORK]
+    named = [(lo, True) for lo, _hi in own]
     for m in _NETWORK_NAME.finditer(s.text):
-        if re.match(r"(?:The\s+|This\s+|Our\s+|Its\s+|A\s+)?(?:Global\s+)?Network\b", m.group(0)):
-            continue  # 'The Network', 'Global Network': the network itself
-        if not any(lo <= m.start() < hi or lo < m.end() <= hi for lo, hi in own):
-            return True
-    return False
+        itself = re.match(r"(?:The\s+|This\s+|Our\s+|Its\s+|A\s+)?(?:Global\s+)?Network\b", m.group(0)) or \
+            any(lo <= m.start() < hi or lo < m.end() <= hi for lo, hi in own)
+        named.append((m.start(), bool(itself)))
+    return sorted(named)
+
+
+def _in_other_networks_clause(networks: list[tuple[int, bool]], pos: int) -> bool:
+    """Is the count at `pos` said of another network: the nearest network named before it (or, with none
+    before, the first after it) is not the Global Network."""
+    before = [ours for at, ours in networks if at <= pos]
+    if before:
+        return not before[-1]
+    after = [ours for at, ours in networks if at > pos]
+    return bool(after) and not after[0]
 
 
 def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
