@@ -308,12 +308,14 @@ def _bare_names(doc, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
     forms = person_forms()
     stop = set(gaz.cues["title_words"]) | set(forms["org_heads"]) | set(gaz.cues["small_words"]) \
         | {h for h in gaz.honorifics if " " not in h}
-    role_nouns = set(gaz.cues["role_nouns"])
+    role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
+    attribution = {v for v in forms["attribution_verbs"] if " " not in v}
     out = []
     n = len(doc)
     i = 1
     while i < n - 3:
-        if doc[i - 1].text not in _BARE_NAME_LEAD or not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
+        if (doc[i - 1].text not in _BARE_NAME_LEAD and doc[i - 1].lower_ not in attribution) \
+                or not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
             i += 1
             continue
         j = i
@@ -327,12 +329,10 @@ def _bare_names(doc, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
             continue
         k = j + 1
         titled = doc[k].text[:1].isupper() or doc[k].lower_ == "former"
-        while titled and k < n and k - j <= 8 and doc[k].text not in (",", ".", ";"):
-            if doc[k].text in role_nouns or doc[k].ent_type_ == ROLE or \
-                    any(part in role_nouns for part in re.split(r"[/-]", doc[k].text)):
-                out.append((i, j, i, "BARE_NAME"))
-                break
+        while k < n and k - j <= 9 and doc[k].text not in (",", ".", ";"):
             k += 1
+        if titled and (role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k])):
+            out.append((i, j, i, "BARE_NAME"))
         i = j
     return out
 
