@@ -1054,14 +1054,94 @@ def _position_title(rest: str) -> str | None:
     return rest
 
 
+@lru_cache(maxsize=1)
+def _appointment_forms() -> dict:
+    from .gazetteer import data_json
+    return data_json("appointment-forms.json")
+
+
+@lru_cache(maxsize=4)
+def _joining_rx(gaz: Gazetteer) -> dict[str, re.Pattern]:
+    """After a state: 'became the 50th state to appoint', 'as the 12th member to join', 'joined the Global
+    Network'; before it: 'the addition of'. After it, for the addition: 'to the Global Network'."""
+    f = _appointment_forms()
+    network = rf"the\s+(?:{_alt(f['network_names'])})"
+    rank = (rf"\s+(?:has\s+|have\s+)?(?:become|became|becomes|is|was|as)\s+the\s+(?P<ord>{_ordinal_rx(gaz)})\s+"
+            rf"(?:{_alt(f['member_nouns'])})\s+(?:{_alt(f['rank_verbs'])})\b")
+    return {
+        "rank": re.compile(rank, re.I),
+        "join": re.compile(rf"\s+(?:{_alt(f['join_verbs'])})\s+{network}", re.I),
+        "addition_before": re.compile(rf"\b(?:{_alt(f['addition_nouns'])})\s+of\s+(?:the\s+)?$", re.I),
+        "addition_after": re.compile(rf"\s+to\s+{network}", re.I),
+    }
+
+
+def _date_line(ctx: Ctx) -> Literal | None:
+    """The page's date line ('27 August 2015' alone on a line near the top): the date a news item states
+    its news on. Only a full date with its year counts."""
+    for b in ctx.an.blocks[:6]:
+        line = b.text.strip()
+        if len(line) > 40:
+            continue
+        found = find_date(ctx.gaz, line, None)
+        if found is not None and found.start.datatype == XSD.date and found.end == found.start \
+                and len(re.sub(r"[\W\d]+", "", line)) <= 12:
+            return found.start
+    return None
+
+
+def _joinings(ctx: Ctx) -> None:
+    """A state stated to join the Global Network by rank or by 'the addition of X': its appointment of a
+    focal point, dated by the meeting, else by the page's date line."""
+    rx = _joining_rx(ctx.gaz)
+    date = ctx.start_date if ctx.meeting else _date_line(ctx)
+    for s in ctx.an.sents:
+        if s.block.kind in ("title", "heading", "subheading") or not s.mentions_any((STATE,)):
+            continue
+        for a in s.agents(labels=(STATE,)):
+            lo, hi = s.rel(a)
+            after, before = s.text[hi:], s.text[:lo]
+            if not (rx["rank"].match(after) or rx["join"].match(after) or
+                    (rx["addition_before"].search(before) and rx["addition_after"].match(after))):
+                continue
+            if _NEG.search(before[-25:]) or not _usable_agent(ctx, a):
+                continue
+            _announce(ctx, s, a.iri, "appointed", date)
+
+
+def _announce(ctx: Ctx, s: Sent, agent: URIRef, kind: str, date: Literal | None) -> None:
+    """An appointment (or an intention to appoint) announced by a state or organization."""
+    ann = iris.entity("announcement", f"{ctx.slug_of(agent)}-{ctx.when()}")
+    verb = "intention to appoint" if kind == "intends" else "appointment of"
+    year = ctx.year or (int(str(date)[:4]) if date is not None else None)
+    ctx.node(ann, R2P.AppointmentAnnouncement,
+             f"{ctx.label_of(agent)}: {verb} an R2P Focal Point" + (f" ({year})" if year else ""), s)
+    ctx.emit(ann, R2P.announcedBy, agent, s)
+    if ctx.meeting:
+        ctx.emit(ann, R2P.atMeeting, ctx.meeting.iri, s)
+    ctx.emit(ann, R2P.intent, _literal(kind), s)
+    if year:
+        ctx.emit(ann, R2P.year, ctx.year_lit(year), s)
+    if date is not None:
+        ctx.emit(ann, R2P.date, date, s)
+    if kind == "appointed":
+        focal_post(ctx, agent, s)
+    elif ctx.meeting:
+        ctx.emit(ctx.meeting.iri, R2P.hasParticipant, agent, s)
+
+
 def rule_announcements(ctx: Ctx) -> None:
-    if ctx.meeting is None:
-        return
+    """Appointments and intentions to appoint a focal point: announced at the meeting, or (with no meeting)
+    stated in a news item, dated by its date line."""
+    _joinings(ctx)
+    date = ctx.start_date if ctx.meeting else _date_line(ctx)
     intent = ctx.cue("appoint_intent")
     done = re.compile(r"\b(?:has\s+|have\s+|had\s+)?appointed\b")
     for s in ctx.an.sents[1:]:
         if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
             continue  # an announcement needs an agent named in the sentence
+        if ctx.meeting is None and s.block.kind in ("title", "heading", "subheading"):
+            continue
         hits = [(m, "intends") for m in intent.finditer(s.text)] + [(m, "appointed") for m in done.finditer(s.text)]
         for m, kind in hits:
             if not re.match(r"\s+(?:an?\s+|its\s+|their\s+|both\s+an?\s+)?(?:national\s+)?(?:R2P\s+)?Focal\s+Points?",
@@ -1076,21 +1156,7 @@ def rule_announcements(ctx: Ctx) -> None:
             if kind == "appointed":
                 agents = agents[-1:]
             for a in agents:
-                ann = iris.entity("announcement", f"{ctx.slug_of(a.iri)}-{ctx.when()}")
-                verb = "intention to appoint" if kind == "intends" else "appointment of"
-                ctx.node(ann, R2P.AppointmentAnnouncement,
-                         f"{ctx.label_of(a.iri)}: {verb} an R2P Focal Point" + (f" ({ctx.year})" if ctx.year else ""), s)
-                ctx.emit(ann, R2P.announcedBy, a.iri, s)
-                ctx.emit(ann, R2P.atMeeting, ctx.meeting.iri, s)
-                ctx.emit(ann, R2P.intent, _literal(kind), s)
-                if ctx.year:
-                    ctx.emit(ann, R2P.year, ctx.year_lit(ctx.year), s)
-                if ctx.start_date is not None:
-                    ctx.emit(ann, R2P.date, ctx.start_date, s)
-                if kind == "appointed":
-                    focal_post(ctx, a.iri, s)
-                else:
-                    ctx.emit(ctx.meeting.iri, R2P.hasParticipant, a.iri, s)
+                _announce(ctx, s, a.iri, kind, date)
 
 
 # ---------------------------------------------------------------------------------------------
