@@ -1085,7 +1085,7 @@ def _date_line(ctx: Ctx) -> Literal | None:
             continue
         found = find_date(ctx.gaz, line, None)
         if found is not None and found.start.datatype == XSD.date and found.end == found.start \
-                and len(re.sub(r"[\W\d]+", "", line)) <= 12:
+                and len(re.findall(r"[^\W\d]+", line)) <= 4:  # the date, a weekday, a word such as "Posted"
             return found.start
     return None
 
@@ -1111,9 +1111,10 @@ def _joinings(ctx: Ctx) -> None:
 
 def _announce(ctx: Ctx, s: Sent, agent: URIRef, kind: str, date: Literal | None) -> None:
     """An appointment (or an intention to appoint) announced by a state or organization."""
-    ann = iris.entity("announcement", f"{ctx.slug_of(agent)}-{ctx.when()}")
-    verb = "intention to appoint" if kind == "intends" else "appointment of"
     year = ctx.year or (int(str(date)[:4]) if date is not None else None)
+    when = ctx.when() if ctx.meeting or not year else str(year)  # two news items on one appointment: one node
+    ann = iris.entity("announcement", f"{ctx.slug_of(agent)}-{when}")
+    verb = "intention to appoint" if kind == "intends" else "appointment of"
     ctx.node(ann, R2P.AppointmentAnnouncement,
              f"{ctx.label_of(agent)}: {verb} an R2P Focal Point" + (f" ({year})" if year else ""), s)
     ctx.emit(ann, R2P.announcedBy, agent, s)
