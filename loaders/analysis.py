@@ -328,7 +328,8 @@ def _bare_names(doc, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
             i += 1
             continue
         k = j + 1
-        titled = doc[k].text[:1].isupper() or doc[k].lower_ == "former"
+        titled = doc[k].text[:1].isupper() or doc[k].lower_ == "former" or \
+            (doc[k].lower_ == "the" and k + 1 < n and doc[k + 1].text[:1].isupper())
         while k < n and k - j <= 9 and doc[k].text not in (",", ".", ";"):
             k += 1
         if titled and (role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k])):

@@ -694,7 +694,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         return
     if not phrase or phrase.startswith("former") or not (phrase[0].isupper() or phrase.startswith("UN")):
         return
-    if len(phrase.split()) > 16 or re.search(r"\b(?:was|were|is|are|has|have|had)\b", phrase):
+    if len(phrase.split()) > 20 or re.search(r"\b(?:was|were|is|are|has|have|had)\b", phrase):
         return
     if re.match(r"(?:(?:UN|EU|AU|United\s+Nations)\s+)?(?:" + _alt(person_forms()["not_role_heads"]) + r")\b", phrase):
         return  # "the UN Office of the Special Adviser ...": a body beside the person, not their post
@@ -754,6 +754,12 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
     minted_org = None
     if role_iri is not None and role_org is None and not ents:
         minted_org = _title_and_new_org(ctx, phrase, s)[1]  # "ACPR Executive Director"
+    if role_iri is None and ents and ents[0].start - s.start == lo:
+        # "the European External Action Service's Principal Advisor on Gender", "the X Campaign Leader"
+        rest = re.sub(r"^['’]s\b", "", s.text[ents[0].end - s.start:hi]).strip()
+        if rest[:1].isupper() and len(rest.split()) <= 16 and _role_noun_rx(ctx.gaz).search(rest) \
+                and not re.search(r"[()]", rest):
+            role_iri, role_label, aff = iris.entity("role", iris.slugify(rest)), rest, ents[0]
     if role_iri is None:
         first = ents[0] if ents else None
         title = phrase if first is None else s.text[lo:first.start - s.start]
@@ -788,7 +794,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
     if aff is not None:
         target = ctx.an.body_state.get(aff.iri, aff.iri)
         ctx.emit(p.iri, R2P.affiliatedWith, target, s)
-        if spoke and ctx.meeting and ctx.gaz.get(target) and ctx.gaz.get(target).kind == "state":
+        if spoke and not former and ctx.meeting and ctx.gaz.get(target) and ctx.gaz.get(target).kind == "state":
             ctx.emit(ctx.meeting.iri, R2P.hasParticipant, target, s)
     elif body is not None:
         ctx.emit(p.iri, R2P.affiliatedWith, body.iri, s)
@@ -1066,8 +1072,10 @@ def _joining_rx(gaz: Gazetteer) -> dict[str, re.Pattern]:
     Network'; before it: 'the addition of'. After it, for the addition: 'to the Global Network'."""
     f = _appointment_forms()
     network = rf"the\s+(?:{_alt(f['network_names'])})"
-    rank = (rf"\s+(?:has\s+|have\s+)?(?:become|became|becomes|is|was|as)\s+the\s+(?P<ord>{_ordinal_rx(gaz)})\s+"
-            rf"(?:{_alt(f['member_nouns'])})\s+(?:{_alt(f['rank_verbs'])})\b")
+    rank = (r"(?:['’]s\s+[a-z]+\s*[—–-]?)?"  # "Qatar's commitment — as the first country ..."
+            rf"\s+(?:has\s+|have\s+)?(?:become|became|becomes|is|was|as)\s+the\s+(?P<ord>{_ordinal_rx(gaz)})\s+"
+            rf"(?:{_alt(f['member_nouns'])})(?:\s+(?:in|of|from)\s+(?:the\s+)?[\w\s-]{{1,30}}?)?"
+            rf"\s+(?:{_alt(f['rank_verbs'])})\b")
     return {
         "rank": re.compile(rank, re.I),
         "join": re.compile(rf"\s+(?:{_alt(f['join_verbs'])})\s+{network}", re.I),
@@ -1106,7 +1114,10 @@ def _joinings(ctx: Ctx) -> None:
                 continue
             if _NEG.search(before[-25:]) or not _usable_agent(ctx, a):
                 continue
-            _announce(ctx, s, a.iri, "appointed", date)
+            if ctx.meeting:
+                focal_post(ctx, a.iri, s)  # in a summary, a rank tells the past, not what was announced there
+            else:
+                _announce(ctx, s, a.iri, "appointed", date)
 
 
 def _announce(ctx: Ctx, s: Sent, agent: URIRef, kind: str, date: Literal | None) -> None:

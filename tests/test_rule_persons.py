@@ -126,6 +126,21 @@ CASES = [
          present=(("role-assignment/former-senior-policy-adviser-on-syria-and-iraq-dana-holt-", "holder",
                    "person/dana-holt"),),
          absent=(("person/dana-holt", "affiliatedWith", "state/syria"),)),
+    Case("a post named after its organization: possessive, or the organization's name before the title",
+         NEWS + "The talk was given by Ambassador Lina Sørensen, the European External Action Service's Senior "
+                "Adviser on Mediation and on the follow-up of UN Security Council Resolution 2250. Two experts – "
+                "Dr. Lee Park of the Centre and Kemi Adeyemi, the Bring Back our Girls Campaign Leader – joined.",
+         present=(("role-assignment/senior-adviser-on-mediation-and-on-the-follow-up-of-un-security-council-resolution"
+                   "-2250-lina-sorensen-", "roleIn", "org/european-external-action-service"),
+                  ("role-assignment/leader-kemi-adeyemi-", "roleIn", "org/bring-back-our-girls-campaign")),
+         persons=("Lina Sørensen", "Kemi Adeyemi")),
+    Case("a former post's state is not a participant of the meeting",
+         "Summary of the twelfth annual meeting of the Global Network of R2P Focal Points\n\n"
+         "The twelfth annual meeting took place in Lima, Peru, on 3 and 4 May 2023. The session opened with "
+         "presentations from Ambassador Omar Haddad, Senior Fellow at the Hague Institute for Global Justice and "
+         "former Ambassador of Canada to the African Union.",
+         present=(("role-assignment/senior-fellow-omar-haddad-", "holder", "person/omar-haddad"),),
+         absent=(("meeting/annual-meeting-12", "hasParticipant", "state/canada"),)),
     Case("a focal point in a quotation's attribution, with a rank honorific as the position",
          RELEASE + "“We look forward to the exchange,” says Ambassador Siri Vold who is the national focal point of "
                    "Norway on responsibility to protect. “Prevention starts at home,” said Jonas Brekke, Iceland's "
@@ -147,6 +162,12 @@ CASES = [
                   ("announcement/nepal-2022", "intent", "appointed"),
                   ("state/nepal", "hasFocalPoint", "post/focal-point-nepal")),
          absent=(("announcement/chile-2022", "announcedBy", "state/chile"),)),
+    Case("a rank in a meeting summary tells the past: the focal post, no announcement at the meeting",
+         "Summary of the twelfth annual meeting of the Global Network of R2P Focal Points\n\n"
+         "The twelfth annual meeting took place in Lima, Peru, on 3 and 4 May 2023. The Vice-Minister spoke of "
+         "Peru's commitment — as the first country in the subregion to appoint an R2P Focal Point — to prevention.",
+         present=(("state/peru", "hasFocalPoint", "post/focal-point-peru"),),
+         absent=(("announcement/peru-2023", "announcedBy", "state/peru"),)),
     Case("an appointment in a news item without a meeting",
          "Weekly digest\n12 May 2021\n\nThe Government of Peru has appointed its national R2P Focal Point.",
          present=(("announcement/peru-2021", "date", "2021-05-12"),
