@@ -609,6 +609,12 @@ def _state_after_title(ctx: Ctx, s: Sent, hi: int) -> int:
     m = re.match(r",\s+(?:the\s+)?", s.text[hi:])
     if not m:
         return hi
+    body = re.match(r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:(?:of|for|and)\s+(?:the\s+)?)?){0,5}?"
+                    rf"(?:{_alt(person_forms()['org_heads'])})\b(?:\s+(?:of|for)(?:\s+[A-Z][\w-]*)+)?(?=,\s)", s.text[hi:])
+    if body and any(a.start - s.start >= hi + body.end() for a in s.agents(labels=(STATE,))):
+        beyond = _state_after_title(ctx, s, hi + body.end())  # "Director, Ministry of Foreign Affairs, Estonia"
+        if beyond > hi + body.end():
+            return beyond
     for a in s.agents(hi + m.end(), labels=(STATE, ORG_LABEL, GOV_BODY)):
         if a.start - s.start == hi + m.end() and re.match(r"\s*(?:[,;.:(]|$|\s(?:who|which|and|said|noted|stated)\b)",
                                                            s.text[a.end - s.start:]):
@@ -635,12 +641,25 @@ def _split_roles(ctx: Ctx, s: Sent, lo: int, hi: int) -> list[tuple[int, int]]:
     return parts
 
 
+def _states_no_fact(s: Sent) -> bool:
+    """A heading, a photo caption or a byline names persons without stating anything about them."""
+    if s.block.kind in ("title", "heading", "subheading"):
+        return True
+    line = s.block.text.strip()
+    for start in person_forms()["caption_starts"]:
+        if line.startswith(start) and (start != "By" and start[-1:] in ":©(" or len(line.split()) <= 12):
+            return True
+    return False
+
+
 def rule_persons(ctx: Ctx) -> None:
     gaz = ctx.gaz
     speaking = ctx.cue("speaking")
     roles = sorted(((a, r) for r in gaz.roles() for a in [r.pref, *r.aliases]), key=lambda x: -len(x[0]))
     meeting = ctx.meeting.iri if ctx.meeting else None
     for s in ctx.an.sents:
+        if _states_no_fact(s):
+            continue
         for p in [m for m in s.ments if m.label == PERSON]:
             ctx.emit(p.iri, RDF.type, R2P.Person, s, limit=1)
             spoke = bool(speaking.search(s.text)) and meeting is not None and s.block.kind != "title"
@@ -651,7 +670,7 @@ def rule_persons(ctx: Ctx) -> None:
                 ctx.emit(meeting, R2P.hasParticipant, p.iri, s)
             # "Dr. Alex Bellamy of the Asia-Pacific Centre": affiliation.
             ps, pe = s.rel(p)
-            m = re.match(r"\s+of\s+(?:the\s+)?", s.text[pe:])
+            m = re.match(r"\s+(?:of|from)\s+(?:the\s+)?", s.text[pe:])
             if m:
                 for a in s.agents(pe + m.end(), pe + m.end() + 120, labels=(ORG_LABEL, STATE, GOV_BODY)):
                     if a.start - s.start == pe + m.end():
@@ -766,7 +785,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         if first is not None and re.fullmatch(r"\s+(?:for|on)\s+[A-Z][^,;()]*", s.text[first.end - s.start:hi]):
             title = title.rstrip() + s.text[first.end - s.start:hi]  # "Commissioner of the OAS for Monitoring X"
             title = re.sub(r"\s+(?:of|at|within|from|to|in)(?:\s+the)?(?=\s+(?:for|on)\s)", "", title)
-        title = re.sub(r",\s*$", "", title)
+        title = re.sub(r",\s.*$|,\s*$", "", title)  # "Director for Europe, Ministry of X, Estonia": the title
         title = re.sub(r"\s+(?:of|at|for|within|from|to|in)(?:\s+the)?\s*$", "", title).strip()
         if first is None:
             title, minted_org = _title_and_new_org(ctx, title, s)

@@ -141,6 +141,24 @@ CASES = [
          "former Ambassador of Canada to the African Union.",
          present=(("role-assignment/senior-fellow-omar-haddad-", "holder", "person/omar-haddad"),),
          absent=(("meeting/annual-meeting-12", "hasParticipant", "state/canada"),)),
+    Case("officials of two states in one sentence each keep their own state",
+         NEWS + "The meeting was opened by the Minister of Foreign Affairs of Ghana, Ms. Ama Owusu, and the State "
+                "Secretary of Norway, Mr. Per Dahl. Ms. Lea Moss, Director for Europe, Ministry of Foreign Affairs, "
+                "Estonia, and Mr. Ivo Tamm from Latvia spoke.",
+         present=(("role-assignment/minister-of-foreign-affairs-ama-owusu-", "roleIn", "state/ghana"),
+                  ("role-assignment/state-secretary-per-dahl-", "roleIn", "state/norway"),
+                  ("role-assignment/director-for-europe-lea-moss-", "roleIn", "state/estonia"),
+                  ("person/ivo-tamm", "affiliatedWith", "state/latvia")),
+         absent=(("role-assignment/minister-of-foreign-affairs-ama-owusu-", "roleIn", "state/norway"),
+                 ("role-assignment/state-secretary-per-dahl-", "roleIn", "state/ghana"),
+                 ("role-assignment/director-for-europe-lea-moss-", "roleIn", "state/latvia"),
+                 ("person/lea-moss", "affiliatedWith", "state/latvia"))),
+    Case("a byline and a photo caption state no facts about the persons they name",
+         "Regional news\n\nBy Mr. Carl Jensen, Senior Correspondent\n\nPhoto: Ambassador Rita Moyo, Director of "
+         "Peace and Security, at the podium.\n\nThe meeting heard Ms. Eva Lind, Director of Policy.",
+         present=(("role-assignment/director-of-policy-eva-lind-", "holder", "person/eva-lind"),),
+         absent=(("role-assignment/director-of-peace-and-security-rita-moyo-", "holder", "person/rita-moyo"),
+                 ("role-assignment/senior-correspondent-carl-jensen-", "holder", "person/carl-jensen"))),
     Case("a focal point in a quotation's attribution, with a rank honorific as the position",
          RELEASE + "“We look forward to the exchange,” says Ambassador Siri Vold who is the national focal point of "
                    "Norway on responsibility to protect. “Prevention starts at home,” said Jonas Brekke, Iceland's "
