@@ -759,11 +759,11 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         return
     # A known role ("Special Adviser on the Responsibility to Protect"), else a title read from the phrase.
     role_iri, role_label, role_org = None, None, None
-    key = _role_key(ctx, phrase)
+    key = _role_key(phrase)
     for alias, r in roles:
         if r.slug == "r2p-focal-point":
             continue
-        hit = _whole_phrase_rx(_role_key(ctx, alias)).search(key)
+        hit = _whole_phrase_rx(_role_key(alias)).search(key)
         if hit:
             if not r.info.get("org") and re.match(r"\s+(?:for|on)\s+(?!the\s)[A-Z]", key[hit.end():]):
                 break  # a generic title with its portfolio: "Deputy Secretary-General for Global Issues", kept whole
@@ -901,7 +901,8 @@ def _without_topics(s: Sent, lo: int, ents: list[Ment]) -> list[Ment]:
     return out
 
 
-def _role_key(ctx: Ctx, phrase: str) -> str:
+@lru_cache(maxsize=4096)
+def _role_key(phrase: str) -> str:
     """A title as compared with the known roles: one spelling ('Advisor' = 'Adviser'), and the superior the
     post reports to set aside ('Special Adviser to the UN Secretary-General on X' = 'Special Adviser on X')."""
     for variant, spelling in person_forms()["spelling_variants"].items():
