@@ -302,21 +302,33 @@ def _name_end(doc, ne: int) -> int:
     return ne
 
 
-def _bare_names(doc, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
+@lru_cache(maxsize=4)
+def _bare_name_rx(gaz: Gazetteer) -> re.Pattern:
+    """Where a bare name may stand: after a comma, 'and', 'by', an attribution verb ..., two to five
+    capitalised words or initials, then a comma and a capitalised word (or 'the'/'former'). Only the lead is
+    consumed, so that names in a row ('A, B, C') are each found."""
+    forms = person_forms()
+    words = sorted({w for w in _BARE_NAME_LEAD if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
+    lead = r"(?:[,:;–—]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
+    word = r"(?:[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+|[A-Z]\.|[a-z]{1,4})"
+    return re.compile(rf"{lead}\s+(?=([A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+(?:[\s-]+{word}){{1,6}}),\s+(?:the\s+|former\s+)?[A-Z])")
+
+
+def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
     """'..., and Carla Mendes, Director of Policy, ...': a name without honorific, known by the title in
     apposition after it (a capitalised phrase with a role noun, before the next comma)."""
     forms = person_forms()
     stop = set(gaz.cues["title_words"]) | set(forms["org_heads"]) | set(gaz.cues["small_words"]) \
         | {h for h in gaz.honorifics if " " not in h}
     role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
-    attribution = {v for v in forms["attribution_verbs"] if " " not in v}
     out = []
     n = len(doc)
-    i = 1
-    while i < n - 3:
-        if (doc[i - 1].text not in _BARE_NAME_LEAD and doc[i - 1].lower_ not in attribution) \
-                or not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
-            i += 1
+    for m in _bare_name_rx(gaz).finditer(text):
+        span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+        if span is None or len(span) == 0:
+            continue
+        i = span.start
+        if not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
             continue
         j = i
         while j < n and j - i < 5 and (PLAIN_NAME_RX.match(doc[j].text) or _INITIALS.fullmatch(doc[j].text)) \
@@ -325,16 +337,12 @@ def _bare_names(doc, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
         j = _name_end(doc, j) if j > i else j
         words = [t for t in doc[i:j] if t.text != "-"]
         if not 2 <= len(words) <= 5 or j >= n - 1 or doc[j].text != "," or not PLAIN_NAME_RX.match(words[-1].text):
-            i += 1
             continue
         k = j + 1
-        titled = doc[k].text[:1].isupper() or doc[k].lower_ == "former" or \
-            (doc[k].lower_ == "the" and k + 1 < n and doc[k + 1].text[:1].isupper())
         while k < n and k - j <= 9 and doc[k].text not in (",", ".", ";"):
             k += 1
-        if titled and (role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k])):
+        if role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k]):
             out.append((i, j, i, "BARE_NAME"))
-        i = j
     return out
 
 
@@ -379,7 +387,7 @@ def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
         if ne <= ns or not doc[ns].text[:1].isupper():
             continue
         cands.append((ns, ne, s, rule))
-    cands.extend(_bare_names(doc, gaz))
+    cands.extend(_bare_names(doc, text, gaz))
     # Longest first, no overlaps.
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: set[int] = set()

@@ -609,8 +609,7 @@ def _state_after_title(ctx: Ctx, s: Sent, hi: int) -> int:
     m = re.match(r",\s+(?:the\s+)?", s.text[hi:])
     if not m:
         return hi
-    body = re.match(r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:(?:of|for|and)\s+(?:the\s+)?)?){0,5}?"
-                    rf"(?:{_alt(person_forms()['org_heads'])})\b(?:\s+(?:of|for)(?:\s+[A-Z][\w-]*)+)?(?=,\s)", s.text[hi:])
+    body = _forms_rx("body_after_title").match(s.text[hi:])
     if body and any(a.start - s.start >= hi + body.end() for a in s.agents(labels=(STATE,))):
         beyond = _state_after_title(ctx, s, hi + body.end())  # "Director, Ministry of Foreign Affairs, Estonia"
         if beyond > hi + body.end():
@@ -689,15 +688,35 @@ def _rank_of_state(ctx: Ctx, s: Sent, phrases: list[tuple[int, int]]) -> tuple[t
     post is the person's state and rank, not a second post; the phrase and the state, or None."""
     if len(phrases) < 2:
         return None
-    ranks = _alt([h for h in ctx.gaz.honorifics if h not in person_forms()["courtesy_honorifics"]])
     for lo, hi in phrases:
-        rank = re.match(rf"\s*(?:the\s+)?(?:{ranks})\s+of\s+(?:the\s+)?", s.text[lo:hi])
+        rank = _rank_of_rx(ctx.gaz).match(s.text[lo:hi])
         if rank is None:
             continue
         state = [a for a in s.agents(lo + rank.end(), hi, labels=(STATE,)) if a.start - s.start == lo + rank.end()]
         if state and not s.text[state[0].end - s.start:hi].strip():
             return (lo, hi), state[0]
     return None
+
+
+@lru_cache(maxsize=8)
+def _forms_rx(name: str) -> re.Pattern:
+    """The patterns made of gazetteers/person-forms.json's word lists, compiled once."""
+    forms = person_forms()
+    heads = _alt(forms["org_heads"])
+    return {
+        "org_head": lambda: re.compile(rf"\b(?:{heads})\b"),
+        "not_role": lambda: re.compile(rf"(?:(?:UN|EU|AU|United\s+Nations)\s+)?(?:{_alt(forms['not_role_heads'])})\b"),
+        "body_after_title": lambda: re.compile(
+            r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:(?:of|for|and)\s+(?:the\s+)?)?){0,5}?"
+            rf"(?:{heads})\b(?:\s+(?:of|for)(?:\s+[A-Z][\w-]*)+)?(?=,\s)"),
+    }[name]()
+
+
+@lru_cache(maxsize=4)
+def _rank_of_rx(gaz: Gazetteer) -> re.Pattern:
+    """'Ambassador of ': a rank (an honorific that is not a courtesy) of a state."""
+    ranks = _alt([h for h in gaz.honorifics if h not in person_forms()["courtesy_honorifics"]])
+    return re.compile(rf"\s*(?:the\s+)?(?:{ranks})\s+of\s+(?:the\s+)?")
 
 
 def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, state: Ment | None = None) -> None:
@@ -715,7 +734,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         return
     if len(phrase.split()) > 20 or re.search(r"\b(?:was|were|is|are|has|have|had)\b", phrase):
         return
-    if re.match(r"(?:(?:UN|EU|AU|United\s+Nations)\s+)?(?:" + _alt(person_forms()["not_role_heads"]) + r")\b", phrase):
+    if _forms_rx("not_role").match(phrase):
         return  # "the UN Office of the Special Adviser ...": a body beside the person, not their post
     ents = [m for m in s.agents(lo, hi, labels=(ORG_LABEL, STATE, GOV_BODY)) if _usable_agent(ctx, m)]
     ents = [m for m in ents if not _modifier(s, m, hi)] or ents
@@ -919,10 +938,9 @@ def _title_and_new_org(ctx: Ctx, title: str, s: Sent) -> tuple[str, URIRef | Non
     if lead and lead.group(1) not in ctx.gaz.cues["keep_upper"]:
         org_name, title = lead.group(1), title[lead.end():]
     else:
-        heads = _alt(person_forms()["org_heads"])
         of = re.search(r"\s+(?:of|at|within)\s+the\s+([A-Z][\w’'-]*(?:\s+(?:(?:of|for|on|and)\s+(?:the\s+)?)?"
                        r"[A-Z][\w’'-]*)+)$", title)
-        if of and re.search(rf"\b(?:{heads})\b", of.group(1)):
+        if of and _forms_rx("org_head").search(of.group(1)):
             org_name, title = of.group(1), title[:of.start()]
     if org_name is None or not _role_noun_rx(ctx.gaz).search(title):
         return title, None
