@@ -674,6 +674,7 @@ def rule_persons(ctx: Ctx) -> None:
                 for a in s.agents(pe + m.end(), pe + m.end() + 120, labels=(ORG_LABEL, STATE, GOV_BODY)):
                     if a.start - s.start == pe + m.end():
                         ctx.emit(p.iri, R2P.affiliatedWith, a.iri, s)
+            _post_by_verb(ctx, s, p)
             phrases = _role_phrases(ctx, s, p)
             rank_state = _rank_of_state(ctx, s, phrases)
             for lo, hi in phrases:
@@ -681,6 +682,23 @@ def rule_persons(ctx: Ctx) -> None:
                     continue
                 for plo, phi in _split_roles(ctx, s, lo, hi):
                     _one_role(ctx, s, p, plo, phi, roles, spoke, rank_state[1] if rank_state else None)
+
+
+def _post_by_verb(ctx: Ctx, s: Sent, p: Ment) -> None:
+    """'Ms. X, who works through Star Point, an organization she founded': X is Founder of Star Point (the
+    last person named before the clause)."""
+    _, pe = s.rel(p)
+    m = _forms_rx("post_verb").search(s.text, pe)
+    if m is None or any(o.label == PERSON and pe < o.start - s.start < m.start() for o in s.ments):
+        return
+    name = m.group("org")
+    org = next((a for a in s.agents(m.start("org"), m.end("org"), labels=(ORG_LABEL,))), None)
+    iri = org.iri if org is not None else iris.entity("org", iris.slugify(name))
+    if org is None and ctx.gaz.get(iri) is None:
+        ctx.node(iri, R2P.Organization, name, s)
+    title = person_forms()["post_verbs"][m.group("verb").lower()]
+    _assignment(ctx, s, p, iris.entity("role", iris.slugify(title)), title, iri, ctx.year_lit(ctx.year))
+    ctx.emit(p.iri, R2P.affiliatedWith, iri, s)
 
 
 def _rank_of_state(ctx: Ctx, s: Sent, phrases: list[tuple[int, int]]) -> tuple[tuple[int, int], Ment] | None:
@@ -706,6 +724,10 @@ def _forms_rx(name: str) -> re.Pattern:
     return {
         "org_head": lambda: re.compile(rf"\b(?:{heads})\b"),
         "not_role": lambda: re.compile(rf"(?:(?:UN|EU|AU|United\s+Nations)\s+)?(?:{_alt(forms['not_role_heads'])})\b"),
+        "post_verb": lambda: re.compile(
+            r"(?P<org>[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|the\s+)*[A-Z][\w'’-]*){0,5}),\s+an?\s+(?:new\s+|small\s+)?"
+            rf"(?:{_alt(forms['organization_nouns'])})\s+(?:that\s+)?(?:she|he|they)\s+(?:also\s+)?"
+            rf"(?P<verb>{_alt(list(forms['post_verbs']))})\b"),
         "body_after_title": lambda: re.compile(
             r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+(?:(?:of|for|and)\s+(?:the\s+)?)?){0,5}?"
             rf"(?:{heads})\b(?:\s+(?:of|for)(?:\s+[A-Z][\w-]*)+)?(?=,\s)"),

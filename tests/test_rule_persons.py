@@ -159,6 +159,10 @@ CASES = [
          present=(("role-assignment/director-of-policy-eva-lind-", "holder", "person/eva-lind"),),
          absent=(("role-assignment/director-of-peace-and-security-rita-moyo-", "holder", "person/rita-moyo"),
                  ("role-assignment/senior-correspondent-carl-jensen-", "holder", "person/carl-jensen"))),
+    Case("a post stated by a verb: 'an organization she founded'",
+         REPORT + "The session opened with a testimony from a survivor, Ms. Lina Haddad, who now supports families "
+                  "of the missing through Hope Bridge, an organization she founded.",
+         present=(("role-assignment/founder-lina-haddad-", "roleIn", "org/hope-bridge"),)),
     Case("a focal point in a quotation's attribution, with a rank honorific as the position",
          RELEASE + "“We look forward to the exchange,” says Ambassador Siri Vold who is the national focal point of "
                    "Norway on responsibility to protect. “Prevention starts at home,” said Jonas Brekke, Iceland's "
