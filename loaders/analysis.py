@@ -302,46 +302,69 @@ def _name_end(doc, ne: int) -> int:
     return ne
 
 
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+"
+_NAME_RUN = rf"{_NAME_WORD}(?:[\s-]+(?:{_NAME_WORD}|[A-Z]\.|[a-z]{{1,4}})){{1,6}}"
+
+
 @lru_cache(maxsize=4)
-def _bare_name_rx(gaz: Gazetteer) -> re.Pattern:
-    """Where a bare name may stand: after a comma, 'and', 'by', an attribution verb ..., two to five
-    capitalised words or initials, then a comma and a capitalised word (or 'the'/'former'). Only the lead is
-    consumed, so that names in a row ('A, B, C') are each found."""
+def _bare_name_rxs(gaz: Gazetteer) -> dict[str, re.Pattern]:
+    """Where a name without honorific may stand (only what comes before the name is consumed, so that names
+    in a row are each found; group 1 is the name):
+    - after a comma, 'and', 'by', an attribution verb ..., with a title after it ('..., and Carla Mendes,
+      Director of Policy');
+    - after a title and a comma, before a comma and a verb ('Sweden's State Secretary, Olle Dahl, said');
+    - at a sentence's start, before a title and a verb ('Karin Ek, Minister for Trade, replied')."""
     forms = person_forms()
     words = sorted({w for w in _BARE_NAME_LEAD if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
     lead = r"(?:[,:;–—]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
-    word = r"(?:[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+|[A-Z]\.|[a-z]{1,4})"
-    return re.compile(rf"{lead}\s+(?=([A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+(?:[\s-]+{word}){{1,6}}),\s+(?:the\s+|former\s+)?[A-Z])")
+    nouns = "|".join(re.escape(w) for w in sorted(gaz.cues["role_nouns"], key=len, reverse=True))
+    return {
+        "title_after": re.compile(rf"{lead}\s+(?=({_NAME_RUN}),\s+(?:the\s+|former\s+)?[A-Z])"),
+        "title_before": re.compile(rf"\b(?:{nouns})\b(?:\s+(?:of|for|on|to|at)\s+[^,.;]{{1,80}}?)?,\s+"
+                                   rf"(?=({_NAME_RUN}),\s+[a-z])"),
+        "sentence_start": re.compile(rf"(?:\A|(?<=\n)|(?<=[.!?]\s))(?=({_NAME_RUN}),\s+[^,.;]{{2,90}},\s+[a-z])"),
+    }
 
 
 def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
-    """'..., and Carla Mendes, Director of Policy, ...': a name without honorific, known by the title in
-    apposition after it (a capitalised phrase with a role noun, before the next comma)."""
+    """Names without honorific, known by a title in apposition (see _bare_name_rxs): token checks on each
+    place a pattern finds (no entity, no title or function word inside the name, a role noun in the title)."""
     forms = person_forms()
     stop = set(gaz.cues["title_words"]) | set(forms["org_heads"]) | set(gaz.cues["small_words"]) \
         | {h for h in gaz.honorifics if " " not in h}
+    small = set(gaz.cues["small_words"])
     role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
     out = []
     n = len(doc)
-    for m in _bare_name_rx(gaz).finditer(text):
-        span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
-        if span is None or len(span) == 0:
-            continue
-        i = span.start
-        if not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
-            continue
-        j = i
-        while j < n and j - i < 5 and (PLAIN_NAME_RX.match(doc[j].text) or _INITIALS.fullmatch(doc[j].text)) \
-                and not doc[j].ent_type_ and doc[j].text not in stop:
-            j += 1
-        j = _name_end(doc, j) if j > i else j
-        words = [t for t in doc[i:j] if t.text != "-"]
-        if not 2 <= len(words) <= 5 or j >= n - 1 or doc[j].text != "," or not PLAIN_NAME_RX.match(words[-1].text):
-            continue
-        k = j + 1
-        while k < n and k - j <= 9 and doc[k].text not in (",", ".", ";"):
-            k += 1
-        if role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k]):
+    for kind, rx in _bare_name_rxs(gaz).items():
+        for m in rx.finditer(text):
+            span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            if span is None or len(span) == 0:
+                continue
+            i = span.start
+            if not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
+                continue
+            j = i
+            while j < n and j - i < 5 and (PLAIN_NAME_RX.match(doc[j].text) or _INITIALS.fullmatch(doc[j].text)) \
+                    and not doc[j].ent_type_ and doc[j].text not in stop:
+                j += 1
+            j = _name_end(doc, j) if j > i else j
+            words = [t for t in doc[i:j] if t.text != "-"]
+            if not 2 <= len(words) <= 5 or j >= n - 2 or doc[j].text != "," or not PLAIN_NAME_RX.match(words[-1].text):
+                continue
+            if kind == "title_before":
+                if doc[j + 1].text in small or not doc[j + 1].is_lower:
+                    continue
+                out.append((i, j, i, "BARE_NAME"))
+                continue
+            k = j + 1
+            while k < n and k - j <= 12 and doc[k].text not in (",", ".", ";"):
+                k += 1
+            if not (role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k])):
+                continue
+            if kind == "sentence_start" and not (k + 1 < n and doc[k].text == "," and doc[k + 1].is_lower
+                                                 and doc[k + 1].text not in small):
+                continue
             out.append((i, j, i, "BARE_NAME"))
     return out
 

@@ -581,7 +581,26 @@ def _role_phrases(ctx: Ctx, s: Sent, p: Ment) -> list[tuple[int, int]]:
         if any(o.label == ROLE and o.start >= p.hon_start and o.end <= p.start for o in s.ments):
             out.append((p.hon_start - s.start, ps))
         del title
+    if not out and (rank := _rank_title(ctx, s, p)):
+        out.append(rank)
     return out
+
+
+def _rank_title(ctx: Ctx, s: Sent, p: Ment) -> tuple[int, int] | None:
+    """'Foreign Minister Anna Berg', 'Deputy Ambassador Li': a rank honorific with the capitalised words that
+    qualify it is the person's title (a bare 'Ambassador X' says too little to be one)."""
+    if p.hon_start is None or p.hon_start >= p.start or not _rank_honorific(ctx, s, p):
+        return None
+    hs, ps = p.hon_start - s.start, p.start - s.start
+    run = re.search(r"(?:(?<=\s)|^)((?:[A-Z][\w’'/-]*\s+)+)$", s.text[:hs])
+    if not run:
+        return None
+    words = run.group(1).split()
+    while words and words[0].lower() in ctx.gaz.cues["small_words"]:
+        words = words[1:]
+    if not words:
+        return None
+    return (hs - len(" ".join(words)) - 1, ps)
 
 
 def _title_before(ctx: Ctx, s: Sent, p: Ment) -> tuple[int, int] | None:
@@ -670,10 +689,12 @@ def rule_persons(ctx: Ctx) -> None:
             # "Dr. Alex Bellamy of the Asia-Pacific Centre": affiliation.
             ps, pe = s.rel(p)
             m = re.match(r"\s+(?:of|from)\s+(?:the\s+)?", s.text[pe:])
+            of_agent = None
             if m:
                 for a in s.agents(pe + m.end(), pe + m.end() + 120, labels=(ORG_LABEL, STATE, GOV_BODY)):
                     if a.start - s.start == pe + m.end():
                         ctx.emit(p.iri, R2P.affiliatedWith, a.iri, s)
+                        of_agent = a
             _post_by_verb(ctx, s, p)
             phrases = _role_phrases(ctx, s, p)
             rank_state = _rank_of_state(ctx, s, phrases)
@@ -681,7 +702,7 @@ def rule_persons(ctx: Ctx) -> None:
                 if rank_state is not None and rank_state[0] == (lo, hi):
                     continue
                 for plo, phi in _split_roles(ctx, s, lo, hi):
-                    _one_role(ctx, s, p, plo, phi, roles, spoke, rank_state[1] if rank_state else None)
+                    _one_role(ctx, s, p, plo, phi, roles, spoke, rank_state[1] if rank_state else of_agent)
 
 
 def _post_by_verb(ctx: Ctx, s: Sent, p: Ment) -> None:

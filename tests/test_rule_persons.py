@@ -159,6 +159,16 @@ CASES = [
          present=(("role-assignment/director-of-policy-eva-lind-", "holder", "person/eva-lind"),),
          absent=(("role-assignment/director-of-peace-and-security-rita-moyo-", "holder", "person/rita-moyo"),
                  ("role-assignment/senior-correspondent-carl-jensen-", "holder", "person/carl-jensen"))),
+    Case("names without honorific: after a title, at a sentence's start; a rank qualified by a word",
+         NEWS + "Sweden's State Secretary, Olle Dahl, spoke next. Karin Ek, Sweden's Minister for Foreign Trade, "
+                "replied. The Director of the Peace Centre, Jane Roe, said it was time. Foreign Minister Anna Berg of "
+                "Sweden closed the debate. Human Rights, Director of Policy, and Finance were the topics.",
+         present=(("role-assignment/state-secretary-olle-dahl-", "roleIn", "state/sweden"),
+                  ("role-assignment/minister-for-foreign-trade-karin-ek-", "roleIn", "state/sweden"),
+                  ("role-assignment/director-jane-roe-", "roleIn", "org/peace-centre"),
+                  ("role-assignment/foreign-minister-anna-berg-", "roleIn", "state/sweden")),
+         absent=(("person/human-rights", "type", "Person"),),
+         persons=("Olle Dahl", "Karin Ek", "Jane Roe", "Anna Berg")),
     Case("a post stated by a verb: 'an organization she founded'",
          REPORT + "The session opened with a testimony from a survivor, Ms. Lina Haddad, who now supports families "
                   "of the missing through Hope Bridge, an organization she founded.",
