@@ -261,7 +261,6 @@ _NAME_RX = re.compile(NAME_REGEX)
 PLAIN_NAME_RX = re.compile(PLAIN_NAME["TEXT"]["REGEX"])
 _INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 _NAME_ENTS = ("", STATE, CITY, "REGION")  # a name token may look like a place ("Jordan", "Paris")
-_BARE_NAME_LEAD = (",", "and", "by", "with", ":", ";", "–", "—", "from")
 
 
 @lru_cache(maxsize=1)
@@ -315,8 +314,10 @@ def _bare_name_rxs(gaz: Gazetteer) -> dict[str, re.Pattern]:
     - after a title and a comma, before a comma and a verb ('Sweden's State Secretary, Olle Dahl, said');
     - at a sentence's start, before a title and a verb ('Karin Ek, Minister for Trade, replied')."""
     forms = person_forms()
-    words = sorted({w for w in _BARE_NAME_LEAD if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
-    lead = r"(?:[,:;–—]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
+    leads = forms["bare_name_leads"]
+    words = sorted({w for w in leads if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
+    marks = "".join(re.escape(w) for w in leads if not w.isalpha())
+    lead = rf"(?:[{marks}]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
     nouns = "|".join(re.escape(w) for w in sorted(gaz.cues["role_nouns"], key=len, reverse=True))
     return {
         "title_after": re.compile(rf"{lead}\s+(?=({_NAME_RUN}),\s+(?:the\s+|former\s+)?[A-Z])"),
