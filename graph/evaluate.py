@@ -383,7 +383,8 @@ def participant_facts(graph: Graph) -> list[GraphFact]:
 
 
 def person_role_facts(graph: Graph) -> list[GraphFact]:
-    """Role assignments, and persons a document ties to an organization without naming a role.
+    """Role assignments, and persons a document ties to an organization without naming a role (the
+    meeting of such a person is the one the document says they took part in).
     An assignment to the R2P Focal Point role states what a focal_point fact states: unless a
     gold person_role names it, it is judged there and not counted again as spurious."""
     rows = select(graph.store, f"""
@@ -400,6 +401,9 @@ def person_role_facts(graph: Graph) -> list[GraphFact]:
             GRAPH ?g {{ ?person r2p:affiliatedWith ?org }}
             FILTER NOT EXISTS {{ GRAPH ?g {{ {{ ?x r2p:holder ?person }} UNION {{ ?person r2p:holdsRole ?x }} }} }}
             BIND(?person AS ?a)
+            OPTIONAL {{ GRAPH ?g {{ ?meeting r2p:hasParticipant ?person }}
+                       OPTIONAL {{ ?meeting r2p:ordinal ?ordinal }} OPTIONAL {{ ?meeting r2p:startDate ?start }}
+                       OPTIONAL {{ ?meeting a ?type }} OPTIONAL {{ ?meeting r2p:ofNetwork ?network }} }}
           }}
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
         }}""")

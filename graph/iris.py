@@ -22,9 +22,20 @@ KINDS = frozenset({
 })
 
 
+# Letters NFKD does not decompose into ASCII, written as ASCII (so that no letter is dropped from a slug).
+_TRANSLIT = str.maketrans({
+    "ø": "o", "Ø": "O", "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+    "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t",
+    "Ŧ": "T", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "k", "ſ": "s", "ƒ": "f",
+})
+
+
 def slugify(text: str) -> str:
-    """ASCII, lower-case, hyphen-separated: 'Côte d'Ivoire' -> 'cote-d-ivoire'."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """ASCII, lower-case, hyphen-separated: 'Côte d'Ivoire' -> 'cote-d-ivoire', 'Støre' -> 'store'.
+
+    Letters are transliterated, never dropped: NFKD takes the accents off, and the letters it cannot
+    decompose (ø, ß, æ, đ, ł ...) are written out first."""
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLIT)).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if not slug:
         raise ValueError(f"cannot make a slug of {text!r}")

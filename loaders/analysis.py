@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -17,8 +18,8 @@ from r2pkg.graph import iris
 from r2pkg.graph.vocab import R2P
 
 from .gazetteer import (CITY, GOV_BODY, MECHANISM, ORG, PERSON, ROLE, STATE, STATE_ADJ, Entry, Gazetteer,
-                        fold)
-from .nlp import NAME_REGEX, analyse, honorific_tokens
+                        data_json, fold)
+from .nlp import NAME_REGEX, PLAIN_NAME, analyse, honorific_tokens
 from .text import MappedText, _marker, is_caps_heading
 
 AGENT_LABELS = (STATE, ORG, GOV_BODY, STATE_ADJ)
@@ -257,6 +258,116 @@ def _body_state(m: Ment, s: Sent | None, raw: list[Ment], blocks: list[Block], t
 # Persons
 
 _NAME_RX = re.compile(NAME_REGEX)
+PLAIN_NAME_RX = re.compile(PLAIN_NAME["TEXT"]["REGEX"])
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
+_NAME_ENTS = ("", STATE, CITY, "REGION")  # a name token may look like a place ("Jordan", "Paris")
+
+
+@lru_cache(maxsize=1)
+def person_forms() -> dict:
+    """How names and titles are written (gazetteers/person-forms.json)."""
+    return data_json("person-forms.json")
+
+
+def _is_name_word(tok) -> bool:
+    return bool(_NAME_RX.match(tok.text)) and tok.text != "-" and tok.ent_type_ in _NAME_ENTS
+
+
+def _name_end(doc, ne: int) -> int:
+    """Extend a name over what the token pattern stops at: particles ('van der Berg', 'bin Salem'),
+    a hyphen before a lower-case part ('Abdul-rahman', 'al-Harbi'), and the name words after them."""
+    particles = set(person_forms()["name_particles"])
+    n = len(doc)
+    while ne > 1 and doc[ne - 1].text == "-":
+        ne -= 1  # the token pattern takes a hyphen as a name word: look at what follows it afresh
+    while ne < n:
+        tok = doc[ne]
+        if tok.text in ("-", "‐") and ne + 1 < n and not doc[ne - 1].whitespace_ and not tok.whitespace_ \
+                and doc[ne + 1].is_alpha:
+            ne += 2
+            continue
+        j = ne
+        while j < n and doc[j].text in particles:
+            j += 1
+        if j > ne and j < n and (_is_name_word(doc[j]) or doc[j].text == "-" and not doc[j - 1].whitespace_):
+            ne = j if doc[j].text == "-" else j + 1
+            continue
+        if _is_name_word(tok) and doc[ne - 1].text in particles | {"-"}:
+            ne += 1
+            continue
+        break
+    while ne > 0 and (doc[ne - 1].text in particles or doc[ne - 1].text == "-"):
+        ne -= 1
+    return ne
+
+
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+"
+_NAME_RUN = rf"{_NAME_WORD}(?:[\s-]+(?:{_NAME_WORD}|[A-Z]\.|[a-z]{{1,4}})){{1,6}}"
+
+
+@lru_cache(maxsize=4)
+def _bare_name_rxs(gaz: Gazetteer) -> dict[str, re.Pattern]:
+    """Where a name without honorific may stand (only what comes before the name is consumed, so that names
+    in a row are each found; group 1 is the name):
+    - after a comma, 'and', 'by', an attribution verb ..., with a title after it ('..., and Carla Mendes,
+      Director of Policy');
+    - after a title and a comma, before a comma and a verb ('Sweden's State Secretary, Olle Dahl, said');
+    - at a sentence's start, before a title and a verb ('Karin Ek, Minister for Trade, replied')."""
+    forms = person_forms()
+    leads = forms["bare_name_leads"]
+    words = sorted({w for w in leads if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
+    marks = "".join(re.escape(w) for w in leads if not w.isalpha())
+    lead = rf"(?:[{marks}]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
+    nouns = "|".join(re.escape(w) for w in sorted(gaz.cues["role_nouns"], key=len, reverse=True))
+    return {
+        "title_after": re.compile(rf"{lead}\s+(?=({_NAME_RUN}),\s+(?:the\s+|former\s+)?[A-Z])"),
+        "title_before": re.compile(rf"\b(?:{nouns})\b(?:\s+(?:of|for|on|to|at)\s+[^,.;]{{1,80}}?)?,\s+"
+                                   rf"(?=({_NAME_RUN}),\s+[a-z])"),
+        "sentence_start": re.compile(rf"(?:\A|(?<=\n)|(?<=[.!?]\s))(?=({_NAME_RUN}),\s+[^,.;]{{2,90}},\s+[a-z])"),
+    }
+
+
+def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
+    """Names without honorific, known by a title in apposition (see _bare_name_rxs): token checks on each
+    place a pattern finds (no entity, no title or function word inside the name, a role noun in the title)."""
+    forms = person_forms()
+    stop = set(gaz.cues["title_words"]) | set(forms["org_heads"]) | set(gaz.cues["small_words"]) \
+        | {h for h in gaz.honorifics if " " not in h}
+    small = set(gaz.cues["small_words"])
+    role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
+    out = []
+    n = len(doc)
+    for kind, rx in _bare_name_rxs(gaz).items():
+        for m in rx.finditer(text):
+            span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+            if span is None or len(span) == 0:
+                continue
+            i = span.start
+            if not PLAIN_NAME_RX.match(doc[i].text) or doc[i].ent_type_:
+                continue
+            j = i
+            while j < n and j - i < 5 and (PLAIN_NAME_RX.match(doc[j].text) or _INITIALS.fullmatch(doc[j].text)) \
+                    and not doc[j].ent_type_ and doc[j].text not in stop:
+                j += 1
+            j = _name_end(doc, j) if j > i else j
+            words = [t for t in doc[i:j] if t.text != "-"]
+            if not 2 <= len(words) <= 5 or j >= n - 2 or doc[j].text != "," or not PLAIN_NAME_RX.match(words[-1].text):
+                continue
+            if kind == "title_before":
+                if doc[j + 1].text in small or not doc[j + 1].is_lower:
+                    continue
+                out.append((i, j, i, "BARE_NAME"))
+                continue
+            k = j + 1
+            while k < n and k - j <= 12 and doc[k].text not in (",", ".", ";"):
+                k += 1
+            if not (role_noun.search(doc[j + 1:k].text) or any(t.ent_type_ == ROLE for t in doc[j + 1:k])):
+                continue
+            if kind == "sentence_start" and not (k + 1 < n and doc[k].text == "," and doc[k + 1].is_lower
+                                                 and doc[k + 1].text not in small):
+                continue
+            out.append((i, j, i, "BARE_NAME"))
+    return out
 
 
 def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
@@ -292,12 +403,15 @@ def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
             if doc[s].text in title_words or doc[s + 1].text in title_words:
                 continue
             ns, e = s, s + 2
-        ne = e
+        ne = _name_end(doc, e)
         while ne > ns and doc[ne - 1].text == "-":
             ne -= 1
+        while ne > ns + 1 and _INITIALS.fullmatch(doc[ne - 1].text):
+            ne -= 1  # a name ends in a surname, not an initial
         if ne <= ns or not doc[ns].text[:1].isupper():
             continue
         cands.append((ns, ne, s, rule))
+    cands.extend(_bare_names(doc, text, gaz))
     # Longest first, no overlaps.
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
     taken: set[int] = set()
@@ -315,7 +429,7 @@ def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
         span = doc[ns:ne]
         start, end = span.start_char, span.end_char
         name = text[start:end]
-        if sum(t.text != "-" for t in span) >= 2:
+        if sum(t.text != "-" and not _INITIALS.fullmatch(t.text) for t in span) >= 2:
             known = gaz.persons.get(fold(name))
             if known is not None:
                 iri, pref = known.iri, known.pref

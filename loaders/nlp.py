@@ -24,8 +24,8 @@ from .matching import TokenMatcher
 _LOCK = threading.Lock()
 _NLP: tuple[spacy.language.Language, TokenMatcher] | None = None
 
-# A name token: capitalised word (any script), or a hyphen inside a name ("Al-Hammadi").
-NAME_REGEX = r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]*|-)$"
+# A name token: capitalised word (any script), initials ("T.", "A.B."), or a hyphen inside a name ("Al-Hammadi").
+NAME_REGEX = r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’]*|(?:[A-Z]\.){1,3}|-)$"
 NAME_TOKEN = {"TEXT": {"REGEX": NAME_REGEX}, "ENT_TYPE": {"IN": ["", "STATE", "CITY", "REGION"]}}
 PLAIN_NAME = {"TEXT": {"REGEX": r"^[A-ZÀ-ÖØ-ÞĀ-ſ][a-zà-ÿā-ſ'’]+$"}, "ENT_TYPE": ""}
 

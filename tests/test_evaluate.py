@@ -306,3 +306,21 @@ def test_an_optional_fact_does_not_take_the_graph_fact_a_required_one_needs(stor
     (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     score = evaluate(store, load_gold(tmp_path / "gold.json")).scores["participant_state"]
     assert (score.gold, score.found, score.optional) == (1, 1, 1)
+
+
+def test_a_person_with_an_affiliation_only_is_at_the_meeting_they_took_part_in(tmp_path):
+    """'Dr. Bo Lind of the Peace Institute spoke': no role, but the graph says where and when."""
+    text = "Summary\n\nThe fourth annual meeting took place on 2 May 2016. Dr. Bo Lind of the Peace Institute spoke.\n"
+    d = DocumentStore("gamma", text)
+    m4 = d.entity("meeting", "annual-meeting-4", "Fourth Annual Meeting", "AnnualMeeting")
+    d.add(m4, R2P + "ordinal", integer(4), "The fourth annual meeting")
+    d.add(m4, R2P + "startDate", date("2016-05-02"), "on 2 May 2016")
+    person = d.entity("person", "bo-lind", "Bo Lind", "Person")
+    institute = d.entity("org", "peace-institute", "Peace Institute", "Organization")
+    d.add(person, R2P + "affiliatedWith", institute, "Dr. Bo Lind of the Peace Institute")
+    d.add(m4, R2P + "hasParticipant", person, "Dr. Bo Lind of the Peace Institute")
+    gold = [{"doc": "gamma.txt", "kind": "person_role", "quote": "Dr. Bo Lind of the Peace Institute spoke.",
+             "person": "Bo Lind", "organization": "Peace Institute", "meeting_ordinal": 4, "year": 2016}]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    score = evaluate(d.store, load_gold(tmp_path / "gold.json")).scores["person_role"]
+    assert (score.found, score.wrong) == (1, 0)
