@@ -434,7 +434,7 @@ def _persons(doc, text: str, matches, gaz: Gazetteer, entities) -> list[Ment]:
             if known is not None:
                 iri, pref = known.iri, known.pref
             else:
-                iri, pref = iris.entity("person", iris.slugify(name)), name
+                iri, pref = iris.entity("person", iris.slug_or_digest(name)), name
             entities.setdefault(iri, (R2P.Person, pref))
             last = name.split()[-1]
             surnames[fold(last)] = iri

@@ -1552,18 +1552,6 @@ def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
     return ctx.year_lit(ctx.year)
 
 
-def _date_line(ctx: Ctx) -> Literal | None:
-    """A page's date line: a short block near the top that is only a date ('27 August 2015', 'May 18, 2011 - 11:00')."""
-    for b in ctx.an.blocks[:6]:
-        if len(b.text) > 45:
-            continue
-        found = find_date(ctx.gaz, b.text, None)
-        if found is not None and str(found.start.datatype).endswith("#date") \
-                and not re.search(r"[a-z]{4,}\s+[a-z]{4,}", re.sub(r"\b(?:" + _month_rx(ctx.gaz) + r")\b", "", b.text, flags=re.I)):
-            return found.start
-    return None
-
-
 def rule_groups(ctx: Ctx) -> None:
     sents = ctx.an.sents
     member_rx = ctx.cue("membership_verbs")
