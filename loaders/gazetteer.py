@@ -171,6 +171,9 @@ class Gazetteer:
                                  "pattern": [{"LOWER": t.lower()} for t in tokens(alias)]})
                 else:
                     pats.append({"label": e.label, "id": str(e.iri), "pattern": alias})
+                    if e.kind in ("state", "city"):
+                        pats += [{"label": e.label, "id": str(e.iri), "pattern": variant}
+                                 for variant in _place_name_variants(alias, tokens)]
         heads = self.cues["adjective_heads"]
         for adj, state in self.adjectives.items():
             pats.append({"label": STATE_ADJ, "id": str(state),
@@ -179,6 +182,21 @@ class Gazetteer:
             for alias in bk.aliases:
                 pats.append({"label": GOV_BODY, "id": f"body:{bk.kind}", "pattern": alias})
         return pats
+
+
+def _place_name_variants(alias: str, tokens) -> list[list[dict]]:
+    """Token patterns for a state's or city's name as texts also write it: in another case when it has
+    several words ('Trinidad And Tobago', 'Côte D'Ivoire'), in capitals when it has one (a heading's
+    'GHANA'), with either apostrophe (' or ’). A one-word name in lower case is a word, not a place."""
+    spellings = dict.fromkeys([alias, alias.replace("'", "’"), alias.replace("’", "'")])
+    out: list[list[dict]] = []
+    for spelling in spellings:
+        words = tokens(spelling)
+        if len(words) > 1:
+            out.append([{"LOWER": w.lower()} for w in words])
+        elif spelling.isalpha():
+            out.append([{"ORTH": spelling.upper()}])
+    return out
 
 
 @lru_cache(maxsize=1)
