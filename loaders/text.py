@@ -182,6 +182,25 @@ def is_caps_heading(text: str) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= 0.85
 
 
+@lru_cache(maxsize=1)
+def _date_line_rx() -> re.Pattern:
+    """A line holding a date and nothing else but a weekday, a time or a word such as 'Published'."""
+    months = "|".join(sorted(data_json("numbers.json")["months"], key=len, reverse=True))
+    words = data_json("meetings.json")
+    weekday = "|".join(sorted(words["weekdays"], key=len, reverse=True))
+    lead = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words["date_line_lead"], key=len, reverse=True))
+    day = r"\d{1,2}(?:st|nd|rd|th)?"
+    date = rf"(?:{day}\s+(?:{months})\.?,?\s+\d{{4}}|(?:{months})\.?\s+{day},?\s+\d{{4}})"
+    time = r"(?:\s*[-–—|,]?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?"
+    return re.compile(rf"\s*(?:(?:{lead})\s*:?\s*)?(?:(?:{weekday})\.?,?\s+)?{date}{time}\s*", re.I)
+
+
+def is_date_line(line: str) -> bool:
+    """'16 June 2014', 'Published 28 Sep 2018', 'Wednesday, May 18, 2011 - 11:00': a page's date
+    line, a block of its own even when no blank line parts it from the title."""
+    return len(line) <= 60 and any(c.isdigit() for c in line) and bool(_date_line_rx().fullmatch(line))
+
+
 def clean(text: str, *, is_html: bool | None = None) -> MappedText:
     """The cleaned text: one block (title, heading, paragraph, list item) per line, single spaces inside."""
     doc = MappedText.identity(text)
@@ -262,8 +281,9 @@ def _blocks(doc: MappedText) -> MappedText:
     for pi, lines in enumerate(paragraphs):
         for li, (s, e) in enumerate(lines):
             line = text[s:e]
-            starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(text[lines[li - 1][0]:lines[li - 1][1]]) \
-                and not is_caps_heading(line)
+            previous = text[lines[li - 1][0]:lines[li - 1][1]] if li else ""
+            starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(previous) and not is_caps_heading(line) \
+                or is_date_line(previous) or is_date_line(line)
             if starts_new:
                 blocks.append([(s, e)])
                 block_para.append(pi)

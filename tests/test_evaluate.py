@@ -306,3 +306,22 @@ def test_an_optional_fact_does_not_take_the_graph_fact_a_required_one_needs(stor
     (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     score = evaluate(store, load_gold(tmp_path / "gold.json")).scores["participant_state"]
     assert (score.gold, score.found, score.optional) == (1, 1, 1)
+
+
+def test_a_meeting_of_another_series_is_read_in_its_series_by_the_name_its_document_gives(tmp_path):
+    """r2p:inSeries decides the series: a numbered meeting that is not an r2p:AnnualMeeting is of its
+    own series, named as its document names it (the series' altLabel in that document's graph)."""
+    text = "The third Alpine R2P Focal Points Meeting took place in Suva on 4 May 2019.\n"
+    d = DocumentStore("beta", text)
+    m = d.entity("meeting", "alpine-focal-points-meetings-3", "Third Alpine Meeting of R2P Focal Points", "Meeting")
+    series = d.entity("series", "alpine-focal-points-meetings", "Alpine Meetings of R2P Focal Points", "MeetingSeries")
+    d.add(m, R2P + "ordinal", integer(3), "The third Alpine")
+    d.add(m, R2P + "inSeries", ox.NamedNode(series), "The third Alpine")
+    d.add(series, SKOS + "altLabel", ox.Literal("Alpine R2P Focal Points Meeting"), "The third Alpine")
+    gold = [{"doc": "beta.txt", "kind": "meeting", "quote": "The third Alpine R2P Focal Points Meeting",
+             "series": "Alpine R2P Focal Points Meeting", "ordinal": 3}]
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate(d.store, load_gold(path))
+    assert [j.verdict for j in result.judgements] == ["found"]
+    assert result.other_series == []
