@@ -238,11 +238,11 @@ def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
     day = rf"(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
     sep = r"\s*(?:and|to|until|till|through|-|–|—|‐|‑)\s*"
     pats = [
-        ("dmdmy", rf"\b{day}\s+({mon})\.?{sep}{day}\s+({mon})\.?,?\s+(\d{{4}})\b"),
+        ("dmdmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?{sep}{day}\s+(?:of\s+)?({mon})\.?,?\s+(\d{{4}})\b"),
         ("mdmdy", rf"\b({mon})\.?\s+{day}{sep}({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
-        ("ddmy", rf"\b{day}{sep}{day}\s+({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("ddmy", rf"\b{day}{sep}{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
         ("mddy", rf"\b({mon})\.?\s+{day}{sep}{day}(?:,?\s+(\d{{4}}))?\b(?![,.]?\s*\d)"),
-        ("dmy", rf"\b{day}\s+({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("dmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
         ("mdy", rf"\b({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
         ("md", rf"\b({mon})\.?\s+{day}\b(?![,.]?\s*\d)"),
         ("my", rf"\b(?:during|in|of|on)\s+({mon})\.?\s+(\d{{4}})\b"),
@@ -604,6 +604,47 @@ def _mint_meeting(ctx: Ctx, ordinal: int, series: Series, phrase: str, where: Se
     return iri
 
 
+@lru_cache(maxsize=4)
+def _unnumbered_rx(gaz: Gazetteer) -> re.Pattern:
+    """'a regional meeting of ...', 'the Ministerial Meeting on ...': a meeting named without a number."""
+    data = _meeting_data()
+    word = rf"(?:[A-Z][\w’'&.-]*|(?i:{_alt(data['meeting_modifiers'])}))"
+    return re.compile(rf"\b(?i:a|an|the)\s+(?P<pre>(?:{word}\s+){{1,7}}?)(?P<noun>(?i:{_alt(data['meeting_nouns'])}))\b")
+
+
+def _unnumbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMention] | None:
+    """A document about a meeting it gives no number: the first sentence that hosts or holds a
+    meeting of a named series other than the Global Network's ('Peru hosted a regional meeting of
+    R2P Focal Points for the Andes in Lima'). The Global Network's meetings are known by number."""
+    host_rx, neutral = ctx.cue("host_verbs"), frozenset(_meeting_data()["annual_series_words"])
+    for s in sents:
+        if not _MEETING_WORD.search(s.text) or not (host_rx.search(s.text) or re.search(
+                r"\b(?:held|took\s+place|met|convened)\b", s.text)):
+            continue
+        for m in _unnumbered_rx(ctx.gaz).finditer(s.text):
+            end = _tail_end(s, m.end(), neutral, _calendar_words(ctx.gaz))
+            qualifiers = f"{m.group('pre')} {s.text[m.end():end]}"
+            series = _series_of(ctx, s, m.start(), end, qualifiers, m.group("noun"))
+            if series is not None and not series.annual:
+                phrase = re.sub(r"\s+", " ", (m.group("pre") + m.group("noun") + s.text[m.end():end]).strip())
+                return s, MeetingMention(None, m.start(), end, series, phrase)
+    return None
+
+
+def _mint_unnumbered(ctx: Ctx, series: Series, phrase: str, where: Sent) -> URIRef:
+    """A meeting of a series without a number: known by its first day when the sentence dates it
+    (so two documents about it agree), else by the document."""
+    date = find_date(ctx.gaz, where.text, ctx.default_year)
+    when = str(date.start) if date is not None and date.end is not None else ctx.slug
+    iri = iris.entity("meeting", f"{series.slug}-{when}")
+    ctx.node(iri, R2P.Meeting, f"{series.singular} ({when})" if date is not None else series.singular, where)
+    ctx.emit(iri, R2P.inSeries, series.iri, where, limit=1)
+    if series.network is not None:
+        ctx.emit(iri, R2P.ofNetwork, series.network, where, limit=1)
+    _mint_series(ctx, series, phrase, where)
+    return iri
+
+
 def _title_sentence(ctx: Ctx, skip: Sent | None) -> Sent:
     """The page's title: its first line that is neither a web address nor its date line."""
     for s in ctx.an.sents[:4]:
@@ -641,12 +682,16 @@ def rule_meeting(ctx: Ctx) -> None:
             found = (s, phrases[0])
             break
     if found is None:
+        found = _unnumbered_meeting(ctx, [x for x in an.sents[:10] if line is None or x is not line[0]])
+    if found is None:
         return
     where, mention = found
     series = mention.series or ANNUAL_SERIES
-    iri = _mint_meeting(ctx, mention.ordinal, series, mention.phrase, where)
-    ctx.meeting = Meeting(mention.ordinal, iri, ctx_slug(iri), meeting_label(ctx, mention.ordinal, series), series.iri,
-                          series.annual)
+    if mention.ordinal is None:
+        iri = _mint_unnumbered(ctx, series, mention.phrase, where)
+    else:
+        iri = _mint_meeting(ctx, mention.ordinal, series, mention.phrase, where)
+    ctx.meeting = Meeting(mention.ordinal, iri, ctx_slug(iri), ctx.minted[iri][1], series.iri, series.annual)
     ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, where)
     if series.annual and title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
         ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
@@ -789,6 +834,8 @@ def rule_other_meetings(ctx: Ctx) -> None:
             series = mention.series
             if series is None:  # 'the sixth meeting': of the document's own series
                 series = ANNUAL_SERIES if own.annual else _series_by_iri(ctx, own.series)
+            if own.ordinal is None and series.iri == own.series:
+                continue  # a numbered meeting of the series of an unnumbered one: which is which is unclear
             if ordinal == own.ordinal and (series.iri == own.series or series.annual == own.annual):
                 continue  # the document's own meeting, perhaps by a short name ('the XII LAN Meeting')
             iri = _mint_meeting(ctx, ordinal, series, mention.phrase, s)
@@ -804,7 +851,7 @@ def rule_other_meetings(ctx: Ctx) -> None:
                 if date.end is not None:
                     ctx.emit(iri, R2P.endDate, date.end, s)
             f = future.search(s.text[:ms])
-            if f and (ordinal > own.ordinal or series.iri != own.series):
+            if f and (series.iri != own.series or (own.ordinal is not None and ordinal > own.ordinal)):
                 agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
                 for host in _coordinated_tail(s, agents):
                     ctx.emit(host.iri, R2P.announcedHostOf, iri, s)

@@ -218,3 +218,25 @@ def test_days_without_a_year_get_no_year(text):
 ])
 def test_date_line(line, is_one):
     assert is_date_line(line) is is_one
+
+
+UNNUMBERED = [
+    ("Bulletin\n\nPeru hosted a regional meeting of R2P Focal Points for the Andes in Lima on 12th and 13th of "
+     "August 2022. Officials from 9 countries attended the meeting.",
+     "meeting/andes-focal-points-meetings-2022-08-12", "city/lima", 9),
+    ("The Ministry of Foreign Affairs of Ghana convened the first-ever West African ministerial conference on "
+     "atrocity prevention. It was held in Accra on 2 March 2024.",
+     None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, iri, city, count", UNNUMBERED)
+def test_a_meeting_without_a_number_is_known_by_its_series_and_first_day(read, text, iri, city, count):
+    facts = read(text)
+    meetings = {s for s, p, o in facts if p == A and o in (R2P.Meeting, R2P.AnnualMeeting)}
+    assert not {m for m in meetings if "annual-meeting" in str(m)}
+    if iri is None:
+        return
+    assert meetings == {URIRef(ID + iri)}
+    assert (URIRef(ID + iri), R2P.heldInCity, URIRef(ID + city)) in facts
+    assert (URIRef(ID + iri), R2P.participantCount, Literal(count, datatype=XSD.integer)) in facts
