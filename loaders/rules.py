@@ -232,7 +232,7 @@ def _month_any_rx(gaz: Gazetteer) -> str:
 @lru_cache(maxsize=4)
 def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
     """The date expressions find_date knows, compiled once per gazetteer. A day may carry its weekday
-    ('Tuesday 17 and Wednesday 18 May 2011'); a span may cross months ('30 May to 1 June 2014')."""
+    ('Tuesday 8 and Wednesday 9 March 2016'); a span may cross months ('30 June to 2 July 2015')."""
     mon = _month_any_rx(gaz)
     weekday = _alt(_meeting_data()["weekdays"])
     day = rf"(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
@@ -316,7 +316,7 @@ _URL_LINE = re.compile(r"\s*(?:https?://|www\.)\S*\s*")
 
 def date_line(ctx: Ctx) -> tuple[Sent, DateFound] | None:
     """A line near the top holding a date and nothing else but a weekday, a time or a word such as
-    'Published': '16 June 2014', 'Published 28 Sep 2018', 'Wednesday, May 18, 2011 - 11:00'."""
+    'Published': '3 February 2016', 'Published 14 Sep 2019', 'Friday, April 7, 2017 - 09:30'."""
     lead = _cue_words_rx("date_line_lead")
     for s in ctx.an.sents[:8]:
         if len(s.text) > 70 or s.text.strip() != s.block.text.strip():
@@ -565,7 +565,7 @@ _NETWORK_NAME = re.compile(r"((?:[A-Z][\w’'&-]*\s+)*Network(?:\s+(?:for|of|on)
 
 
 def _network_named(ctx: Ctx, text: str) -> tuple[URIRef, str] | None:
-    """Another network a meeting phrase names ('the Latin American Network for Y', 'the X Network's'):
+    """Another network a meeting phrase names ('the Andean Network for Y', 'the X Network's'):
     the gazetteer's entry when it knows it, else a network named from the text."""
     m = _NETWORK_NAME.search(text)
     if not m:

@@ -196,7 +196,7 @@ def _date_line_rx() -> re.Pattern:
 
 
 def is_date_line(line: str) -> bool:
-    """'16 June 2014', 'Published 28 Sep 2018', 'Wednesday, May 18, 2011 - 11:00': a page's date
+    """'3 February 2016', 'Published 14 Sep 2019', 'Friday, April 7, 2017 - 09:30': a page's date
     line, a block of its own even when no blank line parts it from the title."""
     return len(line) <= 60 and any(c.isdigit() for c in line) and bool(_date_line_rx().fullmatch(line))
 

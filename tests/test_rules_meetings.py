@@ -124,7 +124,7 @@ CASES = [
      []),
     ("weekdays-in-a-span",
      "Joint statement\n\nThe Governments of Ghana and Peru co-hosted the fourteenth annual meeting of the Global "
-     "Network of R2P Focal Points on Thursday 4 and Friday 5 November 2021 in Accra.",
+     "Network of R2P Focal Points on Thursday 4 and Friday 5 November 2021 in Dakar.",
      [(meeting("annual-meeting-14"), R2P.startDate, day("2021-11-04")),
       (meeting("annual-meeting-14"), R2P.endDate, day("2021-11-05"))],
      []),
@@ -159,10 +159,10 @@ CASES = [
       (meeting("caspian-prevention-network-meetings-4"), R2P.hostedBy, entity("state", "georgia"))],
      []),
     ("first-meeting-of-focal-points-is-the-global-networks",
-     "The first meeting of national focal points for the responsibility to protect was convened by Ghana and Peru "
-     "on 2 and 3 May 2011 in New York.",
+     "The first meeting of national focal points for the responsibility to protect was convened by Fiji and Peru "
+     "on 6 and 7 October 2009 in Lima.",
      [(meeting("annual-meeting-1"), A, R2P.AnnualMeeting),
-      (meeting("annual-meeting-1"), R2P.startDate, day("2011-05-02"))],
+      (meeting("annual-meeting-1"), R2P.startDate, day("2009-10-06"))],
      []),
 ]
 
@@ -185,16 +185,16 @@ def test_a_series_meeting_is_never_an_annual_meeting(read):
 
 # (text, default year, start, end): day spans, weekdays, months crossed, abbreviations
 DATES = [
-    ("on 12 and 13 June 2014", None, "2014-06-12", "2014-06-13"),
-    ("on 12 and 13 June", 2014, "2014-06-12", "2014-06-13"),
-    ("Monday 12 – Tuesday 13 May 2014", None, "2014-05-12", "2014-05-13"),
-    ("on Tuesday 17 and Wednesday 18 May 2011", None, "2011-05-17", "2011-05-18"),
-    ("17‐18 May, 2011", None, "2011-05-17", "2011-05-18"),
+    ("on 3 and 4 April 2012", None, "2012-04-03", "2012-04-04"),
+    ("on 3 and 4 April", 2012, "2012-04-03", "2012-04-04"),
+    ("Monday 9 – Tuesday 10 October 2017", None, "2017-10-09", "2017-10-10"),
+    ("on Tuesday 8 and Wednesday 9 March 2016", None, "2016-03-08", "2016-03-09"),
+    ("21‐22 April, 2009", None, "2009-04-21", "2009-04-22"),
     ("from 30 June to 2 July 2015", None, "2015-06-30", "2015-07-02"),
     ("from June 30 to July 2, 2015", None, "2015-06-30", "2015-07-02"),
-    ("June 12-14, 2018", None, "2018-06-12", "2018-06-14"),
-    ("on 28 Sep 2018", None, "2018-09-28", "2018-09-28"),
-    ("on October 21", 2020, "2020-10-21", "2020-10-21"),
+    ("July 5-7, 2016", None, "2016-07-05", "2016-07-07"),
+    ("on 14 Sep 2019", None, "2019-09-14", "2019-09-14"),
+    ("on September 14", 2020, "2020-09-14", "2020-09-14"),
 ]
 
 
@@ -204,17 +204,17 @@ def test_find_date(text, year, start, end):
     assert found is not None and (str(found.start), str(found.end)) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["on 12 and 13 June", "from 20 to 22 June in Seoul", "On October 21, it met"])
+@pytest.mark.parametrize("text", ["on 3 and 4 April", "from 7 to 9 August in Quito", "On September 14, it met"])
 def test_days_without_a_year_get_no_year(text):
     assert find_date(gazetteer(), text, None) is None
     assert yearless_date_text(gazetteer(), text)
 
 
 @pytest.mark.parametrize("line, is_one", [
-    ("16 June 2014", True), ("Published 28 Sep 2018", True), ("Monday, 3 March 2025", True),
-    ("Wednesday, May 18, 2011 - 11:00", True), ("Posted on: 4 May 2021", True),
-    ("Summary of the Fifth Meeting, Madrid, Spain, June 2015", False),
-    ("On 12 June 2014 the meeting opened.", False),
+    ("3 February 2016", True), ("Published 14 Sep 2019", True), ("Monday, 6 March 2023", True),
+    ("Friday, April 7, 2017 - 09:30", True), ("Posted on: 4 May 2021", True),
+    ("Summary of the Sixth Meeting, Lima, Peru, June 2019", False),
+    ("On 2 May 2016 the meeting opened.", False),
 ])
 def test_date_line(line, is_one):
     assert is_date_line(line) is is_one
@@ -225,7 +225,7 @@ UNNUMBERED = [
      "August 2022. Officials from 9 countries attended the meeting.",
      "meeting/andes-focal-points-meetings-2022-08-12", "city/lima", 9),
     ("The Ministry of Foreign Affairs of Ghana convened the first-ever West African ministerial conference on "
-     "atrocity prevention. It was held in Accra on 2 March 2024.",
+     "atrocity prevention. It was held in Dakar on 2 March 2024.",
      None, None, None),
 ]
 
