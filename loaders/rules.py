@@ -395,7 +395,7 @@ ANNUAL_SERIES = Series(iris.entity("series", iris.ANNUAL_SERIES_SLUG), iris.ANNU
 
 @dataclass
 class MeetingMention:
-    """A meeting's noun phrase in a sentence: 'the XII Focal Points Meeting of the Y Network'."""
+    """A meeting's noun phrase in a sentence: 'the VII Focal Points Meeting of the Y Network'."""
     ordinal: int | None
     start: int                  # relative to the sentence: the ordinal (or a possessor before it)
     end: int                    # the end of the noun phrase, qualifiers included
@@ -404,11 +404,12 @@ class MeetingMention:
 
 
 def meeting_iri(ordinal: int, series: Series = ANNUAL_SERIES) -> tuple[URIRef, str]:
+    """The N-th meeting of a series and its slug; the Global Network's keep annual-meeting-N."""
     iri = iris.meeting(series.slug, ordinal)
-    return iri, ctx_slug(iri)
+    return iri, _iri_slug(iri)
 
 
-def ctx_slug(iri: URIRef) -> str:
+def _iri_slug(iri: URIRef) -> str:
     return str(iri).rsplit("/", 1)[-1]
 
 
@@ -449,7 +450,7 @@ def _meeting_rx(gaz: Gazetteer) -> re.Pattern:
     nouns = _alt(data["meeting_nouns"])
     word = rf"(?:[A-Z][\w’'&.-]*|(?i:{mods}))"
     return re.compile(rf"\b(?:(?P<ord>(?i:{_ordinal_rx(gaz)}))|(?P<roman>{_ROMAN_NUMERAL}))\s+"
-                      rf"(?P<pre>(?:{word}\s+){{0,7}}?)(?P<noun>(?i:{nouns}))s?\b")
+                      rf"(?P<pre>(?:{word}\s+){{0,7}}?)(?P<noun>(?i:{nouns}))\b")
 
 
 _CONNECTORS = frozenset({"of", "for", "and", "the", "on", "to", "&", "de", "del", "la", "des"})
@@ -474,7 +475,7 @@ def _tail_end(s: Sent, pos: int, neutral: frozenset[str], calendar: frozenset[st
         core = re.sub(r"['’]s$", "", word)
         if core.lower().rstrip(".") in calendar or core[:1].isdigit():
             break  # 'on Thursday 4 ...', 'in May': a date, not a name
-        if not core or not (core[0].isupper() or core[0] == "(" or core.lower() in neutral
+        if not core or not (core[0].isupper() or core == token == word and token.startswith("(") or core.lower() in neutral
                             or core.lower() in _CONNECTORS):
             break
         if core.lower() not in _CONNECTORS:
@@ -505,7 +506,7 @@ def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
         if m.group("roman"):
             ordinal = roman_value(m.group("roman"))
             if not m.group("noun")[0].isupper() or any(w[0].islower() for w in m.group("pre").split()):
-                continue  # a Roman numeral heads a name: 'the XII Focal Points Meeting'
+                continue  # a Roman numeral heads a name: 'the VII Focal Points Meeting'
         else:
             ordinal = ordinal_value(ctx.gaz, m.group("ord"))
         if not ordinal:
@@ -548,7 +549,7 @@ def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: s
         iri, label = network
         own = set(re.findall(r"[\w’'-]+", label.lower()))
         extra = sorted({w for w in key if w not in own})
-        slug = "-".join([ctx_slug(iri), *extra, f"{noun}s"])
+        slug = "-".join([_iri_slug(iri), *extra, f"{noun}s"])
         singular = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()} of the {label}".strip()
         plural = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()}s of the {label}".strip()
         return Series(iris.entity("series", iris.slugify(slug)), iris.slugify(slug), plural, singular, False, iri, label)
@@ -653,10 +654,15 @@ def _title_sentence(ctx: Ctx, skip: Sent | None) -> Sent:
     return ctx.an.sents[0]
 
 
+def _continues_about(s: Sent, candidates: list[Sent]) -> bool:
+    """'It was organised by ...' right after a sentence about the meeting: the same meeting."""
+    return bool(candidates) and candidates[-1].idx == s.idx - 1 and bool(re.match(r"(?:It|The\s+event)\s", s.text))
+
+
 def _this_meeting(ctx: Ctx, s: Sent) -> bool:
     """The sentence is about the document's meeting: it names it, or 'the meeting' and no other."""
     m = ctx.meeting
-    phrases = [p for p in _meeting_phrases(ctx, s)]
+    phrases = _meeting_phrases(ctx, s)
     if any(p.ordinal == m.ordinal and (p.series is None or p.series.iri == m.series) for p in phrases):
         return True
     if phrases:
@@ -691,14 +697,17 @@ def rule_meeting(ctx: Ctx) -> None:
         iri = _mint_unnumbered(ctx, series, mention.phrase, where)
     else:
         iri = _mint_meeting(ctx, mention.ordinal, series, mention.phrase, where)
-    ctx.meeting = Meeting(mention.ordinal, iri, ctx_slug(iri), ctx.minted[iri][1], series.iri, series.annual)
+    ctx.meeting = Meeting(mention.ordinal, iri, _iri_slug(iri), ctx.minted[iri][1], series.iri, series.annual)
     ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, where)
     if series.annual and title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
         ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
     title_year = re.search(r"\b((?:19|20)\d{2})\b", title.text) if not _URL_LINE.fullmatch(title.text) else None
     ctx.year = int(title_year.group(1)) if title_year else None
 
-    candidates = [s for s in an.sents[:14] if (line is None or s is not line[0]) and _this_meeting(ctx, s)]
+    candidates: list[Sent] = []
+    for s in an.sents[:14]:
+        if (line is None or s is not line[0]) and (_this_meeting(ctx, s) or _continues_about(s, candidates)):
+            candidates.append(s)
     host_rx, future = ctx.cue("host_verbs"), _cue_words_rx("announced_verbs")
     hosting = [s for s in candidates if host_rx.search(s.text) or future.search(s.text)]
     announced = any(future.search(s.text) for s in hosting[:1])
@@ -731,6 +740,12 @@ def _meeting_date(ctx: Ctx, iri: URIRef, sents: list[Sent]) -> None:
         if found and found.end is not None:
             ctx.emit(iri, R2P.startDate, found.start, s)
             ctx.emit(iri, R2P.endDate, found.end, s)
+            ctx.start_date, ctx.year = found.start, int(str(found.start)[:4])
+            return
+    for s in sents:  # no days: a month ('In May 2019, the ninth meeting was held ...')
+        found = find_date(ctx.gaz, s.text, None)
+        if found is not None and found.start.datatype == XSD.gYearMonth and s is not ctx.title_sent:
+            ctx.emit(iri, R2P.startDate, found.start, s)
             ctx.start_date, ctx.year = found.start, int(str(found.start)[:4])
             return
     for s in sents:
@@ -837,7 +852,7 @@ def rule_other_meetings(ctx: Ctx) -> None:
             if own.ordinal is None and series.iri == own.series:
                 continue  # a numbered meeting of the series of an unnumbered one: which is which is unclear
             if ordinal == own.ordinal and (series.iri == own.series or series.annual == own.annual):
-                continue  # the document's own meeting, perhaps by a short name ('the XII LAN Meeting')
+                continue  # the document's own meeting, perhaps by a short name ('the VII ANAP Meeting')
             iri = _mint_meeting(ctx, ordinal, series, mention.phrase, s)
             clause = s.text[ms:]
             stop = re.search(r"[;]|\.\s", clause)

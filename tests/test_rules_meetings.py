@@ -240,3 +240,30 @@ def test_a_meeting_without_a_number_is_known_by_its_series_and_first_day(read, t
     assert meetings == {URIRef(ID + iri)}
     assert (URIRef(ID + iri), R2P.heldInCity, URIRef(ID + city)) in facts
     assert (URIRef(ID + iri), R2P.participantCount, Literal(count, datatype=XSD.integer)) in facts
+
+
+GENRES = [
+    ("report-excerpt-month-only",
+     "Annual report (excerpt)\n\nIn May 2019, the ninth annual meeting of the Global Network of R2P Focal Points was "
+     "held in Brussels. More than 45 States took part in the meeting.",
+     [(meeting("annual-meeting-9"), R2P.startDate, Literal("2019-05", datatype=XSD.gYearMonth)),
+      (meeting("annual-meeting-9"), R2P.participantCount, Literal(45, datatype=XSD.integer)),
+      (meeting("annual-meeting-9"), R2P.heldInCity, entity("city", "brussels"))]),
+    ("news-item-announcement-with-date-line",
+     "News\n\n4 March 2022\n\nThe Global Network's 11th annual meeting will take place in Nairobi, Kenya, from 14 to "
+     "16 June. Kenya and Canada will co-host the meeting, which is expected to bring together over 50 countries.",
+     [(meeting("annual-meeting-11"), R2P.startDate, day("2022-06-14")),
+      (entity("state", "canada"), R2P.announcedHostOf, meeting("annual-meeting-11")),
+      (meeting("annual-meeting-11"), R2P.participantCount, Literal(50, datatype=XSD.integer))]),
+    ("caption-then-regional-meeting-and-a-pronoun",
+     "Photo: Delegates at the opening session\n\nThe 4th Meeting of the African Regional Focal Points took place in "
+     "Kigali, Rwanda on 5-6 September 2019. It was organised by the Government of Rwanda.",
+     [(meeting("african-focal-points-meetings-4"), R2P.hostedBy, entity("state", "rwanda")),
+      (meeting("african-focal-points-meetings-4"), R2P.endDate, day("2019-09-06"))]),
+]
+
+
+@pytest.mark.parametrize("text, present", [c[1:] for c in GENRES], ids=[c[0] for c in GENRES])
+def test_meeting_facts_in_other_genres(read, text, present):
+    facts = read(text)
+    assert not [t for t in present if t not in facts], sorted(t for t in facts if "meeting/" in str(t[0]))
