@@ -267,3 +267,16 @@ GENRES = [
 def test_meeting_facts_in_other_genres(read, text, present):
     facts = read(text)
     assert not [t for t in present if t not in facts], sorted(t for t in facts if "meeting/" in str(t[0]))
+
+
+def test_two_documents_about_one_meeting_name_it_alike_and_keep_their_own_counts(read):
+    """A notice before a meeting and a summary after it describe one meeting (one IRI); where they
+    disagree (more than 60 expected, 58 came) each document keeps its own statement."""
+    notice = read("Notice\n\nFiji will host the 3rd Oceanian R2P Focal Points Meeting in Suva on 5 and 6 May 2023. "
+                  "The meeting is expected to bring together more than 60 countries.")
+    summary = read("Summary\n\nFiji hosted the third Oceanian R2P Focal Points Meeting in Suva, Fiji, on 5 and 6 May "
+                   "2023. Officials from 58 countries attended the meeting.")
+    iri = meeting("oceanian-focal-points-meetings-3")
+    assert (iri, R2P.participantCount, Literal(60, datatype=XSD.integer)) in notice
+    assert (iri, R2P.participantCount, Literal(58, datatype=XSD.integer)) in summary
+    assert (DOC, R2P.announcesMeeting, iri) in notice and (DOC, R2P.announcesMeeting, iri) not in summary
