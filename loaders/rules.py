@@ -513,7 +513,8 @@ def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
             continue
         end = _tail_end(s, m.end(), neutral, _calendar_words(ctx.gaz))
         start = m.start()
-        owner = _POSSESSOR.search(text[:m.start()])
+        lead = max(0, m.start() - 120)
+        owner = _POSSESSOR.search(text, lead, m.start())
         if owner:
             start = owner.start(1)
         qualifiers = " ".join(x for x in (owner.group(1) if owner else "", m.group("pre"), text[m.end():end]) if x)
