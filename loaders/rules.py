@@ -255,7 +255,7 @@ def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
     """The earliest date expression of a text, and its kind (the longer pattern wins a tie)."""
     best = None
     for kind, rx in _date_patterns(gaz):
-        m = rx.search(text)
+        m = next((m for m in rx.finditer(text) if "may" not in m.groups()), None)  # '12 may apply': a verb
         if m and (best is None or m.start() < best[1].start()):
             best = (kind, m)
     return best
@@ -524,6 +524,13 @@ def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
         series = _series_of(ctx, s, start, end, qualifiers, m.group("noun"))
         out.append(MeetingMention(ordinal, start, end, series, re.sub(r"\s+", " ", phrase)))
     return out
+
+
+def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
+    """(ordinal, start, end) of the Global Network's numbered meetings a text names ('the seventh
+    annual meeting'), for callers that have a text rather than a sentence."""
+    sent = Sent(-1, 0, len(text), text, None)  # no mentions: the series is read from the words alone
+    return [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, sent) if m.series is None or m.series.annual]
 
 
 def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: str) -> Series | None:
