@@ -56,7 +56,7 @@ def _alt(words: list[str]) -> str:
 
 @dataclass
 class Meeting:
-    ordinal: int
+    ordinal: int | None             # None: a meeting of another series that the text gives no number
     iri: URIRef
     slug: str
     label: str = ""                 # its prefLabel (the Global Network's annual meeting when empty)
