@@ -235,7 +235,7 @@ def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
     ('Tuesday 8 and Wednesday 9 March 2016'); a span may cross months ('30 June to 2 July 2015')."""
     mon = _month_any_rx(gaz)
     weekday = _alt(_meeting_data()["weekdays"])
-    day = rf"(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
+    day = rf"(?:the\s+)?(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
     sep = r"\s*(?:and|to|until|till|through|-|–|—|‐|‑)\s*"
     pats = [
         ("dmdmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?{sep}{day}\s+(?:of\s+)?({mon})\.?,?\s+(\d{{4}})\b"),
