@@ -201,6 +201,17 @@ def is_date_line(line: str) -> bool:
     return len(line) <= 60 and any(c.isdigit() for c in line) and bool(_date_line_rx().fullmatch(line))
 
 
+_CONTINUED = re.compile(r"(?:,|\b(?:on|of|in|from|to|and|the|until|between|since|by|at|dated|held))\s*$", re.I)
+
+
+def _date_line_apart(previous: str, line: str, previous_alone: bool) -> bool:
+    """A date line is a block of its own: after a line that does not run on into it ('held on'),
+    and before the next line when it stands alone (not a date a hard-wrapped sentence ends with)."""
+    if is_date_line(line) and not _CONTINUED.search(previous):
+        return True
+    return previous_alone and is_date_line(previous)
+
+
 def clean(text: str, *, is_html: bool | None = None) -> MappedText:
     """The cleaned text: one block (title, heading, paragraph, list item) per line, single spaces inside."""
     doc = MappedText.identity(text)
@@ -283,7 +294,7 @@ def _blocks(doc: MappedText) -> MappedText:
             line = text[s:e]
             previous = text[lines[li - 1][0]:lines[li - 1][1]] if li else ""
             starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(previous) and not is_caps_heading(line) \
-                or is_date_line(previous) or is_date_line(line)
+                or _date_line_apart(previous, line, blocks[-1] == [lines[li - 1]] if li else False)
             if starts_new:
                 blocks.append([(s, e)])
                 block_para.append(pi)

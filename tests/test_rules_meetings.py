@@ -282,3 +282,12 @@ def test_two_documents_about_one_meeting_name_it_alike_and_keep_their_own_counts
     assert (iri, R2P.participantCount, Literal(60, datatype=XSD.integer)) in notice
     assert (iri, R2P.participantCount, Literal(58, datatype=XSD.integer)) in summary
     assert (DOC, R2P.announcesMeeting, iri) in notice and (DOC, R2P.announcesMeeting, iri) not in summary
+
+
+def test_a_date_line_is_a_block_of_its_own_but_a_wrapped_date_is_not():
+    from r2pkg.loaders.text import clean
+
+    page = clean("Published 14 Sep 2019\nTwelfth Annual Meeting of the Network\n\nThe meeting was held on\n"
+                 "3 February 2016\nin Lima.\n").text.split("\n")
+    assert page[:2] == ["Published 14 Sep 2019", "Twelfth Annual Meeting of the Network"]
+    assert "The meeting was held on 3 February 2016 in Lima." in page
