@@ -654,10 +654,18 @@ def _mint_unnumbered(ctx: Ctx, series: Series, phrase: str, where: Sent) -> URIR
     return iri
 
 
+_TITLE_ABOUT = re.compile(r"\b(?:meeting|conference|summit|focal\s+points?|network)\b", re.I)
+
+
+def _caption(s: Sent) -> bool:
+    """A photo caption or credit ('Photo: ...', '© ...'): it shows, it does not state."""
+    return bool(_cue_words_rx("caption_lead").match(s.text.lstrip())) or s.text.lstrip().startswith("©")
+
+
 def _title_sentence(ctx: Ctx, skip: Sent | None) -> Sent:
-    """The page's title: its first line that is neither a web address nor its date line."""
+    """The page's title: its first line that is neither a web address, its date line nor a caption."""
     for s in ctx.an.sents[:4]:
-        if s is not skip and not _URL_LINE.fullmatch(s.text):
+        if s is not skip and not _URL_LINE.fullmatch(s.text) and not _caption(s):
             return s
     return ctx.an.sents[0]
 
@@ -690,7 +698,8 @@ def rule_meeting(ctx: Ctx) -> None:
     title = _title_sentence(ctx, line[0] if line else None)
     ctx.title_sent = title
     found = None
-    for s in [title] + [x for x in an.sents[:10] if x is not title and (line is None or x is not line[0])]:
+    for s in [title] + [x for x in an.sents[:10] if x is not title and (line is None or x is not line[0])
+                        and not _caption(x)]:
         phrases = [p for p in _meeting_phrases(ctx, s) if p.ordinal]
         if phrases:
             found = (s, phrases[0])
@@ -727,8 +736,10 @@ def rule_meeting(ctx: Ctx) -> None:
         if _place(ctx, iri, s, after_in=True):
             break
     else:
-        if title.agents(labels=(CITY,)):
-            _place(ctx, iri, title)
+        for s in an.sents[:4]:  # a title line: 'Summary of the 13th Meeting ..., Windhoek, Namibia'
+            if s.agents(labels=(CITY,)) and _TITLE_ABOUT.search(s.text) and not _caption(s):
+                _place(ctx, iri, s)
+                break
     if announced:
         ctx.emit(iris.document(ctx.slug), R2P.announcesMeeting, iri, hosting[0])
 
@@ -852,6 +863,8 @@ def rule_other_meetings(ctx: Ctx) -> None:
     future = ctx.cue("future_host")
     own = ctx.meeting
     for s in ctx.an.sents[1:]:
+        if _caption(s):
+            continue
         for mention in _meeting_phrases(ctx, s):
             ordinal, ms, me = mention.ordinal, mention.start, mention.end
             series = mention.series

@@ -291,3 +291,11 @@ def test_a_date_line_is_a_block_of_its_own_but_a_wrapped_date_is_not():
                  "3 February 2016\nin Lima.\n").text.split("\n")
     assert page[:2] == ["Published 14 Sep 2019", "Twelfth Annual Meeting of the Network"]
     assert "The meeting was held on 3 February 2016 in Lima." in page
+
+
+def test_a_caption_does_not_name_the_documents_meeting(read):
+    facts = read("News\n\nPhoto: participants of the 2nd Alpine R2P Focal Points Meeting in Oslo\n\nSlovenia hosted the "
+                 "fourth annual meeting of the Global Network of R2P Focal Points in Lima on 2 and 3 May 2016.")
+    assert (DOC, R2P.aboutMeeting, meeting("annual-meeting-4")) in facts
+    assert (meeting("annual-meeting-4"), R2P.heldInCity, entity("city", "lima")) in facts
+    assert not [t for t in facts if t[0] == meeting("alpine-focal-points-meetings-2") and t[1] == R2P.heldInCity]
