@@ -454,7 +454,8 @@ def _meeting_rx(gaz: Gazetteer) -> re.Pattern:
 
 
 _CONNECTORS = frozenset({"of", "for", "and", "the", "on", "to", "&", "de", "del", "la", "des"})
-_POSSESSOR = re.compile(r"(?:\bthe\s+)?((?:[A-Z][\w’'&-]*|R2P)(?:\s+(?:[A-Z][\w’'&-]*|R2P|of|for|and|the|on))*)['’]s\s+$")
+_POSSESSOR = re.compile(r"(?:\bthe\s+)?((?:[A-Z][\w’'&-]*|R2P)(?:\s+(?:[A-Z][\w’'&-]*|R2P|of|for|and|the|on))*)"
+                        r"['’]s\s+$")
 
 
 def _tail_end(s: Sent, pos: int, neutral: frozenset[str], calendar: frozenset[str]) -> int:
@@ -475,8 +476,8 @@ def _tail_end(s: Sent, pos: int, neutral: frozenset[str], calendar: frozenset[st
         core = re.sub(r"['’]s$", "", word)
         if core.lower().rstrip(".") in calendar or core[:1].isdigit():
             break  # 'on Thursday 4 ...', 'in May': a date, not a name
-        if not core or not (core[0].isupper() or core == token == word and token.startswith("(") or core.lower() in neutral
-                            or core.lower() in _CONNECTORS):
+        acronym = core == token == word and token.startswith("(")
+        if not core or not (core[0].isupper() or acronym or core.lower() in neutral or core.lower() in _CONNECTORS):
             break
         if core.lower() not in _CONNECTORS:
             end = base + w.start() + len(word)
@@ -560,7 +561,8 @@ def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: s
         slug = "-".join([_iri_slug(iri), *extra, f"{noun}s"])
         singular = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()} of the {label}".strip()
         plural = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()}s of the {label}".strip()
-        return Series(iris.entity("series", iris.slugify(slug)), iris.slugify(slug), plural, singular, False, iri, label)
+        slug = iris.slugify(slug)
+        return Series(iris.entity("series", slug), slug, plural, singular, False, iri, label)
     key = sorted(dict.fromkeys(key))
     slug = iris.slugify("-".join([*key, "focal-points" if focal else "", f"{noun}s"]))
     qual = " ".join(w.capitalize() for w in key)
@@ -618,7 +620,8 @@ def _unnumbered_rx(gaz: Gazetteer) -> re.Pattern:
     """'a regional meeting of ...', 'the Ministerial Meeting on ...': a meeting named without a number."""
     data = _meeting_data()
     word = rf"(?:[A-Z][\w’'&.-]*|(?i:{_alt(data['meeting_modifiers'])}))"
-    return re.compile(rf"\b(?i:a|an|the)\s+(?P<pre>(?:{word}\s+){{1,7}}?)(?P<noun>(?i:{_alt(data['meeting_nouns'])}))\b")
+    nouns = _alt(data["meeting_nouns"])
+    return re.compile(rf"\b(?i:a|an|the)\s+(?P<pre>(?:{word}\s+){{1,7}}?)(?P<noun>(?i:{nouns}))\b")
 
 
 def _unnumbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMention] | None:
@@ -695,17 +698,11 @@ def rule_meeting(ctx: Ctx) -> None:
         return
     rule_document_date(ctx)
     line = date_line(ctx)
+    top = [s for s in an.sents[:14] if (line is None or s is not line[0]) and not _caption(s)]
     title = _title_sentence(ctx, line[0] if line else None)
     ctx.title_sent = title
-    found = None
-    for s in [title] + [x for x in an.sents[:10] if x is not title and (line is None or x is not line[0])
-                        and not _caption(x)]:
-        phrases = [p for p in _meeting_phrases(ctx, s) if p.ordinal]
-        if phrases:
-            found = (s, phrases[0])
-            break
-    if found is None:
-        found = _unnumbered_meeting(ctx, [x for x in an.sents[:10] if line is None or x is not line[0]])
+    found = _numbered_meeting(ctx, [title] + [s for s in top[:10] if s is not title]) \
+        or _unnumbered_meeting(ctx, top[:10])
     if found is None:
         return
     where, mention = found
@@ -720,10 +717,24 @@ def rule_meeting(ctx: Ctx) -> None:
         ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
     title_year = re.search(r"\b((?:19|20)\d{2})\b", title.text) if not _URL_LINE.fullmatch(title.text) else None
     ctx.year = int(title_year.group(1)) if title_year else None
+    _describe_meeting(ctx, iri, top)
 
+
+def _numbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMention] | None:
+    """The first numbered meeting the sentences name, title first."""
+    for s in sents:
+        phrases = [p for p in _meeting_phrases(ctx, s) if p.ordinal]
+        if phrases:
+            return s, phrases[0]
+    return None
+
+
+def _describe_meeting(ctx: Ctx, iri: URIRef, top: list[Sent]) -> None:
+    """Dates, hosts and place from the sentences near the top that are about the meeting: those
+    that host it first ('A and B co-hosted ...', 'A will host ...'), then the others."""
     candidates: list[Sent] = []
-    for s in an.sents[:14]:
-        if (line is None or s is not line[0]) and (_this_meeting(ctx, s) or _continues_about(s, candidates)):
+    for s in top:
+        if _this_meeting(ctx, s) or _continues_about(s, candidates):
             candidates.append(s)
     host_rx, future = ctx.cue("host_verbs"), _cue_words_rx("announced_verbs")
     hosting = [s for s in candidates if host_rx.search(s.text) or future.search(s.text)]
@@ -736,8 +747,8 @@ def rule_meeting(ctx: Ctx) -> None:
         if _place(ctx, iri, s, after_in=True):
             break
     else:
-        for s in an.sents[:4]:  # a title line: 'Summary of the 13th Meeting ..., Windhoek, Namibia'
-            if s.agents(labels=(CITY,)) and _TITLE_ABOUT.search(s.text) and not _caption(s):
+        for s in top[:4]:  # a title line: 'Summary of the 13th Meeting ..., Windhoek, Namibia'
+            if s.agents(labels=(CITY,)) and _TITLE_ABOUT.search(s.text):
                 _place(ctx, iri, s)
                 break
     if announced:
