@@ -79,6 +79,7 @@ class Ctx:
     original: str = ""
     default_year: int | None = None   # the year of the page's date line: lent to a date written without one
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
+    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
     _seen: dict[tuple, int] = field(default_factory=dict)
     _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
@@ -492,11 +493,40 @@ def _calendar_words(gaz: Gazetteer) -> frozenset[str]:
     return frozenset([*_meeting_data()["weekdays"], *gaz.numbers["months"]])
 
 
+_NUMBERED = re.compile(r"\d(?:st|nd|rd|th)\b|\b[IVXLC]{1,7}\s+[A-Z]")
+
+
+@lru_cache(maxsize=4)
+def _hint_words(gaz: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The meeting nouns and ordinal words, lower-case, for substring tests."""
+    ordinals = (*gaz.numbers["ordinal_units"], *gaz.numbers["ordinal_tens"])
+    return tuple(w.split()[0] for w in _meeting_data()["meeting_nouns"]), tuple(ordinals)
+
+
+def _may_name_a_numbered_meeting(gaz: Gazetteer, text: str) -> bool:
+    """A meeting noun and some ordinal ('3rd', 'XII ', 'fifth') are in the text: substring tests
+    that spare most sentences the full pattern."""
+    low = text.lower()
+    nouns, ordinals = _hint_words(gaz)
+    if not any(n in low for n in nouns):
+        return False
+    return bool(_NUMBERED.search(text)) or any(w in low for w in ordinals)
+
+
 def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
     """Every numbered meeting phrase of a sentence, with the series it names."""
+    if s.idx >= 0 and s.idx in ctx.phrases:
+        return ctx.phrases[s.idx]
+    found = _find_meeting_phrases(ctx, s)
+    if s.idx >= 0:
+        ctx.phrases[s.idx] = found
+    return found
+
+
+def _find_meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
     text = s.text
-    if not _MEETING_WORD.search(text):
-        return []  # cheap test first: the full pattern is a long alternation tried at every position
+    if not _may_name_a_numbered_meeting(ctx.gaz, text):
+        return []  # cheap tests first: the full pattern is a long alternation tried at every position
     data = _meeting_data()
     neutral = frozenset(data["annual_series_words"])
     out = []
