@@ -192,6 +192,8 @@ class Graph:
     sentences: dict[tuple[str, str, str], list[tuple[str, str]]]   # (slug, s, p) -> [(o, sentence)]
     texts: dict[str, str]
     parents: dict[str, set[str]] = field(default_factory=dict)   # organization -> what it is part of
+    series: dict[tuple[str, str], tuple[str, list[str]]] = field(default_factory=dict)
+    # (slug, meeting) -> (its r2p:inSeries, the names that document gives the series)
 
     def ancestors(self, iri: str | None) -> list[str]:
         """The organization and every organization it is part of (a ministry, then its state)."""
@@ -245,7 +247,16 @@ def read_graph(store: ox.Store) -> Graph:
     parents: dict[str, set[str]] = defaultdict(set)
     for row in select(store, "SELECT DISTINCT ?part ?whole WHERE { ?part r2p:partOf ?whole }"):
         parents[row["part"]].add(row["whole"])
-    return Graph(store, dict(labels), dict(sentences), texts, dict(parents))
+    series: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    for row in select(store, f"""
+        SELECT ?g ?m ?series ?name WHERE {{
+          GRAPH ?g {{ ?m r2p:inSeries ?series }} FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
+          OPTIONAL {{ GRAPH ?g {{ ?series skos:altLabel ?name }} }}
+        }} ORDER BY ?g ?m ?name"""):
+        _iri, names = series.setdefault((graph_slug(row["g"]), row["m"]), (row["series"], []))
+        if "name" in row:
+            names.append(row["name"])
+    return Graph(store, dict(labels), dict(sentences), texts, dict(parents), series)
 
 
 # ------------------------------------------------------------------------------------------
@@ -285,8 +296,14 @@ def _first(rows: list[dict], var: str) -> str | None:
     return values[0] if values else None
 
 
-def meeting_series(graph: Graph, meeting: str, networks: list[str], types: list[str]) -> str:
-    """The Global Network's series for its annual meetings, else the network or label it names."""
+def meeting_series(graph: Graph, meeting: str, networks: list[str], types: list[str], slug: str | None = None) -> str:
+    """The series a meeting is in (r2p:inSeries), by the name the document gives it; without one,
+    the Global Network's series for its annual meetings, else the network or label it names."""
+    in_series = graph.series.get((slug, meeting)) or next(
+        (v for (_s, m), v in sorted(graph.series.items()) if m == meeting), None)
+    if in_series is not None and not any(t.endswith("#AnnualMeeting") for t in types):
+        series, names = in_series
+        return names[0] if names else (graph.name(series) or series)
     others = [n for n in networks if not is_global_network(graph.name(n))]
     if others:
         return graph.name(others[0]) or others[0]
@@ -320,7 +337,7 @@ def meeting_facts(graph: Graph) -> list[GraphFact]:
         slug = graph_slug(g)
         start = _first(rs, "start")
         fields = {
-            "series": meeting_series(graph, m, _values(rs, "network"), _values(rs, "type")),
+            "series": meeting_series(graph, m, _values(rs, "network"), _values(rs, "type"), slug),
             "ordinal": _int(_first(rs, "ordinal")),
             "year": _year(start) or _year(_first(rs, "year")),
             "start_date": start, "end_date": _first(rs, "end"),
@@ -373,7 +390,7 @@ def participant_facts(graph: Graph) -> list[GraphFact]:
     facts = []
     for (g, m, state), rs in _group_triples(rows, "g", "m", "state").items():
         slug = graph_slug(g)
-        series = meeting_series(graph, m, _values(rs, "network"), _values(rs, "type"))
+        series = meeting_series(graph, m, _values(rs, "network"), _values(rs, "type"), slug)
         fields = {"state": state, "meeting_ordinal": _int(_first(rs, "ordinal")), "meeting": series,
                   "year": _year(_first(rs, "start"))}
         evidence = graph.sentence(slug, m, iris_r2p("hasParticipant"), state) or graph.sentence(slug, state)
@@ -415,7 +432,7 @@ def person_role_facts(graph: Graph) -> list[GraphFact]:
             "person": _first(rs, "person"), "role": _first(rs, "role"), "organization": _first(rs, "org"),
             "year": _year(_first(rs, "year")) or _year(_first(rs, "start")),
             "meeting_ordinal": _int(_first(rs, "ordinal")),
-            "meeting": meeting_series(graph, meeting, _values(rs, "network"), _values(rs, "type")) if meeting else None,
+            "meeting": meeting_series(graph, meeting, _values(rs, "network"), _values(rs, "type"), slug) if meeting else None,
         }
         evidence = graph.sentence(slug, a, iris_r2p("holder")) or graph.sentence(slug, a)
         focal = any("focal point" in norm(n) for n in graph.names(fields["role"])[:-1])

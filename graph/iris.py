@@ -18,8 +18,20 @@ from .vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ID
 KINDS = frozenset({
     "state", "org", "person", "city", "region", "meeting", "session", "recommendation",
     "mechanism", "situation", "topic", "role", "post", "role-assignment", "membership",
-    "announcement", "observation", "document",
+    "announcement", "observation", "document", "series",
 })
+
+# The Global Network's annual meetings: the one series whose meetings keep the short IRIs
+# meeting/annual-meeting-N (stable since the first builds); a meeting of any other series is
+# meeting/<series slug>-<N>.
+ANNUAL_SERIES_SLUG = "global-network-annual-meetings"
+
+
+def meeting(series_slug: str, ordinal: int) -> URIRef:
+    """The N-th meeting of a series; the Global Network's annual meetings keep annual-meeting-N."""
+    if series_slug == ANNUAL_SERIES_SLUG:
+        return entity("meeting", f"annual-meeting-{ordinal}")
+    return entity("meeting", f"{series_slug}-{ordinal}")
 
 
 # Letters NFKD does not decompose into ASCII, written as ASCII (so that no letter is dropped from a slug).

@@ -15,7 +15,7 @@ from r2pkg.graph import iris, vocab
 
 from .analysis import Analysis, Block, Ment, Sent, person_forms
 from .gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, ROLE, STATE, STATE_ADJ, \
-    Gazetteer, fold
+    Gazetteer, data_json, fold
 from .model import Fact, Span
 
 
@@ -40,6 +40,7 @@ class _Terms:
 R2P = _Terms(vocab.R2P)
 ORG, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (namespace.ORG, namespace.RDF, namespace.RDFS, namespace.SKOS,
                                                   namespace.XSD))
+DCT = _Terms(namespace.DCTERMS)
 
 # Literals made once per value: rdflib parses the value at every construction (10 µs, 130 times per document),
 # and a Literal is immutable, so the same value can be the same object.
@@ -57,9 +58,12 @@ def _alt(words: list[str]) -> str:
 
 @dataclass
 class Meeting:
-    ordinal: int
+    ordinal: int | None             # None: a meeting of another series that the text gives no number
     iri: URIRef
     slug: str
+    label: str = ""                 # its prefLabel (the Global Network's annual meeting when empty)
+    series: URIRef | None = None    # the r2p:MeetingSeries it belongs to
+    annual: bool = True             # one of the Global Network's annual meetings
 
 
 @dataclass
@@ -75,6 +79,10 @@ class Ctx:
     title_sent: Sent | None = None
     situations: set[URIRef] = field(default_factory=set)
     original: str = ""
+    default_year: int | None = None   # the year of the page's date line: lent to a date written without one
+    issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
+    series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
+    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
     _seen: dict[tuple, int] = field(default_factory=dict)
     _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
@@ -210,157 +218,614 @@ class DateFound:
     start: Literal
     end: Literal | None
     pos: int
+    length: int = 0   # of the date expression in the text
+
+
+@lru_cache(maxsize=1)
+def _meeting_data() -> dict:
+    """Meeting nouns, series words, date-line words and weekdays (gazetteers/meetings.json)."""
+    return data_json("meetings.json")
+
+
+@lru_cache(maxsize=4)
+def _month_any_rx(gaz: Gazetteer) -> str:
+    """Month names and their abbreviations ('Sep', 'Sept.'): a date expression ties them to a day."""
+    return "|".join(sorted(gaz.numbers["months"], key=len, reverse=True))
 
 
 @lru_cache(maxsize=4)
 def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
-    """The date expressions find_date knows, compiled once per gazetteer."""
-    mon = _month_rx(gaz)
-    day = r"(\d{1,2})(?:st|nd|rd|th)?"
-    sep = r"\s*(?:and|to|until|-|–|—)\s*"
+    """The date expressions find_date knows, compiled once per gazetteer. A day may carry its weekday
+    ('Tuesday 8 and Wednesday 9 March 2016'); a span may cross months ('30 June to 2 July 2015')."""
+    mon = _month_any_rx(gaz)
+    weekday = _alt(_meeting_data()["weekdays"])
+    day = rf"(?:the\s+)?(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
+    sep = r"\s*(?:and|to|until|till|through|-|–|—|‐|‑)\s*"
     pats = [
-        ("dmdmy", rf"\b{day}\s+({mon}){sep}{day}\s+({mon}),?\s+(\d{{4}})\b"),
-        ("ddmy", rf"\b{day}{sep}{day}\s+({mon})(?:,?\s+(\d{{4}}))?\b"),
-        ("mddy", rf"\b({mon})\s+{day}{sep}{day},?\s+(\d{{4}})\b"),
-        ("dmy", rf"\b{day}\s+({mon})(?:,?\s+(\d{{4}}))?\b"),
-        ("mdy", rf"\b({mon})\s+{day},\s+(\d{{4}})\b"),
-        ("my", rf"\b(?:during|in|of|on)\s+({mon})\s+(\d{{4}})\b"),
+        ("dmdmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?{sep}{day}\s+(?:of\s+)?({mon})\.?,?\s+(\d{{4}})\b"),
+        ("mdmdy", rf"\b({mon})\.?\s+{day}{sep}({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
+        ("ddmy", rf"\b{day}{sep}{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("mddy", rf"\b({mon})\.?\s+{day}{sep}{day}(?:,?\s+(\d{{4}}))?\b(?![,.]?\s*\d)"),
+        ("dmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("mdy", rf"\b({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
+        ("md", rf"\b({mon})\.?\s+{day}\b(?![,.]?\s*\d)"),
+        ("my", rf"\b(?:during|in|of|on)\s+({mon})\.?\s+(\d{{4}})\b"),
         ("y", r"\b(?:during|in)\s+((?:19|20)\d{2})\b"),
     ]
     return [(kind, re.compile(rx, re.I)) for kind, rx in pats]
 
 
-def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
-    """The first date expression in a sentence: full days, a month of a year, or a year."""
-    months = gaz.numbers["months"]
+def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
+    """The earliest date expression of a text, and its kind (the longer pattern wins a tie)."""
     best = None
     for kind, rx in _date_patterns(gaz):
-        for m in rx.finditer(text):
-            if best is None or m.start() < best[1].start():
-                best = (kind, m)
-            break
+        m = next((m for m in rx.finditer(text) if "may" not in m.groups()), None)  # '12 may apply': a verb
+        if m and (best is None or m.start() < best[1].start()):
+            best = (kind, m)
+    return best
+
+
+def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
+    """The first date expression in a sentence: full days, a month of a year, or a year. Days
+    written without a year take default_year, or are no date when there is none."""
+    best = _first_date(gaz, text)
     if best is None:
         return None
     kind, m = best
     g = m.groups()
+    at, size = m.start(), m.end() - m.start()
 
     def d(y, mo, dd):
-        return _literal(f"{int(y):04d}-{months[mo.lower()]:02d}-{int(dd):02d}", datatype=XSD.date)
+        return _literal(f"{int(y):04d}-{_month(gaz, mo):02d}-{int(dd):02d}", datatype=XSD.date)
 
     if kind == "dmdmy":
-        return DateFound(d(g[4], g[1], g[0]), d(g[4], g[3], g[2]), m.start())
-    if kind == "ddmy":
+        return DateFound(d(g[4], g[1], g[0]), d(g[4], g[3], g[2]), at, size)
+    if kind == "mdmdy":
+        return DateFound(d(g[4], g[0], g[1]), d(g[4], g[2], g[3]), at, size)
+    if kind in ("ddmy", "mddy"):
+        mo, first, last = (g[2], g[0], g[1]) if kind == "ddmy" else (g[0], g[1], g[2])
         y = g[3] or default_year
-        return DateFound(d(y, g[2], g[0]), d(y, g[2], g[1]), m.start()) if y else None
-    if kind == "mddy":
-        return DateFound(d(g[3], g[0], g[1]), d(g[3], g[0], g[2]), m.start())
-    if kind == "dmy":
-        y = g[2] or default_year
-        return DateFound(d(y, g[1], g[0]), d(y, g[1], g[0]), m.start()) if y else None
-    if kind == "mdy":
-        return DateFound(d(g[2], g[0], g[1]), d(g[2], g[0], g[1]), m.start())
+        return DateFound(d(y, mo, first), d(y, mo, last), at, size) if y else None
+    if kind in ("dmy", "mdy", "md"):
+        mo, dd = (g[1], g[0]) if kind == "dmy" else (g[0], g[1])
+        y = (g[2] if kind != "md" else None) or default_year
+        return DateFound(d(y, mo, dd), d(y, mo, dd), at, size) if y else None
     if kind == "my":
-        return DateFound(_literal(f"{g[1]}-{months[g[0].lower()]:02d}", datatype=XSD.gYearMonth), None, m.start())
-    return DateFound(_literal(g[0], datatype=XSD.gYear), None, m.start())
+        return DateFound(_literal(f"{g[1]}-{_month(gaz, g[0]):02d}", datatype=XSD.gYearMonth), None, at, size)
+    return DateFound(_literal(g[0], datatype=XSD.gYear), None, at, size)
+
+
+def _month(gaz: Gazetteer, name: str) -> int:
+    return gaz.numbers["months"][name.lower().rstrip(".")]
+
+
+def yearless_date_text(gaz: Gazetteer, text: str) -> str | None:
+    """'20 to 22 June', 'October 21': days the text gives without a year (None when it gives one)."""
+    best = _first_date(gaz, text)
+    if best is None or best[0] not in ("ddmy", "mddy", "dmy", "md"):
+        return None
+    kind, m = best
+    year_group = {"ddmy": 3, "mddy": 3, "dmy": 2}.get(kind)
+    if year_group is not None and m.group(year_group + 1):
+        return None
+    return m.group(0).strip()
 
 
 # ---------------------------------------------------------------------------------------------
-# Meetings
+# The page's own date: a date line is when the page was published, never when an event was held
 
-def meeting_iri(ordinal: int) -> tuple[URIRef, str]:
-    slug = f"annual-meeting-{ordinal}"
-    return iris.entity("meeting", slug), slug
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b", re.I)
+_URL_LINE = re.compile(r"\s*(?:https?://|www\.)\S*\s*")
 
 
-def meeting_label(ctx: Ctx, ordinal: int) -> str:
+def date_line(ctx: Ctx) -> tuple[Sent, DateFound] | None:
+    """A line near the top holding a date and nothing else but a weekday, a time or a word such as
+    'Published': '3 February 2016', 'Published 14 Sep 2019', 'Friday, April 7, 2017 - 09:30'."""
+    lead = _cue_words_rx("date_line_lead")
+    for s in ctx.an.sents[:8]:
+        if len(s.text) > 70 or s.text.strip() != s.block.text.strip():
+            continue
+        found = find_date(ctx.gaz, s.text, None)
+        if found is None or str(found.start.datatype) != str(XSD.date):
+            continue
+        rest = s.text[:found.pos] + " " + s.text[found.pos + found.length:]
+        rest = lead.sub(" ", _TIME.sub(" ", rest))
+        if not re.sub(r"[\s,.;:|/()\-–—]+", "", rest):
+            return s, found
+    return None
+
+
+def dateline(ctx: Ctx, s: Sent) -> DateFound | None:
+    """The dateline opening a news item's first sentence: 'Valletta, 4 May 2021 – The ministry hosted ...'."""
+    m = re.match(r"[A-Z][\w’'. -]{1,40}?,\s+", s.text)
+    if not m:
+        return None
+    found = find_date(ctx.gaz, s.text[m.end():], None)
+    if found is None or found.pos != 0 or str(found.start.datatype) != str(XSD.date):
+        return None
+    if not re.match(r"\s*[–—-]+\s+", s.text[m.end() + found.length:]):
+        return None
+    return DateFound(found.start, found.end, m.end(), found.length)
+
+
+@lru_cache(maxsize=16)
+def _cue_words_rx(name: str) -> re.Pattern:
+    """A word list of meetings.json as one pattern, on word boundaries, case-insensitive."""
+    return re.compile(r"(?<![\w-])(?:" + _alt(_meeting_data()[name]) + r")(?![\w-])", re.I)
+
+
+def rule_document_date(ctx: Ctx) -> None:
+    """The page's date line is the document's publication date (dct:issued); its year is lent to an
+    event date written without one ('on 12 and 13 June'), and to nothing else."""
+    found = date_line(ctx)
+    where = found[0] if found else None
+    if found is None:
+        for s in ctx.an.sents[:6]:
+            d = dateline(ctx, s)
+            if d is not None:
+                found, where = (s, d), s
+                break
+    if found is None:
+        return
+    date = found[1]
+    ctx.emit(iris.document(ctx.slug), DCT.issued, date.start, where, limit=1)
+    ctx.issued = date.start
+    ctx.default_year = int(str(date.start)[:4])
+
+
+# ---------------------------------------------------------------------------------------------
+# Meetings and their series
+#
+# A meeting belongs to a series: the Global Network's annual meetings, a regional series of focal
+# points' meetings, another network's meetings, ministerial meetings... An ordinal counts within
+# the series its noun phrase names ("the 3rd European R2P Focal Points Meeting" is not the Global
+# Network's third), and a series no list knows is named from the text.
+
+@dataclass(frozen=True)
+class Series:
+    iri: URIRef
+    slug: str
+    label: str                       # the series ("European Meetings of R2P Focal Points")
+    singular: str                    # one of its meetings ("European Meeting of R2P Focal Points")
+    annual: bool = False             # the Global Network's annual meetings
+    network: URIRef | None = None    # the network whose meetings these are
+    network_label: str = ""
+
+
+ANNUAL_SERIES = Series(iris.entity("series", iris.ANNUAL_SERIES_SLUG), iris.ANNUAL_SERIES_SLUG,
+                       "Annual Meetings of the Global Network of R2P Focal Points",
+                       "Annual Meeting of the Global Network of R2P Focal Points", True, NETWORK,
+                       "Global Network of R2P Focal Points")
+
+
+@dataclass
+class MeetingMention:
+    """A meeting's noun phrase in a sentence: 'the VII Focal Points Meeting of the Y Network'."""
+    ordinal: int | None
+    start: int                  # relative to the sentence: the ordinal (or a possessor before it)
+    end: int                    # the end of the noun phrase, qualifiers included
+    series: Series | None       # None: the phrase names no series ('the sixth meeting')
+    phrase: str                 # the series as the text names it, without ordinal and article
+
+
+def meeting_iri(ordinal: int, series: Series = ANNUAL_SERIES) -> tuple[URIRef, str]:
+    """The N-th meeting of a series and its slug; the Global Network's keep annual-meeting-N."""
+    iri = iris.meeting(series.slug, ordinal)
+    return iri, _iri_slug(iri)
+
+
+def _iri_slug(iri: URIRef) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def ordinal_word(ctx: Ctx, ordinal: int) -> str:
     words = {v: k for k, v in ctx.gaz.numbers["ordinal_units"].items()}
-    word = words.get(ordinal, f"{ordinal}th")
-    return f"{word.capitalize()} Annual Meeting of the Global Network of R2P Focal Points"
+    tens = {v: k for k, v in ctx.gaz.numbers["ordinal_tens"].items()}
+    return (words.get(ordinal) or tens.get(ordinal) or f"{ordinal}th").capitalize()
 
 
-_MEETING_WORD = re.compile(r"meeting", re.I)
+def meeting_label(ctx: Ctx, ordinal: int, series: Series = ANNUAL_SERIES) -> str:
+    if ordinal in ctx.gaz.numbers["ordinal_units"].values() or series.annual:
+        return f"{ordinal_word(ctx, ordinal)} {series.singular}"
+    return f"{series.singular} {ordinal}"
+
+
+_MEETING_WORD = re.compile(r"meeting|conference|summit|symposium|retreat|workshop|round|dialogue|debate|gathering",
+                           re.I)  # a cheap test first; the full noun list is meetings.json's
+_ROMAN_NUMERAL = r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_value(text: str) -> int | None:
+    total, prev = 0, 0
+    for c in reversed(text):
+        v = _ROMAN_VALUES.get(c)
+        if v is None:
+            return None
+        total += -v if v < prev else v
+        prev = max(prev, v)
+    return total or None
 
 
 @lru_cache(maxsize=4)
 def _meeting_rx(gaz: Gazetteer) -> re.Pattern:
-    return re.compile(rf"\b({_ordinal_rx(gaz)})\s+(?:annual\s+|global\s+)?meeting\b", re.I)
+    """An ordinal (a word, '3rd' or a Roman numeral), up to seven qualifiers, a meeting noun."""
+    data = _meeting_data()
+    mods = _alt(data["meeting_modifiers"])
+    nouns = _alt(data["meeting_nouns"])
+    word = rf"(?:[A-Z][\w’'&.-]*|(?i:{mods}))"
+    return re.compile(rf"\b(?:(?P<ord>(?i:{_ordinal_rx(gaz)}))|(?P<roman>{_ROMAN_NUMERAL}))\s+"
+                      rf"(?P<pre>(?:{word}\s+){{0,7}}?)(?P<noun>(?i:{nouns}))\b")
 
 
-def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
-    """(ordinal, start, end) of 'seventh annual meeting', '9th Annual Meeting', 'second meeting'."""
-    if not _MEETING_WORD.search(text):
-        return []  # cheap test first: the full pattern is a long alternation tried at every position
-    rx = _meeting_rx(ctx.gaz)
+_CONNECTORS = frozenset({"of", "for", "and", "the", "on", "to", "&", "de", "del", "la", "des"})
+_POSSESSOR = re.compile(r"(?:\bthe\s+)?((?:[A-Z][\w’'&-]*|R2P)(?:\s+(?:[A-Z][\w’'&-]*|R2P|of|for|and|the|on))*)"
+                        r"['’]s\s+$")
+
+
+def _tail_end(s: Sent, pos: int, neutral: frozenset[str], calendar: frozenset[str]) -> int:
+    """Where the qualifiers after a meeting noun end: 'of the X Network for Y and Z', up to a city,
+    'in', punctuation or a word that names nothing (a verb, a lower-case noun)."""
+    text = s.text
+    m = re.match(r"\s+(?:of|for|on)\s+", text[pos:])
+    if not m:
+        return pos
+    base = pos + m.end()
+    cities = {c.start - s.start for c in s.agents(labels=(CITY,))}
+    end = pos
+    for w in re.finditer(r"\S+", text[base:]):
+        token = w.group(0)
+        if base + w.start() in cities:
+            break
+        word = token.rstrip(",;:.”\"–—") if not re.fullmatch(r"\([A-Z0-9]+\)", token) else token
+        core = re.sub(r"['’]s$", "", word)
+        if core.lower().rstrip(".") in calendar or core[:1].isdigit():
+            break  # 'on Thursday 4 ...', 'in May': a date, not a name
+        acronym = core == token == word and token.startswith("(")
+        if not core or not (core[0].isupper() or acronym or core.lower() in neutral or core.lower() in _CONNECTORS):
+            break
+        if core.lower() not in _CONNECTORS:
+            end = base + w.start() + len(word)
+        if word != token:
+            break  # punctuation closes the phrase
+    return end
+
+
+@lru_cache(maxsize=4)
+def _calendar_words(gaz: Gazetteer) -> frozenset[str]:
+    """Weekday and month names: where a meeting's name ends and its date begins."""
+    return frozenset([*_meeting_data()["weekdays"], *gaz.numbers["months"]])
+
+
+_NUMBERED = re.compile(r"\d(?:st|nd|rd|th)\b|\b[IVXLC]{1,7}\s+[A-Z]")
+
+
+@lru_cache(maxsize=4)
+def _hint_words(gaz: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The meeting nouns and ordinal words, lower-case, for substring tests."""
+    ordinals = (*gaz.numbers["ordinal_units"], *gaz.numbers["ordinal_tens"])
+    return tuple(w.split()[0] for w in _meeting_data()["meeting_nouns"]), tuple(ordinals)
+
+
+def _may_name_a_numbered_meeting(gaz: Gazetteer, text: str) -> bool:
+    """A meeting noun and some ordinal ('3rd', 'XII ', 'fifth') are in the text: substring tests
+    that spare most sentences the full pattern."""
+    low = text.lower()
+    nouns, ordinals = _hint_words(gaz)
+    if not any(n in low for n in nouns):
+        return False
+    return bool(_NUMBERED.search(text)) or any(w in low for w in ordinals)
+
+
+def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
+    """Every numbered meeting phrase of a sentence, with the series it names."""
+    if s.idx >= 0 and s.idx in ctx.phrases:
+        return ctx.phrases[s.idx]
+    found = _find_meeting_phrases(ctx, s)
+    if s.idx >= 0:
+        ctx.phrases[s.idx] = found
+    return found
+
+
+def _find_meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
+    text = s.text
+    if not _may_name_a_numbered_meeting(ctx.gaz, text):
+        return []  # cheap tests first: the full pattern is a long alternation tried at every position
+    data = _meeting_data()
+    neutral = frozenset(data["annual_series_words"])
     out = []
-    for m in rx.finditer(text):
+    for m in _meeting_rx(ctx.gaz).finditer(text):
         before = text[max(0, m.start() - 12):m.start()].lower()
-        after = text[m.end():m.end() + 60].lower()
-        if re.search(r"\b(?:was|is|be|as|marks)\s+the\s+$", before) and not re.match(r"\s+of\s+the\s+(?:global\s+)?network\s+of", after):
+        if re.search(r"\b(?:was|is|be|as|marks)\s+the\s+$", before):
             continue  # "This was the first meeting of the Global Network to take place in..."
-        if re.search(r"\b(?:was|is|be|as)\s+the\s+$", before):
+        if m.group("roman"):
+            ordinal = roman_value(m.group("roman"))
+            if not m.group("noun")[0].isupper() or any(w[0].islower() for w in m.group("pre").split()):
+                continue  # a Roman numeral heads a name: 'the VII Focal Points Meeting'
+        else:
+            ordinal = ordinal_value(ctx.gaz, m.group("ord"))
+        if not ordinal:
             continue
-        val = ordinal_value(ctx.gaz, m.group(1))
-        if val:
-            out.append((val, m.start(), m.end()))
+        end = _tail_end(s, m.end(), neutral, _calendar_words(ctx.gaz))
+        start = m.start()
+        lead = max(0, m.start() - 120)
+        owner = _POSSESSOR.search(text, lead, m.start())
+        if owner:
+            start = owner.start(1)
+        qualifiers = " ".join(x for x in (owner.group(1) if owner else "", m.group("pre"), text[m.end():end]) if x)
+        phrase = (m.group("pre") + m.group("noun") + text[m.end():end]).strip()
+        if owner:
+            phrase = f"{owner.group(1)}'s {phrase}"
+        series = _series_of(ctx, s, start, end, qualifiers, m.group("noun"))
+        out.append(MeetingMention(ordinal, start, end, series, re.sub(r"\s+", " ", phrase)))
     return out
 
 
+def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
+    """(ordinal, start, end) of the Global Network's numbered meetings a text names ('the seventh
+    annual meeting'), for callers that have a text rather than a sentence."""
+    sent = Sent(-1, 0, len(text), text, None)  # no mentions: the series is read from the words alone
+    return [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, sent) if m.series is None or m.series.annual]
+
+
+def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: str) -> Series | None:
+    """The series a meeting phrase names: the Global Network's annual meetings when it names the
+    network or nothing but words such as 'annual' and 'R2P Focal Points'; another series when any
+    other qualifier is there ('European', 'Regional', 'Ministerial', another network)."""
+    data = _meeting_data()
+    names_network = any(x.iri == NETWORK for x in s.ments if start <= x.start - s.start < end)
+    rest = qualifiers
+    entry = ctx.gaz.get(NETWORK)
+    for name in sorted([entry.pref, *entry.aliases] if entry else [], key=len, reverse=True):
+        rest = re.sub(re.escape(name), " ", rest, flags=re.I)
+    words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w’'-]+", rest.lower())]
+    residue = [w for w in words if w not in data["annual_series_words"]]
+    if not residue:
+        return ANNUAL_SERIES if (names_network or words) else None
+    network = _network_named(ctx, qualifiers)
+    ignored = set(data["series_key_ignored"])
+    forms = data["series_word_forms"]
+    key = [forms.get(w, w) for w in residue if w not in ignored] or residue
+    focal = bool(re.search(r"focal\s+points?", qualifiers, re.I))
+    noun = noun.lower()
+    if network is not None:
+        iri, label = network
+        own = set(re.findall(r"[\w’'-]+", label.lower()))
+        extra = sorted({w for w in key if w not in own})
+        slug = "-".join([_iri_slug(iri), *extra, f"{noun}s"])
+        singular = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()} of the {label}".strip()
+        plural = f"{' '.join(w.capitalize() for w in extra)} {noun.capitalize()}s of the {label}".strip()
+        slug = iris.slug_or_digest(slug)
+        return Series(iris.entity("series", slug), slug, plural, singular, False, iri, label)
+    key = sorted(dict.fromkeys(key))
+    slug = iris.slug_or_digest("-".join([*key, "focal-points" if focal else "", f"{noun}s"]))
+    qual = " ".join(w.capitalize() for w in key)
+    tail = " of R2P Focal Points" if focal else ""
+    return Series(iris.entity("series", slug), slug, f"{qual} {noun.capitalize()}s{tail}",
+                  f"{qual} {noun.capitalize()}{tail}")
+
+
+_NETWORK_NAME = re.compile(r"((?:[A-Z][\w’'&-]*\s+)*Network(?:\s+(?:for|of|on)\s+(?:the\s+)?"
+                           r"(?:[A-Z][\w’'&-]*)(?:\s+(?:[A-Z][\w’'&-]*|and|of|the|for|on))*)?)")
+
+
+def _network_named(ctx: Ctx, text: str) -> tuple[URIRef, str] | None:
+    """Another network a meeting phrase names ('the Andean Network for Y', 'the X Network's'):
+    the gazetteer's entry when it knows it, else a network named from the text."""
+    m = _NETWORK_NAME.search(text)
+    if not m:
+        return None
+    name = re.sub(r"['’]s$", "", m.group(1)).strip()
+    name = re.sub(r"\s+(?:and|of|the|for|on)$", "", name)
+    if name.lower() == "network":
+        return None
+    for e in ctx.gaz.by_alias.get(fold(name), []):
+        if e.kind == "org":
+            return e.iri, e.pref
+    return iris.entity("org", iris.slug_or_digest(name)), name
+
+
+def _mint_series(ctx: Ctx, series: Series, phrase: str, where: Sent) -> None:
+    """The series node, its network, and the name this text gives it (an altLabel)."""
+    ctx.series[series.iri] = series
+    ctx.node(series.iri, R2P.MeetingSeries, series.label, where)
+    if series.network is not None:
+        ctx.emit(series.iri, R2P.ofNetwork, series.network, where, limit=1)
+        if ctx.gaz.get(series.network) is None and series.network not in ctx.minted:
+            ctx.node(series.network, R2P.Network, series.network_label, where)
+    if phrase and not series.annual and phrase != series.label:
+        ctx.emit(series.iri, SKOS.altLabel, _literal(phrase), where, limit=1)
+
+
+def _mint_meeting(ctx: Ctx, ordinal: int, series: Series, phrase: str, where: Sent) -> URIRef:
+    """A numbered meeting of a series: typed r2p:AnnualMeeting only in the Global Network's series."""
+    iri, _slug = meeting_iri(ordinal, series)
+    ctx.node(iri, R2P.AnnualMeeting if series.annual else R2P.Meeting, meeting_label(ctx, ordinal, series), where)
+    ctx.emit(iri, R2P.ordinal, _literal(ordinal, datatype=XSD.integer), where)
+    ctx.emit(iri, R2P.inSeries, series.iri, where, limit=1)
+    if not series.annual and series.network is not None:
+        ctx.emit(iri, R2P.ofNetwork, series.network, where, limit=1)
+    _mint_series(ctx, series, phrase, where)
+    return iri
+
+
+@lru_cache(maxsize=4)
+def _unnumbered_rx(gaz: Gazetteer) -> re.Pattern:
+    """'a regional meeting of ...', 'the Ministerial Meeting on ...': a meeting named without a number."""
+    data = _meeting_data()
+    word = rf"(?:[A-Z][\w’'&.-]*|(?i:{_alt(data['meeting_modifiers'])}))"
+    nouns = _alt(data["meeting_nouns"])
+    return re.compile(rf"\b(?i:a|an|the)\s+(?P<pre>(?:{word}\s+){{1,7}}?)(?P<noun>(?i:{nouns}))\b")
+
+
+def _unnumbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMention] | None:
+    """A document about a meeting it gives no number: the first sentence that hosts or holds a
+    meeting of a named series other than the Global Network's ('Peru hosted a regional meeting of
+    R2P Focal Points for the Andes in Lima'). The Global Network's meetings are known by number."""
+    host_rx, neutral = ctx.cue("host_verbs"), frozenset(_meeting_data()["annual_series_words"])
+    for s in sents:
+        if not _MEETING_WORD.search(s.text) or not (host_rx.search(s.text) or re.search(
+                r"\b(?:held|took\s+place|met|convened)\b", s.text)):
+            continue
+        for m in _unnumbered_rx(ctx.gaz).finditer(s.text):
+            end = _tail_end(s, m.end(), neutral, _calendar_words(ctx.gaz))
+            qualifiers = f"{m.group('pre')} {s.text[m.end():end]}"
+            series = _series_of(ctx, s, m.start(), end, qualifiers, m.group("noun"))
+            if series is not None and not series.annual:
+                phrase = re.sub(r"\s+", " ", (m.group("pre") + m.group("noun") + s.text[m.end():end]).strip())
+                return s, MeetingMention(None, m.start(), end, series, phrase)
+    return None
+
+
+def _mint_unnumbered(ctx: Ctx, series: Series, phrase: str, where: Sent) -> URIRef:
+    """A meeting of a series without a number: known by its first day when the sentence dates it
+    (so two documents about it agree), else by the document."""
+    date = find_date(ctx.gaz, where.text, ctx.default_year)
+    when = str(date.start) if date is not None and date.end is not None else ctx.slug
+    iri = iris.entity("meeting", f"{series.slug}-{when}")
+    ctx.node(iri, R2P.Meeting, f"{series.singular} ({when})" if date is not None else series.singular, where)
+    ctx.emit(iri, R2P.inSeries, series.iri, where, limit=1)
+    if series.network is not None:
+        ctx.emit(iri, R2P.ofNetwork, series.network, where, limit=1)
+    _mint_series(ctx, series, phrase, where)
+    return iri
+
+
+_TITLE_ABOUT = re.compile(r"\b(?:meeting|conference|summit|focal\s+points?|network)\b", re.I)
+
+
+def _caption(s: Sent) -> bool:
+    """A photo caption or credit ('Photo: ...', '© ...'): it shows, it does not state."""
+    return bool(_cue_words_rx("caption_lead").match(s.text.lstrip())) or s.text.lstrip().startswith("©")
+
+
+def _title_sentence(ctx: Ctx, skip: Sent | None) -> Sent:
+    """The page's title: its first line that is neither a web address, its date line nor a caption."""
+    for s in ctx.an.sents[:4]:
+        if s is not skip and not _URL_LINE.fullmatch(s.text) and not _caption(s):
+            return s
+    return ctx.an.sents[0]
+
+
+def _continues_about(s: Sent, candidates: list[Sent]) -> bool:
+    """'It was organised by ...' right after a sentence about the meeting: the same meeting."""
+    return bool(candidates) and candidates[-1].idx == s.idx - 1 and bool(re.match(r"(?:It|The\s+event)\s", s.text))
+
+
+def _this_meeting(ctx: Ctx, s: Sent) -> bool:
+    """The sentence is about the document's meeting: it names it, or 'the meeting' and no other."""
+    m = ctx.meeting
+    phrases = _meeting_phrases(ctx, s)
+    if any(p.ordinal == m.ordinal and (p.series is None or p.series.iri == m.series) for p in phrases):
+        return True
+    if phrases:
+        return False
+    return bool(re.search(r"\b(?:meeting|conference|gathering|summit)\b", s.text, re.I))
+
+
 def rule_meeting(ctx: Ctx) -> None:
+    """The meeting a document is about: the first numbered meeting near its top, in its series,
+    with its hosts, place, dates (the page's date line lends only a missing year), and whether the
+    document announces it rather than reports it."""
     an = ctx.an
     if not an.sents:
         return
-    title = an.sents[0]
+    rule_document_date(ctx)
+    line = date_line(ctx)
+    top = [s for s in an.sents[:14] if (line is None or s is not line[0]) and not _caption(s)]
+    title = _title_sentence(ctx, line[0] if line else None)
     ctx.title_sent = title
-    found = _meeting_mentions(ctx, title.text)
-    ordinal = found[0][0] if found else None
-    if ordinal is None:
-        for s in an.sents[1:8]:
-            got = _meeting_mentions(ctx, s.text)
-            if got:
-                ordinal = got[0][0]
-                break
-    if ordinal is None:
+    found = _numbered_meeting(ctx, [title] + [s for s in top[:10] if s is not title]) \
+        or _unnumbered_meeting(ctx, top[:10])
+    if found is None:
         return
-    iri, slug = meeting_iri(ordinal)
-    ctx.meeting = Meeting(ordinal, iri, slug)
-    ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), title)
-    ctx.emit(iri, R2P.ordinal, _literal(ordinal, datatype=XSD.integer), title)
-    ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, title)
-    if title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
+    where, mention = found
+    series = mention.series or ANNUAL_SERIES
+    if mention.ordinal is None:
+        iri = _mint_unnumbered(ctx, series, mention.phrase, where)
+    else:
+        iri = _mint_meeting(ctx, mention.ordinal, series, mention.phrase, where)
+    ctx.meeting = Meeting(mention.ordinal, iri, _iri_slug(iri), ctx.minted[iri][1], series.iri, series.annual)
+    ctx.emit(iris.document(ctx.slug), R2P.aboutMeeting, iri, where)
+    if series.annual and title.agents(labels=(ORG_LABEL,)) and any(m.iri == NETWORK for m in title.ments):
         ctx.emit(iri, R2P.ofNetwork, NETWORK, title)
-    title_year = re.search(r"\b((?:19|20)\d{2})\b", title.text)
+    title_year = re.search(r"\b((?:19|20)\d{2})\b", title.text) if not _URL_LINE.fullmatch(title.text) else None
     ctx.year = int(title_year.group(1)) if title_year else None
+    _describe_meeting(ctx, iri, top)
 
-    # The sentence that says who hosted the meeting, where and when.
-    host_rx = ctx.cue("host_verbs")
-    host_sent = None
-    for s in an.sents[1:12]:
-        if host_rx.search(s.text) and (any(o == ordinal for o, _, _ in _meeting_mentions(ctx, s.text))
-                                       or re.search(r"\bmeeting\b", s.text, re.I)):
-            host_sent = s
+
+def _numbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMention] | None:
+    """The first numbered meeting the sentences name, title first."""
+    for s in sents:
+        phrases = [p for p in _meeting_phrases(ctx, s) if p.ordinal]
+        if phrases:
+            return s, phrases[0]
+    return None
+
+
+def _describe_meeting(ctx: Ctx, iri: URIRef, top: list[Sent]) -> None:
+    """Dates, hosts and place from the sentences near the top that are about the meeting: those
+    that host it first ('A and B co-hosted ...', 'A will host ...'), then the others."""
+    candidates: list[Sent] = []
+    for s in top:
+        if _this_meeting(ctx, s) or _continues_about(s, candidates):
+            candidates.append(s)
+    host_rx, future = ctx.cue("host_verbs"), _cue_words_rx("announced_verbs")
+    hosting = [s for s in candidates if host_rx.search(s.text) or future.search(s.text)]
+    announced = any(future.search(s.text) for s in hosting[:1])
+    _meeting_date(ctx, iri, hosting + [s for s in candidates[:8] if s not in hosting])
+    for s in hosting:
+        if _hosts(ctx, iri, s, announced):
             break
-    date_sent, date = None, None
-    for s in ([host_sent] if host_sent else []) + an.sents[1:8]:
-        found_date = find_date(ctx.gaz, s.text, ctx.year)
-        if found_date and found_date.end is not None:
-            date_sent, date = s, found_date
+    for s in hosting + [s for s in candidates if s not in hosting]:
+        if _place(ctx, iri, s, after_in=True):
             break
-    if date is not None:
-        ctx.emit(iri, R2P.startDate, date.start, date_sent)
-        ctx.emit(iri, R2P.endDate, date.end, date_sent)
-        ctx.start_date = date.start
-        ctx.year = int(str(date.start)[:4])
-    if host_sent is not None:
-        _place(ctx, iri, host_sent)
-        _hosts(ctx, iri, host_sent)
-    elif title.agents(labels=(CITY,)):
-        _place(ctx, iri, title)
+    else:
+        for s in top[:4]:  # a title line: 'Summary of the 13th Meeting ..., Windhoek, Namibia'
+            if s.agents(labels=(CITY,)) and _TITLE_ABOUT.search(s.text):
+                _place(ctx, iri, s)
+                break
+    if announced:
+        ctx.emit(iris.document(ctx.slug), R2P.announcesMeeting, iri, hosting[0])
 
 
-def _place(ctx: Ctx, meeting: URIRef, s: Sent) -> set[URIRef]:
-    """'in Madrid, Spain': the city, and the state right after it. Returns the mentions' IRIs used."""
+def _meeting_date(ctx: Ctx, iri: URIRef, sents: list[Sent]) -> None:
+    """The first dated sentence about the meeting: its days, with the title's or the date line's
+    year when they are written without one; a news dateline gives the first day only. Days that
+    no year can be given to are kept as text (r2p:dateText), never dated."""
+    year = ctx.year or ctx.default_year
+    for s in sents:
+        opening = dateline(ctx, s)
+        if opening is not None and ctx.cue("host_verbs").search(s.text):
+            ctx.emit(iri, R2P.startDate, opening.start, s)
+            ctx.start_date, ctx.year = opening.start, int(str(opening.start)[:4])
+            return
+        found = find_date(ctx.gaz, s.text, year)
+        if found and found.end is not None:
+            ctx.emit(iri, R2P.startDate, found.start, s)
+            ctx.emit(iri, R2P.endDate, found.end, s)
+            ctx.start_date, ctx.year = found.start, int(str(found.start)[:4])
+            return
+    for s in sents:  # no days: a month ('In May 2019, the ninth meeting was held ...')
+        found = find_date(ctx.gaz, s.text, None)
+        if found is not None and found.start.datatype == XSD.gYearMonth and s is not ctx.title_sent:
+            ctx.emit(iri, R2P.startDate, found.start, s)
+            ctx.start_date, ctx.year = found.start, int(str(found.start)[:4])
+            return
+    for s in sents:
+        text = yearless_date_text(ctx.gaz, s.text)
+        if text:
+            ctx.emit(iri, R2P.dateText, _literal(text), s)
+            return
+
+
+def _place(ctx: Ctx, meeting: URIRef, s: Sent, after_in: bool = False) -> set[URIRef]:
+    """'in Madrid, Spain': the city, and the state right after it. Returns the mentions' IRIs used.
+    In a sentence (after_in) the city follows 'in'; a title line may name it anywhere."""
     used = set()
     for c in s.agents(labels=(CITY,)):
+        if after_in and not re.search(r"\bin\s+(?:the\s+city\s+of\s+)?$", ctx.an.text[max(0, c.start - 20):c.start]):
+            continue
         ctx.emit(meeting, R2P.heldInCity, c.iri, s)
         used.add(c.iri)
         for st in s.ments:
@@ -391,34 +856,70 @@ def _in_parens(text: str, pos: int) -> bool:
     return text.rfind("(", 0, pos) > text.rfind(")", 0, pos)
 
 
-def _hosts(ctx: Ctx, meeting: URIRef, s: Sent) -> None:
+def _hosts(ctx: Ctx, meeting: URIRef, s: Sent, announced: bool = False) -> int:
+    """The hosts a sentence names: 'A and B co-hosted ...', '... hosted by A', 'A will host ...'.
+    Hosts of an announced meeting are also its announced hosts. Returns how many were found."""
     text = s.text
     loc = _location_states(ctx, s)
-    verb = ctx.cue("host_verbs").search(text)
+    verb = ctx.cue("host_verbs").search(text) or _cue_words_rx("announced_verbs").search(text)
     by = re.search(r"\b(?:co-)?(?:hosted|organi[sz]ed|convened)\s+by\b", text)
     if by:
         end = re.search(r"[;.]|\s+in\s+[A-Z]|,\s+(?:from|on)\s", text[by.end():])
         lo, hi = by.end(), by.end() + (end.start() if end else len(text))
     else:
         lo, hi = 0, verb.start()
-    for m in s.agents(lo, hi):
-        if id(m) in loc or not _usable_agent(ctx, m) or _in_parens(text, m.start - s.start):
-            continue
-        ctx.emit(meeting, R2P.hostedBy, m.iri, s)
+    agents = [m for m in s.agents(lo, hi) if id(m) not in loc and _usable_agent(ctx, m)
+              and not _in_parens(text, m.start - s.start)]
+    partners = _cue_words_rx("co_hosts").search(text, verb.end()) if not by else None
+    if partners:
+        stop = re.search(r"[;.]|,\s+(?:which|who|where|on|from|and\s+(?:the\s+)?meeting)\b", text[partners.end():])
+        agents += _co_hosts(ctx, s, partners.end(), partners.end() + (stop.start() if stop else len(text)), loc)
+    acronym = None if by else re.search(r"(?<![\w-])([A-Z]{2,8})\s+$", text[:verb.start()])
+    if acronym and not any(m.start - s.start == acronym.start(1) for m in s.ments):
+        agents.append(_acronym_org(ctx, s, acronym.start(1), acronym.group(1)))
+    for host in dict.fromkeys(ctx.an.body_state.get(m.iri, m.iri) for m in agents):  # a ministry hosts for its state
+        ctx.emit(meeting, R2P.hostedBy, host, s)
+        if announced:
+            ctx.emit(host, R2P.announcedHostOf, meeting, s)
+    return len(agents)
+
+
+def _co_hosts(ctx: Ctx, s: Sent, lo: int, hi: int, loc: set[int]) -> list[Ment]:
+    """'in collaboration with the Ministry of Foreign Affairs of X': the ministry's state, or the agents named."""
+    found = [m for m in s.agents(lo, hi) if id(m) not in loc and _usable_agent(ctx, m)]
+    return found[:1] if found and re.match(r"\s*(?:the\s+)?(?:Ministry|Department|Government|Office)\b", s.text[lo:]) \
+        else found
+
+
+def _acronym_org(ctx: Ctx, s: Sent, at: int, name: str) -> Ment:
+    """An organization no list knows, named by its acronym as the subject of a host verb ('XYZI co-organized')."""
+    iri = iris.entity("org", iris.slug_or_digest(name))
+    if ctx.gaz.get(iri) is None and iri not in ctx.an.entities:
+        ctx.node(iri, R2P.Organization, name, s)
+    return Ment(s.start + at, s.start + at + len(name), ORG_LABEL, iri, name)
 
 
 def rule_other_meetings(ctx: Ctx) -> None:
-    """Meetings the summary mentions besides its own: the first meeting, the next one announced."""
+    """Meetings the document mentions besides its own: the first meeting, the next one announced,
+    a numbered meeting of another series. Each in its own series: a regional meeting never takes
+    the dates or city of the Global Network's meeting of the same number."""
     if ctx.meeting is None:
         return
     future = ctx.cue("future_host")
+    own = ctx.meeting
     for s in ctx.an.sents[1:]:
-        for ordinal, ms, me in _meeting_mentions(ctx, s.text):
-            if ordinal == ctx.meeting.ordinal:
-                continue
-            iri, _slug = meeting_iri(ordinal)
-            ctx.node(iri, R2P.AnnualMeeting, meeting_label(ctx, ordinal), s)
-            ctx.emit(iri, R2P.ordinal, _literal(ordinal, datatype=XSD.integer), s)
+        if _caption(s):
+            continue
+        for mention in _meeting_phrases(ctx, s):
+            ordinal, ms, me = mention.ordinal, mention.start, mention.end
+            series = mention.series
+            if series is None:  # 'the sixth meeting': of the document's own series
+                series = ANNUAL_SERIES if own.annual else _series_by_iri(ctx, own.series)
+            if own.ordinal is None and series.iri == own.series:
+                continue  # a numbered meeting of the series of an unnumbered one: which is which is unclear
+            if ordinal == own.ordinal and (series.iri == own.series or series.annual == own.annual):
+                continue  # the document's own meeting, perhaps by a short name ('the VII ANAP Meeting')
+            iri = _mint_meeting(ctx, ordinal, series, mention.phrase, s)
             clause = s.text[ms:]
             stop = re.search(r"[;]|\.\s", clause)
             clause_end = ms + (stop.start() if stop else len(clause))
@@ -431,10 +932,17 @@ def rule_other_meetings(ctx: Ctx) -> None:
                 if date.end is not None:
                     ctx.emit(iri, R2P.endDate, date.end, s)
             f = future.search(s.text[:ms])
-            if f and ordinal > ctx.meeting.ordinal:
+            if f and (series.iri != own.series or (own.ordinal is not None and ordinal > own.ordinal)):
                 agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
                 for host in _coordinated_tail(s, agents):
                     ctx.emit(host.iri, R2P.announcedHostOf, iri, s)
+
+
+def _series_by_iri(ctx: Ctx, iri: URIRef | None) -> Series:
+    """The Series a minted series node was made from (the document's own series)."""
+    if iri is None or iri == ANNUAL_SERIES.iri:
+        return ANNUAL_SERIES
+    return ctx.series.get(iri, ANNUAL_SERIES)
 
 
 def _coordinated_tail(s: Sent, agents: list[Ment]) -> list[Ment]:
@@ -459,7 +967,7 @@ def rule_counts(ctx: Ctx) -> None:
                     rf"\b({num})\s+(?:countries|states|member\s+states|governments|nations)\b", re.I)
     attend = ctx.cue("attendance")
     for s in ctx.an.sents[1:]:
-        if not attend.search(s.text):
+        if not attend.search(s.text) and not _meeting_gathers(s.text):
             continue
         for m in rx.finditer(s.text):
             value = number_value(ctx.gaz, m.group(2).replace(",", ""))
@@ -472,6 +980,13 @@ def rule_counts(ctx: Ctx) -> None:
             elif not qual:
                 ctx.emit(ctx.meeting.iri, R2P.countIsLowerBound, _literal(False), s)
             break
+
+
+def _meeting_gathers(text: str) -> bool:
+    """'The meeting brings together ... more than 40 countries': a meeting as the subject of a verb
+    of gathering, in any tense (an announcement counts those expected)."""
+    verb = _cue_words_rx("meeting_gathers").search(text)
+    return bool(verb and re.search(r"\b(?:meeting|conference|gathering|event|summit)\b", text[:verb.start()], re.I))
 
 
 _THEME = re.compile(r"\btheme\s+(?:of\s+|was\s+|entitled\s+|titled\s+)?[\"“]([^\"”]{5,300})[\"”]", re.I)
@@ -1334,17 +1849,8 @@ def _joining_rx(gaz: Gazetteer) -> dict[str, re.Pattern]:
 
 
 def _date_line(ctx: Ctx) -> Literal | None:
-    """The page's date line ('27 August 2015' alone on a line near the top): the date a news item states
-    its news on. Only a full date with its year counts."""
-    for b in ctx.an.blocks[:6]:
-        line = b.text.strip()
-        if len(line) > 40:
-            continue
-        found = find_date(ctx.gaz, line, None)
-        if found is not None and found.start.datatype == XSD.date and found.end == found.start \
-                and len(re.findall(r"[^\W\d]+", line)) <= 4:  # the date, a weekday, a word such as "Posted"
-            return found.start
-    return None
+    """The page's date line, the date a news item states its news on (read by rule_document_date)."""
+    return ctx.issued
 
 
 def _joinings(ctx: Ctx) -> None:
@@ -1512,9 +2018,6 @@ def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
         orgs = _list_at(ctx, s, pos + m.end(), labels=(ORG_LABEL,), whole_items=True)
         return len(orgs) or None
     return None
-
-
-_NETWORK_NAME = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){1,6}Network\b|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
 
 
 def _networks_named(s: Sent) -> list[tuple[int, bool]]:
@@ -2176,7 +2679,7 @@ def rule_recommendations(ctx: Ctx) -> None:
                 else an.text[item.body_start:item.end].strip()
             iri = iris.entity("recommendation", f"{prefix}-{item.number}")
             where = (item.body_start, item.end)
-            ctx.node(iri, R2P.Recommendation, f"{meeting_label(ctx, ctx.meeting.ordinal)}: recommendation "
+            ctx.node(iri, R2P.Recommendation, f"{ctx.meeting.label or meeting_label(ctx, ctx.meeting.ordinal)}: recommendation "
                      f"{item.number}" + (f" ({title_case(ctx, heading.text)})" if n_list > 1 and heading else ""), where)
             ctx.emit(iri, R2P.number, _literal(item.number, datatype=XSD.integer), where)
             ctx.emit(iri, R2P.text, _literal(text), where)

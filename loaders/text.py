@@ -207,6 +207,36 @@ def is_caps_heading(text: str) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= 0.85
 
 
+@lru_cache(maxsize=1)
+def _date_line_rx() -> re.Pattern:
+    """A line holding a date and nothing else but a weekday, a time or a word such as 'Published'."""
+    months = "|".join(sorted(data_json("numbers.json")["months"], key=len, reverse=True))
+    words = data_json("meetings.json")
+    weekday = "|".join(sorted(words["weekdays"], key=len, reverse=True))
+    lead = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words["date_line_lead"], key=len, reverse=True))
+    day = r"\d{1,2}(?:st|nd|rd|th)?"
+    date = rf"(?:{day}\s+(?:{months})\.?,?\s+\d{{4}}|(?:{months})\.?\s+{day},?\s+\d{{4}})"
+    time = r"(?:\s*[-–—|,]?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?"
+    return re.compile(rf"\s*(?:(?:{lead})\s*:?\s*)?(?:(?:{weekday})\.?,?\s+)?{date}{time}\s*", re.I)
+
+
+def is_date_line(line: str) -> bool:
+    """'3 February 2016', 'Published 14 Sep 2019', 'Friday, April 7, 2017 - 09:30': a page's date
+    line, a block of its own even when no blank line parts it from the title."""
+    return len(line) <= 60 and any(c.isdigit() for c in line) and bool(_date_line_rx().fullmatch(line))
+
+
+_CONTINUED = re.compile(r"(?:,|\b(?:on|of|in|from|to|and|the|until|between|since|by|at|dated|held))\s*$", re.I)
+
+
+def _date_line_apart(previous: str, line: str, previous_alone: bool) -> bool:
+    """A date line is a block of its own: after a line that does not run on into it ('held on'),
+    and before the next line when it stands alone (not a date a hard-wrapped sentence ends with)."""
+    if is_date_line(line) and not _CONTINUED.search(previous):
+        return True
+    return previous_alone and is_date_line(previous)
+
+
 def clean(text: str, *, is_html: bool | None = None) -> MappedText:
     """The cleaned text: one block (title, heading, paragraph, list item) per line, single spaces inside."""
     doc = MappedText.identity(text)
@@ -287,8 +317,9 @@ def _blocks(doc: MappedText) -> MappedText:
     for pi, lines in enumerate(paragraphs):
         for li, (s, e) in enumerate(lines):
             line = text[s:e]
-            starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(text[lines[li - 1][0]:lines[li - 1][1]]) \
-                and not is_caps_heading(line)
+            previous = text[lines[li - 1][0]:lines[li - 1][1]] if li else ""
+            starts_new = li == 0 or bool(_marker(line)[0]) or is_caps_heading(previous) and not is_caps_heading(line) \
+                or _date_line_apart(previous, line, blocks[-1] == [lines[li - 1]] if li else False)
             if starts_new:
                 blocks.append([(s, e)])
                 block_para.append(pi)

@@ -324,3 +324,22 @@ def test_a_person_with_an_affiliation_only_is_at_the_meeting_they_took_part_in(t
     (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     score = evaluate(d.store, load_gold(tmp_path / "gold.json")).scores["person_role"]
     assert (score.found, score.wrong) == (1, 0)
+
+
+def test_a_meeting_of_another_series_is_read_in_its_series_by_the_name_its_document_gives(tmp_path):
+    """r2p:inSeries decides the series: a numbered meeting that is not an r2p:AnnualMeeting is of its
+    own series, named as its document names it (the series' altLabel in that document's graph)."""
+    text = "The third Alpine R2P Focal Points Meeting took place in Suva on 4 May 2019.\n"
+    d = DocumentStore("beta", text)
+    m = d.entity("meeting", "alpine-focal-points-meetings-3", "Third Alpine Meeting of R2P Focal Points", "Meeting")
+    series = d.entity("series", "alpine-focal-points-meetings", "Alpine Meetings of R2P Focal Points", "MeetingSeries")
+    d.add(m, R2P + "ordinal", integer(3), "The third Alpine")
+    d.add(m, R2P + "inSeries", ox.NamedNode(series), "The third Alpine")
+    d.add(series, SKOS + "altLabel", ox.Literal("Alpine R2P Focal Points Meeting"), "The third Alpine")
+    gold = [{"doc": "beta.txt", "kind": "meeting", "quote": "The third Alpine R2P Focal Points Meeting",
+             "series": "Alpine R2P Focal Points Meeting", "ordinal": 3}]
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate(d.store, load_gold(path))
+    assert [j.verdict for j in result.judgements] == ["found"]
+    assert result.other_series == []
