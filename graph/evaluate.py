@@ -645,8 +645,33 @@ def same_series(gold: str | None, actual: str | None, _fields: dict, _facts: dic
     gold_gn = gold is None or is_global_network(gold)
     if gold_gn or actual is None or is_global_network(actual):
         return gold_gn == (actual is None or is_global_network(actual))
-    g, a = norm(gold), norm(actual)
-    return g in a or a in g
+    g, a = norm(_expand_acronyms(gold, actual)), norm(actual)
+    if g in a or a in g:
+        return True
+    gw, aw = _series_words(g), _series_words(a)
+    return bool(gw) and bool(aw) and (gw <= aw or aw <= gw)
+
+
+_ROMAN = re.compile(r"^[ivxlc]+$")
+
+
+def _series_words(name: str) -> set[str]:
+    """The words that name a series, without its ordinal ('xii', '12th') and small words."""
+    return {w for w in name.split() if not _ROMAN.match(w) and not re.match(r"^\d+(?:st|nd|rd|th)?$", w)
+            and w not in ("of", "for", "on", "and", "in", "a")}
+
+
+def _expand_acronyms(gold: str, actual: str) -> str:
+    """An acronym of the gold name written out when the other name spells it: 'XII LAN Meeting' beside
+    'Meeting of the Latin American Network' is the Latin American Network's meeting to a reader."""
+    words = re.findall(r"[A-Z][\w'’-]*", actual)
+    for acronym in set(re.findall(r"\b[A-Z]{2,6}\b", gold)):
+        for start in range(len(words) - len(acronym) + 1):
+            run = words[start:start + len(acronym)]
+            if "".join(w[0] for w in run) == acronym:
+                gold = re.sub(rf"\b{acronym}\b", " ".join(run), gold)
+                break
+    return gold
 
 
 def same_crimes(gold: list[str] | None, actual: list[str], _fields: dict, _facts: dict, graph: Graph) -> bool:

@@ -625,6 +625,15 @@ def _network_named(ctx: Ctx, text: str) -> tuple[URIRef, str] | None:
     return iris.entity("org", iris.slug_or_digest(name)), name
 
 
+def _mint_network(ctx: Ctx, iri: URIRef, name: str, where) -> None:
+    """A network the gazetteer does not know, named from the text; the head of a long name ('the Andean
+    Network' of 'the Andean Network for Atrocity Prevention') is how texts go on to call it."""
+    ctx.node(iri, R2P.Network, name, where)
+    short = re.match(r"((?:[A-Z][\w’'&-]*\s+)+Network)\s+(?:for|of|on)\s", name)
+    if short:
+        ctx.emit(iri, SKOS.altLabel, _literal(short.group(1)), where, limit=1)
+
+
 def _mint_series(ctx: Ctx, series: Series, phrase: str, where: Sent) -> None:
     """The series node, its network, and the name this text gives it (an altLabel)."""
     ctx.series[series.iri] = series
@@ -632,7 +641,7 @@ def _mint_series(ctx: Ctx, series: Series, phrase: str, where: Sent) -> None:
     if series.network is not None:
         ctx.emit(series.iri, R2P.ofNetwork, series.network, where, limit=1)
         if ctx.gaz.get(series.network) is None and series.network not in ctx.minted:
-            ctx.node(series.network, R2P.Network, series.network_label, where)
+            _mint_network(ctx, series.network, series.network_label, where)
     if phrase and not series.annual and phrase != series.label:
         ctx.emit(series.iri, SKOS.altLabel, _literal(phrase), where, limit=1)
 
@@ -1415,6 +1424,19 @@ def _rank_of_rx(gaz: Gazetteer) -> re.Pattern:
     return re.compile(rf"\s*(?:the\s+)?(?:{ranks})\s+of\s+(?:the\s+)?")
 
 
+_THE_NETWORK = re.compile(r"\b(?:of|in|within)\s+the\s+Network\b")
+
+
+def _document_network(ctx: Ctx) -> URIRef | None:
+    """The network "the Network" means in this document: the one whose meeting it is about."""
+    if ctx.meeting is None:
+        return None
+    series = ctx.series.get(ctx.meeting.series)
+    if series is not None and series.network is not None:
+        return series.network
+    return NETWORK if ctx.meeting.annual else None
+
+
 def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, state: Ment | None = None) -> None:
     phrase = s.text[lo:hi]
     lead = re.match(r"\s*(?:and\s+)?(?:the\s+|The\s+)?", phrase)
@@ -1518,6 +1540,8 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         role_iri, role_label = iris.entity("role", iris.slug_or_digest(title)), title
     if former:
         role_iri, role_label = _former_role(ctx, s, role_iri, role_label)
+    if aff is None and body is None and minted_org is None and role_org is None and _THE_NETWORK.search(phrase):
+        minted_org = _document_network(ctx)   # "Technical Secretary of the Network": the network it is about
     if aff is None and body is None and minted_org is None and role_org is None:
         aff = state  # the state of the person's rank, said beside the title
     where = body.iri if body is not None else (aff.iri if aff is not None else minted_org)
@@ -2434,7 +2458,10 @@ def _add_named(ctx: Ctx, named: list[Named]) -> list[Ment]:
     out = []
     for n in named:
         known = ctx.gaz.get(n.iri)
-        ctx.node(n.iri, known.cls if known else n.cls, known.pref if known else n.label, n.sent)
+        if known is None and n.cls == R2P.Network:
+            _mint_network(ctx, n.iri, n.label, n.sent)
+        else:
+            ctx.node(n.iri, known.cls if known else n.cls, known.pref if known else n.label, n.sent)
         if n.launched is not None:
             ctx.emit(n.iri, R2P.launchedOn, n.launched, n.sent)
         label = ORG_LABEL if n.cls == R2P.Network else MECHANISM

@@ -343,3 +343,15 @@ def test_a_meeting_of_another_series_is_read_in_its_series_by_the_name_its_docum
     result = evaluate(d.store, load_gold(path))
     assert [j.verdict for j in result.judgements] == ["found"]
     assert result.other_series == []
+
+
+@pytest.mark.parametrize("gold,graph,same", [
+    ("VII OPN Focal Points Meeting", "Focal Points Meeting of the Oceania Prevention Network", True),
+    ("Oceania Prevention Network Meeting", "Meetings of the Oceania Prevention Network", True),
+    ("Andean Network Meeting", "Focal Points Meeting of the Oceania Prevention Network", False),
+    ("ABC Focal Points Meeting", "Focal Points Meeting of the Oceania Prevention Network", False),
+])
+def test_a_series_named_by_its_acronym_or_in_other_words_is_the_same_series(gold, graph, same):
+    from r2pkg.graph.evaluate import same_series
+
+    assert same_series(gold, graph, {}, {}, None) is same
