@@ -1266,7 +1266,7 @@ def _rank_title(ctx: Ctx, s: Sent, p: Ment) -> tuple[int, int] | None:
 
 
 def _title_before(ctx: Ctx, s: Sent, p: Ment) -> tuple[int, int] | None:
-    """'AIPG Executive Director Dr. X', 'Foreign Minister Y': a capitalised run ending in a role noun just
+    """'ACPR Executive Director Dr. X', 'Foreign Minister Y': a capitalised run ending in a role noun just
     before the honorific (or the name), relative to the sentence; None when there is none."""
     hs = (p.hon_start if p.hon_start is not None else p.start) - s.start
     pre = s.text[:hs].rstrip()
@@ -1303,7 +1303,7 @@ def _state_after_title(ctx: Ctx, s: Sent, hi: int) -> int:
 
 
 def _split_roles(ctx: Ctx, s: Sent, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Coordinated titles: 'Head of X and former Adviser', 'alumna and UN Special Adviser on ...'."""
+    """Coordinated titles: 'Head of X and former Adviser', 'trustee and UN Special Envoy on ...'."""
     parts = []
     start = lo
     ends = {m.end - s.start for m in s.ments}
@@ -1520,7 +1520,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         first = ents[0] if ents else None
         title = phrase if first is None else s.text[lo:first.start - s.start]
         if first is not None and re.fullmatch(r"\s+(?:for|on)\s+[A-Z][^,;()]*", s.text[first.end - s.start:hi]):
-            title = title.rstrip() + s.text[first.end - s.start:hi]  # "Commissioner of the OAS for Monitoring X"
+            title = title.rstrip() + s.text[first.end - s.start:hi]  # "Envoy of the League for Tracing X"
             title = re.sub(r"\s+(?:of|at|within|from|to|in)(?:\s+the)?(?=\s+(?:for|on)\s)", "", title)
         title = re.sub(r",\s.*$|,\s*$", "", title)  # "Director for Europe, Ministry of X, Estonia": the title
         title = re.sub(r"\s+(?:of|at|for|within|from|to|in)(?:\s+the)?\s*$", "", title).strip()
@@ -1541,7 +1541,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
     if former:
         role_iri, role_label = _former_role(ctx, s, role_iri, role_label)
     if aff is None and body is None and minted_org is None and role_org is None and _THE_NETWORK.search(phrase):
-        minted_org = _document_network(ctx)   # "Technical Secretary of the Network": the network it is about
+        minted_org = _document_network(ctx)   # "Regional Coordinator of the Network": the network it is about
     if aff is None and body is None and minted_org is None and role_org is None:
         aff = state  # the state of the person's rank, said beside the title
     where = body.iri if body is not None else (aff.iri if aff is not None else minted_org)
@@ -1652,7 +1652,7 @@ def _role_key(phrase: str) -> str:
 
 def _title_and_new_org(ctx: Ctx, title: str, s: Sent) -> tuple[str, URIRef | None]:
     """An organization the gazetteer does not know, read from the title's form: a leading acronym
-    ('AIPG Executive Director') or 'of the <Name ending in an organization word>'."""
+    ('ACPR Executive Director') or 'of the <Name ending in an organization word>'."""
     org_name = None
     lead = re.match(r"([A-Z]{2,8})\s+(?=[A-Z])", title)
     if lead and lead.group(1) not in ctx.gaz.cues["keep_upper"]:
@@ -1856,7 +1856,7 @@ def _appointment_forms() -> dict:
 
 @lru_cache(maxsize=4)
 def _joining_rx(gaz: Gazetteer) -> dict[str, re.Pattern]:
-    """After a state: 'became the 50th state to appoint', 'as the 12th member to join', 'joined the Global
+    """After a state: 'became the 73rd state to appoint', 'as the 12th member to join', 'joined the Global
     Network'; before it: 'the addition of'. After it, for the addition: 'to the Global Network'."""
     f = _appointment_forms()
     network = rf"the\s+(?:{_alt(f['network_names'])})"
@@ -1955,7 +1955,7 @@ def rule_announcements(ctx: Ctx) -> None:
 
 def rule_network_size(ctx: Ctx) -> None:
     """The Global Network's size as a sentence states it ('a network of 61 states', '61 UN member states have
-    appointed', 'the 50th state to join', 'now counts 60 members and the EU'), dated by the sentence, else the
+    appointed', 'the 73rd state to join', 'now counts 64 members and the EU'), dated by the sentence, else the
     meeting, else the page's date line; a size nothing dates is not recorded. A sentence that names another
     network gives none."""
     obs = iris.entity("observation", f"network-size-{ctx.slug}")
@@ -2203,7 +2203,7 @@ def _historical_situations(ctx: Ctx) -> None:
             if re.match(r"\s+[A-Z]", s.text[m.end("noun"):]) or any(
                     o.label in (ORG_LABEL, MECHANISM) and o.start < s.start + m.end() and s.start + m.start() < o.end
                     for o in s.ments):
-                continue  # 'the Holocaust Remembrance Alliance': part of an organization's name
+                continue  # 'the Genocide Memorial Foundation': part of an organization's name
             phrase = _TRAILING.sub("", m.group(0))
             phrase = re.sub(r"^(?:[Tt]he)\s+", "", phrase)
             lo = s.start + m.end() - len(phrase)

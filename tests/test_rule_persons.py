@@ -92,17 +92,17 @@ CASES = [
                    "person/kai-oduya"),),
          absent=(("role-assignment/un-secretary-general-kai-oduya-", "holder", "person/kai-oduya"),)),
     Case("coordinated titles, the first in lower case",
-         NEWS + "The dialogue included Ms. Rosa Alba Quintero, alumna of the course and United Nations Special "
+         NEWS + "The dialogue included Ms. Rosa Alba Quintero, trustee of the fund and United Nations Special "
                 "Advisor on the Prevention of Genocide.",
          present=(("role-assignment/un-special-adviser-on-the-prevention-of-genocide-rosa-alba-quintero-", "holder",
                    "person/rosa-alba-quintero"),)),
     Case("titles kept whole: a portfolio after the organization, an office of an organization",
-         REPORT + "Mr. Bruno Kessler, Commissioner of the Organization of American States for Freedom of Expression, "
+         REPORT + "Mr. Bruno Kessler, Commissioner of the African Union for Freedom of Expression, "
                   "spoke first. Mr. Abel Tran, Head of the UN office of Amnesty International, closed the session. "
                   "Ms. Ida Rahn, Deputy Secretary-General for Political Affairs within the European External Action "
                   "Service, moderated.",
          present=(("role-assignment/commissioner-for-freedom-of-expression-bruno-kessler-", "roleIn",
-                   "org/organization-of-american-states"),
+                   "org/african-union"),
                   ("role-assignment/head-of-the-un-office-abel-tran-", "roleIn", "org/amnesty-international"),
                   ("role-assignment/deputy-secretary-general-for-political-affairs-ida-rahn-", "roleIn",
                    "org/european-external-action-service"))),
