@@ -41,14 +41,7 @@ def load_document(path: Path, slug: str | None = None) -> LoadedDocument:
     gaz = gazetteer()
     an = analyse_text(mapped, gaz)
     ctx = rules.Ctx(slug, an, gaz, original=text)
-    for rule in rules.RULES[:11]:       # meeting ... situations
-        rule(ctx)
-    extra = rules.rule_mechanisms(ctx)
-    for rule in rules.RULES[11:]:       # crimes, pillars, sessions, recommendations
-        rule(ctx)
-    an.ments.extend(extra)
-    an.ments.sort(key=lambda m: (m.start, -m.end))
-    rules.rule_labels(ctx)
+    rules.run_rules(ctx)
     title = an.blocks[0].text if an.blocks else ""
     mentions = [Mention(mapped.span(m.start, m.end), m.iri, m.label) for m in an.ments]
     sentences = [mapped.span(s.start, s.end) for s in an.sents]

@@ -1,0 +1,35 @@
+"""The extraction rules: small functions, one module per kind of fact, run in the order of `RULES`.
+
+Each rule reads the `Analysis` of a document (sentences, blocks, mentions) and the context the
+rules before it set (the meeting the document is about, its year), and writes facts through
+`ctx.emit(subject, predicate, object, evidence_sentence)`. It declares what it reads and writes
+(`base.rule`); the meeting context is written by the meeting rule alone and read by the others.
+Cue words and word lists come from `gazetteers/cues.json`, never from code.
+"""
+from __future__ import annotations
+
+from .base import Ctx, Meeting, Rule, find_date, rule, yearless_date_text
+from .focal_points import rule_announcements, rule_focal_points
+from .labels import rule_labels
+from .mechanisms import rule_mechanisms
+from .meetings import rule_meeting, rule_other_meetings
+from .network import rule_groups, rule_network_size
+from .participants import rule_counts, rule_participants, rule_theme
+from .persons import rule_persons
+from .sessions import rule_recommendations, rule_sessions
+from .situations import rule_crimes_pillars, rule_situations
+
+RULES: tuple[Rule, ...] = tuple(run.contract for run in (
+    rule_meeting, rule_other_meetings, rule_counts, rule_theme, rule_participants, rule_persons,
+    rule_focal_points, rule_announcements, rule_network_size, rule_groups, rule_situations, rule_mechanisms,
+    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_labels,
+))
+
+
+def run_rules(ctx: Ctx) -> None:
+    """Every rule in order; the mentions rules find themselves join the document's."""
+    for each in RULES:
+        each.run(ctx)
+
+
+__all__ = ["Ctx", "Meeting", "RULES", "Rule", "find_date", "rule", "run_rules", "yearless_date_text"]

@@ -1,0 +1,339 @@
+"""What every rule shares: the context it reads and writes through, the vocabulary, numbers and dates."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from rdflib import Literal, URIRef, namespace
+from r2pkg.graph import iris, vocab
+from ..analysis import Analysis, Sent
+from ..gazetteer import Gazetteer, data_json
+from ..model import Fact, Span
+
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib makes a new URIRef at every attribute access
+    (2 µs, some 200 times per document)."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # private and dunder names are Python's (copy, pickle, mock probes), not terms
+            raise AttributeError(name)
+        term = self._namespace[name]
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+R2P = _Terms(vocab.R2P)
+
+
+ORG, RDF, RDFS, SKOS, XSD = (_Terms(ns) for ns in (namespace.ORG, namespace.RDF, namespace.RDFS, namespace.SKOS,
+                                                  namespace.XSD))
+
+
+DCT = _Terms(namespace.DCTERMS)
+
+
+# Literals made once per value: rdflib parses the value at every construction (10 µs, 130 times per document),
+# and a Literal is immutable, so the same value can be the same object.
+_literal = lru_cache(maxsize=4096, typed=True)(Literal)
+
+
+# Patterns built from cue lists at run time, compiled once (the re module's own cache is shared and small).
+_re = lru_cache(maxsize=512)(re.compile)
+
+
+NETWORK = iris.entity("org", "global-network-of-r2p-focal-points")
+
+
+GROUP_CLASS = R2P.CoordinationGroup
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass
+class Meeting:
+    ordinal: int | None             # None: a meeting of another series that the text gives no number
+    iri: URIRef
+    slug: str
+    label: str = ""                 # its prefLabel (the Global Network's annual meeting when empty)
+    series: URIRef | None = None    # the r2p:MeetingSeries it belongs to
+    annual: bool = True             # one of the Global Network's annual meetings
+
+
+@dataclass
+class Ctx:
+    slug: str
+    an: Analysis
+    gaz: Gazetteer
+    facts: list[Fact] = field(default_factory=list)
+    minted: dict[URIRef, tuple[URIRef, str]] = field(default_factory=dict)  # nodes made by rules
+    meeting: Meeting | None = None
+    year: int | None = None
+    start_date: Literal | None = None
+    title_sent: Sent | None = None
+    situations: set[URIRef] = field(default_factory=set)
+    found_mentions: list[Ment] = field(default_factory=list)   # mentions rules find (mechanisms)
+    original: str = ""
+    default_year: int | None = None   # the year of the page's date line: lent to a date written without one
+    issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
+    series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
+    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
+    _seen: dict[tuple, int] = field(default_factory=dict)
+    _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
+    _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
+
+    # -- output -------------------------------------------------------------------------------
+    def span(self, where: Sent | tuple[int, int]) -> Span:
+        key = (where.start, where.end) if isinstance(where, Sent) else tuple(where)
+        span = self._spans.get(key)
+        if span is None:
+            span = self._spans[key] = self.an.mapped.span(*key)
+        return span
+
+    def emit(self, s: URIRef, p: URIRef, o, where: Sent | tuple[int, int], limit: int = 3) -> None:
+        key = (s, p, o)
+        n = self._seen.get(key, 0)
+        if n >= limit:
+            return
+        span = self.span(where)
+        # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan).
+        last = self._last.get((key, span))
+        if last is not None and last >= len(self.facts) - 50:
+            return
+        self._seen[key] = n + 1
+        self._last[(key, span)] = len(self.facts)
+        self.facts.append(Fact(s, p, o, span))
+
+    def node(self, iri: URIRef, cls: URIRef, label: str, where) -> URIRef:
+        """A node made by a rule (meeting, post, role assignment...): its type and one prefLabel."""
+        if iri not in self.minted:
+            self.minted[iri] = (cls, label)
+            self.emit(iri, RDF.type, cls, where, limit=1)
+            self.emit(iri, SKOS.prefLabel, _literal(label), where, limit=1)
+        return iri
+
+    # -- helpers ------------------------------------------------------------------------------
+    def label_of(self, iri: URIRef) -> str:
+        e = self.gaz.get(iri)
+        if e is not None:
+            return e.pref
+        if iri in self.an.entities:
+            return self.an.entities[iri][1]
+        if iri in self.minted:
+            return self.minted[iri][1]
+        return str(iri).rsplit("/", 1)[-1]
+
+    def slug_of(self, iri: URIRef) -> str:
+        return str(iri).rsplit("/", 1)[-1]
+
+    def cue(self, name: str) -> re.Pattern:
+        return _cue_rx(self.gaz, name)
+
+    def year_lit(self, year: int | None) -> Literal | None:
+        return _literal(str(year), datatype=XSD.gYear) if year else None
+
+    def when(self) -> str:
+        return str(self.year) if self.year else (self.meeting.slug if self.meeting else self.slug)
+
+
+_CUE_CACHE: dict[str, re.Pattern] = {}
+
+
+def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
+    if name not in _CUE_CACHE:
+        words = gaz.cues[name]
+        parts = [w if "[" in w else re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)]
+        _CUE_CACHE[name] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+    return _CUE_CACHE[name]
+
+
+def number_value(gaz: Gazetteer, text: str) -> int | None:
+    t = text.strip().lower()
+    if t.isdigit():
+        return int(t)
+    n = gaz.numbers
+    total = 0
+    for w in re.split(r"[\s\-–—]+", t):
+        if w in n["units"]:
+            total += n["units"][w]
+        elif w in n["tens"]:
+            total += n["tens"][w]
+        elif w == "hundred":
+            total = max(total, 1) * 100
+        elif w == "and":
+            continue
+        else:
+            return None
+    return total or None
+
+
+def ordinal_value(gaz: Gazetteer, text: str) -> int | None:
+    t = text.strip().lower()
+    m = re.fullmatch(r"(\d{1,3})(?:st|nd|rd|th)", t)
+    if m:
+        return int(m.group(1))
+    n = gaz.numbers
+    parts = re.split(r"[\s\-–—]+", t)
+    if len(parts) == 1:
+        return n["ordinal_units"].get(t) or n["ordinal_tens"].get(t)
+    if len(parts) == 2 and parts[0] in n["tens"] and parts[1] in n["ordinal_units"]:
+        return n["tens"][parts[0]] + n["ordinal_units"][parts[1]]
+    return None
+
+
+@lru_cache(maxsize=4)
+def _number_rx(gaz: Gazetteer) -> str:
+    n = gaz.numbers
+    unit = "|".join(sorted(n["units"], key=len, reverse=True))
+    tens = "|".join(n["tens"])
+    return rf"(?:\d+(?:,\d{{3}})*|(?:{tens})(?:[\s\-–—]+(?:{unit}))?|{unit})"
+
+
+@lru_cache(maxsize=4)
+def _ordinal_rx(gaz: Gazetteer) -> str:
+    n = gaz.numbers
+    units = "|".join(sorted(n["ordinal_units"], key=len, reverse=True))
+    tens = "|".join(n["tens"])
+    otens = "|".join(n["ordinal_tens"])
+    return rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?:{tens})[\s\-–—]+(?:{units})|{otens}|{units})"
+
+
+@lru_cache(maxsize=4)
+def _month_rx(gaz: Gazetteer) -> str:
+    months = gaz.numbers["months"]
+    full = [m for m, v in months.items() if not any(o != m and o.startswith(m) and w == v for o, w in months.items())]
+    return "|".join(sorted(full, key=len, reverse=True))
+
+
+@dataclass
+class DateFound:
+    start: Literal
+    end: Literal | None
+    pos: int
+    length: int = 0   # of the date expression in the text
+
+
+@lru_cache(maxsize=1)
+def _meeting_data() -> dict:
+    """Meeting nouns, series words, date-line words and weekdays (gazetteers/meetings.json)."""
+    return data_json("meetings.json")
+
+
+@lru_cache(maxsize=4)
+def _month_any_rx(gaz: Gazetteer) -> str:
+    """Month names and their abbreviations ('Sep', 'Sept.'): a date expression ties them to a day."""
+    return "|".join(sorted(gaz.numbers["months"], key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
+    """The date expressions find_date knows, compiled once per gazetteer. A day may carry its weekday
+    ('Tuesday 8 and Wednesday 9 March 2016'); a span may cross months ('30 June to 2 July 2015')."""
+    mon = _month_any_rx(gaz)
+    weekday = _alt(_meeting_data()["weekdays"])
+    day = rf"(?:the\s+)?(?:(?:{weekday})\.?,?\s+)?(\d{{1,2}})(?:st|nd|rd|th)?"
+    sep = r"\s*(?:and|to|until|till|through|-|–|—|‐|‑)\s*"
+    pats = [
+        ("dmdmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?{sep}{day}\s+(?:of\s+)?({mon})\.?,?\s+(\d{{4}})\b"),
+        ("mdmdy", rf"\b({mon})\.?\s+{day}{sep}({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
+        ("ddmy", rf"\b{day}{sep}{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("mddy", rf"\b({mon})\.?\s+{day}{sep}{day}(?:,?\s+(\d{{4}}))?\b(?![,.]?\s*\d)"),
+        ("dmy", rf"\b{day}\s+(?:of\s+)?({mon})\.?(?:,?\s+(\d{{4}}))?\b"),
+        ("mdy", rf"\b({mon})\.?\s+{day},?\s+(\d{{4}})\b"),
+        ("md", rf"\b({mon})\.?\s+{day}\b(?![,.]?\s*\d)"),
+        ("my", rf"\b(?:during|in|of|on)\s+({mon})\.?\s+(\d{{4}})\b"),
+        ("y", r"\b(?:during|in)\s+((?:19|20)\d{2})\b"),
+    ]
+    return [(kind, re.compile(rx, re.I)) for kind, rx in pats]
+
+
+def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
+    """The earliest date expression of a text, and its kind (the longer pattern wins a tie)."""
+    best = None
+    for kind, rx in _date_patterns(gaz):
+        m = next((m for m in rx.finditer(text) if "may" not in m.groups()), None)  # '12 may apply': a verb
+        if m and (best is None or m.start() < best[1].start()):
+            best = (kind, m)
+    return best
+
+
+def find_date(gaz: Gazetteer, text: str, default_year: int | None) -> DateFound | None:
+    """The first date expression in a sentence: full days, a month of a year, or a year. Days
+    written without a year take default_year, or are no date when there is none."""
+    best = _first_date(gaz, text)
+    if best is None:
+        return None
+    kind, m = best
+    g = m.groups()
+    at, size = m.start(), m.end() - m.start()
+
+    def d(y, mo, dd):
+        return _literal(f"{int(y):04d}-{_month(gaz, mo):02d}-{int(dd):02d}", datatype=XSD.date)
+
+    if kind == "dmdmy":
+        return DateFound(d(g[4], g[1], g[0]), d(g[4], g[3], g[2]), at, size)
+    if kind == "mdmdy":
+        return DateFound(d(g[4], g[0], g[1]), d(g[4], g[2], g[3]), at, size)
+    if kind in ("ddmy", "mddy"):
+        mo, first, last = (g[2], g[0], g[1]) if kind == "ddmy" else (g[0], g[1], g[2])
+        y = g[3] or default_year
+        return DateFound(d(y, mo, first), d(y, mo, last), at, size) if y else None
+    if kind in ("dmy", "mdy", "md"):
+        mo, dd = (g[1], g[0]) if kind == "dmy" else (g[0], g[1])
+        y = (g[2] if kind != "md" else None) or default_year
+        return DateFound(d(y, mo, dd), d(y, mo, dd), at, size) if y else None
+    if kind == "my":
+        return DateFound(_literal(f"{g[1]}-{_month(gaz, g[0]):02d}", datatype=XSD.gYearMonth), None, at, size)
+    return DateFound(_literal(g[0], datatype=XSD.gYear), None, at, size)
+
+
+def _month(gaz: Gazetteer, name: str) -> int:
+    return gaz.numbers["months"][name.lower().rstrip(".")]
+
+
+def yearless_date_text(gaz: Gazetteer, text: str) -> str | None:
+    """'20 to 22 June', 'October 21': days the text gives without a year (None when it gives one)."""
+    best = _first_date(gaz, text)
+    if best is None or best[0] not in ("ddmy", "mddy", "dmy", "md"):
+        return None
+    kind, m = best
+    year_group = {"ddmy": 3, "mddy": 3, "dmy": 2}.get(kind)
+    if year_group is not None and m.group(year_group + 1):
+        return None
+    return m.group(0).strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry: each rule declares what it reads and writes (spaCy's component contract)
+
+CONTEXT_FIELDS = ("meeting", "year", "start_date", "title_sent", "default_year", "issued", "series", "phrases",
+                  "situations", "found_mentions")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule and its contract: the context fields it reads (`reads`), and the context fields and the
+    predicates (as CURIEs) it writes (`writes`). The meeting context is written only by the rules that
+    say so; every other rule reads it as it is. `tests/test_rules_registry.py` holds each rule to its
+    contract on every text the tests have."""
+    name: str
+    run: Callable[[Ctx], None]
+    reads: frozenset[str]
+    writes: frozenset[str]
+
+
+def rule(*, reads: Iterable[str] = (), writes: Iterable[str] = ()) -> Callable[[Callable[[Ctx], None]], Callable[[Ctx], None]]:
+    """Declare a function a rule, with its contract (see `Rule`)."""
+    def register(run: Callable[[Ctx], None]) -> Callable[[Ctx], None]:
+        run.contract = Rule(run.__name__, run, frozenset(reads), frozenset(writes))
+        return run
+    return register
