@@ -386,7 +386,7 @@ def rule_mechanisms(ctx: Ctx) -> None:
             for st in s.agents(labels=(STATE,)):
                 between = s.text[me:st.start - s.start]
                 if st.start >= mech.end and (re.fullmatch(r"\s+(?:on|for)\s+(?:the\s+)?", between) or (
-                        re.match(r"(?:\s*\([A-Z]+\))?\s+(?:\w+\s+)?to\s+(?:investigate|review|document|examine|monitor)\b",
+                        re.match(rf"(?:\s*\([A-Z]+\))?\s+(?:\w+\s+)?to\s+(?:{_alt(ctx.gaz.cues['mandate_verbs'])})\b",
                                  between) and len(between) < 110 and not re.search(r"[;.]", between))):
                     states.append(st.iri)
             for st in dict.fromkeys(states):

@@ -506,7 +506,7 @@ def _hosts(ctx: Ctx, meeting: URIRef, s: Sent, announced: bool = False) -> int:
     text = s.text
     loc = _location_states(ctx, s)
     verb = ctx.cue("host_verbs").search(text) or _cue_words_rx("announced_verbs").search(text)
-    by = re.search(r"\b(?:co-)?(?:hosted|organi[sz]ed|convened)\s+by\b", text)
+    by = re.search(rf"\b(?:co-)?(?:{_alt(ctx.gaz.cues['host_by_verbs'])})\s+by\b", text)
     if by:
         end = re.search(r"[;.]|\s+in\s+[A-Z]|,\s+(?:from|on)\s", text[by.end():])
         lo, hi = by.end(), by.end() + (end.start() if end else len(text))

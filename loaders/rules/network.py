@@ -8,7 +8,8 @@ from r2pkg.graph import iris
 from ..analysis import Sent
 from ..gazetteer import ORG as ORG_LABEL, STATE, Gazetteer
 from .base import (
-    Ctx, GROUP_CLASS, NETWORK, R2P, XSD, _literal, _number_rx, _ordinal_rx, _re, number_value, ordinal_value, rule,
+    Ctx, GROUP_CLASS, NETWORK, R2P, XSD, _alt, _literal, _number_rx, _ordinal_rx, _re, number_value, ordinal_value,
+    rule,
 )
 from .document_date import _date_line
 from .lists import _list_at, _usable_agent
@@ -177,7 +178,7 @@ def rule_groups(ctx: Ctx) -> None:
                 by = re.search(r"\bby\s+(?:the\s+)?(?:governments?\s+of\s+)?", prev.text[f.end():]) if f else None
                 if f and by and re.search(r"\bsince\s+then\b", s.text, re.I):
                     lo = f.end() + by.end()
-                    stop = re.search(r"\bin\s+(?:collaboration|association|partnership|cooperation)\b|[;.]",
+                    stop = re.search(rf"\bin\s+(?:{_alt(ctx.gaz.cues['partnership_nouns'])})\b|[;.]",
                                      prev.text[lo:])
                     hi = lo + (stop.start() if stop else len(prev.text))
                     year = re.search(r"\b(?:19|20)\d{2}\b", prev.text)

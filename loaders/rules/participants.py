@@ -69,7 +69,7 @@ def rule_participants(ctx: Ctx) -> None:
     if ctx.meeting is None:
         return
     meeting = ctx.meeting.iri
-    rep = re.compile(r"\b(?:representatives|officials|delegations|delegates)\s+(?:from|of)\b", re.I)
+    rep = re.compile(rf"\b(?:{_alt(ctx.gaz.cues['delegate_nouns'])})\s+(?:from|of)\b", re.I)
     context = ctx.cue("participation_context")
     last_list: list[Ment] = []      # the latest list of participants, for 'the latter'
     last_context = -10              # index of the latest sentence about who took part

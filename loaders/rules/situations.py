@@ -49,7 +49,7 @@ def rule_situations(ctx: Ctx) -> None:
                     if a.start() <= 60:
                         found.append(st)
         for adj in s.agents(labels=(STATE_ADJ,)):
-            if re.search(r"\b(?:conflict|crisis|war|civil)\b", adj.text, re.I):
+            if re.search(rf"\b(?:{_alt(ctx.gaz.cues['conflict_nouns'])})\b", adj.text, re.I):
                 found.append(adj)
         if s.block.kind == "heading" and re.search(r"ATROCIT|CRISIS|CONFLICT|SITUATION", s.text):
             found += s.agents(labels=(STATE,))
