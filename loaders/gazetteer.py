@@ -192,7 +192,7 @@ def _place_name_variants(alias: str, tokens) -> list[list[dict]]:
     out: list[list[dict]] = []
     for spelling in spellings:
         words = tokens(spelling)
-        if len(words) > 1:
+        if len(words) > 1 and words[0].lower() != "the":   # a pattern starting at every "the" costs more than it finds
             out.append([{"LOWER": w.lower()} for w in words])
         elif spelling.isalpha():
             out.append([{"ORTH": spelling.upper()}])

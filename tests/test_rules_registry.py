@@ -64,7 +64,8 @@ class Watched:
 
 
 def snapshot(ctx: Ctx) -> dict:
-    return {name: (set(v) if isinstance(v, set) else list(v) if isinstance(v, list) else v)
+    return {name: (set(v) if isinstance(v, set) else list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict)
+                   else v)
             for name in CONTEXT_FIELDS for v in [getattr(ctx, name)]}
 
 
@@ -147,7 +148,7 @@ def word_lists_in_code(source: str, grammar: set[str]) -> list[str]:
 
 # Lists of content words still written in the rules' code when they became a registry (issue 11): the count may
 # only go down, each list moved to gazetteers/cues.json lowering it, and no new one may be written.
-CONTENT_WORD_LISTS_LEFT = 26
+CONTENT_WORD_LISTS_LEFT = 21
 
 
 def test_no_new_list_of_content_words_is_written_in_code():

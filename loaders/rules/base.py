@@ -86,7 +86,7 @@ class Ctx:
     default_year: int | None = None   # the year of the page's date line: lent to a date written without one
     issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
-    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
+    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence (by index, or by text)
     _seen: dict[tuple, int] = field(default_factory=dict)
     _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span

@@ -373,7 +373,7 @@ def rule_mechanisms(ctx: Ctx) -> None:
                 elif as_ >= me:
                     between = s.text[me:as_]
                     if re.fullmatch(r",?\s*(?:(?:was|were|which\s+was|that\s+was)\s+)?"
-                                    r"(?:established|created|authori[sz]ed|set\s+up|mandated|adopted)\s+by\s+(?:the\s+)?",
+                                    rf"(?:{_alt(ctx.gaz.cues['established_by_verbs'])})\s+by\s+(?:the\s+)?",
                                     between):
                         ctx.emit(mech.iri, R2P.establishedBy, a.iri, s)
             # What it is for: "Commission of Inquiry on Burundi", "Mechanism for Syria", "... to investigate ... in Syria".

@@ -205,8 +205,12 @@ def _find_meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
 def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
     """(ordinal, start, end) of the Global Network's numbered meetings a text names ('the seventh
     annual meeting'), for callers that have a text rather than a sentence."""
-    sent = Sent(-1, 0, len(text), text, None)  # no mentions: the series is read from the words alone
-    return [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, sent) if m.series is None or m.series.annual]
+    key = ("text", text)          # asked again and again of the same sentences by the participant rules
+    if key not in ctx.phrases:
+        sent = Sent(-1, 0, len(text), text, None)  # no mentions: the series is read from the words alone
+        ctx.phrases[key] = [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, sent)
+                            if m.series is None or m.series.annual]
+    return ctx.phrases[key]
 
 
 def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: str) -> Series | None:
@@ -315,7 +319,7 @@ def _unnumbered_meeting(ctx: Ctx, sents: list[Sent]) -> tuple[Sent, MeetingMenti
     host_rx, neutral = ctx.cue("host_verbs"), frozenset(_meeting_data()["annual_series_words"])
     for s in sents:
         if not _MEETING_WORD.search(s.text) or not (host_rx.search(s.text) or re.search(
-                r"\b(?:held|took\s+place|met|convened)\b", s.text)):
+                rf"\b(?:{_alt(ctx.gaz.cues['held_verbs'])})\b", s.text)):
             continue
         for m in _unnumbered_rx(ctx.gaz).finditer(s.text):
             end = _tail_end(s, m.end(), neutral, _calendar_words(ctx.gaz))
@@ -370,11 +374,11 @@ def _this_meeting(ctx: Ctx, s: Sent) -> bool:
         return True
     if phrases:
         return False
-    return bool(re.search(r"\b(?:meeting|conference|gathering|summit)\b", s.text, re.I))
+    return bool(ctx.cue("gathering_nouns").search(s.text))
 
 
 @rule(reads=("default_year", "meeting", "phrases", "series", "year"),
-      writes=("default_year", "issued", "meeting", "start_date", "title_sent", "year",
+      writes=("default_year", "issued", "meeting", "phrases", "series", "start_date", "title_sent", "year",
              "dcterms:issued", "r2p:aboutMeeting", "r2p:dateText", "r2p:endDate", "r2p:heldInCity",
              "r2p:heldInCountry", "r2p:hostedBy", "r2p:inSeries", "r2p:ofNetwork", "r2p:ordinal",
              "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
@@ -544,7 +548,7 @@ def _acronym_org(ctx: Ctx, s: Sent, at: int, name: str) -> Ment:
 
 
 @rule(reads=("meeting", "phrases", "series"),
-      writes=("r2p:announcedHostOf", "r2p:heldInCity", "r2p:inSeries", "r2p:ofNetwork",
+      writes=("phrases", "series", "r2p:announcedHostOf", "r2p:heldInCity", "r2p:inSeries", "r2p:ofNetwork",
              "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
 def rule_other_meetings(ctx: Ctx) -> None:
     """Meetings the document mentions besides its own: the first meeting, the next one announced,

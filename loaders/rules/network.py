@@ -101,7 +101,7 @@ def _size_patterns(gaz: Gazetteer) -> dict[str, re.Pattern]:
 def _organizations_after(ctx: Ctx, s: Sent, pos: int) -> int | None:
     """'... and 2 regional organizations' or '... and the EU' after the state count."""
     num = _number_rx(ctx.gaz)
-    m = _re(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:regional|international|intergovernmental)\s+organi[sz]ations\b", re.I).match(s.text[pos:])
+    m = _re(rf"\s+(?:\w+\s+){{0,3}}?and\s+({num})\s+(?:{_alt(ctx.gaz.cues['organization_scopes'])})\s+organi[sz]ations\b", re.I).match(s.text[pos:])
     if m:
         return number_value(ctx.gaz, m.group(1))
     m = re.match(r"\s+and\s+(?:the\s+)?", s.text[pos:])
@@ -160,7 +160,7 @@ def rule_groups(ctx: Ctx) -> None:
         g = groups[0]
         ctx.emit(g.iri, R2P.partOf, NETWORK, s, limit=1) if re.search(r"Global\s+Network|network", s.text) else None
         v = member_rx.search(s.text, g.end - s.start)
-        if v and re.search(r"\b(?:comprised|composed|consists|consisting|made up|members)\b", v.group(0), re.I):
+        if v and ctx.cue("composition_words").search(v.group(0)):
             stop = re.search(r"\bin its capacity\b|;", s.text[v.end():])
             hi = v.end() + (stop.start() if stop else len(s.text))
             members = [m for m in s.agents(v.end(), hi, labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]

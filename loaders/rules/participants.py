@@ -59,8 +59,8 @@ def rule_theme(ctx: Ctx) -> None:
             ctx.emit(ctx.meeting.iri, R2P.theme, _literal(m.group(1).strip()), s)
 
 
-@rule(reads=("meeting", "title_sent"),
-      writes=("r2p:hasParticipant",))
+@rule(reads=("meeting", "phrases", "title_sent"),
+      writes=("phrases", "r2p:hasParticipant"))
 def rule_participants(ctx: Ctx) -> None:
     """States and organizations that took part in the document's meeting: lists after a lead-in ('delegations
     of', 'represented were', 'attended by'), lists that continue a previous sentence ('The second group included
