@@ -6,19 +6,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from rdflib import Literal, URIRef
 from r2pkg.graph import iris
-from ..analysis import Ment, Sent
-from ..gazetteer import GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, Gazetteer, fold
+from ..analysis import Ment, Sent, person_forms
+from ..gazetteer import GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, Gazetteer, data_json, fold
 from .base import Ctx, R2P, RDF, XSD, _alt, _literal, _month_rx, _ordinal_rx, _re, find_date, ordinal_value, rule
 from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _mint_network
 from .situations import _TRAILING, situation_of
 
 
+@lru_cache(maxsize=1)
+def _un_bodies() -> list[dict[str, str]]:
+    """The UN bodies that adopt resolutions (gazetteers/resolution-bodies.json)."""
+    return data_json("resolution-bodies.json")["bodies"]
+
+
 def resolutions(ctx: Ctx) -> list[tuple[Sent, int, int, URIRef, URIRef | None]]:
     """UN resolutions by number: (sentence, start, end, mechanism IRI, adopting body or None)."""
-    bodies = {"security council": "security-council", "general assembly": "general-assembly",
-              "human rights council": "human-rights-council"}
-    rx = re.compile(r"\b(?:(?:UN\s+)?(Security Council|General Assembly|Human Rights Council)\s+)?[Rr]esolutions?\s+"
+    bodies = {b["name"].lower(): b["slug"] for b in _un_bodies()}
+    rx = re.compile(rf"\b(?:(?:UN\s+)?({_alt([b['name'] for b in _un_bodies()])})\s+)?[Rr]esolutions?\s+"
                     r"(?:such\s+as\s+|no\.\s*)?(\d{3,4})\b")
     known: dict[str, str] = {}
     out = []
@@ -68,7 +73,7 @@ def _open_class_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
     heads = gaz.cues
     ordinal = _ordinal_rx(gaz)
     topic = rf"(?:R2P|[Rr]esponsibility\s+to\s+[Pp]rotect|{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|on))*)"
-    sg = r"(?:(?:the|UN|United\s+Nations)\s+)*Secretary[- ]General['’]s"
+    sg = rf"(?:(?:the|{_alt(person_forms()['organization_prefixes'])})\s+)*Secretary[- ]General['’]s"
     qual = rf"(?:(?:(?:19|20)\d{{2}}|{ordinal}|annual|Annual|latest|most\s+recent|new|special|Special)\s+)*"
     return [
         ("initiative", re.compile(rf"(?:(?:{_NAME_WORD}|national|regional|global)\s+){{1,6}}(?:[Ii]nitiative|Initiatives?)"
@@ -78,9 +83,9 @@ def _open_class_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
                               rf"(?:the\s+)?({topic})")),
         *((kind, _headed_name_rx(heads[cue])) for kind, cue in HEADED_KINDS.items()),
         ("code", re.compile(rf"(?:{_NAME_WORD}\s+){{0,4}}[Cc]ode\s+of\s+[Cc]onduct(?:\s+(?:on|for|regarding|against)\s+"
-                            rf"[\w\s,-]{{3,80}}?(?=[.;:\"”)]|,\s|\s+(?:which|that|was|is|and|adopted|signed|launched)\b|$))?")),
+                            rf"[\w\s,-]{{3,80}}?(?=[.;:\"”)]|,\s|\s+(?:which|that|was|is|and|{_alt(gaz.cues['instrument_verbs'])})\b|$))?")),
         ("symbol", re.compile(r"\b(S|A|A/HRC)/RES/(\d{1,4})(?:/(\d{1,4}))?(?:\s*\(((?:19|20)\d{2})\))?")),
-        ("numbered", re.compile(r"\b(?:(?:UN\s+)?(Security\s+Council|General\s+Assembly|Human\s+Rights\s+Council)\s+)?"
+        ("numbered", re.compile(rf"\b(?:(?:UN\s+)?({_alt([b['name'] for b in _un_bodies()])})\s+)?"
                                 r"[Rr]esolutions?\s+(?:no\.\s*)?(\d{1,3})/(\d{1,4})\b")),
         ("network", re.compile(rf"(?:{_NAME_WORD}\s+){{1,6}}Network\b{_NAME_TAIL}|\bNetwork\s+(?:of|for|on)\s+(?:the\s+)?"
                                rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|the|for|on))*")),
@@ -106,11 +111,12 @@ def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
-_BODY_SLUG = {"S": "security-council", "A": "general-assembly", "A/HRC": "human-rights-council"}
+def _body_by_symbol(symbol: str) -> str:
+    return next(b["slug"] for b in _un_bodies() if b["symbol"] == symbol)
 
 
-_BODY_NAMES = {"security-council": "UN Security Council", "general-assembly": "UN General Assembly",
-               "human-rights-council": "UN Human Rights Council"}
+def _body_label(slug: str) -> str:
+    return next(b["label"] for b in _un_bodies() if b["slug"] == slug)
 
 
 def open_class_names(ctx: Ctx) -> list[Named]:
@@ -142,13 +148,12 @@ def _inside_longer_quote(text: str, pos: int) -> bool:
 
 def _named(ctx: Ctx, s: Sent, kind: str, m: re.Match) -> Named | None:
     if kind == "symbol":
-        body = _BODY_SLUG[m.group(1)]
+        body = _body_by_symbol(m.group(1))
         number = f"{m.group(2)}-{m.group(3)}" if m.group(3) else m.group(2)
         year = _literal(m.group(4), datatype=XSD.gYear) if m.group(4) else None
         return _resolution(s, m.start(), m.end(), body, number, year)
     if kind == "numbered":
-        body = {"security council": "security-council", "general assembly": "general-assembly",
-                "human rights council": "human-rights-council"}.get(re.sub(r"\s+", " ", (m.group(1) or "").lower()))
+        body = {b["name"].lower(): b["slug"] for b in _un_bodies()}.get(re.sub(r"\s+", " ", (m.group(1) or "").lower()))
         return _resolution(s, m.start(), m.end(), body, f"{m.group(2)}-{m.group(3)}", None)
     if kind == "report":
         return _report(ctx, s, m)
@@ -179,7 +184,7 @@ def _named(ctx: Ctx, s: Sent, kind: str, m: re.Match) -> Named | None:
 
 def _resolution(s: Sent, start: int, end: int, body: str | None, number: str, year: Literal | None) -> Named:
     slug = f"{body}-resolution-{number}" if body else f"resolution-{number}"
-    label = f"{_BODY_NAMES[body]} Resolution {number.replace('-', '/')}" if body else \
+    label = f"{_body_label(body)} Resolution {number.replace('-', '/')}" if body else \
         f"UN Resolution {number.replace('-', '/')}"
     return Named(s, s.start + start, s.start + end, iris.entity("mechanism", slug), R2P.UNResolution, label, year)
 
@@ -332,13 +337,11 @@ def _courts_as_mechanisms(ctx: Ctx) -> None:
 def rule_mechanisms(ctx: Ctx) -> None:
     """Mechanisms discussed, who established them and which situation they concern. The resolution mentions it finds join the document's."""
     est = ctx.cue("establish_verbs")
-    names = {"security-council": "UN Security Council", "general-assembly": "UN General Assembly",
-             "human-rights-council": "UN Human Rights Council"}
     for s, start, end, iri, body in resolutions(ctx):
         slug = ctx.slug_of(iri)
         num = slug.rsplit("-", 1)[1]
         key = slug.rsplit("-resolution-", 1)[0] if "-resolution-" in slug else None
-        label = f"{names[key]} Resolution {num}" if key else f"UN Resolution {num}"
+        label = f"{_body_label(key)} Resolution {num}" if key else f"UN Resolution {num}"
         ctx.node(iri, R2P.UNResolution, label, s)
         if body is not None:
             ctx.emit(iri, R2P.establishedBy, body, s)

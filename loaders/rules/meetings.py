@@ -535,7 +535,7 @@ def _hosts(ctx: Ctx, meeting: URIRef, s: Sent, announced: bool = False) -> int:
 def _co_hosts(ctx: Ctx, s: Sent, lo: int, hi: int, loc: set[int]) -> list[Ment]:
     """'in collaboration with the Ministry of Foreign Affairs of X': the ministry's state, or the agents named."""
     found = [m for m in s.agents(lo, hi) if id(m) not in loc and _usable_agent(ctx, m)]
-    return found[:1] if found and re.match(r"\s*(?:the\s+)?(?:Ministry|Department|Government|Office)\b", s.text[lo:]) \
+    return found[:1] if found and re.match(rf"\s*(?:the\s+)?(?:{_alt(ctx.gaz.cues['government_office_heads'])})\b", s.text[lo:]) \
         else found
 
 

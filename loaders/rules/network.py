@@ -93,7 +93,7 @@ def _size_patterns(gaz: Gazetteer) -> dict[str, re.Pattern]:
         "have_appointed": rf"\b(?:the\s+first\s+)?({num})\s+(?:{nouns}|(?:national\s+)?(?:R2P\s+)?focal\s+points)"
                           rf"(?:\s+for\s+R2P)?\s+(?:have|had|has|were|have\s+been|had\s+been)\s+"
                           rf"(?:now\s+|already\s+|so\s+far\s+)?appointed\b",
-        "nth_to_join": rf"\bthe\s+({_ordinal_rx(gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:state|country|member)\s+to\s+"
+        "nth_to_join": rf"\bthe\s+({_ordinal_rx(gaz)})\s+(?:(?:UN\s+)?member\s+)?(?:{_alt(gaz.cues['joiner_nouns'])})\s+to\s+"
                        rf"(?:join|appoint)\b",
     }.items()}
 

@@ -40,10 +40,13 @@ def _meeting_gathers(text: str) -> bool:
     """'The meeting brings together ... more than 40 countries': a meeting as the subject of a verb
     of gathering, in any tense (an announcement counts those expected)."""
     verb = _cue_words_rx("meeting_gathers").search(text)
-    return bool(verb and re.search(r"\b(?:meeting|conference|gathering|event|summit)\b", text[:verb.start()], re.I))
+    return bool(verb and _cue_words_rx("event_nouns").search(text[:verb.start()]))
 
 
-_THEME = re.compile(r"\btheme\s+(?:of\s+|was\s+|entitled\s+|titled\s+)?[\"“]([^\"”]{5,300})[\"”]", re.I)
+@lru_cache(maxsize=4)
+def _theme_rx(gaz: Gazetteer) -> re.Pattern:
+    """'the theme "..."', 'the theme was "..."', 'under the theme entitled "..."'."""
+    return re.compile(rf"\btheme\s+(?:(?:{_alt(gaz.cues['theme_links'])})\s+)?[\"“]([^\"”]{{5,300}})[\"”]", re.I)
 
 
 @rule(reads=("meeting",),
@@ -54,7 +57,7 @@ def rule_theme(ctx: Ctx) -> None:
     for s in ctx.an.sents:
         if '"' not in s.text and "“" not in s.text:
             continue  # cheap test first: a theme is quoted
-        m = _THEME.search(s.text)
+        m = _theme_rx(ctx.gaz).search(s.text)
         if m:
             ctx.emit(ctx.meeting.iri, R2P.theme, _literal(m.group(1).strip()), s)
 

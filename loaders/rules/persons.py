@@ -141,7 +141,7 @@ def _state_after_title(ctx: Ctx, s: Sent, hi: int) -> int:
         if beyond > hi + body.end():
             return beyond
     for a in s.agents(hi + m.end(), labels=(STATE, ORG_LABEL, GOV_BODY)):
-        if a.start - s.start == hi + m.end() and re.match(r"\s*(?:[,;.:(]|$|\s(?:who|which|and|said|noted|stated)\b)",
+        if a.start - s.start == hi + m.end() and re.match(rf"\s*(?:[,;.:(]|$|\s(?:who|which|and|{_alt(person_forms()['attribution_verbs'])})\b)",
                                                            s.text[a.end - s.start:]):
             return a.end - s.start
     return hi
@@ -255,7 +255,7 @@ def _forms_rx(name: str) -> re.Pattern:
     heads = _alt(forms["org_heads"])
     return {
         "org_head": lambda: re.compile(rf"\b(?:{heads})\b"),
-        "not_role": lambda: re.compile(rf"(?:(?:UN|EU|AU|United\s+Nations)\s+)?(?:{_alt(forms['not_role_heads'])})\b"),
+        "not_role": lambda: re.compile(rf"(?:(?:{_alt(forms['organization_prefixes'])})\s+)?(?:{_alt(forms['not_role_heads'])})\b"),
         "post_verb": lambda: re.compile(
             r"(?P<org>[A-Z][\w'’-]*(?:\s+(?:of\s+|for\s+|the\s+)*[A-Z][\w'’-]*){0,5}),\s+an?\s+(?:new\s+|small\s+)?"
             rf"(?:{_alt(forms['organization_nouns'])})\s+(?:that\s+)?(?:she|he|they)\s+(?:also\s+)?"
