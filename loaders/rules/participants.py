@@ -78,14 +78,16 @@ def rule_participants(ctx: Ctx) -> None:
     last_context = -10              # index of the latest sentence about who took part
     for s in ctx.an.sents[1:]:
         about_participants = bool(context.search(s.text))
+        if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
+            latter = _the_latter(ctx, s, last_list)
+            if (latter or about_participants) and not _about_other_meeting(ctx, s):
+                for a in latter:
+                    ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
+                if about_participants:
+                    last_context = s.idx
+            continue  # only states and organizations are read as participants here
         if _about_other_meeting(ctx, s):
             continue
-        if not s.mentions_any((STATE, ORG_LABEL, STATE_ADJ)):
-            for a in _the_latter(ctx, s, last_list):
-                ctx.emit(meeting, R2P.hasParticipant, a.iri, s)
-            if about_participants:
-                last_context = s.idx
-            continue  # only states and organizations are read as participants here
         found: list[Ment] = []
         for m in rep.finditer(s.text):
             end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
