@@ -61,6 +61,8 @@ DEFAULT_WORKER_MEMORY = 1_500_000_000
 # What a value costs in an answer besides its text, at most (a JSON binding, an XML <binding>).
 VALUE_OVERHEAD = 64
 DEFAULT_POOL_SIZE = 3
+# Seconds a query of the slow lane waits for a worker before it is told the server is busy.
+SLOW_LANE_WAIT = 1.0
 # Deeper nesting of brackets than any real query needs; far deeper (1,000 nested calls) overflows the
 # stack of Oxigraph's parser and kills the process; nested blank nodes cost its parser time that grows
 # steeply (32: 26 ms, 64: 2 s, 200: minutes).
@@ -644,7 +646,8 @@ class QueryPool:
         if self._closed:
             raise StoreUnavailable("the query service is shut down")
         deadline = time.monotonic() + timeout
-        worker = self._idle.take(max(0.01, timeout), keep_free=1 if slow_lane and self.size > 1 else 0)
+        wait = min(timeout, SLOW_LANE_WAIT) if slow_lane else timeout   # a slow client's query does not queue long
+        worker = self._idle.take(max(0.01, wait), keep_free=1 if slow_lane and self.size > 1 else 0)
         if worker is None:
             raise QueryTimeout(f"query stopped at its time limit of {timeout:g} s: the server is busy, no query "
                                "worker became free in time" + (" for a client whose queries were slow" if slow_lane

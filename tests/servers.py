@@ -15,6 +15,38 @@ from pathlib import Path
 import pytest
 
 
+@contextmanager
+def recording_listener(status: int, body: bytes, content_type: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """A loopback HTTP server that answers every request alike and records it: (base URL, [(method, path)])."""
+    import http.server
+    import socketserver
+    import threading
+
+    hits: list[tuple[str, str]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _record(self):
+            hits.append((self.command, self.path))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _record
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", hits
+    finally:
+        server.shutdown()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

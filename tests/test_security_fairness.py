@@ -83,3 +83,20 @@ def test_the_saved_query_pages_share_the_budget(app):
     client.get("/api/queries/meetings", environ_base={"REMOTE_ADDR": "10.0.4.1"})
     page = client.get("/queries/meetings", environ_base={"REMOTE_ADDR": "10.0.4.1"})
     assert page.status_code == 429 and "Retry-After" in page.headers
+
+
+def test_past_the_queries_in_flight_a_query_is_refused_at_once_and_pages_still_answer(app):
+    """Each query holds one of the web server's threads while it runs or waits: past the cap, 503 at once."""
+    served = app(SPARQL_QUERIES_IN_FLIGHT=2)
+    ask(served, "10.0.5.9", CHEAP)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        slow = [pool.submit(ask, served, f"10.0.5.{n}", RUNAWAY) for n in (1, 2)]
+        time.sleep(0.3)
+        started = time.monotonic()
+        refused = ask(served, "10.0.5.3", CHEAP)
+        waited = time.monotonic() - started
+        page = served.test_client().get("/ontology", environ_base={"REMOTE_ADDR": "10.0.5.3"})
+        assert all(f.result().status_code == 503 for f in slow)
+    assert refused.status_code == 503 and "busy" in refused.get_data(as_text=True) and waited < 0.5
+    assert refused.headers["Retry-After"] == "1"
+    assert page.status_code == 200

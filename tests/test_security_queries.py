@@ -6,8 +6,6 @@ engine might make: SERVICE, FROM and FROM NAMED must never reach it.
 """
 from __future__ import annotations
 
-import http.server
-import socketserver
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +15,7 @@ import pytest
 import requests
 
 from r2pkg.graph import sparql
+from servers import recording_listener
 
 JSON = {"Accept": "application/sparql-results+json"}
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -26,30 +25,9 @@ SIMPLE = "PREFIX r2p: <https://w3id.org/r2pkg/ontology#> SELECT ?m WHERE { ?m r2
 @pytest.fixture(scope="module")
 def listener():
     """A loopback HTTP server that records every request made to it; yields (base URL, hits)."""
-    hits: list[tuple[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def _record(self):
-            hits.append((self.command, self.path))
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://x/"}}]}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _record
-
-        def log_message(self, *args):
-            pass
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", hits
-    server.shutdown()
+    body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://x/"}}]}}'
+    with recording_listener(200, body, "application/sparql-results+json") as served:
+        yield served
 
 
 def _serve(app):

@@ -7,19 +7,17 @@
 """
 from __future__ import annotations
 
-import http.server
 import os
 import signal
-import socketserver
 import threading
 import time
 
 import psutil
 import pytest
-import requests
 
 from r2pkg.graph import sparql
 from r2pkg.graph.sparql import WorkerLimits
+from servers import recording_listener
 
 SECRET = "SECRET-BODY of an internal page"
 
@@ -27,28 +25,8 @@ SECRET = "SECRET-BODY of an internal page"
 @pytest.fixture(scope="module")
 def listener():
     """A loopback HTTP server that records requests and answers 500 with a body nobody may see."""
-    hits: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            hits.append(self.path)
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            body = SECRET.encode()
-            self.send_response(500)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST
-
-        def log_message(self, *args):
-            pass
-
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/", hits
-    server.shutdown()
+    with recording_listener(500, SECRET.encode(), "text/plain") as served:
+        yield served
 
 
 @pytest.fixture
@@ -87,7 +65,7 @@ def test_with_federation_the_worker_reaches_the_allowed_service_but_never_shows_
     with pytest.raises(sparql.QueryError) as caught:
         run(pool, f"SELECT * WHERE {{ SERVICE <{base}federated> {{ ?s ?p ?o }} }}",
             allowed_services=[base + "federated"], allow_private_services=True)
-    assert hits[-1] == "/federated"
+    assert hits[-1] == ("POST", "/federated")
     assert SECRET not in str(caught.value) and "SECRET" not in str(caught.value)
 
 

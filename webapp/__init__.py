@@ -40,7 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["STORE_SERVER"] = server_config(app.config.get("STORE_SERVER"))
     app.extensions["r2pkg.graph"] = GraphData(Path(app.config["DATA_DIR"]), server=app.config["STORE_SERVER"])
     app.extensions["r2pkg.budget"] = QueryBudget(seconds_per_minute=app.config["SPARQL_CLIENT_QUERY_TIME"],
-                                                 concurrency=app.config["SPARQL_CLIENT_CONCURRENCY"])
+                                                 concurrency=app.config["SPARQL_CLIENT_CONCURRENCY"],
+                                                 in_flight=app.config["SPARQL_QUERIES_IN_FLIGHT"])
 
     from . import bp_document, bp_dumps, bp_entity, bp_home, bp_ontology, bp_queries, bp_search, bp_sparql, errors
 
@@ -107,7 +108,7 @@ def _log_request(response) -> None:
                      response.content_length if response.content_length is not None else "-", millis)
 
 
-def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int = 8, **config) -> None:
+def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int = 16, **config) -> None:
     """Serve the graph with waitress until interrupted; the query workers are started first."""
     import waitress
 

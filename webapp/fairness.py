@@ -9,7 +9,10 @@ limit. Two rules now, after the Wikidata Query Service's:
   time has left the window. At most `SPARQL_CLIENT_CONCURRENCY` of a client's queries run at once.
 * **A slow lane.** A client that has used more than `HEAVY_AFTER` seconds in the last minute is
   "heavy": its queries take a worker only while another stays free (`QueryPool.run(slow_lane=True)`),
-  so a light client's query always finds one, while heavy ones queue behind each other.
+  so a light client's query always finds one; a heavy one waits at most a second for a worker.
+* **Room for pages.** Each query holds one of the web server's threads while it runs or waits, so at most
+  `SPARQL_QUERIES_IN_FLIGHT` queries run or wait at once (503 with Retry-After past it), and heavy clients'
+  queries take at most half of those places: many clients looping slow queries cannot take every thread.
 
 Clients are told apart by `request.remote_addr` (behind a proxy, let werkzeug's ProxyFix set it).
 """
@@ -40,10 +43,19 @@ class TooManyQueries(SparqlError):
         self.retry_after = retry_after
 
 
+class ServerBusy(SparqlError):
+    """As many queries as the server lets run or wait at once are running or waiting: each holds one of
+    the web server's threads, and pages must keep some."""
+
+    status = 503
+    retry_after = 1
+
+
 @dataclass
 class _Client:
     spent: deque = field(default_factory=deque)    # (when it ended, seconds used)
     running: int = 0
+    heavy: list = field(default_factory=list)      # of its running queries, which are in the slow lane
 
     def used(self, now: float) -> float:
         while self.spent and self.spent[0][0] <= now - WINDOW:
@@ -60,9 +72,12 @@ class Ticket:
 class QueryBudget:
     """Per-client query time and concurrency; one per app, shared by its threads."""
 
-    def __init__(self, *, seconds_per_minute: float, concurrency: int):
+    def __init__(self, *, seconds_per_minute: float, concurrency: int, in_flight: int):
         self.seconds_per_minute = float(seconds_per_minute)
         self.concurrency = max(1, int(concurrency))
+        self.in_flight = max(1, int(in_flight))
+        self._running = 0
+        self._heavy = 0
         self._clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
 
@@ -94,13 +109,23 @@ class QueryBudget:
             if state.running >= self.concurrency:
                 raise TooManyQueries(f"too many queries at once: at most {self.concurrency} of a client's queries "
                                      "run at the same time", 1)
+            heavy = used >= HEAVY_AFTER
+            if self._running >= self.in_flight or (heavy and self._heavy >= self.in_flight // 2):
+                raise ServerBusy(f"the server is busy: {self.in_flight} queries are running or waiting for a worker; "
+                                 "try again in a moment")
             state.running += 1
-            return used >= HEAVY_AFTER
+            self._running += 1
+            self._heavy += heavy
+            state.heavy.append(heavy)
+            return heavy
 
     def _charge(self, client: str, seconds: float) -> None:
         with self._lock:
             state = self._clients.setdefault(client, _Client())
             state.running = max(0, state.running - 1)
+            self._running = max(0, self._running - 1)
+            if state.heavy and state.heavy.pop():
+                self._heavy = max(0, self._heavy - 1)
             state.spent.append((time.monotonic(), seconds))
 
     def _retry_after(self, state: _Client, now: float) -> int:
