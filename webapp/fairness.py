@@ -7,8 +7,8 @@ limit. Two rules now, after the Wikidata Query Service's:
 * **A budget of query time per client** (`SPARQL_CLIENT_QUERY_TIME` seconds in any minute; WDQS gives
   60 s a minute). A client past it gets 429 with `Retry-After`, the seconds until enough of its
   time has left the window. At most `SPARQL_CLIENT_CONCURRENCY` of a client's queries run at once.
-* **A slow lane.** A client that has used more than `HEAVY_AFTER` seconds in the last minute is
-  "heavy": its queries take a worker only while another stays free (`QueryPool.run(slow_lane=True)`),
+* **A slow lane.** A client one of whose queries ran `SLOW_QUERY` seconds or more in the last minute is
+  "heavy" (many cheap queries do not make a client heavy; one slow query does): its queries take a worker only while another stays free (`QueryPool.run(slow_lane=True)`),
   so a light client's query always finds one; a heavy one waits at most a second for a worker.
 * **Room for pages.** Each query holds one of the web server's threads while it runs or waits, so at most
   `SPARQL_QUERIES_IN_FLIGHT` queries run or wait at once (503 with Retry-After past it), and heavy clients'
@@ -29,7 +29,7 @@ from typing import Iterator
 from r2pkg.graph.sparql import SparqlError
 
 WINDOW = 60.0          # seconds over which a client's query time is counted
-HEAVY_AFTER = 2.0      # seconds of query time in the window after which a client's queries take the slow lane
+SLOW_QUERY = 1.0       # a query that ran this long puts its client's queries in the slow lane for a minute
 MAX_CLIENTS = 100_000  # clients remembered at once; the idle ones are forgotten first
 
 
@@ -109,7 +109,7 @@ class QueryBudget:
             if state.running >= self.concurrency:
                 raise TooManyQueries(f"too many queries at once: at most {self.concurrency} of a client's queries "
                                      "run at the same time", 1)
-            heavy = used >= HEAVY_AFTER
+            heavy = any(seconds >= SLOW_QUERY for _, seconds in state.spent)
             if self._running >= self.in_flight or (heavy and self._heavy >= self.in_flight // 2):
                 raise ServerBusy(f"the server is busy: {self.in_flight} queries are running or waiting for a worker; "
                                  "try again in a moment")

@@ -31,7 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SPARQL_WORKERS", 3, "Warm worker processes that run user queries (each holds the store open read-only)."),
     Setting("SPARQL_CLIENT_QUERY_TIME", 30.0,
             "Seconds of query time one client (by address) may use in any minute; past it, 429 with Retry-After. "
-            "A client that used more than 2 s in the last minute runs its queries on all workers but one, so "
+            "A client one of whose queries ran 1 s or more in the last minute runs its queries on all workers but one, so "
             "other clients' queries always find a worker."),
     Setting("SPARQL_CLIENT_CONCURRENCY", 2, "Queries of one client that may run at the same time; more get 429."),
     Setting("SPARQL_QUERIES_IN_FLIGHT", 10,
