@@ -108,7 +108,7 @@ def _log_request(response) -> None:
                      response.content_length if response.content_length is not None else "-", millis)
 
 
-def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int = 16, **config) -> None:
+def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int = 24, **config) -> None:
     """Serve the graph with waitress until interrupted; the query workers are started first."""
     import waitress
 

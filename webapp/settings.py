@@ -34,9 +34,9 @@ SETTINGS: tuple[Setting, ...] = (
             "A client one of whose queries ran 1 s or more in the last minute runs its queries on all workers but one, so "
             "other clients' queries always find a worker."),
     Setting("SPARQL_CLIENT_CONCURRENCY", 2, "Queries of one client that may run at the same time; more get 429."),
-    Setting("SPARQL_QUERIES_IN_FLIGHT", 12,
+    Setting("SPARQL_QUERIES_IN_FLIGHT", 16,
             "User queries that may run or wait for a worker at once, all clients together; more get 503 with "
-            "Retry-After at once. Each holds one of `r2pkg serve`'s 16 threads, so pages keep the others."),
+            "Retry-After at once. Each holds one of `r2pkg serve`'s 24 threads, so pages keep the others."),
     Setting("SPARQL_WORKER_MEMORY", 1_500_000_000,
             "Memory ceiling of each query worker in bytes (its data segment); a query that needs more fails alone "
             "with 500 and its worker is replaced. The workers also cannot open network connections unless a "
