@@ -13,8 +13,11 @@ import errno
 import os
 import platform
 import resource
+import signal
 import struct
 import sys
+import threading
+import time
 
 # seccomp and BPF constants (linux/seccomp.h, linux/filter.h, linux/audit.h)
 _PR_SET_NO_NEW_PRIVS = 38
@@ -26,6 +29,9 @@ _LD_W_ABS = 0x20          # BPF_LD | BPF_W | BPF_ABS
 _JEQ_K = 0x15             # BPF_JMP | BPF_JEQ | BPF_K
 _RET_K = 0x06             # BPF_RET | BPF_K
 _AF_INET, _AF_INET6 = 2, 10
+_PR_SET_PDEATHSIG = 1
+# How often a worker's watchdog checks that its parent process still exists, in seconds.
+PARENT_CHECK_SECONDS = 0.5
 # machine -> (AUDIT_ARCH_*, syscall numbers of socket(2), x32 variant included)
 _ARCHES = {
     "x86_64": (0xC000003E, (41, 0x40000000 | 41)),
@@ -101,8 +107,60 @@ def lower_priority(increment: int = 10) -> None:
         pass
 
 
-def confine_worker(*, network: bool, max_memory: int | None) -> dict[str, bool]:
-    """Everything a query worker does to itself before it opens the store; what took effect."""
+def end_with_process(pid: int) -> None:
+    """End this process when process `pid` (not its parent: a query worker's parent is the forkserver,
+    which may outlive the server) is gone: a daemon thread checks every PARENT_CHECK_SECONDS."""
+    threading.Thread(target=_watch_process, args=(pid,), name="r2pkg-server-watch", daemon=True).start()
+
+
+def _watch_process(pid: int) -> None:
+    while _alive(pid):
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:   # a zombie (dead, not yet reaped) answers the signal check
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def end_with_parent(parent: int) -> None:
+    """End this worker process when `parent` is gone, instead of living on reparented to init (a loader
+    holding 100 MB, a query worker running a runaway query for good). On Linux the kernel kills it at once
+    (PR_SET_PDEATHSIG, which fires when the forking *thread* ends); everywhere a daemon thread checks
+    every PARENT_CHECK_SECONDS and exits when the process is reparented."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:   # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="r2pkg-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def confine_worker(*, network: bool, max_memory: int | None, server: int) -> dict[str, bool]:
+    """Everything a query worker does to itself before it opens the store; what took effect. The network
+    filter comes first, while the process has one thread, so the threads started after it have it too.
+    The worker ends with the server process, even in the middle of a query."""
     lower_priority()
     limit_memory(max_memory)
-    return {"network_denied": False if network else deny_network(), "memory_limited": bool(max_memory)}
+    denied = False if network else deny_network()
+    end_with_parent(os.getppid())     # the forkserver
+    end_with_process(server)
+    return {"network_denied": denied, "memory_limited": bool(max_memory)}

@@ -38,6 +38,7 @@ import io
 import json
 import logging
 import multiprocessing
+import os
 import re
 import threading
 import time
@@ -481,10 +482,10 @@ def _store_target(data_dir: Path) -> str | None:
     return str(build.root) if build is not None else None
 
 
-def _worker_main(data_dir: str, conn, limits: "WorkerLimits") -> None:  # pragma: no cover - a child process
+def _worker_main(data_dir: str, conn, limits: "WorkerLimits", server: int) -> None:  # pragma: no cover - a child
     from .sandbox import confine_worker
 
-    confine_worker(network=limits.network, max_memory=limits.max_memory)   # first, while single-threaded
+    confine_worker(network=limits.network, max_memory=limits.max_memory, server=server)  # first: one thread yet
     path = Path(data_dir)
     store = None
     opened_for: str | None = None
@@ -542,7 +543,7 @@ class WorkerLimits:
 class _Worker:
     def __init__(self, ctx, data_dir: Path, limits: WorkerLimits):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(str(data_dir), child, limits), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(str(data_dir), child, limits, os.getpid()), daemon=True,
                                 name="r2pkg-sparql-worker")
         self.proc.start()
         child.close()
@@ -615,15 +616,21 @@ class QueryPool:
         except ValueError:  # pragma: no cover - platforms without forkserver
             self._ctx = multiprocessing.get_context("spawn")
         self._idle = _IdleWorkers()
+        self._workers: set[_Worker] = set()       # every live worker, busy or idle: close() ends them all
         self._closed = False
         self.killed = 0
-        starting = [_Worker(self._ctx, self.data_dir, limits) for _ in range(self.size)]
+        starting = [self._start() for _ in range(self.size)]
         for worker in starting:
             if worker.wait_ready():
                 self._idle.put(worker)
             else:
-                worker.kill()
+                self._end(worker)
                 self._replace_async()
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._ctx, self.data_dir, self.limits)
+        self._workers.add(worker)
+        return worker
 
     def _replace_async(self) -> None:
         """Start a worker in the background, retrying until one is ready: a pool that gave up on a
@@ -632,11 +639,11 @@ class QueryPool:
         def start() -> None:
             delay = 0.5
             while not self._closed:
-                worker = _Worker(self._ctx, self.data_dir, self.limits)
+                worker = self._start()
                 if worker.wait_ready() and not self._closed:
                     self._idle.put(worker)
                     return
-                worker.kill()
+                self._end(worker)
                 time.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
@@ -653,7 +660,7 @@ class QueryPool:
                                "worker became free in time" + (" for a client whose queries were slow" if slow_lane
                                                                else ""))
         if not worker.proc.is_alive():
-            worker.kill()
+            self._end(worker)
             self._replace_async()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -672,12 +679,12 @@ class QueryPool:
                 raise TimeoutError
             answer = worker.conn.recv()
         except TimeoutError:
-            worker.kill()
+            self._end(worker)
             self.killed += 1
             self._replace_async()
             raise _ran(QueryTimeout(f"query stopped after its time limit of {timeout:g} s"), sent) from None
         except (EOFError, OSError, BrokenPipeError):
-            worker.kill()
+            self._end(worker)
             self._replace_async()
             raise _ran(WorkerFailed("the query's worker process died while running it (out of memory, or a crash "
                                     "in the query engine); it has been replaced"), sent) from None
@@ -688,14 +695,21 @@ class QueryPool:
             return result
         raise _ran(_ERRORS.get(answer[1], QueryError)(answer[2]), sent)
 
+    def _end(self, worker: _Worker) -> None:
+        worker.kill()
+        self._workers.discard(worker)
+
     def close(self) -> None:
+        """End every worker, those running a query too (they would run on, orphaned, to its end)."""
         self._closed = True
         for worker in self._idle.drain():
             try:
                 worker.conn.send(None)
             except Exception:
                 pass
+        for worker in list(self._workers):
             worker.kill()
+        self._workers.clear()
 
 
 _pools: dict[tuple[str, int, WorkerLimits], QueryPool] = {}

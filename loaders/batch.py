@@ -4,20 +4,17 @@ Loading is CPU-bound Python, so threads do not help; processes do, one per core.
 the pipeline the parent built (1-2 s to build), so it starts at once; with another start method each
 worker builds its own, which only pays off for a large batch.
 
-Workers end with the process that started them, however it ends (SIGKILL included): see `_end_with_parent`.
+Workers end with the process that started them, however it ends (SIGKILL included): see `r2pkg.graph.sandbox.end_with_parent`.
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
-import sys
-import threading
-import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from r2pkg.graph.sandbox import end_with_parent
 
 from .document import load_document
 from .model import DocumentError, LoadedDocument
@@ -25,9 +22,6 @@ from .nlp import pipeline
 
 # Below this many documents per worker, starting workers costs more than it saves.
 MIN_DOCUMENTS_PER_WORKER = 4
-# How often a worker's watchdog checks that the build process still exists, in seconds.
-PARENT_CHECK_SECONDS = 0.5
-PR_SET_PDEATHSIG = 1   # from <sys/prctl.h>
 
 Source = tuple[Path | str, str | None]  # (path, slug or None for the default)
 
@@ -49,34 +43,8 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
     # The workers are all forked by this thread, at the first task map submits (Python 3.11+, fork),
     # and the pool is shut down before this function returns: so this thread outlives them, and
     # PR_SET_PDEATHSIG (which fires when the forking *thread* ends) fires only when the build dies.
-    with ProcessPoolExecutor(n, mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(n, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
-
-
-def _end_with_parent(parent: int) -> None:
-    """Worker initializer: end this worker when the build process is gone, instead of living on
-    reparented to init (~100 MB each). On Linux the kernel kills it at once (PR_SET_PDEATHSIG);
-    everywhere a daemon thread checks every PARENT_CHECK_SECONDS and exits when it is reparented."""
-    _kill_me_with_my_parent()
-    if os.getppid() != parent:   # the build died before the line above took effect
-        os._exit(1)
-    threading.Thread(target=_watch_parent, args=(parent,), name="r2pkg-parent-watch", daemon=True).start()
-
-
-def _kill_me_with_my_parent() -> None:
-    """prctl(PR_SET_PDEATHSIG, SIGKILL) on Linux; nothing elsewhere (the watchdog covers it)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(PARENT_CHECK_SECONDS)
-    os._exit(1)
 
 
 def _worker_count(workers: int | None, documents: int) -> int:
