@@ -2,14 +2,15 @@
 every worker.
 
 Three clients looping a slow query used to hold all three workers, so every other query waited out its
-limit. Two rules now, after the Wikidata Query Service's:
+limit. Three rules now, the first after the Wikidata Query Service's:
 
 * **A budget of query time per client** (`SPARQL_CLIENT_QUERY_TIME` seconds in any minute; WDQS gives
   60 s a minute). A client past it gets 429 with `Retry-After`, the seconds until enough of its
   time has left the window. At most `SPARQL_CLIENT_CONCURRENCY` of a client's queries run at once.
 * **A slow lane.** A client one of whose queries ran `SLOW_QUERY` seconds or more in the last minute is
-  "heavy" (many cheap queries do not make a client heavy; one slow query does): its queries take a worker only while another stays free (`QueryPool.run(slow_lane=True)`),
-  so a light client's query always finds one; a heavy one waits at most a second for a worker.
+  "heavy" (many cheap queries do not make a client heavy; one slow query does): its queries take a
+  worker only while another stays free (`QueryPool.run(slow_lane=True)`), so a light client's query
+  always finds one; a heavy one waits at most a second for a worker.
 * **Room for pages.** Each query holds one of the web server's threads while it runs or waits, so at most
   `SPARQL_QUERIES_IN_FLIGHT` queries run or wait at once (503 with Retry-After past it), and heavy clients'
   queries take at most half of those places: many clients looping slow queries cannot take every thread.
