@@ -47,6 +47,37 @@ def recording_listener(status: int, body: bytes, content_type: str) -> Iterator[
         server.shutdown()
 
 
+@contextmanager
+def r2pkg_server(data_dir: Path, *settings: str) -> Iterator[subprocess.Popen]:
+    """`r2pkg serve` on `data_dir` in its own process, with `--set` settings ("NAME=VALUE"), once it answers;
+    yields the process with its base URL as `.url`, and stops it after."""
+    port = free_port()
+    cmd = [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())", "serve",
+           "--data-dir", str(data_dir), "--port", str(port)]
+    for setting in settings:
+        cmd += ["--set", setting]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc.url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(proc.url + "/", timeout=5):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("r2pkg serve did not start")
+                time.sleep(0.2)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

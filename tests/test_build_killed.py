@@ -12,7 +12,7 @@ from r2pkg.graph import store as stores
 from r2pkg.graph.build import build
 from r2pkg.graph.resources import CORPUS_DIR
 
-from servers import free_port
+from servers import r2pkg_server
 
 STAGES = ["[load]", "[facts]", "[inference]", "[shacl]", "[store]"]
 
@@ -62,30 +62,10 @@ def test_the_next_build_after_a_kill_succeeds_and_clears_the_leftovers(served):
 
 @pytest.fixture(scope="module")
 def running_server(served):
-    """`r2pkg serve` on the served data directory, in its own process; yields its base URL."""
-    import time
-
-    import requests
-
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
-         "serve", "--data-dir", str(served), "--port", str(port),
-         # the probe loops queries from one address for the whole build: past one client's fair share
-         "--set", "SPARQL_CLIENT_QUERY_TIME=3600", "--set", "SPARQL_CLIENT_CONCURRENCY=16"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(url + "/", timeout=5)
-            break
-        except requests.ConnectionError:
-            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+    """`r2pkg serve` on the served data directory, in its own process; yields its base URL. The probe loops
+    queries from one address for the whole build: past one client's fair share, so the share is wide here."""
+    with r2pkg_server(served, "SPARQL_CLIENT_QUERY_TIME=3600", "SPARQL_CLIENT_CONCURRENCY=16") as server:
+        yield server.url
 
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -157,8 +137,6 @@ def _loader_processes(build_pid: int, wanted: int, timeout: float = 60) -> list:
 @pytest.mark.slow
 def test_a_build_killed_while_loading_leaves_no_loader_process_running(large_corpus, tmp_path):
     import time
-
-    import psutil
 
     from r2pkg.loaders.batch import _worker_count
 

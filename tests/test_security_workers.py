@@ -17,7 +17,7 @@ import pytest
 
 from r2pkg.graph import sparql
 from r2pkg.graph.sparql import WorkerLimits
-from servers import recording_listener
+from servers import r2pkg_server, recording_listener
 
 SECRET = "SECRET-BODY of an internal page"
 
@@ -151,37 +151,15 @@ def test_the_endpoint_reports_a_dead_worker_as_5xx(make_app_client):
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["terminated", "killed"])
 def test_query_workers_end_with_the_server_even_mid_query(web_data_dir, how):
     """A server that ends while a worker runs a runaway query leaves no worker burning a core for good."""
-    import subprocess
-    import sys
-
     import requests
 
-    from servers import free_port
-
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())",
-                               "serve", "--data-dir", str(web_data_dir), "--port", str(port),
-                               "--set", "SPARQL_TIMEOUT=60", "--set", "REQUEST_LOG=off"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(url, params={"query": "ASK {}"}, headers={"Accept": "application/json"}, timeout=5)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
-                time.sleep(0.2)
+    with r2pkg_server(web_data_dir, "SPARQL_TIMEOUT=60", "REQUEST_LOG=off") as server:
         workers = psutil.Process(server.pid).children(recursive=True)
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-        threading.Thread(target=lambda: requests.get(url, params={"query": runaway}, timeout=90),
+        threading.Thread(target=lambda: requests.get(server.url + "/sparql", params={"query": runaway}, timeout=90),
                          daemon=True).start()
         time.sleep(1.0)
         os.kill(server.pid, how)
         server.wait(15)
         gone, alive = psutil.wait_procs(workers, timeout=5)
         assert not alive, f"still running after the server ended: {[p.pid for p in alive]}"
-    finally:
-        if server.poll() is None:
-            server.kill()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from rdflib import Literal, URIRef, namespace
 from r2pkg.graph import iris, vocab
-from ..analysis import Analysis, Sent
+from ..analysis import Analysis, Ment, Sent
 from ..gazetteer import Gazetteer, data_json
 from ..model import Fact, Span
 

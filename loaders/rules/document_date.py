@@ -6,7 +6,7 @@ from functools import lru_cache
 from rdflib import Literal
 from r2pkg.graph import iris
 from ..analysis import Sent
-from .base import Ctx, DCT, DateFound, XSD, _alt, _meeting_data, find_date, rule
+from .base import Ctx, DCT, DateFound, XSD, _alt, _meeting_data, find_date
 
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b", re.I)

@@ -111,7 +111,6 @@ def _position_title(rest: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _appointment_forms() -> dict:
-    from ..gazetteer import data_json
     return data_json("appointment-forms.json")
 
 

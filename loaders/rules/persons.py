@@ -84,10 +84,8 @@ def _role_phrases(ctx: Ctx, s: Sent, p: Ment) -> list[tuple[int, int]]:
         if not (nxt and _title_before(ctx, s, p)):  # else the phrase is the next person's (see above)
             out.append((lo, hi))
     if p.hon_start is not None and p.hon_start < p.start:
-        title = s.text[p.hon_start - s.start:ps].strip()
         if any(o.label == ROLE and o.start >= p.hon_start and o.end <= p.start for o in s.ments):
             out.append((p.hon_start - s.start, ps))
-        del title
     if not out and (rank := _rank_title(ctx, s, p)):
         out.append(rank)
     return out

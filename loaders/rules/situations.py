@@ -78,7 +78,7 @@ def _historical_situations(ctx: Ctx) -> None:
         if not nouns.search(s.text):
             continue  # cheap test first
         for m in rx.finditer(s.text):
-            year, name, noun, place = m.group("year"), m.group("name"), m.group("noun"), m.group("place")
+            year, name, place = m.group("year"), m.group("name"), m.group("place")
             if not (year or name or place):
                 continue
             if name and name not in ctx.gaz.adjectives and (m.start("name") == 0 or not ctx.gaz.by_alias.get(fold(name))
