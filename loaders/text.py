@@ -59,6 +59,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters other t
 # (random bytes: 0.4% each), and NUL-padded controls are refused after decoding.
 UTF16_NUL_SHARE = 0.1
 UTF16_OTHER_SIDE_NULS = 0.01
+UTF16_MIN_UNITS = 8     # fewer code units say too little to tell UTF-16 from bytes with a NUL among them
 
 
 def _bomless_utf16(raw: bytes) -> str | None:
@@ -70,10 +71,18 @@ def _bomless_utf16(raw: bytes) -> str | None:
     for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if high >= UTF16_NUL_SHARE and low <= UTF16_OTHER_SIDE_NULS:
             try:
-                return raw.decode(encoding)
+                text = raw.decode(encoding)
             except UnicodeDecodeError:
                 return None
+            return text if units >= UTF16_MIN_UNITS and _reads_as_text(text) else None
     return None
+
+
+def _reads_as_text(text: str) -> bool:
+    """Words and spaces, as any document has: a few bytes with a NUL among them ('000\\x00') also
+    decode as UTF-16, to symbols no text is made of."""
+    wordy = sum(1 for c in text if c.isalnum() or c.isspace() or c in ".,;:'’\"()-")
+    return any(c.isspace() for c in text) and wordy >= 0.8 * len(text)
 
 
 def _strict(path: Path, raw: bytes, encoding: str) -> str:

@@ -39,6 +39,9 @@ BAD = {  # file name -> (bytes, words the one-line error must contain)
     "markup-only.html": (b"<html><body><script>x()</script><!-- nothing --></body></html>", "no text"),
     # NULs on one side only, like UTF-16 without a BOM, but control characters once decoded
     "utf16-shaped-noise.txt": (bytes(b for n in range(3000) for b in (n % 31 + 1, 0)), "binary"),
+    # a few UTF-8 bytes with a NUL among them: no UTF-16 text, though its NULs sit on one side
+    "short-with-nul.txt": (b"000\x00", "binary"),
+    "symbols-with-nuls.txt": ("〰0〰0〰0〰0".encode("utf-16-le"), "binary"),
     # 16-bit samples: NULs on both sides
     "samples.txt": (b"".join(n.to_bytes(2, "little") for n in range(0, 60000, 7)) * 2, "binary"),
 }
