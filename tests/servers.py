@@ -59,23 +59,34 @@ def r2pkg_server(data_dir: Path, *settings: str) -> Iterator[subprocess.Popen]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proc.url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(proc.url + "/", timeout=5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("r2pkg serve did not start")
-                time.sleep(0.2)
+        wait_until_answers(proc, proc.url + "/", "r2pkg serve", seconds=60, pause=0.2)
         yield proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_process(proc)
+
+
+def wait_until_answers(proc: subprocess.Popen, url: str, what: str, *, seconds: float, pause: float) -> None:
+    """Poll `url` until it answers; fail the test if `proc` exits first or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start")
+            time.sleep(pause)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate, and kill if it has not ended within 10 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def free_port() -> int:
@@ -105,23 +116,10 @@ def oxigraph_server(data_file: Path | None, location: Path, *, read_only: bool =
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the oxigraph server did not start")
-                time.sleep(0.05)
+        wait_until_answers(proc, url + "?query=ASK%7B%7D", "the oxigraph server", seconds=15, pause=0.05)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def oxigraph_config(query_url: str):

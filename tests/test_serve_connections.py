@@ -7,7 +7,6 @@ Everything is on loopback against a real server process on the small web fixture
 from __future__ import annotations
 
 import json
-import os
 import resource
 import socket
 import subprocess
@@ -20,7 +19,7 @@ import psutil
 import pytest
 import requests
 
-from servers import free_port
+from servers import free_port, stop_process
 
 CLI = [sys.executable, "-c", "from r2pkg.graph.cli import main; raise SystemExit(main())"]
 SERVE = [sys.executable, "-c", "import json, sys; from r2pkg.webapp import serve; "
@@ -56,11 +55,7 @@ def running(command: list[str], port: int):
             time.sleep(0.2)
         yield proc, base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")
