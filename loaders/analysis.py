@@ -7,8 +7,10 @@ through the curated persons file.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,6 +23,7 @@ from .gazetteer import (CITY, GOV_BODY, MECHANISM, ORG, PERSON, ROLE, STATE, STA
                         data_json, fold)
 from .nlp import NAME_REGEX, PLAIN_NAME, analyse, honorific_tokens
 from .text import MappedText, _marker, is_caps_heading
+from .wordlists import word_alternation
 
 AGENT_LABELS = (STATE, ORG, GOV_BODY, STATE_ADJ)
 
@@ -315,16 +318,28 @@ def _bare_name_rxs(gaz: Gazetteer) -> dict[str, re.Pattern]:
     - at a sentence's start, before a title and a verb ('Karin Ek, Minister for Trade, replied')."""
     forms = person_forms()
     leads = forms["bare_name_leads"]
-    words = sorted({w for w in leads if w.isalpha()} | set(forms["attribution_verbs"]), key=len, reverse=True)
-    marks = "".join(re.escape(w) for w in leads if not w.isalpha())
-    lead = rf"(?:[{marks}]|\b(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r"))"
-    nouns = "|".join(re.escape(w) for w in sorted(gaz.cues["role_nouns"], key=len, reverse=True))
+    words = {w for w in leads if w.isalpha()} | set(forms["attribution_verbs"])
+    lead = word_alternation(words, not_after=r"\w", or_chars="".join(w for w in leads if not w.isalpha()))
+    nouns = word_alternation(gaz.cues["role_nouns"], not_after=r"\w")
     return {
         "title_after": re.compile(rf"{lead}\s+(?=({_NAME_RUN}),\s+(?:the\s+|former\s+)?[A-Z])"),
-        "title_before": re.compile(rf"\b(?:{nouns})\b(?:\s+(?:of|for|on|to|at)\s+[^,.;]{{1,80}}?)?,\s+"
+        "title_before": re.compile(rf"{nouns}\b(?:\s+(?:of|for|on|to|at)\s+[^,.;]{{1,80}}?)?,\s+"
                                    rf"(?=({_NAME_RUN}),\s+[a-z])"),
-        "sentence_start": re.compile(rf"(?:\A|(?<=\n)|(?<=[.!?]\s))(?=({_NAME_RUN}),\s+[^,.;]{{2,90}},\s+[a-z])"),
+        # Tried only where a sentence or line starts (see _bare_name_matches).
+        "sentence_start": re.compile(rf"(?=({_NAME_RUN}),\s+[^,.;]{{2,90}},\s+[a-z])"),
     }
+
+
+_LINE_OR_SENTENCE_END = re.compile(r"\n|[.!?]\s")
+
+
+def _bare_name_matches(kind: str, rx: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The pattern's matches; a name at a sentence start is tried only where a line or sentence starts
+    (a search for those positions is far faster than trying the name pattern everywhere)."""
+    if kind != "sentence_start":
+        return rx.finditer(text)
+    starts = sorted({0, *(m.end() for m in _LINE_OR_SENTENCE_END.finditer(text))})
+    return (m for m in map(rx.match, itertools.repeat(text), starts) if m)
 
 
 def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
@@ -338,7 +353,7 @@ def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str
     out = []
     n = len(doc)
     for kind, rx in _bare_name_rxs(gaz).items():
-        for m in rx.finditer(text):
+        for m in _bare_name_matches(kind, rx, text):
             span = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue

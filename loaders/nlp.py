@@ -42,6 +42,11 @@ class GazetteerRuler(EntityRuler):
         super().clear()
         self.matcher = TokenMatcher(self.nlp.vocab)
 
+    def _require_patterns(self) -> None:
+        """Warn of an empty ruler from the matchers' sizes: spaCy counts every pattern list at every call."""
+        if not len(self.matcher) and not len(self.phrase_matcher):
+            super()._require_patterns()
+
     def set_annotations(self, doc: Doc, matches) -> None:
         """EntityRuler.set_annotations, without looking at each matched token's entity type first when
         overwriting (spaCy evaluates that test before `not self.overwrite`, making a Token per token)."""

@@ -10,6 +10,7 @@ from r2pkg.graph import iris, vocab
 from ..analysis import Analysis, Ment, Sent
 from ..gazetteer import Gazetteer, data_json
 from ..model import Fact, Span
+from ..wordlists import word_alternation
 
 
 class _Terms:
@@ -150,9 +151,8 @@ _CUE_CACHE: dict[str, re.Pattern] = {}
 
 def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
     if name not in _CUE_CACHE:
-        words = gaz.cues[name]
-        parts = [w if "[" in w else re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)]
-        _CUE_CACHE[name] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.I)
+        found = word_alternation(gaz.cues[name], ignore_case=True, is_pattern=lambda word: "[" in word)
+        _CUE_CACHE[name] = re.compile(found + r"(?![\w-])")  # a word with "[" in it is a pattern
     return _CUE_CACHE[name]
 
 
@@ -256,10 +256,21 @@ def _date_patterns(gaz: Gazetteer) -> list[tuple[str, re.Pattern]]:
     return [(kind, re.compile(rx, re.I)) for kind, rx in pats]
 
 
+@lru_cache(maxsize=4)
+def _month_probe(gaz: Gazetteer) -> re.Pattern:
+    return re.compile(_month_any_rx(gaz), re.I)
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
     """The earliest date expression of a text, and its kind (the longer pattern wins a tie)."""
+    if not _DIGIT.search(text):
+        return None  # cheap tests first: every date has a digit, and all but a bare year a month
+    patterns = _date_patterns(gaz) if _month_probe(gaz).search(text) else _date_patterns(gaz)[-1:]
     best = None
-    for kind, rx in _date_patterns(gaz):
+    for kind, rx in patterns:
         m = next((m for m in rx.finditer(text) if "may" not in m.groups()), None)  # '12 may apply': a verb
         if m and (best is None or m.start() < best[1].start()):
             best = (kind, m)

@@ -6,7 +6,8 @@ from functools import lru_cache
 from rdflib import Literal
 from r2pkg.graph import iris
 from ..analysis import Sent
-from .base import Ctx, DCT, DateFound, XSD, _alt, _meeting_data, find_date
+from ..wordlists import word_alternation
+from .base import Ctx, DCT, DateFound, XSD, _meeting_data, find_date
 
 
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b\d{1,2}\s*[ap]\.?m\.?\b", re.I)
@@ -48,7 +49,7 @@ def dateline(ctx: Ctx, s: Sent) -> DateFound | None:
 @lru_cache(maxsize=16)
 def _cue_words_rx(name: str) -> re.Pattern:
     """A word list of meetings.json as one pattern, on word boundaries, case-insensitive."""
-    return re.compile(r"(?<![\w-])(?:" + _alt(_meeting_data()[name]) + r")(?![\w-])", re.I)
+    return re.compile(word_alternation(_meeting_data()[name], ignore_case=True) + r"(?![\w-])")
 
 
 def rule_document_date(ctx: Ctx) -> None:

@@ -104,6 +104,7 @@ HEADED_KINDS = {"guidance": "guidance_heads", "legal": "legal_heads", "policy": 
 
 
 @lru_cache(maxsize=32)
+@lru_cache(maxsize=32)
 def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
     """The word every name of a kind contains, to skip sentences without it."""
     words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],

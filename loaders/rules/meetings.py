@@ -142,20 +142,23 @@ _NUMBERED = re.compile(r"\d(?:st|nd|rd|th)\b|\b[IVXLC]{1,7}\s+[A-Z]")
 
 
 @lru_cache(maxsize=4)
-def _hint_words(gaz: Gazetteer) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The meeting nouns and ordinal words, lower-case, for substring tests."""
+def _hint_rxs(gaz: Gazetteer) -> tuple[re.Pattern, re.Pattern]:
+    """The meeting nouns and ordinal words as substrings of a lower-cased text (one search each, not
+    a test per word)."""
     ordinals = (*gaz.numbers["ordinal_units"], *gaz.numbers["ordinal_tens"])
-    return tuple(w.split()[0] for w in _meeting_data()["meeting_nouns"]), tuple(ordinals)
+    nouns = (w.split()[0] for w in _meeting_data()["meeting_nouns"])
+    return tuple(re.compile("|".join(sorted(map(re.escape, set(words)), key=len, reverse=True)))
+                 for words in (nouns, ordinals))
 
 
 def _may_name_a_numbered_meeting(gaz: Gazetteer, text: str) -> bool:
     """A meeting noun and some ordinal ('3rd', 'XII ', 'fifth') are in the text: substring tests
     that spare most sentences the full pattern."""
     low = text.lower()
-    nouns, ordinals = _hint_words(gaz)
-    if not any(n in low for n in nouns):
+    nouns, ordinals = _hint_rxs(gaz)
+    if not nouns.search(low):
         return False
-    return bool(_NUMBERED.search(text)) or any(w in low for w in ordinals)
+    return bool(_NUMBERED.search(text) or ordinals.search(low))
 
 
 def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:

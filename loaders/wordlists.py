@@ -1,0 +1,58 @@
+"""A word list as a regular expression that the regex engine can search quickly.
+
+The rules test every sentence against cue lists ("one of these words, not inside another word").
+Written the plain way, `(?<![\\w-])(?:word|word|...)`, the pattern starts with an assertion, so Python's
+engine tries the whole alternation at every position of the text. Starting it with the set of
+characters a word can begin with lets the engine skip, in C, to the positions where one may start
+(about twice as fast, four times without case folding); each word is then tried only after its own
+first character. The matches are the plain pattern's: the same words, in the same order of preference
+(longest first), with the same boundaries (`tests/test_loaders_wordlists.py`).
+"""
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable
+
+# What Python's re matches for an ASCII letter under IGNORECASE, besides its two cases (the test checks
+# this against every code point).
+_FOLDS_BEYOND_ASCII = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def word_alternation(words: Iterable[str], *, ignore_case: bool = False, not_after: str = r"[\w-]",
+                     is_pattern: Callable[[str], bool] = lambda word: False, or_chars: str = "") -> str:
+    """A pattern for any of the words (longest first) that does not follow a `not_after` character, or
+    any one of `or_chars` (punctuation, taken wherever it is).
+
+    Spaces in a word match any run of white space. Words for which `is_pattern` is true are patterns
+    already (not escaped); lists with such a word, or with a word that does not start with an ASCII letter,
+    get the plain form, whose meaning is the same. `not_after` must match exactly one character.
+    """
+    ordered = sorted(words, key=len, reverse=True)
+    patterns = any(map(is_pattern, ordered))
+    parts = [w if is_pattern(w) else _escaped(w) for w in ordered]
+    plain = rf"(?<!{not_after})(?:{'|'.join(parts)})"
+    if ignore_case:
+        plain = f"(?i:{plain})"
+    chars = re.escape(or_chars)
+    if patterns or not ordered or not all(w[:1] in string.ascii_letters for w in ordered):
+        return f"(?:[{chars}]|{plain})" if or_chars else plain
+    groups: dict[str, list[str]] = {}
+    for word in ordered:
+        groups.setdefault(word[0].lower() if ignore_case else word[0], []).append(_escaped(word[1:]))
+    first = "".join(_first_letters(c, ignore_case) for c in groups)
+    rests = "|".join(f"(?<={c})(?:{'|'.join(ends)})" for c, ends in groups.items())
+    words_after_first = rf"(?<!{not_after}.)" + (f"(?i:{rests})" if ignore_case else f"(?:{rests})")
+    if or_chars:
+        return rf"[{chars}{first}](?:(?<=[{chars}])|{words_after_first})"
+    return f"[{first}]{words_after_first}"
+
+
+def _escaped(word: str) -> str:
+    return re.escape(word).replace(r"\ ", r"\s+")
+
+
+def _first_letters(letter: str, ignore_case: bool) -> str:
+    if not ignore_case:
+        return letter
+    return letter.lower() + letter.upper() + _FOLDS_BEYOND_ASCII.get(letter, "")

@@ -1,0 +1,85 @@
+"""A word list compiled for speed finds exactly what the plain alternation finds.
+
+The rules search every sentence for cue words; `word_alternation` builds those patterns so that the
+regex engine can skip ahead. A rule must not read a sentence differently because of it: the same
+matches, at the same places, with the same preference for the longest word.
+"""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from r2pkg.loaders.wordlists import _FOLDS_BEYOND_ASCII, word_alternation
+
+
+def plain(words: list[str], ignore_case: bool, not_after: str, or_chars: str = "") -> re.Pattern:
+    """The obvious pattern, as the rules wrote it before."""
+    parts = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    alternation = rf"(?<!{not_after})(?:{parts})"
+    if or_chars:
+        alternation = rf"(?:[{re.escape(or_chars)}]|{alternation})"
+    return re.compile(alternation + r"(?![\w-])", re.I if ignore_case else 0)
+
+
+def fast(words: list[str], ignore_case: bool, not_after: str, or_chars: str = "") -> re.Pattern:
+    return re.compile(word_alternation(words, ignore_case=ignore_case, not_after=not_after, or_chars=or_chars)
+                      + r"(?![\w-])")
+
+
+def spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+WORDS = ["attended", "attend", "took part", "Head", "head of", "CEO", "Kelvin", "said", "sk", "a", "I"]
+TEXTS = [
+    "They attended; others attend-ed, re-attended or took  part. The Head of state said: Kelvin spoke.",
+    "KELVIN \u212aelvin \u017fAID \u0130 \u0131 pre-attend attendance unattended took\npart",
+    "a an I i. Ask the CEO-elect or the ceo; Sk, sk8, s\u017fk.",
+    "",
+]
+
+
+@pytest.mark.parametrize("ignore_case", [True, False])
+@pytest.mark.parametrize("not_after", [r"[\w-]", r"\w"])
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_same_matches_as_the_plain_alternation(text: str, ignore_case: bool, not_after: str) -> None:
+    assert spans(fast(WORDS, ignore_case, not_after), text) == spans(plain(WORDS, ignore_case, not_after), text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_punctuation_taken_anywhere_alongside_words(text: str) -> None:
+    words = ["and", "with", "according to"]
+    assert spans(fast(words, False, r"\w", ",;:–"), text) == spans(plain(words, False, r"\w", ",;:–"), text)
+
+
+word = st.text(alphabet=string.ascii_letters + " -", min_size=1, max_size=8).filter(lambda w: w[0].isalpha())
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(word, min_size=1, max_size=6),
+       text=st.text(alphabet=string.ascii_letters + " -.,\n\u212a\u017f\u0130\u0131", max_size=80),
+       ignore_case=st.booleans())
+def test_random_lists_and_texts(words: list[str], text: str, ignore_case: bool) -> None:
+    assert spans(fast(words, ignore_case, r"[\w-]"), text) == spans(plain(words, ignore_case, r"[\w-]"), text)
+
+
+def test_a_word_not_starting_with_an_ascii_letter_keeps_the_plain_meaning() -> None:
+    words, text = ["état", "plain"], "l'état, un État; plain, Plain"
+    assert spans(fast(words, True, r"[\w-]"), text) == spans(plain(words, True, r"[\w-]"), text) \
+        == [(2, 6), (11, 15), (17, 22), (24, 29)]
+
+
+def test_words_that_are_patterns_are_not_escaped() -> None:
+    rx = re.compile(word_alternation(["[Pp]lans?", "goal"], is_pattern=lambda w: "[" in w) + r"(?![\w-])")
+    assert [m.group(0) for m in rx.finditer("Plans, a plan, goals, a goal")] == ["Plans", "plan", "goal"]
+
+
+def test_the_case_folds_beyond_ascii_are_all_of_them() -> None:
+    """What re.IGNORECASE matches for an ASCII letter, over every code point, is its two cases and the table."""
+    everything = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    for letter in string.ascii_lowercase:
+        beyond = set(re.findall(f"(?i){letter}", everything)) - {letter, letter.upper()}
+        assert beyond == set(_FOLDS_BEYOND_ASCII.get(letter, "")), letter
