@@ -88,8 +88,9 @@ class Ctx:
     issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
     phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence (by index, or by text)
-    _seen: dict[tuple, int] = field(default_factory=dict)
-    _last: dict[tuple, int] = field(default_factory=dict)  # (s, p, o, span) -> index of its latest fact
+    # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]: one lookup of the
+    # triple per emit (rdflib terms hash in Python, a few microseconds a triple).
+    _seen: dict[tuple, list] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
 
     # -- output -------------------------------------------------------------------------------
@@ -102,16 +103,18 @@ class Ctx:
 
     def emit(self, s: URIRef, p: URIRef, o, where: Sent | tuple[int, int], limit: int = 3) -> None:
         key = (s, p, o)
-        n = self._seen.get(key, 0)
-        if n >= limit:
+        seen = self._seen.get(key)
+        if seen is None:
+            seen = self._seen[key] = [0, {}]
+        elif seen[0] >= limit:
             return
         span = self.span(where)
         # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan).
-        last = self._last.get((key, span))
+        last = seen[1].get((span.start, span.end))
         if last is not None and last >= len(self.facts) - 50:
             return
-        self._seen[key] = n + 1
-        self._last[(key, span)] = len(self.facts)
+        seen[0] += 1
+        seen[1][(span.start, span.end)] = len(self.facts)
         self.facts.append(Fact(s, p, o, span))
 
     def node(self, iri: URIRef, cls: URIRef, label: str, where) -> URIRef:
