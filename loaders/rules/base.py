@@ -87,7 +87,7 @@ class Ctx:
     default_year: int | None = None   # the year of the page's date line: lent to a date written without one
     issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
-    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence (by index, or by text)
+    phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
     # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]: one lookup of the
     # triple per emit (rdflib terms hash in Python, a few microseconds a triple).
     _seen: dict[tuple, list] = field(default_factory=dict)

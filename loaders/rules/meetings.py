@@ -162,13 +162,10 @@ def _may_name_a_numbered_meeting(gaz: Gazetteer, text: str) -> bool:
 
 
 def _meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
-    """Every numbered meeting phrase of a sentence, with the series it names."""
-    if s.idx >= 0 and s.idx in ctx.phrases:
-        return ctx.phrases[s.idx]
-    found = _find_meeting_phrases(ctx, s)
-    if s.idx >= 0:
-        ctx.phrases[s.idx] = found
-    return found
+    """Every numbered meeting phrase of a sentence, with the series it names (found once per sentence)."""
+    if s.idx not in ctx.phrases:
+        ctx.phrases[s.idx] = _find_meeting_phrases(ctx, s)
+    return ctx.phrases[s.idx]
 
 
 def _find_meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
@@ -205,15 +202,11 @@ def _find_meeting_phrases(ctx: Ctx, s: Sent) -> list[MeetingMention]:
     return out
 
 
-def _meeting_mentions(ctx: Ctx, text: str) -> list[tuple[int, int, int]]:
-    """(ordinal, start, end) of the Global Network's numbered meetings a text names ('the seventh
-    annual meeting'), for callers that have a text rather than a sentence."""
-    key = ("text", text)          # asked again and again of the same sentences by the participant rules
-    if key not in ctx.phrases:
-        sent = Sent(-1, 0, len(text), text, None)  # no mentions: the series is read from the words alone
-        ctx.phrases[key] = [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, sent)
-                            if m.series is None or m.series.annual]
-    return ctx.phrases[key]
+def _meeting_mentions(ctx: Ctx, s: Sent) -> list[tuple[int, int, int]]:
+    """(ordinal, start, end) of the Global Network's numbered meetings a sentence names ('the seventh
+    annual meeting'): its meeting phrases of that series, or of none (the sentence's mentions of the
+    network can only make a phrase of no series the network's, so those decide nothing here)."""
+    return [(m.ordinal, m.start, m.end) for m in _meeting_phrases(ctx, s) if m.series is None or m.series.annual]
 
 
 def _series_of(ctx: Ctx, s: Sent, start: int, end: int, qualifiers: str, noun: str) -> Series | None:

@@ -204,7 +204,7 @@ def _the_latter(ctx: Ctx, s: Sent, last: list[Ment]) -> list[Ment]:
 def _about_other_meeting(ctx: Ctx, s: Sent) -> bool:
     """The sentence speaks of another meeting: another annual meeting by its ordinal, or an event noun ('workshop',
     'regional meeting') that the document's title does not use for its own meeting."""
-    if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s.text)):
+    if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s)):
         return True
     title = ctx.title_sent.text.lower() if ctx.title_sent else ""
     for m in ctx.cue("other_event_nouns").finditer(s.text):
