@@ -112,6 +112,12 @@ def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+@lru_cache(maxsize=4)
+def _any_probe(gaz: Gazetteer) -> re.Pattern:
+    """The head words of every kind, in one pattern: most sentences name no open-class thing at all."""
+    return re.compile("|".join(sorted({_probe(gaz, kind).pattern for kind, _ in _open_class_patterns(gaz)})))
+
+
 def _body_by_symbol(symbol: str) -> str:
     return next(b["slug"] for b in _un_bodies() if b["symbol"] == symbol)
 
@@ -124,9 +130,10 @@ def open_class_names(ctx: Ctx) -> list[Named]:
     """Initiatives, reports, manuals, codes, resolutions by symbol or session number, and networks, by pattern."""
     out: list[Named] = []
     pats = _open_class_patterns(ctx.gaz)
+    any_kind = _any_probe(ctx.gaz)
     for s in ctx.an.sents:
-        if s.block.kind == "title":
-            continue
+        if s.block.kind == "title" or not any_kind.search(s.text):
+            continue  # cheap test first: the head word of some kind
         for kind, rx in pats:
             if not _probe(ctx.gaz, kind).search(s.text):
                 continue  # cheap test first: the head word of the kind
