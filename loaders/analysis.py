@@ -342,14 +342,20 @@ def _bare_name_matches(kind: str, rx: re.Pattern, text: str) -> Iterator[re.Matc
     return (m for m in map(rx.match, itertools.repeat(text), starts) if m)
 
 
+@lru_cache(maxsize=4)
+def _bare_name_words(gaz: Gazetteer) -> tuple[frozenset[str], frozenset[str], re.Pattern]:
+    """Words a bare name cannot contain, the small words, and the role nouns a title needs."""
+    forms = person_forms()
+    stop = frozenset(gaz.cues["title_words"]) | frozenset(forms["org_heads"]) | frozenset(gaz.cues["small_words"]) \
+        | {h for h in gaz.honorifics if " " not in h}
+    role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
+    return stop, frozenset(gaz.cues["small_words"]), role_noun
+
+
 def _bare_names(doc, text: str, gaz: Gazetteer) -> list[tuple[int, int, int, str]]:
     """Names without honorific, known by a title in apposition (see _bare_name_rxs): token checks on each
     place a pattern finds (no entity, no title or function word inside the name, a role noun in the title)."""
-    forms = person_forms()
-    stop = set(gaz.cues["title_words"]) | set(forms["org_heads"]) | set(gaz.cues["small_words"]) \
-        | {h for h in gaz.honorifics if " " not in h}
-    small = set(gaz.cues["small_words"])
-    role_noun = re.compile(r"\b(?:" + "|".join(map(re.escape, gaz.cues["role_nouns"])) + r")\b")
+    stop, small, role_noun = _bare_name_words(gaz)
     out = []
     n = len(doc)
     for kind, rx in _bare_name_rxs(gaz).items():

@@ -65,7 +65,9 @@ class TokenMatcher:
         self._filter: dict[int, str | None] = {}
         self._index: list[dict[int, list[int]]] = [{}, {}, {}]  # per column: first-token value -> pattern numbers
         self._unindexed: list[int] = []                          # patterns without such a value
-        self._prefixes: list[tuple[tuple[int, Node], ...]] = []    # per pattern: its leading ONE nodes
+        # Per pattern: its leading ONE nodes still to check where it may start (see _index_pattern), and
+        # how many tokens they span.
+        self._prefixes: list[tuple[int, tuple[tuple[int, Node], ...]]] = []
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -81,9 +83,11 @@ class TokenMatcher:
         self._filter[key_id] = greedy
         for spec in patterns:
             nodes = tuple(node for token in spec for node in self._nodes(token))
-            self._index_pattern(len(self.patterns), nodes[0])
+            first_known = self._index_pattern(len(self.patterns), nodes[0])
             self.patterns.append(Pattern(key_id, nodes))
-            self._prefixes.append(self.patterns[-1].fixed_prefix)
+            prefix = self.patterns[-1].fixed_prefix
+            width = 1 + max((k for k, _ in prefix), default=-1)
+            self._prefixes.append((width, tuple((k, n) for k, n in prefix if k or not first_known)))
 
     def _nodes(self, token: dict) -> list[Node]:
         token = dict(token)
@@ -106,8 +110,9 @@ class TokenMatcher:
         checks.sort(key=lambda c: c[1] == "regex")  # cheap comparisons first; the result is the same
         return [Node(q, tuple(checks)) for q in _OPS[op]]
 
-    def _index_pattern(self, number: int, first: Node) -> None:
+    def _index_pattern(self, number: int, first: Node) -> bool:
         """Index a pattern under the values its first token may have; without any, try it everywhere.
+        Whether a token found this way passes every check of the first node (nothing left to test there).
 
         "No entity type" is not an index value: nearly every token has it.
         """
@@ -117,8 +122,9 @@ class TokenMatcher:
                 if values and not (col == _ATTRS["ENT_TYPE"] and 0 in values):
                     for v in values:
                         self._index[col].setdefault(v, []).append(number)
-                    return
+                    return len(first.checks) == 1
         self._unindexed.append(number)
+        return first.quantifier == ONE  # found by Features.where, which applies all its checks
 
     # -- matching ------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -172,7 +178,7 @@ class TokenMatcher:
                 cands.setdefault(i, set()).add(p)
         starts: dict[int, list[int]] = {}
         for i, ps in cands.items():
-            ok = [p for p in sorted(ps) if feats.fits(self._prefixes[p], i)]
+            ok = [p for p in sorted(ps) if feats.fits(*self._prefixes[p], i)]
             if ok:
                 starts[i] = ok
         return starts
@@ -276,9 +282,9 @@ class _Features:
                 return False
         return True
 
-    def fits(self, nodes: tuple[tuple[int, Node], ...], i: int) -> bool:
-        """Whether the tokens from i on match these (offset, node) pairs, one token each."""
-        if i + len(nodes) > self.n:
+    def fits(self, width: int, nodes: tuple[tuple[int, Node], ...], i: int) -> bool:
+        """Whether the `width` tokens from i on are there and match these (offset, node) pairs."""
+        if i + width > self.n:
             return False
         return all(self.matches(node.checks, i + k) for k, node in nodes)
 
