@@ -139,10 +139,14 @@ class MappedText:
 
     def published(self, original: str, start: int, end: int) -> str:
         """Cleaned text [start, end) without characters the clean-up inserted (a repaired hyphen)."""
-        out = [c for i, c in enumerate(self.text[start:end], start)
-               if c.isspace() or (self.offsets[i] < len(original) and original[self.offsets[i]] == c)
-               or c in "&<>\"'"]
-        return re.sub(r"\s+", " ", "".join(out)).strip()
+        o = self.offsets[start] if start < len(self.offsets) else 0
+        if original[o:o + end - start] == self.text[start:end] and self.offsets[start:end] == list(range(o, o + end - start)):
+            out = self.text[start:end]  # untouched by the clean-up: every character is the original's
+        else:
+            out = "".join(c for i, c in enumerate(self.text[start:end], start)
+                          if c.isspace() or (self.offsets[i] < len(original) and original[self.offsets[i]] == c)
+                          or c in "&<>\"'")
+        return re.sub(r"\s+", " ", out).strip()
 
     def span(self, start: int, end: int) -> Span:
         """The original span of cleaned text [start, end)."""
