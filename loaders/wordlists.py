@@ -19,19 +19,20 @@ from collections.abc import Callable, Iterable
 _FOLDS_BEYOND_ASCII = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
 
 
-def word_alternation(words: Iterable[str], *, ignore_case: bool = False, not_after: str = r"[\w-]",
+def word_alternation(words: Iterable[str], *, ignore_case: bool = False, not_after: str | None = r"[\w-]",
                      is_pattern: Callable[[str], bool] = lambda word: False, or_chars: str = "") -> str:
     """A pattern for any of the words (longest first) that does not follow a `not_after` character, or
     any one of `or_chars` (punctuation, taken wherever it is).
 
     Spaces in a word match any run of white space. Words for which `is_pattern` is true are patterns
     already (not escaped); lists with such a word, or with a word that does not start with an ASCII letter,
-    get the plain form, whose meaning is the same. `not_after` must match exactly one character.
+    get the plain form, whose meaning is the same. `not_after` must match exactly one character; None
+    takes the words anywhere, inside other words too.
     """
     ordered = sorted(words, key=len, reverse=True)
     patterns = any(map(is_pattern, ordered))
     parts = [w if is_pattern(w) else _escaped(w) for w in ordered]
-    plain = rf"(?<!{not_after})(?:{'|'.join(parts)})"
+    plain = (rf"(?<!{not_after})" if not_after else "") + f"(?:{'|'.join(parts)})"
     if ignore_case:
         plain = f"(?i:{plain})"
     chars = re.escape(or_chars)
@@ -42,7 +43,7 @@ def word_alternation(words: Iterable[str], *, ignore_case: bool = False, not_aft
         groups.setdefault(word[0].lower() if ignore_case else word[0], []).append(_escaped(word[1:]))
     first = "".join(_first_letters(c, ignore_case) for c in groups)
     rests = "|".join(f"(?<={c})(?:{'|'.join(ends)})" for c, ends in groups.items())
-    words_after_first = rf"(?<!{not_after}.)" + (f"(?i:{rests})" if ignore_case else f"(?:{rests})")
+    words_after_first = (rf"(?<!{not_after}.)" if not_after else "") + (f"(?i:{rests})" if ignore_case else f"(?:{rests})")
     if or_chars:
         return rf"[{chars}{first}](?:(?<=[{chars}])|{words_after_first})"
     return f"[{first}]{words_after_first}"

@@ -152,6 +152,14 @@ class Ctx:
 _CUE_CACHE: dict[str, re.Pattern] = {}
 
 
+@lru_cache(maxsize=64)
+def _cue_probe(gaz: Gazetteer, *names: str) -> re.Pattern:
+    """The words of these cue lists anywhere, in any case: no match, and no pattern built on those lists
+    can match either (a cheap test that spares most sentences a rule's patterns)."""
+    words = [w for name in names for w in gaz.cues[name]]
+    return re.compile(word_alternation(words, ignore_case=True, not_after=None, is_pattern=lambda word: "[" in word))
+
+
 def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
     if name not in _CUE_CACHE:
         found = word_alternation(gaz.cues[name], ignore_case=True, is_pattern=lambda word: "[" in word)

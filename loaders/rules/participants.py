@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from ..analysis import Ment, Sent
 from ..gazetteer import ORG as ORG_LABEL, STATE, STATE_ADJ, Gazetteer
-from .base import Ctx, R2P, XSD, _alt, _literal, _number_rx, _re, number_value, rule
+from .base import Ctx, R2P, XSD, _alt, _cue_probe, _literal, _number_rx, _re, number_value, rule
 from .document_date import _cue_words_rx
 from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _meeting_mentions
@@ -88,6 +88,11 @@ def rule_participants(ctx: Ctx) -> None:
             continue  # only states and organizations are read as participants here
         if _about_other_meeting(ctx, s):
             continue
+        if s.idx - last_context > 2 and not _participant_probe(ctx.gaz).search(s.text):
+            if about_participants:  # no pattern below can match: only the list for 'the latter' moves on
+                last_context = s.idx
+            last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
+            continue
         found: list[Ment] = []
         for m in rep.finditer(s.text):
             end = re.search(r"\bin its capacity\b|;", s.text[m.end():])
@@ -109,6 +114,11 @@ def rule_participants(ctx: Ctx) -> None:
             last_list = found
         elif not found:
             last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
+
+
+def _participant_probe(gaz: Gazetteer) -> re.Pattern:
+    """What every way of naming participants below needs (but a list that continues the previous sentence)."""
+    return _cue_probe(gaz, "delegate_nouns", "participant_lead", "attendance_predicates", "participant_heads")
 
 
 def _list_after(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
