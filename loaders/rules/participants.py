@@ -88,7 +88,7 @@ def rule_participants(ctx: Ctx) -> None:
             continue  # only states and organizations are read as participants here
         if _about_other_meeting(ctx, s):
             continue
-        if s.idx - last_context > 2 and not _participant_probe(ctx.gaz).search(s.text):
+        if s.idx - last_context > 2 and _nothing_to_find(ctx, s, about_participants):
             if about_participants:  # no pattern below can match: only the list for 'the latter' moves on
                 last_context = s.idx
             last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
@@ -116,9 +116,14 @@ def rule_participants(ctx: Ctx) -> None:
             last_list = _coordinated_tail(s, s.agents(labels=(STATE, ORG_LABEL)))
 
 
-def _participant_probe(gaz: Gazetteer) -> re.Pattern:
-    """What every way of naming participants below needs (but a list that continues the previous sentence)."""
-    return _cue_probe(gaz, "delegate_nouns", "participant_lead", "attendance_predicates", "participant_heads")
+def _nothing_to_find(ctx: Ctx, s: Sent, about_participants: bool) -> bool:
+    """None of the words that every way of naming participants needs is in the sentence (but a list that
+    continues the previous sentence): a lead-in, a delegate noun, an attendance verb, or a delegation word in
+    a sentence about attendance or speaking."""
+    if _cue_probe(ctx.gaz, "delegate_nouns", "participant_lead", "attendance_predicates").search(s.text):
+        return False
+    return not (about_participants or ctx.cue("speaking").search(s.text)) \
+        or not _cue_probe(ctx.gaz, "participant_heads").search(s.text)
 
 
 def _list_after(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
