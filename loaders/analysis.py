@@ -330,7 +330,7 @@ def _bare_name_rxs(gaz: Gazetteer) -> dict[str, re.Pattern]:
     }
 
 
-_LINE_OR_SENTENCE_END = re.compile(r"\n|[.!?]\s")
+_LINE_OR_SENTENCE_END = re.compile(r"[\n.!?](?:(?<=\n)|\s)")  # a class first: the engine skips to those characters
 
 
 def _bare_name_matches(kind: str, rx: re.Pattern, text: str) -> Iterator[re.Match]:
