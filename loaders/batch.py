@@ -8,6 +8,7 @@ Workers end with the process that started them, however it ends (SIGKILL include
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable
@@ -40,11 +41,17 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, len(todo) // (n * 4))
-    # The workers are all forked by this thread, at the first task map submits (Python 3.11+, fork),
-    # and the pool is shut down before this function returns: so this thread outlives them, and
-    # PR_SET_PDEATHSIG (which fires when the forking *thread* ends) fires only when the build dies.
-    with ProcessPoolExecutor(n, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
-        return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
+    # The pipeline's objects (some 100,000) out of the collector's sight while workers run: a full collection in a
+    # worker would walk them all and copy every page it touches (the fork shares them until written).
+    gc.freeze()
+    try:
+        # The workers are all forked by this thread, at the first task map submits (Python 3.11+, fork),
+        # and the pool is shut down before this function returns: so this thread outlives them, and
+        # PR_SET_PDEATHSIG (which fires when the forking *thread* ends) fires only when the build dies.
+        with ProcessPoolExecutor(n, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+            return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
+    finally:
+        gc.unfreeze()
 
 
 def _worker_count(workers: int | None, documents: int) -> int:
