@@ -64,6 +64,9 @@ class TokenMatcher:
         self.patterns: list[Pattern] = []
         self._filter: dict[int, str | None] = {}
         self._index: list[dict[int, list[int]]] = [{}, {}, {}]  # per column: first-token value -> pattern numbers
+        # Patterns with a second fixed token: per column, first-token value -> column -> second-token value ->
+        # pattern numbers (a word that starts many names, "the", need not try each of them).
+        self._index2: list[dict[int, dict[int, dict[int, list[int]]]]] = [{}, {}, {}]
         self._unindexed: list[int] = []                          # patterns without such a value
         # Per pattern: its leading ONE nodes still to check where it may start (see _index_pattern), and
         # how many tokens they span.
@@ -83,11 +86,12 @@ class TokenMatcher:
         self._filter[key_id] = greedy
         for spec in patterns:
             nodes = tuple(node for token in spec for node in self._nodes(token))
-            first_known = self._index_pattern(len(self.patterns), nodes[0])
-            self.patterns.append(Pattern(key_id, nodes))
-            prefix = self.patterns[-1].fixed_prefix
+            pattern = Pattern(key_id, nodes)
+            prefix = pattern.fixed_prefix
             width = 1 + max((k for k, _ in prefix), default=-1)
-            self._prefixes.append((width, tuple((k, n) for k, n in prefix if k or not first_known)))
+            known = self._index_pattern(len(self.patterns), nodes[0], nodes[1] if width >= 2 else None)
+            self.patterns.append(pattern)
+            self._prefixes.append((width, tuple((k, n) for k, n in prefix if k not in known)))
 
     def _nodes(self, token: dict) -> list[Node]:
         token = dict(token)
@@ -110,21 +114,28 @@ class TokenMatcher:
         checks.sort(key=lambda c: c[1] == "regex")  # cheap comparisons first; the result is the same
         return [Node(q, tuple(checks)) for q in _OPS[op]]
 
-    def _index_pattern(self, number: int, first: Node) -> bool:
-        """Index a pattern under the values its first token may have; without any, try it everywhere.
-        Whether a token found this way passes every check of the first node (nothing left to test there).
-
-        "No entity type" is not an index value: nearly every token has it.
+    def _index_pattern(self, number: int, first: Node, second: Node | None) -> set[int]:
+        """Index a pattern under the values its first token may have (and its second, when that is a fixed
+        token too); without any, try it everywhere. Returns the offsets of the nodes whose every check a
+        token found this way passes (nothing left to test there).
         """
-        if first.quantifier == ONE:
-            for col, kind, value in first.checks:
-                values = (value,) if kind == "eq" else value if kind == "in" else ()
-                if values and not (col == _ATTRS["ENT_TYPE"] and 0 in values):
-                    for v in values:
-                        self._index[col].setdefault(v, []).append(number)
-                    return len(first.checks) == 1
-        self._unindexed.append(number)
-        return first.quantifier == ONE  # found by Features.where, which applies all its checks
+        key = _index_key(first) if first.quantifier == ONE else None
+        if key is None:
+            self._unindexed.append(number)
+            return {0} if first.quantifier == ONE else set()  # found by Features.where, which applies all its checks
+        col, values = key
+        second_key = _index_key(second) if second is not None else None
+        for v in values:
+            if second_key is None:
+                self._index[col].setdefault(v, []).append(number)
+            else:
+                by_value = self._index2[col].setdefault(v, {}).setdefault(second_key[0], {})
+                for w in second_key[1]:
+                    by_value.setdefault(w, []).append(number)
+        known = {0} if len(first.checks) == 1 else set()
+        if second_key is not None and len(second.checks) == 1:
+            known.add(1)
+        return known
 
     # -- matching ------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
@@ -166,12 +177,18 @@ class TokenMatcher:
         emitting anything or adding states, so leaving them out changes nothing.
         """
         cands: dict[int, set[int]] = {}
-        for col, index in enumerate(self._index):
-            if not index:
+        for col, (index, index2) in enumerate(zip(self._index, self._index2)):
+            if not index and not index2:
                 continue
-            for i, value in enumerate(feats.cols[col]):
+            values = feats.cols[col]
+            for i, value in enumerate(values):
                 if value in index:  # a dict lookup per token: twice as fast as np.isin on 900 keys
                     cands.setdefault(i, set()).update(index[value])
+                if value in index2 and i + 1 < feats.n:
+                    for col2, by_value in index2[value].items():
+                        found = by_value.get(feats.cols[col2][i + 1])
+                        if found:
+                            cands.setdefault(i, set()).update(found)
         for p in self._unindexed:
             first = self.patterns[p].nodes[0]
             for i in feats.where(first.checks) if first.quantifier == ONE else range(feats.n):
@@ -258,6 +275,16 @@ class TokenMatcher:
                     final.append((key, start, end))
                     taken.update(range(start, end))
         return final
+
+
+def _index_key(node: Node) -> tuple[int, tuple[int, ...]] | None:
+    """The column and values a token must have to pass the node, when one check says so ("no entity type"
+    is no key: nearly every token has it)."""
+    for col, kind, value in node.checks:
+        values = (value,) if kind == "eq" else tuple(value) if kind == "in" else ()
+        if values and not (col == _ATTRS["ENT_TYPE"] and 0 in values):
+            return col, values
+    return None
 
 
 class _Features:
