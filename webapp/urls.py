@@ -94,6 +94,10 @@ class Urls:
     def sparql(self, query: str | None = None) -> str:
         return _with_query(self._p("/sparql"), {"query": query})
 
+    def sparql_vocabulary(self) -> str:
+        """The classes and properties the SPARQL editor completes, as JSON."""
+        return self._p("/sparql/vocabulary.json")
+
     def ontology(self, fmt: str | None = None) -> str:
         return self._p("/ontology" + (f".{fmt}" if fmt else ""))
 
