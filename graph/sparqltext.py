@@ -221,6 +221,7 @@ def _keyword_offsets(token: str) -> list[int]:
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _PNAME_BEFORE = re.compile(r"(?:^|[^\w:\-.])([A-Za-z\u00c0-\ufffd][\w\-.]*)?:[^\s]*$")
 # The parser's list of what it expected: quoted tokens and keywords are worth reading, character classes not.
+_CHAR_CLASS = re.compile(r"(?<!\")\[(?:[^\]\\]|\\.)*\]")
 _EXPECTED_TOKEN = re.compile(r'"(?:[^"\\]|\\.)+"|\b[A-Z][A-Z_]+\b')
 
 
@@ -278,9 +279,16 @@ def syntax_problem(query: str, message: str, predeclared=()) -> str:
         return f"invalid IRI at {where}"
     head, _, expected = message.partition("expected one of")
     if not expected:
-        return f"{message[position.end():].strip(': ') or 'syntax error'} at {where}"
-    found = [t for t in _EXPECTED_TOKEN.findall(expected) if t != "Prefix"]
-    # keywords first: "FILTER" tells more than a list of punctuation
-    tokens = list(dict.fromkeys(sorted(found, key=lambda t: t.startswith('"'))))
-    shown = ", ".join(tokens[:12]) + (", …" if len(tokens) > 12 else "")
-    return f"syntax error at {where}" + (f": expected {shown}" if shown else "")
+        return f"syntax error at {where}: {message[position.end():].strip(': ') or 'unexpected text'}"
+    expected = _CHAR_CLASS.sub(" ", expected)
+    found = list(dict.fromkeys(t for t in _EXPECTED_TOKEN.findall(expected) if t != "Prefix"))
+    # what may start a term is said in words; keywords and the other punctuation are listed
+    term = any(t in _TERM_STARTS for t in found)
+    listed = [t for t in found if t not in _TERM_STARTS and not t.startswith('"<<')]
+    words = sorted(listed, key=lambda t: t.startswith('"'))
+    shown = (["a variable, IRI or literal"] if term else []) + words[:10] + (["…"] if len(words) > 10 else [])
+    return f"syntax error at {where}" + (f": expected {' or '.join([', '.join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)}" if shown else "")
+
+
+_TERM_STARTS = {'"?"', '"$"', '"<"', '"\'"', '"\'\'\'"', '"\\""', '"\\"\\"\\""', '"_:"', '"("', '"["', '":"',
+                '"true"', '"false"', '"+"', '"-"', '"!"', '"."'}
