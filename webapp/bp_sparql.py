@@ -63,7 +63,13 @@ def protocol_problem() -> str | None:
     exactly one query, in exactly one place."""
     values = request.args.getlist("query") + request.form.getlist("query")
     if request.method == "POST" and request.mimetype == "application/sparql-query":
-        values.append(request.get_data(as_text=True))
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            return f"a query body must be UTF-8, not {charset}"
+        try:
+            values.append(request.get_data().decode("utf-8"))
+        except UnicodeDecodeError:
+            return "a query body must be UTF-8: this one is not"
     elif request.method == "GET" and request.get_data(cache=True):
         return "a GET request carries its query in the URL, not in a body"
     if len(values) > 1:
