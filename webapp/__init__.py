@@ -50,9 +50,6 @@ def create_app(config: dict | None = None) -> Flask:
                    bp_graphs):
         app.register_blueprint(module.bp)
     errors.register(app)
-    from . import caching
-
-    caching.register(app)
 
     @app.before_request
     def _urls() -> None:
@@ -69,6 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def _started() -> None:
         g.started = time.perf_counter()
+
+    from . import caching
+
+    caching.register(app)       # after _urls and _started: a 304 is logged with its time like any answer
 
     @app.after_request
     def _headers(response):
