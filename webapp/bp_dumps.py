@@ -167,7 +167,8 @@ def void_turtle(urls) -> str:
              f"    void:vocabulary <{PREFIXES['r2p']}> ;",
              f"    void:rootResource <{urls.absolute(urls.home())}> ;"]
     for f in dump_files():
-        lines.append(f"    void:dataDump <{urls.absolute(urls.dump(f.gzip_name if f.gzip_size else f.name))}> ;")
+        # the plain names: each is sent gzipped (Content-Encoding) to a client that accepts it
+        lines.append(f"    void:dataDump <{urls.absolute(urls.dump(f.name))}> ;")
     lines.append(f"    void:exampleResource <{ID}state/spain> ;") if data.exists(f"{ID}state/spain") else None
     for key in ("triples", "properties"):
         lines.append(f"    void:{key} {int(counts[key].value)} ;")
