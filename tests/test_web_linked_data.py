@@ -196,3 +196,17 @@ def test_code_and_data_carry_a_licence():
     assert tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"] == "MIT"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## Licence" in readme and str(CC_BY) in readme.split("## Licence", 1)[1]
+
+
+def test_a_changed_saved_query_changes_the_etag(tmp_path, web_data_dir, web_queries_dir):
+    import shutil
+
+    from r2pkg.webapp import create_app
+
+    folder = tmp_path / "queries"
+    shutil.copytree(web_queries_dir, folder)
+    client = create_app({"TESTING": True, "DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(folder)}).test_client()
+    before = client.get("/queries").headers["ETag"]
+    (folder / "added.rq").write_text("#+ summary: Everything typed\nSELECT ?s WHERE { ?s a ?c } LIMIT 5\n", encoding="utf-8")
+    after = client.get("/queries", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["ETag"] != before

@@ -1,6 +1,6 @@
 """Cache-Control and ETag on every page and data answer, keyed to the build being served.
 
-What a GET answers depends only on the served build, the app's code, and the request itself (its path
+What a GET answers depends only on the served build, the app's code and saved queries, and the request itself (its path
 and query string, the Accept headers that choose a representation, and the address absolute URLs are
 written under). So the ETag is a digest of those, computed before the view runs: a client that sends it
 back in If-None-Match gets 304 Not Modified at the cost of one digest, the page is not rendered nor
@@ -49,6 +49,13 @@ def _served_build() -> str | None:
     return str(target) if target and data.available() else None
 
 
+def _queries_stamp() -> str:
+    """The saved queries' folder as of now: its files are re-read when they change (bp_queries.saved_queries),
+    and the pages listing them with them."""
+    files = sorted(Path(current_app.config["QUERIES_DIR"]).glob("*.rq"))
+    return f"{len(files)}-{sum(p.stat().st_mtime_ns for p in files)}"
+
+
 def _cache_control() -> str:
     return f"public, max-age={int(current_app.config.get('CACHE_MAX_AGE') or 0)}"
 
@@ -63,7 +70,7 @@ def register(app: Flask) -> None:
         build = _served_build()
         if build is None:
             return None
-        etag = request_etag(build, code)
+        etag = request_etag(build, f"{code}-{_queries_stamp()}")
         request.environ["r2pkg.etag"] = etag
         if request.if_none_match.contains_weak(etag):
             response = Response(status=304)
