@@ -16,7 +16,7 @@ def _config(html: str) -> dict:
 def test_a_shared_link_opens_the_editor_with_its_query(client):
     shared = "SELECT ?m WHERE { ?m r2p:ordinal 5 }"
     response = client.get("/sparql", query_string={"query": shared}, headers=BROWSER)
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200 and response.mimetype == "text/html" and "Accept" in response.headers["Vary"]
     assert _config(response.get_data(as_text=True))["sharedQuery"] == shared
 
 

@@ -108,8 +108,8 @@ def endpoint():
             f"a POST must be application/x-www-form-urlencoded or application/sparql-query, not {mimetype or 'empty'}"))
     else:
         query = request.values.get("query")
-    if wants_editor():
-        return editor(query)
+    if wants_editor():      # the same URL answers a program with results: caches must tell them apart
+        return Response(editor(query), headers={"Vary": "Accept"})
     if query is None:
         return _plain_error(sparql.QueryError("no query: send ?query= (GET), a form with query= (POST) "
                                               "or a body of type application/sparql-query"))
