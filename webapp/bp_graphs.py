@@ -85,6 +85,7 @@ def _void(page: GraphPage, urls) -> list[ox.Triple]:
 
 @bp.route("/graph/<path:name>")
 def show(name: str):
+    """The graph named https://w3id.org/r2pkg/graph/<name>, by Accept: its page, its triples or its VoID."""
     iri = str(GRAPH) + name
     limit = int(current_app.config["SPARQL_MAX_ROWS"])
     triples = _triples(iri, limit)
