@@ -22,13 +22,17 @@ UNCACHED_METHODS = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
 
 
 def code_version() -> str:
-    """The package version and the newest change to the app's templates, scripts and modules: a deploy
-    of new code with the same build must not be answered 304 with the old pages."""
+    """The package version and the newest change to the web app's files and the graph modules that write its
+    answers (serializers, queries): a deploy of new code with the same build must not be answered 304 with
+    the old pages."""
+    import r2pkg.graph
+
     try:
         version = metadata.version("r2pkg")
     except metadata.PackageNotFoundError:
         version = "0"
-    newest = max((p.stat().st_mtime_ns for p in HERE.rglob("*") if p.is_file()), default=0)
+    folders = (HERE, Path(r2pkg.graph.__file__).resolve().parent)
+    newest = max((p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*") if p.is_file()), default=0)
     return f"{version}-{newest}"
 
 
