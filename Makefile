@@ -6,17 +6,24 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DATA   ?= data
 
-.PHONY: run test build install clean bench evaluate
+.PHONY: run test build install install-test clean bench evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# What the app needs; the test extras (pytest, playwright, pySHACL, schemathesis...) only for `make test`.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 ## Build the graph from the bundled corpus and serve it.
 run: install
@@ -27,7 +34,7 @@ build: install
 	$(BIN)/r2pkg build --data-dir $(DATA)
 
 ## Set up and run every test.
-test: install
+test: install-test
 	$(BIN)/python -m pytest
 
 ## Measure extraction against gold facts (a measurement, never part of `make test`): the bundled
@@ -40,7 +47,7 @@ ifneq ($(DEVSET),)
 endif
 
 ## Benchmark (minutes; never part of `make test`). QUICK=1: about 3 minutes. BENCH_ARGS: more options.
-bench: install
+bench: install-test
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:

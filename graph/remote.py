@@ -100,15 +100,17 @@ class RemoteStore:
 
     # ---- reading -----------------------------------------------------------------------------
     def query(self, query: str, *, default_graph=None, named_graphs=None, use_default_graph_as_union: bool = False,
-              timeout: float | None = None):
+              timeout: float | None = None, base_iri: str | None = None, prefixes: dict[str, str] | None = None):
         """Like `pyoxigraph.Store.query`: QuerySolutions, QueryBoolean or an iterator of Triples.
 
         Oxigraph's parser reads the query first, so a malformed query or an update raises
         SyntaxError here as on the embedded store, the server only receives standard SPARQL 1.1,
         and the answer is asked for in the format of the query's kind (Virtuoso would otherwise
         answer a CONSTRUCT with a table of ?s ?p ?o). `use_default_graph_as_union` is accepted
-        for the same signature and has nothing to do: the default graph is always the merge."""
-        accept = _TRIPLES if _query_kind(query) == "graph" else _RESULTS
+        for the same signature and has nothing to do: the default graph is always the merge.
+        `base_iri` and `prefixes` are sent as a prologue before the query's own (which wins)."""
+        accept = _TRIPLES if _query_kind(query, base_iri, prefixes) == "graph" else _RESULTS
+        query = _prologue(base_iri, prefixes) + query
         params = [("query", query)] + self._dataset(query, default_graph, named_graphs)
         body, content_type = self._send(self.config.query_url, params, accept=accept, timeout=timeout)
         return _parse_answer(body, content_type, self.config.query_url)
@@ -311,14 +313,23 @@ def _opener(config: ServerConfig) -> urllib.request.OpenerDirector:
 _PARSER = threading.local()
 
 
-def _query_kind(query: str) -> str:
+def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
+    """BASE and PREFIX declarations on one line, so the query's own lines keep their numbers but one."""
+    if not base_iri and not prefixes:
+        return ""
+    parts = [f"BASE <{base_iri}>"] if base_iri else []
+    parts += [f"PREFIX {name}: <{iri}>" for name, iri in (prefixes or {}).items()]
+    return " ".join(parts) + "\n"
+
+
+def _query_kind(query: str, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> str:
     """"select", "ask" or "graph", read by Oxigraph's parser on an empty in-memory store (which
     also raises SyntaxError for malformed queries and updates, as `Store.query` does)."""
     store = getattr(_PARSER, "store", None)
     if store is None:
         store = _PARSER.store = ox.Store()
     try:
-        answer = store.query(query)
+        answer = store.query(query, base_iri=base_iri, prefixes=prefixes)
     except SyntaxError:
         raise
     except (OSError, RuntimeError, ValueError, TypeError):

@@ -51,7 +51,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 import pyoxigraph as ox
 
-from . import sparqltext
+from . import jsonld, sparqltext
 from .store import StoreError, current_build, dataset_options, open_store
 from .vocab import serialization_prefixes
 
@@ -252,7 +252,7 @@ def check_query(query: str) -> _Checked:
     return _Checked(_KINDS.get(getattr(parsed[1], "name", ""), None), tuple(services))
 
 
-def classify_syntax_error(query: str, message: str) -> SparqlError:
+def classify_syntax_error(query: str, message: str, predeclared=()) -> SparqlError:
     """Oxigraph could not parse `query` as a query: an update is refused, anything else is malformed."""
     from rdflib.plugins.sparql.parser import parseUpdate
 
@@ -266,7 +266,7 @@ def classify_syntax_error(query: str, message: str) -> SparqlError:
     words = set(re.findall(r"[A-Z]+", sparqltext.mask(query).upper()))
     if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
         return QueryRefused("this endpoint is read-only: SPARQL updates are not accepted")
-    return QueryError(f"malformed query: {message}")
+    return QueryError(f"malformed query: {sparqltext.syntax_problem(query, message, predeclared)}")
 
 
 def endpoint_problem(iri: str) -> str | None:
@@ -378,10 +378,14 @@ def _evaluate(store, query: str, opts: dict, **extra) -> QueryResult:
         kwargs.update(dataset_options(store))
     if named_graphs is not None:
         kwargs["named_graphs"] = named_graphs
+    if opts.get("base_iri"):
+        kwargs["base_iri"] = opts["base_iri"]
+    if opts.get("prefixes"):
+        kwargs["prefixes"] = dict(opts["prefixes"])
     try:
         result = _collect(store.query(query, **kwargs, **extra), opts)
     except SyntaxError as exc:
-        raise classify_syntax_error(query, str(exc)) from None
+        raise classify_syntax_error(query, str(exc), tuple(opts.get("prefixes") or ())) from None
     except SparqlError:
         raise
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
@@ -751,6 +755,8 @@ def run_query(
     serialize_as: Mapping[str, str] | None = None,
     pool: QueryPool | None = None,
     slow_lane: bool = False,
+    base_iri: str | None = None,
+    prefixes: Mapping[str, str] | None = None,
 ) -> QueryResult:
     """Run one read-only query under a row cap and, when `timeout` is given, a time limit.
 
@@ -768,6 +774,8 @@ def run_query(
     is raised when not even one fits. `serialize_as` ({"select": media type, "graph": media type})
     has the answer serialized where it runs, inside the time limit: `result.body`. `slow_lane`
     queries leave a worker of the pool free for others (see `QueryPool`).
+    `base_iri` resolves the query's relative IRIs (the protocol's endpoint URL; a query's own BASE
+    wins), and `prefixes` are predeclared (a query's own PREFIX of the same name wins).
     """
     opts = {
         "max_rows": int(max_rows),
@@ -780,6 +788,8 @@ def run_query(
         if named_graphs is not None else None,
         "allowed_services": tuple(allowed_services or ()),
         "allow_private_services": bool(allow_private_services),
+        "base_iri": base_iri,
+        "prefixes": dict(prefixes or {}),
     }
     if max_rows < 0:
         raise ValueError("max_rows must be >= 0")
@@ -889,6 +899,8 @@ def serialize_results(result: QueryResult, media_type: str) -> bytes:
         fmt = GRAPH_MEDIA_TYPES.get(media_type)
         if fmt is None:
             raise ValueError(f"cannot write a graph as {media_type}; use one of {', '.join(GRAPH_MEDIA_TYPES)}")
+        if fmt == ox.RdfFormat.JSON_LD:
+            return jsonld.with_context(ox.serialize(result.triples, format=fmt), serialization_prefixes())
         prefixes = serialization_prefixes() if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         if prefixes:
             return ox.serialize(result.triples, format=fmt, prefixes=prefixes)

@@ -212,3 +212,83 @@ def _keyword_offsets(token: str) -> list[int]:
         names = len(prefix) + 1 + len(local.split(".")[0])
         return [m.start() for m in _SERVICE.finditer(token) if m.start() < len(prefix) or m.start() >= names]
     return [m.start() for m in _SERVICE.finditer(token) if m.start() >= names]
+
+
+# --------------------------------------------------------------------------------------------
+# What a syntax error means, in words
+# --------------------------------------------------------------------------------------------
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+_PNAME_BEFORE = re.compile(r"(?:^|[^\w:\-.])([A-Za-z\u00c0-\ufffd][\w\-.]*)?:[^\s]*$")
+# The parser's list of what it expected: quoted tokens and keywords are worth reading, character classes not.
+_CHAR_CLASS = re.compile(r"(?<!\")\[(?:[^\]\\]|\\.)*\]")
+_EXPECTED_TOKEN = re.compile(r'"(?:[^"\\]|\\.)+"|\b[A-Z][A-Z_]+\b')
+
+
+def undeclared_prefix(query: str, line: int, column: int) -> str | None:
+    """The prefix of the prefixed name the engine stopped at (line and column as it counts them,
+    from 1), or None when no prefixed name ends there."""
+    lines = re.split(r"\r\n|\r|\n", query)
+    if not 1 <= line <= len(lines):
+        return None
+    before = lines[line - 1][:max(0, column - 1)]
+    match = _PNAME_BEFORE.search(before)
+    return match.group(1) or "" if match else None
+
+
+_PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+((?:[A-Za-z\u00c0-\ufffd][\w\-.]*)?):")
+_PNAME_NS = re.compile(r"(?<![\w\-.?$:\\])((?:[A-Za-z\u00c0-\ufffd][\w\-.]*)?):")
+
+
+def undeclared_prefixes(query: str, predeclared=()) -> list[tuple[str, int, int]]:
+    """(prefix, line, column) of each prefixed name whose prefix neither the query nor `predeclared`
+    declares, read outside comments, strings and IRIs (as `mask` reads the text)."""
+    live = mask(query)
+    declared = set(predeclared) | {m.group(1) for m in _PREFIX_DECL.finditer(live)}
+    declarations = {m.start(1) for m in _PREFIX_DECL.finditer(live)}
+    found = []
+    for match in _PNAME_NS.finditer(live):
+        prefix = match.group(1)
+        if prefix in declared or match.start(1) in declarations or prefix.upper() == "PREFIX":
+            continue
+        line = live.count("\n", 0, match.start()) + 1
+        column = match.start() - (live.rfind("\n", 0, match.start()) + 1) + 1
+        found.append((prefix, line, column))
+    return found
+
+
+def syntax_problem(query: str, message: str, predeclared=()) -> str:
+    """The engine's syntax error, said for a person: an undeclared prefix by its name, else the place
+    and the tokens it expected (its character-class lists left out)."""
+    undeclared = undeclared_prefixes(query, predeclared)
+    if undeclared:
+        prefix, line, column = undeclared[0]
+        return (f"undeclared prefix {prefix or '(empty)'}: at line {line}, column {column}; declare it with "
+                f"PREFIX {prefix}: <…> or use a full IRI")
+    position = _POSITION.search(message)
+    if position is None:
+        return message
+    line, column = int(position.group(1)), int(position.group(2))
+    where = f"line {line}, column {column}"
+    if "Prefix not found" in message:
+        prefix = undeclared_prefix(query, line, column)
+        if prefix is not None:
+            return (f"undeclared prefix {prefix or '(empty)'}: at {where}; declare it with "
+                    f"PREFIX {prefix}: <…> or use a full IRI")
+    if "IRI parsing failed" in message:
+        return f"invalid IRI at {where}"
+    head, _, expected = message.partition("expected one of")
+    if not expected:
+        return f"syntax error at {where}: {message[position.end():].strip(': ') or 'unexpected text'}"
+    expected = _CHAR_CLASS.sub(" ", expected)
+    found = list(dict.fromkeys(t for t in _EXPECTED_TOKEN.findall(expected) if t != "Prefix"))
+    # what may start a term is said in words; keywords and the other punctuation are listed
+    term = any(t in _TERM_STARTS for t in found)
+    listed = [t for t in found if t not in _TERM_STARTS and not t.startswith('"<<')]
+    words = sorted(listed, key=lambda t: t.startswith('"'))
+    shown = (["a variable, IRI or literal"] if term else []) + words[:10] + (["…"] if len(words) > 10 else [])
+    return f"syntax error at {where}" + (f": expected {' or '.join([', '.join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)}" if shown else "")
+
+
+_TERM_STARTS = {'"?"', '"$"', '"<"', '"\'"', '"\'\'\'"', '"\\""', '"\\"\\"\\""', '"_:"', '"("', '"["', '":"',
+                '"true"', '"false"', '"+"', '"-"', '"!"', '"."'}

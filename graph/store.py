@@ -66,6 +66,11 @@ class BuildPaths:
         return self.root / "dumps"
 
     @property
+    def compressed_dumps(self) -> Path:
+        """The dumps gzipped (graph.ttl.gz ...), which the web app serves to clients accepting gzip."""
+        return self.root / "dumps-gz"
+
+    @property
     def report(self) -> Path:
         return self.root / "report.json"
 

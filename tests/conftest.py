@@ -18,6 +18,8 @@ def _make_fixture_build(root: Path, extra_trig: str = "") -> Path:
     `extra_trig` (TriG text) is loaded into the store beside the fixture graph."""
     import pyoxigraph as ox
 
+    from r2pkg.graph.build import compress_dumps
+
     trig = WEB_FIXTURES / "graph.trig"
     build = root / "builds" / "x"
     (build / "dumps").mkdir(parents=True)
@@ -33,6 +35,7 @@ def _make_fixture_build(root: Path, extra_trig: str = "") -> Path:
     ox.serialize(triples, str(dumps / "graph.ttl"), format=ox.RdfFormat.TURTLE)
     ox.serialize(triples, str(dumps / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
     ox.serialize(quads, str(dumps / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
+    compress_dumps(dumps, build / "dumps-gz")
     del store
     (build / "report.json").write_text(json.dumps({"triples": len(quads), "fixture": True}))
     os.symlink("builds/x", root / "current")

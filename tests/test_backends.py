@@ -176,6 +176,20 @@ def test_the_sparql_endpoint_answers_alike(clients):
     assert answers[0].get_json() == answers[1].get_json()
 
 
+def test_predeclared_prefixes_and_relative_iris_work_on_every_backend(clients):
+    """The endpoint's prologue (its base IRI, the project's prefixes) reaches a SPARQL server too."""
+    select = "SELECT ?m ?d WHERE { ?m r2p:startDate ?d } ORDER BY ?d"
+    answers = [c.get("/sparql", query_string={"query": select}, headers={"Accept": "application/sparql-results+json"})
+               for c in clients]
+    assert [a.status_code for a in answers] == [200, 200] and answers[0].get_json() == answers[1].get_json()
+    construct = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+    answers = [c.get("/sparql", query_string={"query": construct}, headers={"Accept": "application/n-triples"})
+               for c in clients]
+    assert [a.get_data(as_text=True).split()[:2] for a in answers] == [["<http://localhost/s>", "<http://localhost/p>"]] * 2
+    undeclared = [c.get("/sparql", query_string={"query": "SELECT * { ?s ex:p ?o }"}) for c in clients]
+    assert all(a.status_code == 400 and "undeclared prefix ex" in a.get_data(as_text=True) for a in undeclared)
+
+
 # ------------------------------------------------------------------------------------------
 # The command line on a server of its own
 # ------------------------------------------------------------------------------------------

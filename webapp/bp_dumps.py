@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
 
-from flask import Blueprint, Response, g, render_template, send_file
+from flask import Blueprint, Response, g, render_template, request, send_file
 
 from r2pkg.graph.store import current_build
 from r2pkg.graph.vocab import ID, PREFIXES
@@ -24,12 +28,22 @@ DUMP_TYPES = {
 }
 
 
+# The data licence (the code's is MIT, in LICENSE) and who publishes the dataset: README "Licence".
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+PUBLISHER = "The r2pkg project"
+
+
 @dataclass
 class DumpFile:
     name: str
     size: int
     media_type: str
     description: str
+    gzip_size: int | None = None      # the size of name.gz, when the build compressed it
+
+    @property
+    def gzip_name(self) -> str:
+        return self.name + ".gz"
 
 
 def dump_files() -> list[DumpFile]:
@@ -40,8 +54,26 @@ def dump_files() -> list[DumpFile]:
     for path in sorted(build.dumps.iterdir()):
         kind = DUMP_TYPES.get(path.suffix)
         if path.is_file() and kind:
-            out.append(DumpFile(path.name, path.stat().st_size, kind[0], kind[1]))
+            packed = build.compressed_dumps / (path.name + ".gz")
+            out.append(DumpFile(path.name, path.stat().st_size, kind[0], kind[1],
+                                packed.stat().st_size if packed.is_file() else None))
     return out
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:])/(?:[^\s/'\"]+/)+([^\s/'\"]*)")
+
+
+def public_report(value):
+    """The build report without the server's file paths: a document's path becomes its file name, the data
+    directory is left out, and a path inside a message is cut to its last part."""
+    if isinstance(value, dict):
+        return {key: (Path(item).name if key == "path" and isinstance(item, str) else public_report(item))
+                for key, item in value.items() if key != "data_dir"}
+    if isinstance(value, list):
+        return [public_report(item) for item in value]
+    if isinstance(value, str):
+        return _ABSOLUTE_PATH.sub(lambda m: m.group(1), value)
+    return value
 
 
 def report() -> dict:
@@ -49,9 +81,23 @@ def report() -> dict:
     if build is None or not build.report.is_file():
         return {}
     try:
-        return json.loads(build.report.read_text(encoding="utf-8"))
+        return public_report(json.loads(build.report.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
+
+
+def build_modified() -> str | None:
+    """When the served build was published, as an xsd:dateTime in UTC: the time its `.complete` mark was
+    written (embedded store), else the time in the build's stamp (a SPARQL server's build)."""
+    build = current_build(graph_data().data_dir)
+    if build is not None and (build.root / ".complete").exists():
+        moment = datetime.fromtimestamp((build.root / ".complete").stat().st_mtime, timezone.utc)
+    else:
+        stamp = re.match(r"(\d{8}T\d{6})", Path(str(graph_data().snapshot().target or "")).name)
+        if stamp is None:
+            return None
+        moment = datetime.fromtimestamp(time.mktime(time.strptime(stamp.group(1), "%Y%m%dT%H%M%S")), timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @bp.route("/dumps")
@@ -61,17 +107,35 @@ def index():
 
 @bp.route("/dumps/<filename>")
 def file(filename: str):
+    """A dump. graph.ttl comes gzipped (Content-Encoding: gzip) to a client that accepts it, as it is to a
+    client that does not; graph.ttl.gz is the compressed file itself (application/gzip)."""
     if filename == "void.ttl":
         return void()
     build = current_build(graph_data().data_dir)
     files = {f.name: f for f in dump_files()}
-    if build is None or filename not in files:
-        raise NotFound(f"There is no dump called “{printable(filename)}”; the dumps are {', '.join(files) or 'not built yet'}.",
+    packed = {f.gzip_name: f for f in files.values() if f.gzip_size is not None}
+    if build is None or (filename not in files and filename not in packed):
+        names = [*files, *packed]
+        raise NotFound(f"There is no dump called “{printable(filename)}”; the dumps are {', '.join(names) or 'not built yet'}.",
                        what="dump")
-    response = send_file(build.dumps / filename, mimetype=files[filename].media_type, as_attachment=False,
-                         download_name=filename, conditional=True)
+    if filename in packed:
+        response = send_file(build.compressed_dumps / filename, mimetype="application/gzip", as_attachment=True,
+                             download_name=filename, conditional=True)
+    elif files[filename].gzip_size is not None and _accepts_gzip():
+        response = send_file(build.compressed_dumps / (filename + ".gz"), mimetype=files[filename].media_type,
+                             as_attachment=False, download_name=filename, conditional=True)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{response.get_etag()[0]}-gzip")
+    else:
+        response = send_file(build.dumps / filename, mimetype=files[filename].media_type, as_attachment=False,
+                             download_name=filename, conditional=True)
+    response.vary.add("Accept-Encoding")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _accepts_gzip() -> bool:
+    return request.accept_encodings["gzip"] > 0
 
 
 _VOID_COUNTS = """
@@ -87,9 +151,14 @@ def void_turtle(urls) -> str:
     data = graph_data()
     ds = f"<{urls.absolute(urls.void())}#dataset>"
     counts = data.query(_VOID_COUNTS)[0]
+    modified = build_modified()
     lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
-             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "",
+             "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "@prefix foaf: <http://xmlns.com/foaf/0.1/> .", "",
              f"{ds} a void:Dataset ;",
+             f"    dcterms:license <{DATA_LICENSE}> ;",
+             f'    dcterms:publisher [ a foaf:Organization ; foaf:name "{PUBLISHER}" ; '
+             f"foaf:homepage <{urls.absolute(urls.home())}> ] ;",
+             *([f'    dcterms:modified "{modified}"^^xsd:dateTime ;'] if modified else []),
              '    dcterms:title "R2P Focal Points knowledge graph"@en ;',
              '    dcterms:description "Focal points, states, organizations, meetings and their evidence, read from the '
              'summaries of the annual meetings of the Global Network of R2P Focal Points."@en ;',
@@ -98,6 +167,7 @@ def void_turtle(urls) -> str:
              f"    void:vocabulary <{PREFIXES['r2p']}> ;",
              f"    void:rootResource <{urls.absolute(urls.home())}> ;"]
     for f in dump_files():
+        # the plain names: each is sent gzipped (Content-Encoding) to a client that accepts it
         lines.append(f"    void:dataDump <{urls.absolute(urls.dump(f.name))}> ;")
     lines.append(f"    void:exampleResource <{ID}state/spain> ;") if data.exists(f"{ID}state/spain") else None
     for key in ("triples", "properties"):

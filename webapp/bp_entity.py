@@ -27,7 +27,7 @@ DESCRIPTION = (RDFS + "comment", "http://purl.org/dc/terms/description", "http:/
 EXTERNAL = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
             "http://www.w3.org/2004/02/skos/core#closeMatch", RDFS + "seeAlso")
 LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel")
-NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values()]
+NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values(), "application/json"]
 
 # The evidence of the facts with the entity as subject (bind ?s) or object (bind ?o). The
 # sentences' offsets and text come from the search index (webapp/search.py), which holds them

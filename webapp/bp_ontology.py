@@ -194,6 +194,8 @@ def _ontology_data(ext: str) -> Response:
     media, fmt = FORMATS[ext]
     if ext == "ttl":
         body = ONTOLOGY_FILE.read_bytes()
+    elif ext == "jsonld":     # with the project's prefixes as its @context
+        body = ontology_graph().serialize(format=fmt, encoding="utf-8", context=dict(PREFIXES), auto_compact=True)
     else:
         body = ontology_graph().serialize(format=fmt, encoding="utf-8")
     return Response(body, 200, {"Content-Type": media + "; charset=utf-8", "Vary": "Accept",
@@ -202,8 +204,10 @@ def _ontology_data(ext: str) -> Response:
 
 @bp.route("/ontology")
 def show():
-    offered = ["text/html", "application/xhtml+xml"] + [m for m, _ in FORMATS.values()]
+    offered = ["text/html", "application/xhtml+xml"] + [m for m, _ in FORMATS.values()] + ["application/json"]
     best = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else "text/html"
+    if best == "application/json":
+        return _ontology_data("jsonld")
     for ext, (media, _) in FORMATS.items():
         if best == media:
             return _ontology_data(ext)

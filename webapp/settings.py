@@ -83,6 +83,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REQUEST_LOG", True,
             "Log one line per request (method, path without query string, status, bytes, milliseconds) to the "
             "r2pkg.requests logger; query texts and parameters are never logged."),
+    Setting("CACHE_MAX_AGE", 300,
+            "Seconds a client or proxy may reuse a page or data answer (Cache-Control: public, max-age); after "
+            "that it asks again with the ETag, which names the served build, and gets 304 Not Modified while "
+            "the build is the same. 0: always ask again."),
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}

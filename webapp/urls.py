@@ -24,6 +24,8 @@ DATA_FORMATS: dict[str, str] = {
     "rdf": "application/rdf+xml",
 }
 EXTENSION_OF = {media: ext for ext, media in DATA_FORMATS.items()}
+# A client asking for plain JSON gets JSON-LD (JSON with an @context), not 406.
+EXTENSION_OF["application/json"] = "jsonld"
 RESULT_FORMATS: dict[str, str] = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
@@ -94,6 +96,10 @@ class Urls:
     def sparql(self, query: str | None = None) -> str:
         return _with_query(self._p("/sparql"), {"query": query})
 
+    def sparql_vocabulary(self) -> str:
+        """The classes and properties the SPARQL editor completes, as JSON."""
+        return self._p("/sparql/vocabulary.json")
+
     def ontology(self, fmt: str | None = None) -> str:
         return self._p("/ontology" + (f".{fmt}" if fmt else ""))
 
@@ -105,6 +111,10 @@ class Urls:
 
     def void(self) -> str:
         return self._p("/dumps/void.ttl")
+
+    def graph(self, iri: str) -> str:
+        """Where a named graph's IRI (https://w3id.org/r2pkg/graph/inferred) is served: /graph/inferred."""
+        return self._p("/graph/" + _q(iri[len(BASE + "graph/"):]))
 
     def static(self, filename: str) -> str:
         return self._p(f"/static/{_q(filename)}")
@@ -155,7 +165,7 @@ class Urls:
         if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "/"):
             return self.ontology()
         if iri.startswith(BASE + "graph/"):
-            return self.sparql("SELECT * WHERE { GRAPH <%s> { ?s ?p ?o } } LIMIT 100" % iri)
+            return self.graph(iri)
         if not LINKABLE_SCHEME.match(iri):
             # javascript:, data:, vbscript: and the like are never an href: search for the text instead
             return self.search(q=iri)

@@ -1,0 +1,95 @@
+"""Cache-Control and ETag on every page and data answer, keyed to the build being served.
+
+What a GET answers depends only on the served build, the app's code and saved queries, and the request itself (its path
+and query string, the Accept headers that choose a representation, and the address absolute URLs are
+written under). So the ETag is a digest of those, computed before the view runs: a client that sends it
+back in If-None-Match gets 304 Not Modified at the cost of one digest, the page is not rendered nor
+the query run. A new build changes every ETag at once.
+"""
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request
+
+HERE = Path(__file__).resolve().parent
+# Varying representations: these headers pick what a URL answers.
+VARYING_HEADERS = ("Accept", "Accept-Encoding", "Accept-Language")
+# Answers with their own validators (static files, dumps: send_file) or none worth having.
+UNCACHED_METHODS = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
+
+
+def code_version() -> str:
+    """The package version and the newest change to the web app's files and the graph modules that write its
+    answers (serializers, queries): a deploy of new code with the same build must not be answered 304 with
+    the old pages."""
+    import r2pkg.graph
+
+    try:
+        version = metadata.version("r2pkg")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    folders = (HERE, Path(r2pkg.graph.__file__).resolve().parent)
+    newest = max((p.stat().st_mtime_ns for folder in folders for p in folder.rglob("*") if p.is_file()), default=0)
+    return f"{version}-{newest}"
+
+
+def request_etag(build: str, code: str) -> str:
+    """The (weak) ETag of the current request's answer: a digest of the build, the code and the request."""
+    digest = hashlib.sha256()
+    for part in (build, code, request.method.replace("HEAD", "GET"), request.url_root, request.full_path,
+                 *(request.headers.get(name, "") for name in VARYING_HEADERS)):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def _served_build() -> str | None:
+    from . import graph_data
+
+    data = graph_data()
+    target = data.snapshot().target
+    return str(target) if target and data.available() else None
+
+
+def _queries_stamp() -> str:
+    """The saved queries' folder as of now: its files are re-read when they change (bp_queries.saved_queries),
+    and the pages listing them with them."""
+    files = sorted(Path(current_app.config["QUERIES_DIR"]).glob("*.rq"))
+    return f"{len(files)}-{sum(p.stat().st_mtime_ns for p in files)}"
+
+
+def _cache_control() -> str:
+    return f"public, max-age={int(current_app.config.get('CACHE_MAX_AGE') or 0)}"
+
+
+def register(app: Flask) -> None:
+    code = code_version()
+
+    @app.before_request
+    def _not_modified():
+        if request.method not in ("GET", "HEAD"):
+            return None
+        build = _served_build()
+        if build is None:
+            return None
+        etag = request_etag(build, f"{code}-{_queries_stamp()}")
+        request.environ["r2pkg.etag"] = etag
+        if request.if_none_match.contains_weak(etag):
+            response = Response(status=304)
+            response.set_etag(etag, weak=True)
+            response.headers["Cache-Control"] = _cache_control()
+            response.headers["Vary"] = ", ".join(VARYING_HEADERS)
+            return response
+        return None
+
+    @app.after_request
+    def _validators(response):
+        etag = request.environ.get("r2pkg.etag")
+        if etag and response.status_code == 200 and "ETag" not in response.headers:
+            response.set_etag(etag, weak=True)
+            response.headers["Cache-Control"] = _cache_control()
+            for name in VARYING_HEADERS:
+                response.vary.add(name)
+        return response
