@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import shutil
 import sys
 import time
 from collections import Counter
@@ -30,7 +31,7 @@ from .resources import ONTOLOGY_FILE
 from .vocab import (CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, R2P,
                     serialization_prefixes)
 
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # From this many documents on, the load stage uses worker processes (loaders/batch.py). Below it
 # forking and pickling the documents back cost more than they save: on 2 cores, 100 summaries
 # loaded in 1.7 s in-process and 2.2 s with 2 workers; 1,000 in 16.1 s and 12.7 s.
@@ -155,6 +156,10 @@ def _build_into(paths: stores.BuildPaths, corpus_dirs: Iterable[Path], report: B
         docs = _load_all(sources, report, say)
     if not docs:
         raise BuildError("no document could be loaded: " + ("; ".join(report.errors) or "the corpus is empty"))
+    try:
+        _copy_originals(docs, paths.originals)
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
 
     with stage("facts"):
         doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
@@ -414,27 +419,46 @@ def _entities(facts: list[Triple]) -> set[URIRef]:
     return {t for s, _p, o in facts for t in (s, o) if isinstance(t, URIRef)}
 
 
+def _copy_originals(docs: list[tuple[LoadedDocument, SourceDocument]], folder: Path) -> None:
+    """Each document's file as it was read, named by its slug, for /document/<slug>/original."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for doc, source in docs:
+        shutil.copyfile(source.real, folder / f"{doc.slug}{source.real.suffix.lower()}")
+
+
 def _corpus_triples(docs: list[tuple[LoadedDocument, SourceDocument]]) -> Iterator[Triple]:
-    """Document metadata: from the manifest where it has some, from the text otherwise."""
+    """Document metadata: from the manifest where it has some, then from the file's own metadata (a PDF's
+    or Word file's properties, a page's <meta> tags), then from the text."""
     for doc, source in docs:
         node = iris.document(doc.slug)
-        meta = source.metadata
+        meta = {**{k: v for k, v in doc.metadata.items() if v}, **{k: v for k, v in source.metadata.items() if v}}
         yield node, RDF.type, R2P.Document
         title = meta.get("title") or doc.title
         yield node, DCTERMS.title, Literal(title)
         yield node, SKOS.prefLabel, Literal(title)
         yield node, DCTERMS.source, Literal(source.path.name)
-        yield node, DCTERMS.format, Literal(meta.get("format", "text/plain"))
+        yield node, DCTERMS.format, Literal(source.metadata.get("format") or doc.media_type)
         yield node, R2P.text, Literal(doc.text)
         if meta.get("language"):
             yield node, DCTERMS.language, Literal(meta["language"])
-        if meta.get("year"):
-            yield node, DCTERMS.issued, Literal(str(meta["year"]), datatype=XSD.gYear)
-        if meta.get("publisher"):
+        issued = _issued(meta, doc)
+        if issued is not None:
+            yield node, DCTERMS.issued, issued
+        if meta.get("publisher") and _sluggable(meta["publisher"]):
             publisher = iris.entity("org", iris.slugify(meta["publisher"]))
             yield node, DCTERMS.publisher, publisher
         for graph in (iris.document_graph(doc.slug), iris.evidence_graph(doc.slug)):
             yield graph, PROV.wasDerivedFrom, node
+
+
+def _issued(meta: dict, doc: LoadedDocument) -> Literal | None:
+    """The manifest's year; else the file's own date, unless the text's date line already gives one."""
+    if meta.get("year"):
+        return Literal(str(meta["year"]), datatype=XSD.gYear)
+    date = meta.get("issued")
+    if not date or any(f.predicate == DCTERMS.issued for f in doc.facts):
+        return None
+    return Literal(date, datatype=XSD.date if len(date) == 10 else XSD.gYear)
 
 
 def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:

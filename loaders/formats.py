@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .model import DocumentError
@@ -72,6 +72,8 @@ _KIND_NAMES = {PLAIN: "text file", HTML: "web page", PDF: "PDF", DOCX: "Word fil
 
 def read_source(path: Path, raw: bytes) -> SourceText:
     """The text and metadata of a file's bytes, by what the file is; DocumentError if it cannot be read."""
+    if not raw.strip():
+        raise DocumentError(path, f"empty document ({len(raw)} bytes)")
     kind = media_type(path, raw)
     if kind == PDF:
         from .pdf import read_pdf
@@ -81,10 +83,21 @@ def read_source(path: Path, raw: bytes) -> SourceText:
         source = read_docx(path, raw)
     else:
         source = _read_text(path, raw, kind)
+    if source.metadata.get("title") and not usable_title(source.metadata["title"]):
+        source = replace(source, metadata={k: v for k, v in source.metadata.items() if k != "title"})
     if len(source.text) > MAX_TEXT_CHARS:
         raise DocumentError(path, f"too long ({len(source.text):,} characters of text; the limit is "
                                   f"{MAX_TEXT_CHARS:,} for one document): split it or check it is a summary")
     return source
+
+
+# Titles that tools write when the author gave none: the file name, "Untitled", "Microsoft Word - x.docx".
+_PLACEHOLDER_TITLE = re.compile(r"(?i)\s*(?:untitled(?:\s*\d*)?|document\s*\d*|microsoft\s+\w+\s+-\s.*|.*\.(?:docx?|pdf|odt|rtf|indd|txt))\s*")
+
+
+def usable_title(title: str) -> bool:
+    """Whether a file's own title names the document rather than the tool or file that made it."""
+    return any(c.isalpha() for c in title) and not _PLACEHOLDER_TITLE.fullmatch(title)
 
 
 def _read_text(path: Path, raw: bytes, kind: str) -> SourceText:
