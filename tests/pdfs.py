@@ -41,8 +41,10 @@ class Layout:
     hyphenate: bool = True
     title: str | None = None                # the PDF's own Title
     lang: str | None = None                 # the catalog's /Lang
-    creation_date: str | None = None        # "D:20150624"
+    creation_date: str | None = None        # "D:20150624103000+02'00'"
     lines_per_column: int | None = None     # fewer lines than the page holds, to force page breaks
+    page_break_in: str | None = None        # a word hyphenated at the end of a page, wherever it falls
+    encrypt_with: str | None = None         # a user password: the PDF cannot be opened without it
 
 
 @dataclass
@@ -79,14 +81,13 @@ def render_pdf(text: str, layout: Layout | None = None) -> Rendered:
     layout = layout or Layout()
     _register_font()
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4, invariant=1)
+    encrypt = None
+    if layout.encrypt_with:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+        encrypt = StandardEncryption(layout.encrypt_with, ownerPassword="owner-" + layout.encrypt_with)
+    pdf = canvas.Canvas(out, pagesize=A4, invariant=1, encrypt=encrypt, lang=layout.lang)
     if layout.title:
         pdf.setTitle(layout.title)
-    if layout.lang:
-        pdf.setLang(layout.lang)
-    if layout.creation_date:
-        pdf.setCreator("tests")
-        pdf._doc.info.creationDate = layout.creation_date   # reportlab has no setter; invariant=1 fixes it otherwise
     rendered = Rendered(b"")
     width, height = A4
     column_width = (width - 2 * MARGIN - (layout.columns - 1) * GUTTER) / layout.columns
@@ -105,10 +106,10 @@ def render_pdf(text: str, layout: Layout | None = None) -> Rendered:
         pdf.setFont(FONT, SIZE)
         rendered.drawn.append([])
 
-    def next_column() -> None:
+    def next_column(new_page: bool = False) -> None:
         state["column"] += 1
         state["line"] = 0
-        if state["column"] == layout.columns:
+        if state["column"] == layout.columns or new_page:
             pdf.showPage()
             state["page"] += 1
             state["column"] = 0
@@ -131,21 +132,48 @@ def render_pdf(text: str, layout: Layout | None = None) -> Rendered:
     for pi, words in enumerate(paragraphs(text)):
         if pi and state["line"]:
             state["line"] += PARAGRAPH_SPACE / LEADING
-        for line in _wrap(words, column_width, space, layout.hyphenate):
+        for line in _wrap(words, column_width, space, layout.hyphenate, layout.page_break_in):
             draw(line, 0)
+            if layout.page_break_in and line[-1][0] == layout.page_break_in[:_forced_split(layout.page_break_in)] + "-":
+                next_column(new_page=True)
     pdf.save()
-    rendered.pdf = out.getvalue()
+    rendered.pdf = _dated(out.getvalue(), layout.creation_date)
     return rendered
 
 
-def _wrap(words: list[tuple[str, int]], width: float, space: float, hyphenate: bool) -> list[list[tuple[str, int]]]:
-    """Words in lines no wider than width; a long lowercase word that does not fit is hyphenated."""
+INVARIANT_DATE = b"D:20000101000000+00'00'"   # what reportlab writes with invariant=1
+
+
+def _dated(pdf: bytes, date: str | None) -> bytes:
+    """The PDF with its creation date set: reportlab has no setter, so the fixed date is replaced by one of
+    the same length (the cross-reference offsets stay right)."""
+    if not date:
+        return pdf
+    assert len(date) == len(INVARIANT_DATE), "a creation date as D:YYYYMMDDHHmmSS+HH'mm'"
+    return pdf.replace(b"/CreationDate (" + INVARIANT_DATE, b"/CreationDate (" + date.encode("ascii"))
+
+
+def _forced_split(word: str) -> int:
+    return len(word) // 2
+
+
+def _wrap(words: list[tuple[str, int]], width: float, space: float, hyphenate: bool,
+          break_in: str | None = None) -> list[list[tuple[str, int]]]:
+    """Words in lines no wider than width; a long lowercase word that does not fit is hyphenated, and the
+    word break_in always is, ending its line."""
     lines: list[list[tuple[str, int]]] = []
     line: list[tuple[str, int]] = []
     used = 0.0
     queue = list(words)
     while queue:
         word, at = queue.pop(0)
+        if break_in and word.rstrip(".,;:") == break_in:
+            split = _forced_split(break_in)
+            line.append((word[:split] + "-", at))
+            queue.insert(0, (word[split:], at + split))
+            lines.append(line)
+            line, used = [], 0.0
+            continue
         w = pdfmetrics.stringWidth(word, FONT, SIZE)
         extra = w + (space if line else 0)
         if used + extra <= width or not line:
