@@ -115,7 +115,7 @@ def _first_line(err: Exception) -> str:
 
 def _lines(layout) -> list[Line]:
     """Every horizontal text line of the page, wherever pdfminer grouped it."""
-    from pdfminer.layout import LTTextLine
+    from pdfminer.layout import LTContainer, LTTextLine
 
     found: list[Line] = []
 
@@ -124,9 +124,9 @@ def _lines(layout) -> list[Line]:
             text = re.sub(r"\s+", " ", item.get_text()).strip()
             if text:
                 found.append(Line(text, item.x0, item.y0, item.x1, item.y1))
-            return
-        for child in getattr(item, "__iter__", None) and item or ():
-            walk(child)
+        elif isinstance(item, LTContainer):
+            for child in item:
+                walk(child)
 
     walk(layout)
     return found

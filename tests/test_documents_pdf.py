@@ -6,7 +6,6 @@ each refused in one line naming the file, and the build goes on with the others.
 """
 from __future__ import annotations
 
-import re
 
 import pytest
 from PIL import Image
