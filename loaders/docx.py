@@ -44,7 +44,7 @@ def _check_package(path: Path, raw: bytes) -> None:
                 raise DocumentError(path, f"a zip archive, not a Word document (no {MAIN_PART}; it holds "
                                           f"{shown or 'nothing'})")
             size = package.getinfo(MAIN_PART).file_size
-    except zipfile.BadZipFile as err:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError) as err:
         raise DocumentError(path, f"a damaged zip archive, not a readable Word document ({err})") from None
     if size > MAX_MAIN_PART_BYTES:
         raise DocumentError(path, f"a Word document whose text part inflates to {size / 1e6:.0f} MB (the limit "

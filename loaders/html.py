@@ -93,8 +93,11 @@ def boilerplate_ranges(text: str) -> list[tuple[int, int]]:
     """[start, end) ranges of the page's furniture elements, each from its start tag to its end tag's start
     (the end tag itself is left to the markup stripper). An element never closed is left in."""
     scanner = _Scanner(text)
-    scanner.feed(text)
-    scanner.close()
+    try:
+        scanner.feed(text)
+        scanner.close()
+    except AssertionError:   # html.parser's "we should not get here" on some malformed markup
+        return scanner.ranges
     return scanner.ranges
 
 
