@@ -8,6 +8,7 @@ served:
     DATA_DIR/builds/<stamp>/dumps/      TriG, Turtle, N-Triples, JSON-LD
     DATA_DIR/builds/<stamp>/report.json build report
     DATA_DIR/builds/<stamp>/originals/  the documents' files as read
+    DATA_DIR/builds/<stamp>/documents/  the documents as loaded, for `r2pkg add` and `remove`
     DATA_DIR/builds/<stamp>/.complete   written once the build succeeded, before it is published
     DATA_DIR/.build.lock                held (flock) by the one build running in DATA_DIR
 
@@ -69,6 +70,11 @@ class BuildPaths:
     @property
     def report(self) -> Path:
         return self.root / "report.json"
+
+    @property
+    def documents(self) -> Path:
+        """Each document as loaded, <slug>.pickle, reused by `r2pkg add` and `remove` (graph/build.py)."""
+        return self.root / "documents"
 
     @property
     def originals(self) -> Path:
