@@ -86,7 +86,9 @@ def _parse(path: Path, raw: bytes) -> tuple[list[Page], dict[str, str]]:
     try:
         document = PDFDocument(PDFParser(io.BytesIO(raw)))
         manager = PDFResourceManager()
-        device = PDFPageAggregator(manager, laparams=LAParams())
+        # all_texts: text drawn inside a form XObject (a figure, to pdfminer) is laid out in lines too; some
+        # publishing tools put a whole page's text in one, which would otherwise read as a scan
+        device = PDFPageAggregator(manager, laparams=LAParams(all_texts=True))
         interpreter = PDFPageInterpreter(manager, device)
         pages = []
         for page in PDFPage.create_pages(document):

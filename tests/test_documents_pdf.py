@@ -106,6 +106,25 @@ def test_the_pdfs_own_title_date_and_language_are_its_metadata(tmp_path):
     assert doc.media_type == "application/pdf"
 
 
+def test_text_drawn_inside_a_form_xobject_is_read_not_taken_for_a_scan(tmp_path):
+    import io
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.beginForm("body")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 700, "The Government of Ghana hosted the meeting in Accra, Ghana on 3 May 2021.")
+    pdf.drawString(72, 686, "Representatives of Togo took part.")
+    pdf.endForm()
+    pdf.doForm("body")
+    pdf.showPage()
+    pdf.save()
+    (tmp_path / "form.pdf").write_bytes(out.getvalue())
+    doc = load_document(tmp_path / "form.pdf")
+    assert "hosted the meeting in Accra" in doc.text
+    assert {"ghana", "togo"} <= {str(m.entity).rsplit("/", 1)[-1] for m in doc.mentions}
+
+
 def _scan() -> bytes:
     """A page that is a picture of text: no text layer at all."""
     import io
