@@ -3,13 +3,12 @@
 One function per format behind one entry point, so the rest of the pipeline sees text only. A paged
 format (PDF) puts a form feed (\\f) between its pages, as pdftotext does: the text stays the one string
 evidence offsets point into, and the page of any offset is the number of form feeds before it, plus one
-(`page_of`). Anything a format cannot give (a scan, a password, a cut-off file) is a DocumentError of one
+(LoadedDocument.page). Anything a format cannot give (a scan, a password, a cut-off file) is a DocumentError of one
 line naming the file.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -38,15 +37,6 @@ class SourceText:
     media_type: str
     paged: bool = False       # whether offsets have pages (a PDF, or text with form feeds)
     metadata: dict[str, str] = field(default_factory=dict)   # title, issued, publisher, language, from the file
-
-    def page_starts(self) -> list[int]:
-        """The offset at which each page starts."""
-        return [0] + [m.end() for m in re.finditer(PAGE_BREAK, self.text)]
-
-
-def page_of(starts: list[int], offset: int) -> int:
-    """The 1-based page of an offset, given each page's start offset."""
-    return bisect_right(starts, offset)
 
 
 def media_type(path: Path, raw: bytes) -> str:
