@@ -30,6 +30,8 @@ FURNITURE_BAND = 0.12
 REPEATED_SHARE = 0.4
 # A bare page number, alone on its line: "7", "- 7 -", "Page 7", "7 of 12", "Page 7 of 12", "vii".
 PAGE_NUMBER = re.compile(r"(?i)[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*")
+# The most pages read: a summary has 5-20, a long report a few hundred; pdfminer reads ~5-10 pages a second.
+MAX_PAGES = 500
 # A gap between two lines larger than this share of the line height parts paragraphs.
 PARAGRAPH_GAP = 0.6
 # At a column's or page's end, a line ending this far short of its column's right edge (share of the column
@@ -90,11 +92,16 @@ def _parse(path: Path, raw: bytes) -> tuple[list[Page], dict[str, str]]:
         # publishing tools put a whole page's text in one, which would otherwise read as a scan
         device = PDFPageAggregator(manager, laparams=LAParams(all_texts=True))
         interpreter = PDFPageInterpreter(manager, device)
+        listed = list(PDFPage.create_pages(document))   # the page tree only: the pages' content is read below
+        if len(listed) > MAX_PAGES:
+            raise DocumentError(path, f"too many pages ({len(listed)}; the limit is {MAX_PAGES} for one document): "
+                                      "split it or check it is a summary")
         pages = []
-        for page in PDFPage.create_pages(document):
+        for page in listed:
             interpreter.process_page(page)
             layout: LTPage = device.get_result()
             pages.append(Page(layout.width, layout.height, list(_lines(layout))))
+        info = _metadata(document)
     except PDFPasswordIncorrect:
         raise DocumentError(path, "an encrypted PDF that needs a password to open: save a copy without "
                                   "the password") from None
@@ -107,7 +114,7 @@ def _parse(path: Path, raw: bytes) -> tuple[list[Page], dict[str, str]]:
         raise DocumentError(path, f"not a readable PDF ({type(err).__name__}: {reason})") from None
     if not pages:
         raise DocumentError(path, "a PDF without pages")
-    return pages, _metadata(document)
+    return pages, info
 
 
 def _first_line(err: Exception) -> str:

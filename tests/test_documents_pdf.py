@@ -125,6 +125,17 @@ def test_text_drawn_inside_a_form_xobject_is_read_not_taken_for_a_scan(tmp_path)
     assert {"ghana", "togo"} <= {str(m.entity).rsplit("/", 1)[-1] for m in doc.mentions}
 
 
+def test_a_pdf_over_the_page_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    from r2pkg.loaders import pdf
+
+    monkeypatch.setattr(pdf, "MAX_PAGES", 2)
+    rendered = write_pdf(tmp_path / "long.pdf", OWN_TEXT, Layout(lines_per_column=4))
+    assert len(rendered.drawn) > 2
+    with pytest.raises(DocumentError) as err:
+        load_document(tmp_path / "long.pdf")
+    assert "long.pdf" in str(err.value) and "too many pages" in str(err.value)
+
+
 def _scan() -> bytes:
     """A page that is a picture of text: no text layer at all."""
     import io
