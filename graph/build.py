@@ -266,7 +266,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         return _stage(report, say, name)
 
     try:
-        _keep_documents(docs, paths, reused)
+        with stage("keep"):
+            _keep_documents(docs, paths, reused)
     except OSError as exc:
         raise BuildError(_write_problem(paths.root, exc)) from None
 
