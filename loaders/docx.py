@@ -32,7 +32,7 @@ def read_docx(path: Path, raw: bytes) -> SourceText:
     text = "\n\n".join(p for p in paragraphs if p.strip())
     if not text.strip():
         raise DocumentError(path, "a Word document without text")
-    return SourceText(text, DOCX, metadata=_metadata(document))
+    return SourceText(text, DOCX, metadata=_metadata(document) | _company(raw))
 
 
 def _check_package(path: Path, raw: bytes) -> None:
@@ -66,6 +66,22 @@ def _paragraphs(document):
                     if id(cell._tc) not in seen:   # a merged cell is listed once per grid column it spans
                         seen.add(id(cell._tc))
                         yield from (p.text for p in cell.paragraphs)
+
+
+APP_PART = "docProps/app.xml"
+_COMPANY = re.compile(r"<(?:\w+:)?Company>([^<]{1,300})</(?:\w+:)?Company>")
+
+
+def _company(raw: bytes) -> dict[str, str]:
+    """The publisher: the organization Word records in the extended properties (File > Properties > Company)."""
+    import html
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as package:
+        if APP_PART not in package.namelist() or package.getinfo(APP_PART).file_size > 1_000_000:
+            return {}
+        m = _COMPANY.search(package.read(APP_PART).decode("utf-8", "replace"))
+    name = re.sub(r"\s+", " ", html.unescape(m.group(1))).strip() if m else ""
+    return {"publisher": name} if any(c.isalnum() for c in name) else {}
 
 
 def _metadata(document) -> dict[str, str]:

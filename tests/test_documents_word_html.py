@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -43,6 +44,52 @@ def test_a_word_file_is_read_in_order_with_its_tables_and_properties(tmp_path):
     assert {"ghana", "senegal", "togo"} <= _entities(doc)
     assert doc.title == "Second Meeting of the Coastal Observers Forum"
     assert doc.metadata["language"] == "en-GB"
+    _docx(tmp_path / "untitled.docx", title="Document1")     # the title Word gives a new file is no title
+    untitled = load_document(tmp_path / "untitled.docx")
+    assert "title" not in untitled.metadata and untitled.title == "Second Meeting of the Coastal Observers Forum"
+
+
+def test_the_company_word_records_is_the_publisher_and_the_manifest_overrides_the_files_metadata(tmp_path):
+    import json
+
+    import pyoxigraph as ox
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _docx(corpus / "observers.docx")
+    _docx(corpus / "second.docx")
+    for name in ("observers.docx", "second.docx"):
+        _with_company(corpus / name, "Coastal Observers &amp; Partners")
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [
+        {"file": "observers.docx"}, {"file": "second.docx", "title": "The forum's second meeting", "language": "fr"}]}))
+    build([corpus], tmp_path / "data")
+    store = ox.Store.read_only(str(tmp_path / "data" / "current" / "store"))
+
+    def meta(slug: str) -> dict[str, str]:
+        rows = store.query(f"SELECT ?p ?o WHERE {{ GRAPH <https://w3id.org/r2pkg/graph/corpus> {{ "
+                           f"<https://w3id.org/r2pkg/id/document/{slug}> ?p ?o }} }}")
+        return {r["p"].value.rsplit("/", 1)[-1]: r["o"].value for r in rows}
+
+    first, second = meta("observers"), meta("second")
+    assert first["title"] == "Second Meeting of the Coastal Observers Forum" and first["language"] == "en-GB"
+    assert first["publisher"].endswith("/org/coastal-observers-partners")
+    assert second["title"] == "The forum's second meeting" and second["language"] == "fr"
+    assert second["format"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _with_company(path, company: str) -> None:
+    """The Word file with Company set in its extended properties, as Word writes it."""
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    app = parts.get("docProps/app.xml", b"").decode()
+    if "<Company>" in app:
+        app = re.sub(r"<Company>.*?</Company>", f"<Company>{company}</Company>", app)
+    else:
+        app = app.replace("</Properties>", f"<Company>{company}</Company></Properties>")
+    parts["docProps/app.xml"] = app.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
 
 
 def test_a_zip_of_something_else_named_docx_is_refused_in_one_line(tmp_path):
