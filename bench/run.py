@@ -43,6 +43,7 @@ HUB = "https://w3id.org/r2pkg/id/state/denmark"
 # name -> (limit, unit, "max" (figure must be <= limit) or "min" (>=), where it applies)
 TARGETS = {
     "build_1000_s": (60.0, "s", "max", "build of 1,000 summaries end to end"),
+    "add_1_to_1000_s": (5.0, "s", "max", "r2pkg add of one summary to a build of 1,000"),
     "loader_mb_s": (1.0, "MB/s", "min", "loaders"),
     "inference_1m_s": (60.0, "s", "max", "1M-triple graph materialised"),
     "entity_p50_ms": (5.0, "ms", "max", "entity page data p50 (at 1M)"),
@@ -176,6 +177,36 @@ def child_build(n: int, workdir: Path, with_shacl: bool = True) -> dict:
     if out["quads"] <= RDFLIB_CAP:
         out.update(_rdflib_load_dump(dump))
     return out
+
+
+def child_add(n: int, workdir: Path) -> dict:
+    """`r2pkg add` of summary n+1 to the build of n summaries (made by child_build, or here)."""
+    from bench import corpus
+    from r2pkg.graph.build import add, build
+    from r2pkg.graph.store import current_build
+
+    corpus_dir, data_dir = workdir / f"corpus-{n}", workdir / f"data-summaries-{n}"
+    if not (corpus_dir / "manifest.json").is_file():
+        corpus.generate(n, corpus_dir)
+    if current_build(data_dir) is None or not current_build(data_dir).documents.is_dir():
+        build([corpus_dir], data_dir)
+    extra = corpus.generate(n + 1, workdir / f"corpus-{n}-plus-one")[-1]
+    t0 = time.perf_counter()
+    report, added = add([extra], data_dir)
+    total = time.perf_counter() - t0
+    return {"summaries": n, "seconds_total": total, "stages": dict(report.seconds_per_stage), "added": added,
+            "quads": report.total_quads, "peak_rss_mb": peak_rss_mb()}
+
+
+def print_add(r: dict) -> None:
+    if "error" in r:
+        print(f"  add failed: {r['error']}")
+        return
+    print(f"  add of 1 summary to {r['summaries']}: {r['seconds_total']:.1f} s end to end, {r['quads']:,} quads, "
+          f"peak RSS {r['peak_rss_mb']:.0f} MB" + (f"   {check('add_1_to_1000_s', r['seconds_total'])}"
+                                                    if r["summaries"] >= 1000 else ""))
+    print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in r["stages"].items()))
+    print("  " + "; ".join(r["added"]))
 
 
 def _stub_shacl() -> None:
@@ -767,6 +798,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--with-shacl", action="store_true", help=argparse.SUPPRESS)   # the default now
     p.add_argument("--shacl-docs", type=int, nargs="*", default=None,
                    help="measure the SHACL stage alone on the first K documents (default 1 2, quick 1)")
+    p.add_argument("--no-add", action="store_true", help="skip `r2pkg add` of one summary to each build")
     p.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -775,6 +807,8 @@ def main(argv: list[str] | None = None) -> int:
         kind, *rest = args.child
         if kind == "build":
             result = child_build(int(rest[0]), Path(rest[1]), rest[2:] != ["noshacl"])
+        elif kind == "add":
+            result = child_add(int(rest[0]), Path(rest[1]))
         elif kind == "shacl":
             result = child_shacl(int(rest[0]), Path(rest[1]))
         elif kind == "graph":
@@ -807,6 +841,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== build: {n} synthetic summaries")
         r = results["builds"][n] = child("build", str(n), str(args.workdir), *(["noshacl"] if args.no_shacl else []))
         print_build(r)
+        if not args.no_add:
+            results.setdefault("adds", {})[n] = a = child("add", str(n), str(args.workdir))
+            print_add(a)
         print()
     if args.no_shacl and shacl_docs:
         print("== SHACL stage alone, real builds of K summaries")

@@ -9,6 +9,7 @@ import errno
 import gzip
 import json
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -34,7 +35,7 @@ from .resources import ONTOLOGY_FILE
 from .vocab import (CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, R2P,
                     serialization_prefixes)
 
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # From this many documents on, the load stage uses worker processes (loaders/batch.py). Below it
 # forking and pickling the documents back cost more than they save: on 2 cores, 100 summaries
 # loaded in 1.7 s in-process and 2.2 s with 2 workers; 1,000 in 16.1 s and 12.7 s.
@@ -142,23 +143,135 @@ def build(corpus_dirs: Iterable[Path], data_dir: Path, *, progress: Progress | N
     return report
 
 
+def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = None) -> tuple[BuildReport, list[str]]:
+    """Add documents to the served build, or replace those of the same slug, reading no other document
+    again (their loaded form is kept in the build), and publish the result as `build` does.
+
+    The graph is the one a full build of the same documents makes. A file whose folder has a manifest
+    listing it gets that entry's metadata, as in a full build. Returns the build report and one line
+    per added document saying what it brought to the graph.
+    """
+    data_dir = Path(data_dir).resolve()
+    say = progress or (lambda _m: None)
+    report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        started = time.perf_counter()
+        served = _served_build(data_dir)
+        with _stage(report, say, "load"):
+            kept = kept_documents(served)
+            sources = [_added_source(Path(f)) for f in files]
+            _check_unique_slugs(sources)
+            added = _load_all(sources, report, say)
+        if not added:
+            raise BuildError("no document could be added: " + ("; ".join(report.errors) or "no file given")
+                             + " (the served graph is unchanged)")
+        slugs = {doc.slug for doc, _ in added}
+        others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
+        _report_kept(report, others)
+        _derive_and_write(paths, others + added, report, say, started, reused=served)
+    return report, [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
+                    for doc, _ in added]
+
+
+def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
+    """Remove one document from the served build, reading no other again, and publish as `build` does."""
+    data_dir = Path(data_dir).resolve()
+    say = progress or (lambda _m: None)
+    report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        started = time.perf_counter()
+        served = _served_build(data_dir)
+        with _stage(report, say, "load"):
+            kept = kept_documents(served)
+        others = [(doc, source) for doc, source in kept if doc.slug != slug]
+        if len(others) == len(kept):
+            listed = ", ".join(sorted(d.slug for d, _ in kept)[:10])
+            raise BuildError(f"no document {slug!r} in the served graph (it has {len(kept)}: {listed}"
+                             f"{', ...' if len(kept) > 10 else ''})")
+        if not others:
+            raise BuildError(f"{slug!r} is the graph's only document: a graph needs one (add another first)")
+        _report_kept(report, others)
+        _derive_and_write(paths, others, report, say, started, reused=served)
+    return report
+
+
+def _served_build(data_dir: Path) -> stores.BuildPaths:
+    served = stores.current_build(data_dir)
+    if served is None:
+        raise BuildError(f"no graph in {data_dir} to change: run `r2pkg build --data-dir {data_dir}` first")
+    return served
+
+
+def _added_source(path: Path) -> SourceDocument:
+    """The document a file named on the command line is: with its manifest entry when its folder lists it."""
+    folder = path.parent
+    manifest = folder / MANIFEST
+    if manifest.is_file():
+        listed = [s for s in _manifest_sources(folder, manifest) if s.refusal is None and s.path.name == path.name]
+        if listed:
+            return listed[0]
+    return _source(folder, path)
+
+
+def _check_unique_slugs(sources: list[SourceDocument]) -> None:
+    slugs = Counter(s.slug for s in sources if s.refusal is None)
+    clashes = sorted(s for s, n in slugs.items() if n > 1)
+    if clashes:
+        raise BuildError(f"two documents would share the IRI slug {clashes[0]!r}; rename one of them")
+
+
+def _report_kept(report: BuildReport, docs: list[tuple[LoadedDocument, SourceDocument]]) -> None:
+    """The documents not read again, listed first in the report as a full build lists them."""
+    report.documents[:0] = [{"slug": d.slug, "path": str(s.path), "facts": len(d.facts), "mentions": len(d.mentions)}
+                            for d, s in docs]
+
+
+def _what_it_added(doc: LoadedDocument, others: list[tuple[LoadedDocument, SourceDocument]], replaced: bool) -> str:
+    """One line: the document's facts, those no other document states, and the entities new to the graph."""
+    facts = set(fact_triples(doc))
+    known = {t for other, _ in others for t in fact_triples(other)}
+    new_entities = _entities(list(facts)) - _entities(list(known))
+    kinds = Counter(str(o).rsplit("#", 1)[-1] for s, p, o in facts if p == RDF.type and s in new_entities)
+    shown = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(6))
+    verb = "replaced" if replaced else "added"
+    return (f"{doc.slug} {verb}: {len(facts)} facts, {len(facts - known)} not stated by another document; "
+            f"{len(new_entities)} entities new to the graph" + (f" ({shown})" if shown else ""))
+
+
 def _build_into(paths: stores.BuildPaths, corpus_dirs: Iterable[Path], report: BuildReport, say: Progress) -> None:
     """Every stage, writing the store, the dumps and the report into the build directory."""
     started = time.perf_counter()
-
-    @contextmanager
-    def stage(name: str) -> Iterator[None]:
-        say(f"[{name}] ...")
-        t0 = time.perf_counter()
-        yield
-        report.seconds_per_stage[name] = round(time.perf_counter() - t0, 3)
-        say(f"[{name}] done in {report.seconds_per_stage[name]:.2f} s")
-
-    with stage("load"):
+    with _stage(report, say, "load"):
         sources = discover(corpus_dirs)
         docs = _load_all(sources, report, say)
     if not docs:
         raise BuildError("no document could be loaded: " + ("; ".join(report.errors) or "the corpus is empty"))
+    _derive_and_write(paths, docs, report, say, started)
+
+
+@contextmanager
+def _stage(report: BuildReport, say: Progress, name: str) -> Iterator[None]:
+    """A timed stage of the build, announced and entered in the report."""
+    say(f"[{name}] ...")
+    t0 = time.perf_counter()
+    yield
+    report.seconds_per_stage[name] = round(time.perf_counter() - t0, 3)
+    say(f"[{name}] done in {report.seconds_per_stage[name]:.2f} s")
+
+
+def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
+                      report: BuildReport, say: Progress, started: float,
+                      reused: stores.BuildPaths | None = None) -> None:
+    """Every stage after loading: the documents kept (files and loaded form), facts, inference, SHACL,
+    store, dumps and report. `reused`: the build whose kept documents those not read again come from."""
+    def stage(name: str):
+        return _stage(report, say, name)
+
+    try:
+        with stage("keep"):
+            _keep_documents(docs, paths, reused)
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
 
     with stage("facts"):
         doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
@@ -420,27 +533,90 @@ def _entities(facts: list[Triple]) -> set[URIRef]:
     return {t for s, _p, o in facts for t in (s, o) if isinstance(t, URIRef)}
 
 
+# The loaded form of each document, kept in the build so that `r2pkg add` and `remove` read no other
+# document again. A pickle: the build wrote it and only the build reads it. The version changes with
+# LoadedDocument's fields; a build kept with another cannot be added to (a full build can).
+KEPT_VERSION = 1
+
+
+def _keep_documents(docs: list[tuple[LoadedDocument, SourceDocument]], paths: stores.BuildPaths,
+                    reused: stores.BuildPaths | None) -> None:
+    """Each document's file as read (for /document/<slug>/original) and its loaded form (for add and
+    remove): linked from the `reused` build when it holds them already, else written."""
+    paths.originals.mkdir(parents=True, exist_ok=True)
+    paths.documents.mkdir(parents=True, exist_ok=True)
+    for doc, source in docs:
+        original = f"{doc.slug}{source.real.suffix.lower()}"
+        kept = f"{doc.slug}.pickle"
+        if reused is not None and source.real == reused.originals / original and (reused.documents / kept).is_file():
+            _link_or_copy(reused.originals / original, paths.originals / original)
+            _link_or_copy(reused.documents / kept, paths.documents / kept)
+            continue
+        shutil.copyfile(source.real, paths.originals / original)
+        with open(paths.documents / kept, "wb") as out:
+            pickle.dump((KEPT_VERSION, doc, source), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (builds share unchanged files, at no cost in disk), or a copy across file systems."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def kept_documents(build: stores.BuildPaths) -> list[tuple[LoadedDocument, SourceDocument]]:
+    """The documents of a published build as it loaded them, each with its source now the build's own
+    copy of the file; BuildError if the build kept none (made before they were kept) or another version."""
+    folder = build.documents
+    if not folder.is_dir():
+        raise BuildError(f"the served build {build.root.name} keeps no loaded documents (it predates "
+                         "`r2pkg add`): run `r2pkg build` once, then add")
+    docs = []
+    for path in sorted(folder.glob("*.pickle")):
+        with open(path, "rb") as f:
+            version, doc, source = pickle.load(f)
+        if version != KEPT_VERSION:
+            raise BuildError(f"the served build {build.root.name} keeps its documents in another format "
+                             f"(version {version}, this r2pkg reads {KEPT_VERSION}): run `r2pkg build` once, then add")
+        source.real = build.originals / f"{doc.slug}{source.real.suffix.lower()}"
+        docs.append((doc, source))
+    return docs
+
+
 def _corpus_triples(docs: list[tuple[LoadedDocument, SourceDocument]]) -> Iterator[Triple]:
-    """Document metadata: from the manifest where it has some, from the text otherwise."""
+    """Document metadata: from the manifest where it has some, then from the file's own metadata (a PDF's
+    or Word file's properties, a page's <meta> tags), then from the text."""
     for doc, source in docs:
         node = iris.document(doc.slug)
-        meta = source.metadata
+        meta = {**{k: v for k, v in doc.metadata.items() if v}, **{k: v for k, v in source.metadata.items() if v}}
         yield node, RDF.type, R2P.Document
         title = meta.get("title") or doc.title
         yield node, DCTERMS.title, Literal(title)
         yield node, SKOS.prefLabel, Literal(title)
         yield node, DCTERMS.source, Literal(source.path.name)
-        yield node, DCTERMS.format, Literal(meta.get("format", "text/plain"))
+        yield node, DCTERMS.format, Literal(source.metadata.get("format") or doc.media_type)
         yield node, R2P.text, Literal(doc.text)
         if meta.get("language"):
             yield node, DCTERMS.language, Literal(meta["language"])
-        if meta.get("year"):
-            yield node, DCTERMS.issued, Literal(str(meta["year"]), datatype=XSD.gYear)
-        if meta.get("publisher"):
+        issued = _issued(meta, doc)
+        if issued is not None:
+            yield node, DCTERMS.issued, issued
+        if meta.get("publisher") and _sluggable(meta["publisher"]):
             publisher = iris.entity("org", iris.slugify(meta["publisher"]))
             yield node, DCTERMS.publisher, publisher
         for graph in (iris.document_graph(doc.slug), iris.evidence_graph(doc.slug)):
             yield graph, PROV.wasDerivedFrom, node
+
+
+def _issued(meta: dict, doc: LoadedDocument) -> Literal | None:
+    """The manifest's year; else the file's own date, unless the text's date line already gives one."""
+    if meta.get("year"):
+        return Literal(str(meta["year"]), datatype=XSD.gYear)
+    date = meta.get("issued")
+    if not date or any(f.predicate == DCTERMS.issued for f in doc.facts):
+        return None
+    return Literal(date, datatype=XSD.date if len(date) == 10 else XSD.gYear)
 
 
 def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:

@@ -1,4 +1,4 @@
-"""The `r2pkg` command: build, query, sparql, serve, evaluate, link.
+"""The `r2pkg` command: build, add, remove, query, sparql, serve, evaluate, link.
 
 A thin argparse layer: each subcommand parses its options and calls one library function.
 `main(argv)` returns the exit status, so tests run the command in-process.
@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     store_options(b)
     b.set_defaults(run=_build)
 
+    a = sub.add_parser("add", help="add documents to the served graph, reading no other document again")
+    a.add_argument("files", metavar="FILE", nargs="+", type=Path, help="a document (text, HTML, PDF, Word)")
+    a.add_argument("--quiet", action="store_true", help="print only what the documents added")
+    data_dir_option(a)
+    a.set_defaults(run=_add)
+
+    r = sub.add_parser("remove", help="remove one document from the served graph")
+    r.add_argument("slug", metavar="SLUG", help="the document's slug, as in /document/SLUG")
+    r.add_argument("--quiet", action="store_true", help="print only the report")
+    data_dir_option(r)
+    r.set_defaults(run=_remove)
+
     q = sub.add_parser("query", help="run a saved query by name")
     q.add_argument("name", nargs="?", help="saved query name; omit to list them")
     q.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], help="a parameter value (repeatable)")
@@ -113,6 +125,38 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
     return parser
+
+
+def _add(args: argparse.Namespace) -> int:
+    from .build import BuildError, add
+
+    progress = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        report, added = add(args.files, data_dir_from(args.data_dir), progress=progress)
+    except BuildError as exc:
+        print(f"r2pkg add: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(report.render() + "\n")
+    print("\n".join(added))
+    if report.errors:
+        refused = "\n".join(f"  {e}" for e in report.errors)
+        print(f"\n{len(report.errors)} file(s) refused; the others were added:\n{refused}", file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from .build import BuildError, remove
+
+    progress = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        report = remove(args.slug, data_dir_from(args.data_dir), progress=progress)
+    except BuildError as exc:
+        print(f"r2pkg remove: {exc}", file=sys.stderr)
+        return 1
+    print(report.render())
+    print(f"\n{args.slug} removed; {len(report.documents)} document(s) remain.")
+    return 0
 
 
 def _build(args: argparse.Namespace) -> int:

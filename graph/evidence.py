@@ -7,7 +7,8 @@ facts alone, while every fact can still be traced to its sentence:
     GRAPH graph/evidence/D {
         ev a r2p:Evidence ; rdf:subject s ; rdf:predicate p ; rdf:object o ;
            r2p:sentence sent ; prov:wasDerivedFrom doc .
-        sent a r2p:Sentence ; oa:hasSource doc ; oa:start 10 ; oa:end 120 ; oa:exact "..." .
+        sent a r2p:Sentence ; oa:hasSource doc ; oa:start 10 ; oa:end 120 ; oa:exact "..." ;
+             r2p:page 3 .                      # a paged document's (a PDF's) only
         mention a r2p:Mention ; oa:hasBody entity ; oa:hasSource doc ; oa:start ; oa:end ; oa:exact .
     }
 """
@@ -53,10 +54,13 @@ class Terms:
     term: Callable          # an rdflib term (facts, vocabulary) as output
     offset: Callable        # a character offset as an xsd:nonNegativeInteger literal
     text: Callable          # a string literal
+    page: Callable          # a page number as an xsd:positiveInteger literal
 
 
-RDFLIB = Terms(lambda t: t, lambda n: Literal(n, datatype=XSD.nonNegativeInteger), Literal)
-NTRIPLES = Terms(nt, lambda n: f'"{n}"^^<{XSD.nonNegativeInteger}>', lambda s: f'"{s.translate(_ESCAPES)}"')
+RDFLIB = Terms(lambda t: t, lambda n: Literal(n, datatype=XSD.nonNegativeInteger), Literal,
+               lambda n: Literal(n, datatype=XSD.positiveInteger))
+NTRIPLES = Terms(nt, lambda n: f'"{n}"^^<{XSD.nonNegativeInteger}>', lambda s: f'"{s.translate(_ESCAPES)}"',
+                 lambda n: f'"{n}"^^<{XSD.positiveInteger}>')
 
 
 def fact_triples(doc: LoadedDocument) -> Iterator[Triple]:
@@ -87,8 +91,12 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
         yield ev, obj, t(fact.object)
         yield ev, sentence, t(iris.sentence(doc.slug, span.start, span.end))
         yield ev, derived, source
+    page = t(R2P.page)
     for span in sorted(spans):
-        yield from _located(t(iris.sentence(doc.slug, span.start, span.end)), R2P.Sentence, doc, span, terms)
+        node = t(iris.sentence(doc.slug, span.start, span.end))
+        yield from _located(node, R2P.Sentence, doc, span, terms)
+        if doc.paged:
+            yield node, page, terms.page(doc.page(span))
     for mention in doc.mentions:
         node = t(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
         yield from _located(node, R2P.Mention, doc, mention.span, terms)

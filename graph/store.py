@@ -7,6 +7,8 @@ served:
     DATA_DIR/builds/<stamp>/store/      embedded Oxigraph store
     DATA_DIR/builds/<stamp>/dumps/      TriG, Turtle, N-Triples, JSON-LD
     DATA_DIR/builds/<stamp>/report.json build report
+    DATA_DIR/builds/<stamp>/originals/  the documents' files as read
+    DATA_DIR/builds/<stamp>/documents/  the documents as loaded, for `r2pkg add` and `remove`
     DATA_DIR/builds/<stamp>/.complete   written once the build succeeded, before it is published
     DATA_DIR/.build.lock                held (flock) by the one build running in DATA_DIR
 
@@ -73,6 +75,16 @@ class BuildPaths:
     @property
     def report(self) -> Path:
         return self.root / "report.json"
+
+    @property
+    def documents(self) -> Path:
+        """Each document as loaded, <slug>.pickle, reused by `r2pkg add` and `remove` (graph/build.py)."""
+        return self.root / "documents"
+
+    @property
+    def originals(self) -> Path:
+        """The documents' files as read, <slug><suffix> (served at /document/<slug>/original)."""
+        return self.root / "originals"
 
 
 def current_build(data_dir: Path) -> BuildPaths | None:

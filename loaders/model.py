@@ -60,6 +60,13 @@ class LoadedDocument:
     facts: list[Fact] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     sentences: list[Span] = field(default_factory=list)
+    media_type: str = "text/plain"
+    paged: bool = False            # whether the text has pages (parted by form feeds, see loaders/formats.py)
+    metadata: dict[str, str] = field(default_factory=dict)   # title, issued, publisher, language from the file
+
+    def page(self, span: Span) -> int | None:
+        """The page on which a span starts (1 for the first), or None for a text without pages."""
+        return self.text.count("\f", 0, span.start) + 1 if self.paged else None
 
     def sentence_text(self, span: Span) -> str:
         return self.text[span.start:span.end]

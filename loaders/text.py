@@ -25,14 +25,12 @@ def decode(path: Path, raw: bytes) -> str:
     """Bytes to text: UTF-8 or UTF-16, with or without a BOM; anything else is refused.
 
     Latin-1 and other legacy encodings are refused rather than guessed (a wrong guess would put
-    wrong names in the graph with evidence that looks right); PDF files get a hint to convert them.
+    wrong names in the graph with evidence that looks right). PDF and Word files are read by
+    loaders/formats.py, not here.
     UTF-16 without a BOM is no guess: its NUL bytes sit on one side of the code units only.
     """
     if not raw.strip():
         raise DocumentError(path, "empty document")
-    if raw.lstrip()[:5] == b"%PDF-":
-        raise DocumentError(path, "a PDF file, which r2pkg does not read: convert it to text first "
-                                  "(for example `pdftotext -layout FILE`)")
     if raw.startswith(b"\xef\xbb\xbf"):
         text = _strict(path, raw[3:], "utf-8")
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -163,6 +161,10 @@ _BLOCK_TAGS = "p|div|br|h[1-6]|li|tr|table|ul|ol|section|article|header|footer|t
 
 
 def strip_html(doc: MappedText) -> MappedText:
+    """The text of a page: its furniture (navigation, banners, footers: loaders/html.py) and markup removed."""
+    from .html import boilerplate_ranges
+
+    doc = doc.edit([(start, end, "\n\n") for start, end in boilerplate_ranges(doc.text)])
     doc = doc.edit_regex(r"(?is)<(script|style|head)\b.*?</\1\s*>", lambda m: "\n\n" if m.group(1).lower() == "head" else "")
     doc = doc.edit_regex(r"(?is)<!--.*?-->", "")
     doc = doc.edit_regex(r"(?i)<li\b[^>]*>", "\n- ")

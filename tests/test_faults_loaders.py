@@ -2,7 +2,7 @@
 
 Decisions: Latin-1 (and any non-UTF-8 text without a BOM) is refused, not guessed; UTF-16 loads, with a BOM or
 without (its NUL bytes on one side of the code units only);
-a PDF is refused with a hint to convert it; a file over loaders.document.MAX_DOCUMENT_BYTES (1 MB) is refused
+a cut-off PDF is refused (tests/test_documents_pdf.py reads whole ones); a text file over loaders.document.MAX_DOCUMENT_BYTES (1 MB) is refused
 before it is read, so a 50 MB file costs no memory (peak RSS, VmHWM, of a build in a subprocess).
 """
 from __future__ import annotations

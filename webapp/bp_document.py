@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, g, render_template
+
+from flask import Blueprint, g, render_template, send_file
 from markupsafe import Markup, escape
 
 from r2pkg.graph import iris
+from r2pkg.graph.store import current_build
 from r2pkg.graph.vocab import CORPUS_GRAPH, R2P
 
 from . import graph_data
@@ -29,14 +32,24 @@ _FACTS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 # The evidence of the document's sentences, read from the document (a few hundred sentences) to
 # its evidence nodes: starting from the facts instead reads every evidence node of the graph.
 _FACT_SENTENCES = f"""
-SELECT ?s ?p ?o ?start ?end WHERE {{
+SELECT ?s ?p ?o ?start ?end ?page WHERE {{
   ?sent <{OA}hasSource> ?doc .
   ?ev <{R2P}sentence> ?sent .
   ?ev a <{R2P}Evidence> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
       <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
       <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o .
   ?sent <{OA}start> ?start ; <{OA}end> ?end .
+  OPTIONAL {{ ?sent <{R2P}page> ?page }}
 }}"""
+# How each kind of original is served: its media type, and whether a browser shows it (a PDF, so that
+# #page=N opens it at a page) or downloads it. Markup is never rendered from this site's origin.
+ORIGINAL_TYPES = {
+    ".pdf": ("application/pdf", False),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", True),
+    ".html": ("text/html; charset=utf-8", True),
+    ".htm": ("text/html; charset=utf-8", True),
+    ".txt": ("text/plain; charset=utf-8", True),
+}
 
 @dataclass
 class DocFact:
@@ -45,6 +58,7 @@ class DocFact:
     object: object
     start: int | None
     end: int | None
+    page: int | None = None
 
 
 @dataclass
@@ -59,6 +73,8 @@ class DocumentPage:
     sentences: int
     facts: list[DocFact] = field(default_factory=list)
     entities: list[tuple[ox.NamedNode, int]] = field(default_factory=list)
+    original: Path | None = None    # the file as read, when the build kept it
+    pages: int = 0                  # pages marked in the text (a PDF's), 0 for a text without pages
 
 
 def _non_overlapping(spans):
@@ -115,9 +131,10 @@ def render_text(text: str, sentences, mentions, urls, data) -> Markup:
 def document_facts(data, slug: str, doc: ox.NamedNode) -> list[DocFact]:
     """The facts of the document's graph, each with the earliest sentence stating it: facts
     without a sentence first, then by the sentence's offset, subject and property."""
-    spans: dict[tuple[str, str, str], tuple[int, int]] = {}
+    spans: dict[tuple[str, str, str], tuple[int, int, int | None]] = {}
     for r in data.query(_FACT_SENTENCES, doc=doc):
-        key, span = (str(r["s"]), str(r["p"]), str(r["o"])), (int(r["start"].value), int(r["end"].value))
+        key = (str(r["s"]), str(r["p"]), str(r["o"]))
+        span = (int(r["start"].value), int(r["end"].value), int(r["page"].value) if r["page"] is not None else None)
         if key not in spans or span[0] < spans[key][0]:
             spans[key] = span
     facts, seen = [], set()
@@ -125,8 +142,8 @@ def document_facts(data, slug: str, doc: ox.NamedNode) -> list[DocFact]:
         key = (str(r["s"]), str(r["p"]), str(r["o"]))
         if key not in seen:
             seen.add(key)
-            start, end = spans.get(key, (None, None))
-            facts.append(DocFact(r["s"], r["p"], r["o"], start, end))
+            start, end, page = spans.get(key, (None, None, None))
+            facts.append(DocFact(r["s"], r["p"], r["o"], start, end, page))
     facts.sort(key=lambda f: (f.start is not None, f.start or 0, _order_key(f.subject), _order_key(f.predicate)))
     return facts
 
@@ -135,6 +152,48 @@ def _order_key(term) -> tuple[int, str]:
     """SPARQL's ORDER BY order of terms: blank nodes, then IRIs, then literals."""
     kind = 0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2
     return kind, term.value
+
+
+def with_page_breaks(html: Markup) -> Markup:
+    """The rendered text with a marker where each page starts (a form feed in the text: loaders/formats.py),
+    id="page=N" so a link can point at it."""
+    parts = str(html).split("\f")
+    out = [_page_marker(1)]
+    for n, part in enumerate(parts, 1):
+        if n > 1:
+            out.append(_page_marker(n))
+        out.append(part)
+    return Markup("".join(out))
+
+
+def _page_marker(n: int) -> str:
+    return f'<span class="page-break" id="page={n}" role="separator" aria-label="page {n}">page {n}</span>'
+
+
+def original_file(slug: str) -> Path | None:
+    """The document's file as the served build read it: builds/<stamp>/originals/<slug><suffix>.
+
+    Found by listing the folder, so the slug from the URL is never joined into a path."""
+    build = current_build(graph_data().data_dir)
+    folder = build.originals if build is not None else None
+    if folder is None or not folder.is_dir():
+        return None
+    return next((p for p in folder.iterdir() if p.stem == slug and p.suffix in ORIGINAL_TYPES and p.is_file()), None)
+
+
+@bp.route("/document/<slug>/original")
+def original(slug: str):
+    """The original file: a PDF shown by the browser (so #page=N works), anything else downloaded."""
+    path = original_file(slug)
+    if path is None:
+        raise NotFound(f"There is no original file of a document “{printable(slug)}” in this build.",
+                       hint=slug.replace("-", " "), what="document")
+    media_type, download = ORIGINAL_TYPES[path.suffix]
+    response = send_file(path, mimetype=media_type, as_attachment=download, download_name=path.name,
+                         conditional=True)
+    if download:
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 @bp.route("/document/<slug>")
@@ -176,8 +235,10 @@ def show(slug: str):
     for p, o in metadata:
         if p.value == "http://purl.org/dc/terms/title":
             title = o.value
+    html = render_text(text, sentences, mentions, urls, data)
     page = DocumentPage(iri, slug, title, sorted(metadata, key=lambda m: data.label(m[0].value)),
-                        render_text(text, sentences, mentions, urls, data), reconstructed, len(mentions), len(sentences))
+                        with_page_breaks(html) if "\f" in text else html, reconstructed, len(mentions), len(sentences),
+                        original=original_file(slug), pages=text.count("\f") + 1 if "\f" in text else 0)
     counts: dict[str, int] = {}
     for _, _, body in mentions:
         counts[body] = counts.get(body, 0) + 1

@@ -123,6 +123,10 @@ class Urls:
         url = self._p(f"/document/{_q(slug)}")
         return url + (f"#char={start},{end}" if start is not None and end is not None else "")
 
+    def document_original(self, slug: str, page: int | None = None) -> str:
+        """The document's file as read by the build; a PDF opened at a page: #page=N."""
+        return self._p(f"/document/{_q(slug)}/original") + (f"#page={int(page)}" if page else "")
+
     def place(self, document_iri: str, start: int, end: int) -> str:
         """A span of a document's text: /document/<slug>#char=S,E."""
         path = self.local_path(document_iri) or ""

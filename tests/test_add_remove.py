@@ -1,0 +1,124 @@
+"""`r2pkg add FILE...` and `r2pkg remove SLUG`: the served graph changed without reading the other documents
+again, published as a build is, and equal to a full build of the same documents."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from pdfs import Layout, write_pdf
+from r2pkg.graph import build as builds
+from r2pkg.graph.build import build
+from r2pkg.graph.cli import main
+from r2pkg.graph.resources import CORPUS_DIR
+from r2pkg.graph.store import current_build
+
+KEPT = ["2012-2nd-annual-meeting.txt", "2015-5th-annual-meeting-madrid.txt"]
+ADDED = "2019-9th-annual-meeting-brussels.txt"
+# Made-up material for the added PDF.
+HARBOUR = """Summary of the First Harbour Dialogue on Atrocity Prevention
+
+The Government of Portugal hosted the first Harbour Dialogue in Lisbon, Portugal on 3 and 4 April 2024. \
+Representatives of Angola and Mozambique took part in the dialogue.
+
+Participants asked how port authorities can notice the movement of arms that precede mass atrocities.
+"""
+
+
+def _corpus(folder: Path, names: list[str], pdf: bool) -> Path:
+    """A corpus folder: some bundled summaries with their manifest entries, and the made-up PDF if asked."""
+    folder.mkdir(parents=True)
+    entries = [e for e in json.loads((CORPUS_DIR / "manifest.json").read_text())["documents"] if e["file"] in names]
+    for name in names:
+        shutil.copy(CORPUS_DIR / name, folder / name)
+    if pdf:
+        write_pdf(folder / "harbour-dialogue-2024.pdf", HARBOUR, Layout(lines_per_column=6))
+        entries.append({"file": "harbour-dialogue-2024.pdf"})
+    (folder / "manifest.json").write_text(json.dumps({"documents": entries}), encoding="utf-8")
+    return folder
+
+
+def _quads(data_dir: Path) -> Counter:
+    """The served store's quads as text, blank nodes (the ontology's) named alike."""
+    store = ox.Store.read_only(str(current_build(data_dir).store))
+    return Counter(re.sub(r"_:\w+", "_:b", str(q)) for q in store)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> tuple[Path, Path]:
+    """A full build of every document: the folder and the data directory."""
+    root = tmp_path_factory.mktemp("full")
+    folder = _corpus(root / "corpus", KEPT + [ADDED], pdf=True)
+    build([folder], root / "data")
+    return folder, root / "data"
+
+
+def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, monkeypatch):
+    folder, full_data = full
+    part = _corpus(tmp_path / "corpus", KEPT, pdf=False)
+    data = tmp_path / "data"
+    build([part], data)
+    read: list[str] = []
+    real_load_all = builds._load_all
+    monkeypatch.setattr(builds, "_load_all", lambda sources, *a: read.extend(s.path.name for s in sources)
+                        or real_load_all(sources, *a))
+    report, added = builds.add([folder / ADDED, folder / "harbour-dialogue-2024.pdf"], data)
+    assert read == [ADDED, "harbour-dialogue-2024.pdf"]            # the kept documents were not read again
+    assert _quads(data) == _quads(full_data)
+    assert sorted(d["slug"] for d in report.documents) == sorted(d.stem for d in folder.iterdir()
+                                                                  if d.suffix in (".txt", ".pdf"))
+    assert added[0].startswith("2019-9th-annual-meeting-brussels added: 512 facts")
+    assert re.search(r"harbour-dialogue-2024 added: \d+ facts, \d+ not stated by another document; \d+ entities "
+                     r"new to the graph \(.*State", added[1])
+    originals = sorted(p.name for p in current_build(data).originals.iterdir())
+    assert originals == sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".pdf"))
+
+
+def test_removing_a_document_makes_the_graph_a_full_build_of_the_others_makes(tmp_path, full):
+    folder, full_data = full
+    data = tmp_path / "data"
+    shutil.copytree(full_data, data, symlinks=True)
+    builds.remove("harbour-dialogue-2024", data)
+    builds.remove("2019-9th-annual-meeting-brussels", data)
+    expected = tmp_path / "expected"
+    build([_corpus(tmp_path / "corpus", KEPT, pdf=False)], expected)
+    assert _quads(data) == _quads(expected)
+
+
+def test_the_command_prints_what_the_documents_added_and_refuses_a_bad_file_in_one_line(tmp_path, full, capsys):
+    folder, _full_data = full
+    data = tmp_path / "data"
+    build([_corpus(tmp_path / "corpus", KEPT, pdf=False)], data)
+    before = current_build(data).root
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    assert main(["add", str(tmp_path / "scan.pdf"), "--data-dir", str(data), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scan.pdf" in err and "served graph is unchanged" in err
+    assert current_build(data).root == before
+
+    assert main(["add", str(folder / ADDED), str(tmp_path / "scan.pdf"), "--data-dir", str(data), "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("2019-9th-annual-meeting-brussels added: 512 facts")
+    assert "scan.pdf" in out.err and "1 file(s) refused" in out.err
+    assert current_build(data).root != before
+
+
+def test_removing_an_unknown_document_changes_nothing(tmp_path, full, capsys):
+    _folder, full_data = full
+    data = tmp_path / "data"
+    shutil.copytree(full_data, data, symlinks=True)
+    before = current_build(data).root
+    assert main(["remove", "2099-annual-meeting", "--data-dir", str(data), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no document '2099-annual-meeting'" in err
+    assert current_build(data).root == before
+
+
+def test_adding_to_a_data_directory_without_a_build_says_to_build_first(tmp_path, capsys):
+    assert main(["add", str(CORPUS_DIR / ADDED), "--data-dir", str(tmp_path / "empty"), "--quiet"]) == 1
+    assert "r2pkg build" in capsys.readouterr().err
