@@ -20,7 +20,10 @@ def rule_counts(ctx: Ctx) -> None:
     rx = re.compile(rf"(?:\b({_alt(ctx.gaz.cues['lower_bound'])}|{_alt(ctx.gaz.cues['approximately'])})\s+)?"
                     rf"\b({num})\s+(?:{_alt(ctx.gaz.cues['count_nouns'])})\b", re.I)
     attend = ctx.cue("attendance")
+    nouns = _cue_probe(ctx.gaz, "count_nouns")
     for s in ctx.an.sents[1:]:
+        if not nouns.search(s.text):
+            continue  # cheap test first: a count is of countries, participants ...
         if not attend.search(s.text) and not _meeting_gathers(s.text):
             continue
         for m in rx.finditer(s.text):

@@ -185,9 +185,10 @@ def rule_persons(ctx: Ctx) -> None:
     roles = sorted(((a, r) for r in gaz.roles() for a in [r.pref, *r.aliases]), key=lambda x: -len(x[0]))
     meeting = ctx.meeting.iri if ctx.meeting else None
     for s in ctx.an.sents:
-        if _states_no_fact(s):
+        persons = [m for m in s.ments if m.label == PERSON]
+        if not persons or _states_no_fact(s):
             continue
-        for p in [m for m in s.ments if m.label == PERSON]:
+        for p in persons:
             ctx.emit(p.iri, RDF.type, R2P.Person, s, limit=1)
             spoke = bool(speaking.search(s.text)) and meeting is not None and s.block.kind != "title"
             lead = s.text[:(p.hon_start if p.hon_start is not None else p.start) - s.start]
