@@ -46,16 +46,26 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
     # unpickles results as they come rather than all at the end.
     chunk = max(1, min(len(todo) // (n * 4), MAX_CHUNK))
     # The pipeline's objects (some 100,000) out of the collector's sight while workers run: a full collection in a
-    # worker would walk them all and copy every page it touches (the fork shares them until written).
+    # worker would walk them all and copy every page it touches (the fork shares them until written). And no
+    # collection here while results arrive: the loaded documents hold no reference cycles, yet each full
+    # collection walked all those received so far (unpickling took five times as long).
     gc.freeze()
+    gc.disable()
     try:
         # The workers are all forked by this thread, at the first task map submits (Python 3.11+, fork),
         # and the pool is shut down before this function returns: so this thread outlives them, and
         # PR_SET_PDEATHSIG (which fires when the forking *thread* ends) fires only when the build dies.
-        with ProcessPoolExecutor(n, mp_context=context, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
+        with ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
     finally:
+        gc.enable()
         gc.unfreeze()
+
+
+def _start_worker(parent: int) -> None:
+    """A worker ends with its parent, and collects its own garbage (the parent stopped collecting before forking)."""
+    end_with_parent(parent)
+    gc.enable()
 
 
 def _worker_count(workers: int | None, documents: int) -> int:
