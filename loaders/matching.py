@@ -178,11 +178,15 @@ class TokenMatcher:
         """
         cands: dict[int, set[int]] = {}
         for col, (index, index2) in enumerate(zip(self._index, self._index2)):
-            if not index and not index2:
-                continue
             values = feats.cols[col]
-            for i, value in enumerate(values):
-                if value in index:  # a dict lookup per token: twice as fast as np.isin on 900 keys
+            # The few indexed values the document has (a set intersection), then where they are.
+            present = (index.keys() | index2.keys()) & set(values) if index or index2 else ()
+            if not present:
+                continue
+            at = np.flatnonzero(np.isin(feats.array[:, col], np.fromiter(present, dtype=np.uint64, count=len(present))))
+            for i in at.tolist():
+                value = values[i]
+                if value in index:
                     cands.setdefault(i, set()).update(index[value])
                 if value in index2 and i + 1 < feats.n:
                     for col2, by_value in index2[value].items():
