@@ -137,6 +137,8 @@ def open_class_names(ctx: Ctx) -> list[Named]:
         for kind, rx in pats:
             if not _probe(ctx.gaz, kind).search(s.text):
                 continue  # cheap test first: the head word of the kind
+            if kind == "network" and _every_network_word_named(s):
+                continue  # "the Global Network of ...": a name the gazetteer knows (_named would refuse it)
             for m in rx.finditer(s.text):
                 if _inside_longer_quote(s.text, m.start()):
                     continue  # part of a quoted title ('a conference on “Capacity: a Pacific Strategy”')
@@ -144,6 +146,12 @@ def open_class_names(ctx: Ctx) -> list[Named]:
                 if named is not None and not any(o.start < named.end and named.start < o.end for o in out):
                     out.append(named)
     return out
+
+
+def _every_network_word_named(s: Sent) -> bool:
+    """Every "Network" of the sentence is inside a known organization's or mechanism's name."""
+    names = [(m.start - s.start, m.end - s.start) for m in s.ments if m.label in (ORG_LABEL, MECHANISM)]
+    return all(any(a <= m.start() and m.end() <= b for a, b in names) for m in re.finditer("Network", s.text))
 
 
 def _inside_longer_quote(text: str, pos: int) -> bool:
