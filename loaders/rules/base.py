@@ -88,9 +88,12 @@ class Ctx:
     issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
     phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
-    # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]: one lookup of the
-    # triple per emit (rdflib terms hash in Python, a few microseconds a triple).
+    # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]. rdflib terms hash in
+    # Python (a few microseconds a triple), and rules pass the same term objects again and again: so the
+    # entry is found first by the terms' identities (_by_ids, which keeps the terms alive, so that an id is
+    # never another term's), by their values only for terms not seen before.
     _seen: dict[tuple, list] = field(default_factory=dict)
+    _by_ids: dict[tuple[int, int, int], tuple[list, tuple]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
 
     # -- output -------------------------------------------------------------------------------
@@ -102,11 +105,13 @@ class Ctx:
         return span
 
     def emit(self, s: URIRef, p: URIRef, o, where: Sent | tuple[int, int], limit: int = 3) -> None:
-        key = (s, p, o)
-        seen = self._seen.get(key)
-        if seen is None:
-            seen = self._seen[key] = [0, {}]
-        elif seen[0] >= limit:
+        ids = (id(s), id(p), id(o))
+        known = self._by_ids.get(ids)
+        if known is None:
+            key = (s, p, o)
+            known = self._by_ids[ids] = (self._seen.setdefault(key, [0, {}]), key)
+        seen = known[0]
+        if seen[0] >= limit:
             return
         span = self.span(where)
         # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan).
