@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from rdflib import Literal, URIRef
 from r2pkg.graph import iris
@@ -60,6 +61,8 @@ def _national_sections(ctx: Ctx) -> None:
     an = ctx.an
     heading_agent: dict[int, URIRef | None] = {}  # per subsection heading: the agent it names, if usable
     first_sent: dict[int, Sent] = {}              # per subsection: its first paragraph sentence
+    ments = sorted(an.ments, key=lambda m: m.start)
+    starts = [m.start for m in ments]
     for s in an.sents:
         blk = s.block
         if blk.subsection is None or blk.kind != "para":
@@ -67,7 +70,8 @@ def _national_sections(ctx: Ctx) -> None:
         first_sent.setdefault(blk.subsection, s)
         head = an.blocks[blk.subsection]
         if blk.subsection not in heading_agent:
-            agents = [m for m in an.ments if head.start <= m.start < head.end and m.label in (STATE, ORG_LABEL)]
+            inside = ments[bisect_left(starts, head.start):bisect_left(starts, head.end)]
+            agents = [m for m in inside if m.label in (STATE, ORG_LABEL)]
             usable = len(agents) == 1 and agents[0].text.strip() == head.text.strip() and _usable_agent(ctx, agents[0])
             heading_agent[blk.subsection] = agents[0].iri if usable else None
         agent = heading_agent[blk.subsection]
