@@ -278,6 +278,12 @@ def _month_probe(gaz: Gazetteer) -> re.Pattern:
 
 
 _DIGIT = re.compile(r"\d")
+# What some date expressions cannot do without (each test starts with a digit: the regex engine skips to one).
+_NEEDS = {
+    "four digits": (re.compile(r"\d{4}"), {"dmdmy", "mdmdy", "mdy", "my", "y"}),
+    "a day, then a separator": (re.compile(r"\d(?:st|nd|rd|th)?\s*(?:and|to|until|till|through|-|–|—|‐|‑)", re.I),
+                                {"ddmy", "mddy", "mdmdy"}),
+}
 
 
 def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
@@ -285,8 +291,11 @@ def _first_date(gaz: Gazetteer, text: str) -> tuple[str, re.Match] | None:
     if not _DIGIT.search(text):
         return None  # cheap tests first: every date has a digit, and all but a bare year a month
     patterns = _date_patterns(gaz) if _month_probe(gaz).search(text) else _date_patterns(gaz)[-1:]
+    impossible = set().union(*(kinds for rx, kinds in _NEEDS.values() if not rx.search(text)))
     best = None
     for kind, rx in patterns:
+        if kind in impossible:
+            continue
         m = next((m for m in rx.finditer(text) if "may" not in m.groups()), None)  # '12 may apply': a verb
         if m and (best is None or m.start() < best[1].start()):
             best = (kind, m)
