@@ -128,7 +128,7 @@ def index():
     snap = data.snapshot()
     if snap.store is None:
         return render_template("home/index.html", page=HomePage(False, snap.error))
-    page = HomePage(True, None, triples=data.quad_count())
+    page = HomePage(True, None, triples=data.statement_count())
     page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(ENTITIES_PER_CLASS)]
     hosts: dict[str, list] = {}
     for r in data.query(_HOSTS):

@@ -140,6 +140,10 @@ class Urls:
             return self._p("/document/" + _q(base[len("document/"):])) + (f"#{fragment}" if fragment else "")
         return self._p("/page/" + _q(base)) + (f"#{fragment}" if fragment else "")
 
+    def page_of_statements(self, iri: str, group_key: str, page: int = 1) -> str:
+        """One page of an entity's statements of one property (group_key: the property IRI, ^IRI when incoming)."""
+        return _with_query(self.page(iri), {"property": group_key, "page": page if page > 1 else None}) + "#statements"
+
     def data(self, iri: str, ext: str = "ttl") -> str:
         return self._p("/data/" + _q((self.local_path(iri) or "").partition("#")[0]) + "." + ext)
 
