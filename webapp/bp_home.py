@@ -88,6 +88,19 @@ class HomePage:
     members: list[ox.NamedNode] = field(default_factory=list)
     map: object = None          # graphdata.MapData: member states and meeting cities
     map_json: str = ""
+    members_note: str = ""      # "named in the texts: 11 of the 63 stated", when a text states the network's size
+
+
+def members_note(named: int, growth: list[GrowthPoint]) -> str:
+    """How the members the texts name compare with the latest size a text states (states and organizations)."""
+    from .statements import named_of_stated
+
+    stated = [p for p in growth if p.states is not None]
+    if not stated:
+        return ""
+    latest = stated[-1]
+    total = latest.states + (latest.orgs or 0)
+    return f"{named_of_stated(named, f'{total:,}', False)} ({latest.label})"
 
 
 def _int(term) -> int | None:
@@ -95,6 +108,15 @@ def _int(term) -> int | None:
         return int(float(term.value)) if term is not None else None
     except ValueError:
         return None
+
+
+def _label_anchor(i: int, n: int) -> str:
+    """The first date label starts at its point and the last ends at it, so neither runs off the chart."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
 
 
 def build_chart(points: list[GrowthPoint]) -> Chart | None:
@@ -109,8 +131,8 @@ def build_chart(points: list[GrowthPoint]) -> Chart | None:
     xs = [left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     y = lambda v: top + (height - top - bottom) * (1 - v / y_max)  # noqa: E731
     out, sp, op = [], [], []
-    for x, p in zip(xs, pts):
-        d = {"x": round(x, 1), "label": p.label, "states": p.states, "orgs": p.orgs}
+    for i, (x, p) in enumerate(zip(xs, pts)):
+        d = {"x": round(x, 1), "label": p.label, "states": p.states, "orgs": p.orgs, "anchor": _label_anchor(i, n)}
         if p.states is not None:
             d["ys"] = round(y(p.states), 1)
             sp.append(f"{'M' if not sp else 'L'}{x:.1f},{y(p.states):.1f}")
@@ -148,6 +170,7 @@ def index():
     page.chart = build_chart(page.growth)
     page.members = sorted((r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)),
                           key=lambda m: data.label(m.value).lower())
+    page.members_note = members_note(len(page.members), page.growth)
     return render_template("home/index.html", page=add_network_map(data, page))
 
 
