@@ -106,6 +106,19 @@ class Urls:
     def void(self) -> str:
         return self._p("/dumps/void.ttl")
 
+    def lists(self) -> str:
+        return self._p("/list")
+
+    def class_list(self, cls: str, params=None) -> str:
+        """The list of a class of the ontology (/list/State), with its filters, sort and page."""
+        return _with_query(self._p("/list/" + _q(cls[len(ONTOLOGY_NS):])), params or {})
+
+    def class_list_download(self, cls: str, fmt: str, params=None) -> str:
+        return _with_query(self._p("/list/" + _q(cls[len(ONTOLOGY_NS):]) + "." + fmt), params or {})
+
+    def documents(self) -> str:
+        return self._p("/documents")
+
     def static(self, filename: str) -> str:
         return self._p(f"/static/{_q(filename)}")
 
