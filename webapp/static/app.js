@@ -75,4 +75,11 @@
   }
   window.addEventListener("hashchange", markTarget);
   markTarget();
+
+  /* A box that scrolls (a wide table, a long query) takes the keyboard focus, so it can be scrolled without a mouse. */
+  document.querySelectorAll("main pre, main .table-scroll, main table.results, .facets ul").forEach(function (el) {
+    if ((el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight) && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  });
 })();
