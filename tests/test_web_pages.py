@@ -204,3 +204,8 @@ def test_the_sentence_anchors_of_overlapping_sentences_are_rendered():
     for span in ("0,17", "6,17", "18,32", "18,40"):
         assert f'id="char={span}"' in html
     assert str(html).count('class="sentence"') >= 2
+
+
+def test_a_regional_groups_page_says_how_many_of_its_states_the_texts_name_as_members(corpus):
+    text = text_of(html_of(corpus, "/page/org/un-african-group"))
+    assert re.search(r"network members named in the texts: \d+ of these \d+ states \(\d+ members named in all\)", text)

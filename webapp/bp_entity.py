@@ -188,7 +188,21 @@ def build_page(iri: str) -> EntityPage:
         truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
         summary=summary_card(data, data.types_of(iri), outgoing),
     )
+    add_group_member_notes(data, page)
     return add_map_and_links(data, page)
+
+
+def add_group_member_notes(data, page: EntityPage) -> None:
+    """A UN regional group lists its states: say how many of them the texts name as network members, so
+    that a 0 reads as "none named", not as "none in the network"."""
+    from .bp_home import network_members
+
+    for group in page.incoming:
+        if group.predicate.value == str(R2P.unRegionalGroup):
+            members = {m.value for m in network_members(data)}
+            named = sum(1 for st in group.statements if getattr(st.value, "value", None) in members)
+            group.note = (f"network members named in the texts: {named} of these {group.total} states "
+                          f"({len(members)} members named in all)")
 
 
 def add_map_and_links(data, page: EntityPage) -> EntityPage:

@@ -45,6 +45,11 @@ SELECT DISTINCT ?member WHERE {
 """
 
 
+def network_members(data) -> list[ox.NamedNode]:
+    """The members the texts name: an agent with a focal-point post, or typed r2p:NetworkMember."""
+    return [r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)]
+
+
 @dataclass
 class Meeting:
     iri: ox.NamedNode
@@ -168,8 +173,7 @@ def index():
         page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
     page.growth.sort(key=lambda p: p.sort_key)
     page.chart = build_chart(page.growth)
-    page.members = sorted((r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)),
-                          key=lambda m: data.label(m.value).lower())
+    page.members = sorted(network_members(data), key=lambda m: data.label(m.value).lower())
     page.members_note = members_note(len(page.members), page.growth)
     return render_template("home/index.html", page=add_network_map(data, page))
 

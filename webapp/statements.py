@@ -43,13 +43,15 @@ class Display:
     qualifiers: tuple[str, ...]
     summary: dict[str, tuple[str, ...]]
     stated_counts: dict[str, dict[str, str]]
+    labels: dict[str, str]
 
 
 @lru_cache(maxsize=1)
 def display_config() -> Display:
     raw = json.loads(CONFIG.read_text(encoding="utf-8"))
     return Display(frozenset(raw["qualified_classes"]), tuple(raw["qualifiers"]),
-                   {cls: tuple(props) for cls, props in raw["summary"].items()}, raw.get("stated_counts", {}))
+                   {cls: tuple(props) for cls, props in raw["summary"].items()}, raw.get("stated_counts", {}),
+                   raw.get("labels", {}))
 
 
 @dataclass
@@ -193,14 +195,13 @@ def property_label(data, p: str) -> str:
         return "type"
     if data.has_label(p):
         return data.label(p)
+    if p in display_config().labels:
+        return display_config().labels[p]
     local = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    words = "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(local))
-    return WORD_FIXES.get(words, words)
+    return "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(local))
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# Abbreviations of reused vocabularies that camel-case splitting cannot spell out.
-WORD_FIXES = {"lat": "latitude", "long": "longitude"}
 
 
 def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) -> tuple[list, list]:
