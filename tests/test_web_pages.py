@@ -102,6 +102,8 @@ def test_a_meetings_participants_say_how_many_the_texts_name_of_the_count_stated
 def test_the_home_page_says_its_members_are_those_named_of_the_size_stated(corpus):
     text = text_of(html_of(corpus, "/"))
     assert re.search(r"named in the texts: \d+ of the 63 stated", text)
+    # and each meeting of the timeline, its participants named of the count stated
+    assert re.search(r"more than 45 countries took part named in the texts: \d+ of the more than 45 stated", text)
 
 
 def test_the_home_page_counts_each_statement_once(corpus, built_report):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -14,6 +13,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZE
 from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
 from .untrusted import is_iri, printable
+from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, summary_card
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -41,9 +41,6 @@ _SENTENCES = f"""
 SELECT ?sent ?start ?end ?exact ?doc WHERE {{
   ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact ; <{OA}hasSource> ?doc .
 }}"""
-
-from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, summary_card  # noqa: E402
-
 
 @dataclass
 class EntityPage:

@@ -38,6 +38,8 @@ SELECT ?obs (SAMPLE(?d) AS ?date) (MAX(?sc) AS ?states) (MAX(?oc) AS ?orgs) WHER
   OPTIONAL { ?obs r2p:organizationCount ?oc }
 } GROUP BY ?obs
 """
+_NAMED_PARTICIPANTS = sparql_prologue() + """
+SELECT ?m (COUNT(DISTINCT ?p) AS ?n) WHERE { ?m a r2p:Meeting ; r2p:hasParticipant ?p } GROUP BY ?m"""
 _MEMBERS = sparql_prologue() + """
 SELECT DISTINCT ?member WHERE {
   { ?member r2p:hasFocalPoint ?post } UNION { ?post r2p:focalPointOf ?member } UNION { ?member a r2p:NetworkMember }
@@ -61,6 +63,7 @@ class Meeting:
     participants: ox.Literal | None
     lower_bound: bool
     hosts: list[ox.NamedNode] = field(default_factory=list)
+    named_note: str = ""        # "named in the texts: 18 of the more than 45 stated"
 
 
 @dataclass
@@ -160,11 +163,18 @@ def index():
     hosts: dict[str, list] = {}
     for r in data.query(_HOSTS):
         hosts.setdefault(r["m"].value, []).append(r["h"])
+    from .statements import named_of_stated
+
+    named = {r["m"].value: int(r["n"].value) for r in data.query(_NAMED_PARTICIPANTS)}
     for r in data.query(_MEETINGS):
         lb = r["lowerBound"]
         page.meetings.append(Meeting(r["m"], r["ordinal"], r["startDate"], r["endDate"], r["cityIri"], r["countryIri"],
                                      r["participants"], bool(lb is not None and lb.value in ("true", "1")),
                                      sorted(hosts.get(r["m"].value, []), key=lambda h: data.label(h.value))))
+        meeting = page.meetings[-1]
+        if meeting.participants is not None:
+            meeting.named_note = named_of_stated(named.get(r["m"].value, 0), meeting.participants.value,
+                                                 meeting.lower_bound)
     from .render import natural_literal
 
     for r in data.query(_GROWTH):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from r2pkg.graph.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from r2pkg.graph.vocab import ONTOLOGY_GRAPH
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -60,6 +60,7 @@ class PropertyHierarchy:
 
     supers: dict[str, set[str]] = field(default_factory=dict)
     inverses: dict[str, set[str]] = field(default_factory=dict)
+    _entailed: dict[Form, frozenset] = field(default_factory=dict)     # asked once per form and build
 
     @classmethod
     def read(cls, store) -> "PropertyHierarchy":
@@ -76,8 +77,13 @@ class PropertyHierarchy:
                 h.supers.setdefault(q, set()).add(p)
         return h
 
-    def entailed(self, form: Form) -> set[Form]:
+    def entailed(self, form: Form) -> frozenset:
         """Every form a triple of this form entails, itself included: super-properties and inverses, to a fixpoint."""
+        if form not in self._entailed:
+            self._entailed[form] = frozenset(self._closure(form))
+        return self._entailed[form]
+
+    def _closure(self, form: Form) -> set[Form]:
         seen, todo = {form}, [form]
         while todo:
             direction, p = todo.pop()
@@ -147,7 +153,7 @@ def fold(raws: list[Raw], hierarchy: PropertyHierarchy, prefer) -> dict[tuple[Fo
     each other (an inverse pair): the smallest is shown."""
     by_other: dict[str, list[Raw]] = {}
     for raw in raws:
-        by_other.setdefault(_key(raw.other), []).append(raw)
+        by_other.setdefault(str(raw.other), []).append(raw)
     out: dict[tuple[Form, str], list[Raw]] = {}
     for other, group in by_other.items():
         forms = sorted({r.form for r in group}, key=prefer)
@@ -159,17 +165,6 @@ def fold(raws: list[Raw], hierarchy: PropertyHierarchy, prefer) -> dict[tuple[Fo
             out.setdefault((rep, other), []).append(raw)
     return out
 
-
-def _key(term) -> str:
-    return str(term)
-
-
-def is_inferred_source(source: str) -> bool:
-    return source == "inferred"
-
-
-def inferred_graph(graph) -> bool:
-    return isinstance(graph, ox.NamedNode) and graph.value == str(INFERRED_GRAPH)
 
 
 def hierarchy_of(data) -> PropertyHierarchy:
