@@ -13,7 +13,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZE
 from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
 from .untrusted import is_iri, printable
-from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, summary_card
+from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, fill_qualifiers, summary_card
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -302,6 +302,8 @@ def page(path: str):
     built.page_size = current_app.config["PAGE_STATEMENTS"]
     for group in built.outgoing + built.incoming:
         paginate(group, focus, number, built.page_size)
+    shown = [st for group in built.outgoing + built.incoming for st in group.statements]
+    fill_qualifiers(graph_data(), iri, shown + [st for row in built.summary for st in row.values])
     return render_template("entity/page.html", page=built, focus=focus)
 
 

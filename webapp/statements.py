@@ -219,7 +219,7 @@ def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) ->
         value = members[0].other
         groups.setdefault(form, []).append(Statement(
             value, all(s == "inferred" for s in sources), sources, ev,
-            qualifiers(data, iri, value, display), [r for r in restated if r != property_label(data, form[1])]))
+            restates=[r for r in restated if r != property_label(data, form[1])]))
     notes = partial_notes(data, folded, hierarchy_of(data), display)
     out, inc = [], []
     for form, statements in groups.items():
@@ -260,6 +260,14 @@ def _sort_key(data, term) -> str:
 
 
 _QUALIFIERS = "SELECT ?p ?o WHERE { ?s ?p ?o }"
+
+
+def fill_qualifiers(data, iri: str, statements) -> None:
+    """Qualifiers for the statements a page shows, not for all of a hub's thousands: one lookup per value."""
+    display = display_config()
+    for st in statements:
+        if not st.qualifiers:
+            st.qualifiers = qualifiers(data, iri, st.value, display)
 
 
 def qualifiers(data, iri: str, value, display: Display) -> list[Qualifier]:
