@@ -32,9 +32,11 @@ def test_every_class_of_the_ontology_has_a_list(corpus):
         assert corpus.get(link).status_code == 200, link
 
 
-def test_an_unknown_class_is_a_404(corpus):
-    r = corpus.get("/list/NoSuchClass")
-    assert r.status_code == 404 and "NoSuchClass" in r.get_data(as_text=True)
+@pytest.mark.parametrize("name", ["NoSuchClass", "Not a class", "x>y", "%3Cscript%3E", "State%00", "State.csv.json"])
+def test_an_unknown_class_is_a_404(corpus, name):
+    r = corpus.get("/list/" + name)
+    assert r.status_code == 404
+    assert "<script>" not in r.get_data(as_text=True)
 
 
 def test_the_home_pages_class_counts_link_to_lists_showing_the_same_number(corpus):

@@ -16,6 +16,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ONTO
 
 from . import graph_data
 from .errors import NotFound
+from .untrusted import is_iri
 
 bp = Blueprint("lists", __name__)
 
@@ -32,6 +33,7 @@ SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <{OWL_CLASS}> }} }} FILTER(STRSTARTS(STR(?c), "{R2P}"))
   OPTIONAL {{ ?e a ?c }}
 }} GROUP BY ?c"""
+_IS_CLASS = f"SELECT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <{OWL_CLASS}> }} }} LIMIT 1"
 _COMMENT = "SELECT ?d WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#comment> ?d } LIMIT 1"
 _INSTANCES = "SELECT DISTINCT ?e WHERE { ?e a ?cls FILTER(isIRI(?e)) }"
 _NAMED = f"""SELECT DISTINCT ?e WHERE {{ ?e a ?cls . GRAPH ?g {{ ?e ?p ?o }}
@@ -115,7 +117,7 @@ def class_iri(name: str) -> str:
     """The ontology class a list is named after (/list/State): 404 for a name the ontology does not define."""
     iri = str(R2P) + name
     data = graph_data()
-    if not name or iri not in known_classes(data):
+    if not name or not is_iri(iri) or not data.query(_IS_CLASS, c=ox.NamedNode(iri)):
         raise NotFound(f"The ontology defines no class called “{name}”.", hint=name, what="list")
     return iri
 
