@@ -178,9 +178,14 @@ def _prefer(data):
     """Order of forms that restate each other: the entity as subject, our own vocabulary, then the label."""
     from r2pkg.graph.vocab import R2P
 
+    labelled = data.snapshot().labels
+    keys: dict[Form, tuple] = {}
+
     def key(form: Form) -> tuple:
-        direction, p = form
-        return (direction != "out", not p.startswith(str(R2P)), not data.has_label(p), p)
+        if form not in keys:
+            direction, p = form
+            keys[form] = (direction != "out", not p.startswith(str(R2P)), p not in labelled, p)
+        return keys[form]
     return key
 
 
@@ -202,7 +207,13 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) -> tuple[list, list]:
     """(statements about the entity, statements of others about it), each a list of StatementGroup."""
     folded = fold(raws, hierarchy_of(data), _prefer(data))
-    display = display_config()
+    labels: dict[str, str] = {}
+
+    def label_of(p: str) -> str:
+        if p not in labels:
+            labels[p] = property_label(data, p)
+        return labels[p]
+
     groups: dict[Form, list[Statement]] = {}
     for (form, _), members in folded.items():
         sources = sorted({m.source for m in members})
@@ -215,16 +226,16 @@ def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) ->
                     seen.add((e.document.value, e.start))
                     ev.append(e)
         ev.sort(key=lambda e: (e.document.value, e.start))
-        restated = sorted({property_label(data, m.form[1]) for m in members if m.form != form})
+        restated = sorted({label_of(m.form[1]) for m in members if m.form != form})
         value = members[0].other
         groups.setdefault(form, []).append(Statement(
             value, all(s == "inferred" for s in sources), sources, ev,
-            restates=[r for r in restated if r != property_label(data, form[1])]))
-    notes = partial_notes(data, folded, hierarchy_of(data), display)
+            restates=[r for r in restated if r != label_of(form[1])]))
+    notes = partial_notes(data, folded, hierarchy_of(data), display_config())
     out, inc = [], []
     for form, statements in groups.items():
         statements.sort(key=lambda s: (s.inferred, _sort_key(data, s.value), str(s.value)))
-        label = property_label(data, form[1])
+        label = label_of(form[1])
         group = StatementGroup(ox.NamedNode(form[1]), label, form[0], statements[:limit], len(statements),
                                note=notes.get(form, ""))
         (out if form[0] == "out" else inc).append(group)
