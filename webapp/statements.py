@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from r2pkg.graph.vocab import ONTOLOGY_GRAPH
+from r2pkg.graph.vocab import ONTOLOGY_GRAPH, R2P
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CONFIG = Path(__file__).resolve().parent / "data" / "statements.json"
 
 _HIERARCHY = f"""
@@ -166,7 +167,6 @@ def fold(raws: list[Raw], hierarchy: PropertyHierarchy, prefer) -> dict[tuple[Fo
     return out
 
 
-
 def hierarchy_of(data) -> PropertyHierarchy:
     snap = data.snapshot()
     if snap.properties is None:
@@ -176,8 +176,6 @@ def hierarchy_of(data) -> PropertyHierarchy:
 
 def _prefer(data):
     """Order of forms that restate each other: the entity as subject, our own vocabulary, then the label."""
-    from r2pkg.graph.vocab import R2P
-
     labelled = data.snapshot().labels
     keys: dict[Form, tuple] = {}
 
@@ -199,9 +197,6 @@ def property_label(data, p: str) -> str:
         return display_config().labels[p]
     local = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     return "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(local))
-
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) -> tuple[list, list]:
