@@ -91,9 +91,17 @@ def render_text(text: str, sentences, mentions, urls, data) -> Markup:
 
     Both kinds of span are cut at every boundary of the other, so the markup always nests.
     """
-    sentences = _non_overlapping([(s, e, None) for s, e in sentences if 0 <= s < e <= len(text)])
+    every_sentence = sorted(set(sentences))
+    sentences = _non_overlapping([(s, e, None) for s, e in every_sentence if 0 <= s < e <= len(text)])
     mentions = _non_overlapping([(s, e, body) for s, e, body in mentions if 0 <= s < e <= len(text)])
-    points = sorted({0, len(text), *[x for s in sentences for x in s[:2]], *[x for m in mentions for x in m[:2]]})
+    # A sentence overlapping a longer one (or past the text) gets no span of its own: an empty anchor at its
+    # start still receives the evidence and search links to it (#char=S,E), which would otherwise land nowhere.
+    drawn = {(s, e) for s, e, _ in sentences}
+    anchors: dict[int, list[tuple[int, int]]] = {}
+    for s, e in every_sentence:
+        if (s, e) not in drawn and s >= 0:
+            anchors.setdefault(min(s, len(text)), []).append((s, e))
+    points = sorted({0, len(text), *anchors, *[x for s in sentences for x in s[:2]], *[x for m in mentions for x in m[:2]]})
     out: list[str] = []
     si = mi = 0
     open_sentence = open_mention = None
@@ -115,6 +123,8 @@ def render_text(text: str, sentences, mentions, urls, data) -> Markup:
                 anchor = f' id="char={sentence[0]},{sentence[1]}"' if sentence[0] == a else ""
                 out.append(f'<span class="sentence"{anchor} data-char="{sentence[0]},{sentence[1]}">')
             open_sentence = sentence
+        for s, e in anchors.pop(a, ()):
+            out.append(f'<span class="sentence-anchor" id="char={s},{e}" data-char="{s},{e}"></span>')
         if mention is not None and open_mention is None:
             body = mention[2]
             out.append(f'<a class="mention" href="{escape(urls.link(body))}" title="{escape(data.label(body))}" '
@@ -125,6 +135,8 @@ def render_text(text: str, sentences, mentions, urls, data) -> Markup:
         out.append("</a>")
     if open_sentence is not None:
         out.append("</span>")
+    for spans in anchors.values():          # at the very end of the text
+        out.extend(f'<span class="sentence-anchor" id="char={s},{e}" data-char="{s},{e}"></span>' for s, e in spans)
     return Markup("".join(out))
 
 

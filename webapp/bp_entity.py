@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -14,6 +13,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZE
 from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
 from .untrusted import is_iri, printable
+from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, fill_qualifiers, summary_card
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -43,36 +43,13 @@ SELECT ?sent ?start ?end ?exact ?doc WHERE {{
 }}"""
 
 @dataclass
-class Evidence:
-    sentence: str
-    document: ox.NamedNode
-    start: int
-    end: int
-
-
-@dataclass
-class Fact:
-    value: object                   # the other end: ox term
-    inferred: bool
-    sources: list[str]              # "text" | "reference" | "metadata" | "ontology" | "inferred" | graph IRI
-    evidence: list[Evidence] = field(default_factory=list)
-
-
-@dataclass
-class PropertyGroup:
-    predicate: ox.NamedNode
-    label: str
-    facts: list[Fact]
-
-
-@dataclass
 class EntityPage:
     iri: str
     label: str
     types: list[ox.NamedNode]
     descriptions: list[str]
-    outgoing: list[PropertyGroup]
-    incoming: list[PropertyGroup]
+    outgoing: list[StatementGroup]
+    incoming: list[StatementGroup]
     alt_labels: list[str]
     mentioned_in: list[tuple[ox.NamedNode, int]]
     graph_json: str
@@ -80,6 +57,8 @@ class EntityPage:
     links: list = field(default_factory=list)   # graphdata.ExternalLink rows of the External links block
     map: object = None                          # graphdata.MapData, or None when there is no place to show
     map_json: str = ""
+    summary: list[SummaryRow] = field(default_factory=list)   # the summary card, for the classes that have one
+    page_size: int = 0
 
 
 def source_of(graph) -> str:
@@ -111,49 +90,6 @@ def _iri_or_404(path: str) -> str:
     if not path or not data.exists(iri):
         raise NotFound(f"Nothing in the graph is called <{iri}>.", hint=path.split("/")[-1], what="entity")
     return iri
-
-
-def _group(data, quads, other_end, evidence_by_key, reverse=False) -> list[PropertyGroup]:
-    grouped: "OrderedDict[str, dict]" = OrderedDict()
-    for q in quads:
-        p = q.predicate.value
-        if reverse and p in HIDDEN_INCOMING:
-            continue
-        value = other_end(q)
-        key = (p, str(value))
-        slot = grouped.setdefault(p, {})
-        entry = slot.get(key)
-        source = source_of(q.graph_name)
-        if entry is None:
-            entry = slot[key] = Fact(value, True, [])
-        if source not in entry.sources:
-            entry.sources.append(source)
-        if source != "inferred":
-            entry.inferred = False
-    groups = []
-    for p, facts in grouped.items():
-        items = list(facts.values())
-        for f in items:
-            f.evidence = evidence_by_key.get((p, str(f.value)), [])
-            f.sources.sort()        # the same page whatever order the store returns quads in
-        items.sort(key=lambda f: (f.inferred, _sort_key(data, f.value), str(f.value)))
-        groups.append(PropertyGroup(ox.NamedNode(p), _property_label(data, p, reverse), items))
-    order = {RDF + "type": 0}
-    groups.sort(key=lambda grp: (order.get(grp.predicate.value, 1), grp.label.lower()))
-    return groups
-
-
-def _sort_key(data, term):
-    if isinstance(term, ox.NamedNode):
-        return data.label(term.value).lower()
-    return getattr(term, "value", str(term))
-
-
-def _property_label(data, p: str, reverse: bool) -> str:
-    if p == RDF + "type":
-        return "type"
-    label = data.label(p) if data.has_label(p) else p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return f"{label} (of)" if reverse else label
 
 
 def _distinct_types(data, types: list[ox.NamedNode]) -> list[ox.NamedNode]:
@@ -223,20 +159,18 @@ def build_page(iri: str) -> EntityPage:
     out_quads = list(islice(_named_quads(store, node, None, None), limit * 4 + 1))
     in_quads = list(islice(_named_quads(store, None, None, node), limit * 4 + 1))
     evidence = _evidence(data, iri)
-    ev_out = {k: v for k, v in evidence.items() if not k[0].startswith("^")}
-    ev_in = {(k[0][1:], k[1]): v for k, v in evidence.items() if k[0].startswith("^")}
 
     skip_out = {RDF + "type", *DESCRIPTION, *LABELS, "http://www.w3.org/2004/02/skos/core#altLabel", str(R2P.text)}
     types = _distinct_types(data, [q.object for q in out_quads
                                    if q.predicate.value == RDF + "type" and isinstance(q.object, ox.NamedNode)])
     descriptions = list(dict.fromkeys(q.object.value for q in out_quads if q.predicate.value in DESCRIPTION))
-    outgoing = _group(data, [q for q in out_quads if q.predicate.value not in skip_out and q.predicate.value not in EXTERNAL
-                             and not source_of(q.graph_name) == "evidence"], lambda q: q.object, ev_out)
+    raws = [Raw(("out", q.predicate.value), q.object, source_of(q.graph_name)) for q in out_quads
+            if q.predicate.value not in skip_out and q.predicate.value not in EXTERNAL
+            and source_of(q.graph_name) != "evidence"]
     # rdf:type is shown in the header; inferred types are marked there too
-    incoming_quads = [q for q in in_quads if source_of(q.graph_name) != "evidence"]
-    incoming = _group(data, incoming_quads, lambda q: q.subject, ev_in, reverse=True)
-    for grp in outgoing + incoming:
-        grp.facts = grp.facts[:limit]
+    raws += [Raw(("in", q.predicate.value), q.subject, source_of(q.graph_name)) for q in in_quads
+             if source_of(q.graph_name) != "evidence" and q.predicate.value not in HIDDEN_INCOMING]
+    outgoing, incoming = build_groups(data, iri, raws, evidence, limit)
     mentions: dict[str, int] = {}
     for q in in_quads:
         if q.predicate.value == OA + "hasBody":
@@ -249,8 +183,23 @@ def build_page(iri: str) -> EntityPage:
         mentioned_in=sorted(((ox.NamedNode(d), n) for d, n in mentions.items()), key=lambda x: -x[1]),
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
         truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
+        summary=summary_card(data, data.types_of(iri), outgoing),
     )
+    add_group_member_notes(data, page)
     return add_map_and_links(data, page)
+
+
+def add_group_member_notes(data, page: EntityPage) -> None:
+    """A UN regional group lists its states: say how many of them the texts name as network members, so
+    that a 0 reads as "none named", not as "none in the network"."""
+    from .bp_home import network_members
+
+    for group in page.incoming:
+        if group.predicate.value == str(R2P.unRegionalGroup):
+            members = {m.value for m in network_members(data)}
+            named = sum(1 for st in group.statements if getattr(st.value, "value", None) in members)
+            group.note = (f"network members named in the texts: {named} of these {group.total} states "
+                          f"({len(members)} members named in all)")
 
 
 def add_map_and_links(data, page: EntityPage) -> EntityPage:
@@ -281,7 +230,7 @@ def neighbourhood(data, iri: str, outgoing, incoming) -> dict:
                     kind = (urls.local_path(value.value) or "other").split("/", 1)[0]
                     nodes[value.value] = {"id": value.value, "label": data.label(value.value),
                                           "url": urls.link(value.value), "group": kind}
-                label = grp.label.removesuffix(" (of)")
+                label = grp.label
                 edge = {"from": iri, "to": value.value} if direction == "out" else {"from": value.value, "to": iri}
                 edge.update(label=label, dashes=fact.inferred)
                 edges.append(edge)
@@ -347,7 +296,31 @@ def page(path: str):
     target = g.urls.page(iri)
     if not target.endswith("/page/" + path) and target.startswith(g.urls.root + "/document/"):
         return redirect(g.urls.location(target), code=302)
-    return render_template("entity/page.html", page=build_page(iri))
+    built = build_page(iri)
+    focus = request.args.get("property") or None
+    number = _page_number(request.args.get("page"))
+    built.page_size = current_app.config["PAGE_STATEMENTS"]
+    for group in built.outgoing + built.incoming:
+        paginate(group, focus, number, built.page_size)
+    shown = [st for group in built.outgoing + built.incoming for st in group.statements]
+    fill_qualifiers(graph_data(), iri, shown + [st for row in built.summary for st in row.values])
+    return render_template("entity/page.html", page=built, focus=focus)
+
+
+def _page_number(value: str | None) -> int:
+    """?page= as a page number from 1; anything else is page 1, not an error page."""
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def paginate(group: StatementGroup, focus: str | None, number: int, size: int) -> None:
+    """A group shows its first `size` statements; the group the reader asked for (?property=) shows page `number`."""
+    key = ("^" if group.direction == "in" else "") + group.predicate.value
+    group.page = number if key == focus else 1
+    start = (group.page - 1) * size
+    group.statements = group.statements[start:start + size]
 
 
 @bp.route("/data/<path:path>")

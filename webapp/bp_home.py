@@ -38,11 +38,18 @@ SELECT ?obs (SAMPLE(?d) AS ?date) (MAX(?sc) AS ?states) (MAX(?oc) AS ?orgs) WHER
   OPTIONAL { ?obs r2p:organizationCount ?oc }
 } GROUP BY ?obs
 """
+_NAMED_PARTICIPANTS = sparql_prologue() + """
+SELECT ?m (COUNT(DISTINCT ?p) AS ?n) WHERE { ?m a r2p:Meeting ; r2p:hasParticipant ?p } GROUP BY ?m"""
 _MEMBERS = sparql_prologue() + """
 SELECT DISTINCT ?member WHERE {
   { ?member r2p:hasFocalPoint ?post } UNION { ?post r2p:focalPointOf ?member } UNION { ?member a r2p:NetworkMember }
 }
 """
+
+
+def network_members(data) -> list[ox.NamedNode]:
+    """The members the texts name: an agent with a focal-point post, or typed r2p:NetworkMember."""
+    return [r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)]
 
 
 @dataclass
@@ -56,6 +63,7 @@ class Meeting:
     participants: ox.Literal | None
     lower_bound: bool
     hosts: list[ox.NamedNode] = field(default_factory=list)
+    named_note: str = ""        # "named in the texts: 18 of the more than 45 stated"
 
 
 @dataclass
@@ -88,6 +96,19 @@ class HomePage:
     members: list[ox.NamedNode] = field(default_factory=list)
     map: object = None          # graphdata.MapData: member states and meeting cities
     map_json: str = ""
+    members_note: str = ""      # "named in the texts: 11 of the 63 stated", when a text states the network's size
+
+
+def members_note(named: int, growth: list[GrowthPoint]) -> str:
+    """How the members the texts name compare with the latest size a text states (states and organizations)."""
+    from .statements import named_of_stated
+
+    stated = [p for p in growth if p.states is not None]
+    if not stated:
+        return ""
+    latest = stated[-1]
+    total = latest.states + (latest.orgs or 0)
+    return f"{named_of_stated(named, f'{total:,}', False)} ({latest.label})"
 
 
 def _int(term) -> int | None:
@@ -95,6 +116,15 @@ def _int(term) -> int | None:
         return int(float(term.value)) if term is not None else None
     except ValueError:
         return None
+
+
+def _label_anchor(i: int, n: int) -> str:
+    """The first date label starts at its point and the last ends at it, so neither runs off the chart."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"
 
 
 def build_chart(points: list[GrowthPoint]) -> Chart | None:
@@ -109,8 +139,8 @@ def build_chart(points: list[GrowthPoint]) -> Chart | None:
     xs = [left + (width - left - right) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     y = lambda v: top + (height - top - bottom) * (1 - v / y_max)  # noqa: E731
     out, sp, op = [], [], []
-    for x, p in zip(xs, pts):
-        d = {"x": round(x, 1), "label": p.label, "states": p.states, "orgs": p.orgs}
+    for i, (x, p) in enumerate(zip(xs, pts)):
+        d = {"x": round(x, 1), "label": p.label, "states": p.states, "orgs": p.orgs, "anchor": _label_anchor(i, n)}
         if p.states is not None:
             d["ys"] = round(y(p.states), 1)
             sp.append(f"{'M' if not sp else 'L'}{x:.1f},{y(p.states):.1f}")
@@ -128,16 +158,23 @@ def index():
     snap = data.snapshot()
     if snap.store is None:
         return render_template("home/index.html", page=HomePage(False, snap.error))
-    page = HomePage(True, None, triples=data.quad_count())
+    page = HomePage(True, None, triples=data.statement_count())
     page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(ENTITIES_PER_CLASS)]
     hosts: dict[str, list] = {}
     for r in data.query(_HOSTS):
         hosts.setdefault(r["m"].value, []).append(r["h"])
+    from .statements import named_of_stated
+
+    named = {r["m"].value: int(r["n"].value) for r in data.query(_NAMED_PARTICIPANTS)}
     for r in data.query(_MEETINGS):
         lb = r["lowerBound"]
         page.meetings.append(Meeting(r["m"], r["ordinal"], r["startDate"], r["endDate"], r["cityIri"], r["countryIri"],
                                      r["participants"], bool(lb is not None and lb.value in ("true", "1")),
                                      sorted(hosts.get(r["m"].value, []), key=lambda h: data.label(h.value))))
+        meeting = page.meetings[-1]
+        if meeting.participants is not None:
+            meeting.named_note = named_of_stated(named.get(r["m"].value, 0), meeting.participants.value,
+                                                 meeting.lower_bound)
     from .render import natural_literal
 
     for r in data.query(_GROWTH):
@@ -146,8 +183,8 @@ def index():
         page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
     page.growth.sort(key=lambda p: p.sort_key)
     page.chart = build_chart(page.growth)
-    page.members = sorted((r["member"] for r in data.query(_MEMBERS) if isinstance(r["member"], ox.NamedNode)),
-                          key=lambda m: data.label(m.value).lower())
+    page.members = sorted(network_members(data), key=lambda m: data.label(m.value).lower())
+    page.members_note = members_note(len(page.members), page.growth)
     return render_template("home/index.html", page=add_network_map(data, page))
 
 

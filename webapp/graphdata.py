@@ -34,6 +34,7 @@ SELECT ?s ?p ?l WHERE {
   ?s ?p ?l .
 }
 """
+_NAMED_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _TYPES = "SELECT DISTINCT ?s ?t WHERE { ?s a ?t }"
 _SUBCLASS = f"SELECT ?c ?d WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?c <{RDFS}subClassOf> ?d FILTER(isIRI(?d)) }} }}"
 _SENTENCES = f"""
@@ -71,6 +72,8 @@ class Snapshot:
     index: SearchIndex = field(default_factory=SearchIndex)
     error: str | None = None
     quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
+    properties: object = None       # statements.PropertyHierarchy, read on first use
+    statements: int | None = None   # quads in the named graphs, counted on first use
 
 
 class GraphData:
@@ -180,6 +183,19 @@ class GraphData:
         if snap.quads is None:
             snap.quads = len(self.store)
         return snap.quads
+
+    def statement_count(self) -> int:
+        """Quads in the named graphs, the count the build reports: a built store's default graph is their
+        merge (graph/store.py), which a plain count of the store would add a second time."""
+        snap = self.snapshot()
+        if snap.statements is None:
+            store = self.store
+            if isinstance(store, ox.Store):
+                snap.statements = int(next(iter(store.query(_NAMED_QUADS)))["n"].value)
+            else:
+                merged = int(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
+                snap.statements = self.quad_count() - merged
+        return snap.statements
 
     def available(self) -> bool:
         return self.snapshot().store is not None

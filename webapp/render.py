@@ -40,7 +40,7 @@ def natural_literal(value: str, datatype: str) -> str:
             t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             return f"{t.day} {MONTHS[t.month - 1]} {t.year}, {t:%H:%M}"
         if datatype in INTEGER_TYPES:
-            return f"{int(value):,}"
+            return grouped(int(value))
         if datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
             number = float(value)
             return f"{number:,.0f}" if number.is_integer() and abs(number) < 1e15 else f"{number:,.4g}"
@@ -49,6 +49,12 @@ def natural_literal(value: str, datatype: str) -> str:
     except (ValueError, IndexError):
         return value
     return value
+
+
+def grouped(number: int) -> str:
+    """Thousands separators from five digits on: a year ("2012") or an ordinal is never "2,012", and a count
+    of ten thousand or more still reads "19,360" (the SI and Chicago rule for four-digit numbers)."""
+    return f"{number:,}" if abs(number) >= 10000 else str(number)
 
 
 def term_view(term, data, urls) -> TermView:

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 # partial sentence match less than any other hit.
 SENTENCE_MAX = 25.0
 SENTENCE_FULL_MIN = 20.0
+# How close (difflib's ratio) a word must be to one of the index's to replace a word the index lacks: one
+# letter dropped from a seven-letter name is 0.92; two unrelated short words rarely pass 0.75.
+NEAR_MISS_CUTOFF = 0.8
 
 
 def fold(text: str) -> str:
@@ -130,6 +133,7 @@ class SearchIndex:
     names: dict[str, list[int]] = field(default_factory=dict)      # label or alt label, normalised -> entries
     slugs: dict[str, list[int]] = field(default_factory=dict)      # last segment of the IRI -> entries
     sentence_ids: dict[str, list[int]] = field(default_factory=dict)   # sentence IRI -> its entries
+    _words: list[str] = field(default_factory=list)                     # every indexed word, for near misses
 
     @classmethod
     def build(cls, entities: Iterable[tuple[str, str, list[str], set[str]]],
@@ -283,6 +287,25 @@ class SearchIndex:
                 hits += self._partial_sentences(qwords, limit)
         hits.sort(key=_hit_key)
         return hits[:limit]
+
+    def corrected(self, q: str) -> str | None:
+        """The query with each word the index does not know replaced by the closest word it does ("myanmr" ->
+        "myanmar"), for a search that found nothing; None when no word is near enough to one of ours."""
+        import difflib
+
+        qwords, changed = tokens(q), False
+        for i, w in enumerate(qwords):
+            if w in self.entry_words.postings or w in self.sentence_words.postings or len(w) < 4:
+                continue
+            near = difflib.get_close_matches(w, self._vocabulary(), n=1, cutoff=NEAR_MISS_CUTOFF)
+            if near:
+                qwords[i], changed = near[0], True
+        return " ".join(qwords) if changed else None
+
+    def _vocabulary(self) -> list[str]:
+        if not self._words:
+            self._words = sorted(set(self.entry_words.postings) | set(self.sentence_words.postings))
+        return self._words
 
     def similar(self, text: str, limit: int = 8) -> list[Hit]:
         """Entities whose label or IRI slug is close to `text` (for "did you mean" on a 404)."""

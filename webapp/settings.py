@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
             "For tests only: let SPARQL_FEDERATION_ALLOW name an endpoint on a loopback or private address (a local "
             "test server); off, such endpoints are refused even when listed."),
     Setting("PAGE_MAX_FACTS", 500, "Most facts in each direction shown on an entity page."),
+    Setting("PAGE_STATEMENTS", 10, "Statements of one property shown on an entity page before it pages them."),
+    Setting("LIST_PAGE_SIZE", 50, "Rows on one page of a class list (/list/<Class>)."),
     Setting("GRAPH_MAX_NEIGHBOURS", 60, "Most neighbours drawn in an entity page's neighbourhood graph."),
     Setting("SEARCH_LIMIT", 50, "Most hits on a search page."),
     Setting("SUGGEST_LIMIT", 10, "Most type-ahead suggestions."),

@@ -116,6 +116,19 @@ class Urls:
         """Where a named graph's IRI (https://w3id.org/r2pkg/graph/inferred) is served: /graph/inferred."""
         return self._p("/graph/" + _q(iri[len(BASE + "graph/"):]))
 
+    def lists(self) -> str:
+        return self._p("/list")
+
+    def class_list(self, cls: str, params=None) -> str:
+        """The list of a class of the ontology (/list/State), with its filters, sort and page."""
+        return _with_query(self._p("/list/" + _q(cls[len(ONTOLOGY_NS):])), params or {})
+
+    def class_list_download(self, cls: str, fmt: str, params=None) -> str:
+        return _with_query(self._p("/list/" + _q(cls[len(ONTOLOGY_NS):]) + "." + fmt), params or {})
+
+    def documents(self) -> str:
+        return self._p("/documents")
+
     def static(self, filename: str) -> str:
         return self._p(f"/static/{_q(filename)}")
 
@@ -153,6 +166,10 @@ class Urls:
         if base.startswith("document/") and "/" not in base[len("document/"):]:
             return self._p("/document/" + _q(base[len("document/"):])) + (f"#{fragment}" if fragment else "")
         return self._p("/page/" + _q(base)) + (f"#{fragment}" if fragment else "")
+
+    def page_of_statements(self, iri: str, group_key: str, page: int = 1) -> str:
+        """One page of an entity's statements of one property (group_key: the property IRI, ^IRI when incoming)."""
+        return _with_query(self.page(iri), {"property": group_key, "page": page if page > 1 else None}) + "#statements"
 
     def data(self, iri: str, ext: str = "ttl") -> str:
         return self._p("/data/" + _q((self.local_path(iri) or "").partition("#")[0]) + "." + ext)

@@ -66,8 +66,20 @@
     var id = decodeURIComponent(window.location.hash.slice(1));
     if (!id) return;
     var el = document.getElementById(id);
-    if (el) { document.querySelectorAll(".sentence.target").forEach(function (e) { e.classList.remove("target"); }); el.classList.add("target"); el.scrollIntoView({ block: "center" }); }
+    if (!el) return;
+    document.querySelectorAll(".sentence.target").forEach(function (e) { e.classList.remove("target"); });
+    // an overlapping sentence is an empty anchor: mark the drawn sentence it lies in
+    var mark = el.classList.contains("sentence-anchor") ? (el.closest(".sentence") || el) : el;
+    mark.classList.add("target");
+    mark.scrollIntoView({ block: "center" });
   }
   window.addEventListener("hashchange", markTarget);
   markTarget();
+
+  /* A box that scrolls (a wide table, a long query) takes the keyboard focus, so it can be scrolled without a mouse. */
+  document.querySelectorAll("main pre, main .table-scroll, main table.results, .facets ul").forEach(function (el) {
+    if ((el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight) && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+    }
+  });
 })();

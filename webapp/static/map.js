@@ -82,7 +82,8 @@
       marker.bindTooltip(element("span", null, p.label), { direction: "top", offset: [0, -6], permanent: !!p.focus });
       marker.bindPopup(popup(p));
       var path = marker.getElement();
-      if (path) { path.setAttribute("data-iri", p.iri); path.setAttribute("aria-label", p.label); }
+      // a named graphic: an aria-label needs a role on an SVG path
+      if (path) { path.setAttribute("data-iri", p.iri); path.setAttribute("role", "img"); path.setAttribute("aria-label", p.label); }
     });
 
     function ready(state) {
