@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import iris, jsonld, store as stores
+from . import incremental, iris, jsonld, store as stores
 from .evidence import evidence_ntriples, fact_triples, nt
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
@@ -158,19 +158,31 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
         started = time.perf_counter()
         served = _served_build(data_dir)
         with _stage(report, say, "load"):
-            kept = kept_documents(served)
             sources = [_added_source(Path(f)) for f in files]
             _check_unique_slugs(sources)
             added = _load_all(sources, report, say)
         if not added:
             raise BuildError("no document could be added: " + ("; ".join(report.errors) or "no file given")
                              + " (the served graph is unchanged)")
+        # Continued from the served build when no added document replaces one (monotone: see
+        # graph/incremental.py); else every stage after loading re-derived from the kept documents.
+        continued = (incremental.can_continue(served)
+                     and not {d.slug for d, _ in added} & incremental.served_slugs(served))
         slugs = {doc.slug for doc, _ in added}
-        others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
-        _report_kept(report, others)
-        _derive_and_write(paths, others + added, report, say, started, reused=served)
-    return report, [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
-                    for doc, _ in added]
+        if continued:
+            lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
+            report.seconds_total = round(time.perf_counter() - started, 3)
+            paths.report.write_text(report.to_json(), encoding="utf-8")
+        else:
+            kept = kept_documents(served)
+            others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
+            _report_kept(report, others)
+            _derive_and_write(paths, others + added, report, say, started, reused=served)
+            lines = [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
+                     for doc, _ in added]
+    if continued:
+        incremental.write_dumps_later(paths)
+    return report, lines
 
 
 def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
@@ -288,7 +300,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
         reasoner = Reasoner(ontology)          # the ontology compiled once for both calls
         reasoned_input = facts + reference
-        inferred = sorted(reasoner.infer(reasoned_input))
+        paths.incremental.mkdir()
+        inferred = sorted(reasoner.infer(reasoned_input, keep=incremental.closure_path(paths.incremental)))
         report.consistency = list(reasoner.check(reasoned_input + inferred))
 
     asserted = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}
@@ -306,7 +319,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
     report.inferred_triples = len(inferred)
 
     with stage("shacl"):
-        report.shacl, dataset, named = _validate_while_loading(asserted, derived)
+        report.shacl, dataset, named, findings = _validate_while_loading(asserted, derived)
+    incremental.keep_state(paths.incremental, entities, findings)
     named.append(_nquads(schema))
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
 
@@ -337,10 +351,11 @@ def _write_problem(root: Path, exc: OSError) -> str:
     return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
-def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str]]:
+def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str], list]:
     """SHACL over an in-memory dataset filled in two steps (see graph/validate.Validator): the
     document and evidence graphs, then the inferred and reference graphs. Returns the report's
-    SHACL entry, the dataset (kept for the entity counts and the dumps) and its N-Quads."""
+    SHACL entry, the dataset (kept for the entity counts and the dumps), its N-Quads and the findings
+    as `r2pkg add` keeps them (graph/incremental.py)."""
     from .validate import Validator
 
     validator = Validator()
@@ -348,12 +363,14 @@ def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox
     named = [_nquads(asserted)]
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
     validator.check_facts_and_evidence(dataset)
+    evidence_found = len(validator.results)
     named.append(_nquads(derived))
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
     validator.check_everything(dataset)
     result = validator.result()
     return ({"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
-             "messages": list(result.messages)}, dataset, named)
+             "messages": list(result.messages)}, dataset, named,
+            incremental.findings_of(validator.results, evidence_found))
 
 
 def _ntriples(triples: Iterable[Triple]) -> list[str]:

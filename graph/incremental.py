@@ -1,0 +1,365 @@
+"""`r2pkg add` by the change only: the served build continued, not rebuilt.
+
+A full build keeps, beside its store, what an addition continues from (BuildPaths.incremental):
+the reasoner's whole closure as an on-disk store, the entities the documents name, and the SHACL
+findings with their focus nodes. Adding documents to it then costs in proportion to them:
+
+  * the store and the closure are RocksDB checkpoints of the served ones (hard links), changed
+    in place: the new documents' graphs, their corpus and reference triples, the new inferences,
+    each new triple once in the default graph (the merge); external links recomputed (a state
+    named for the first time loses its fallback label);
+  * inference is continued semi-naively from the kept closure (the rules are monotone): the new
+    facts are the first delta; inferred triples that a new document now states leave graph/inferred;
+  * SHACL runs on the changed resources (the nodes the new triples are about or point to), with
+    their triples in and out and the types of their neighbours; the findings about other nodes
+    are kept; the consistency check likewise;
+  * the dumps are written after publishing, by a detached process (`write_dumps_later`); until
+    they are there the build has no dumps folder and /dumps says they are not built yet.
+
+Removing a document (and adding one that replaces a document of the same slug) is not monotone:
+it re-derives every stage from the kept documents (graph/build.py), which remains the reference.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from r2pkg.loaders import reference_facts
+from r2pkg.loaders.model import LoadedDocument
+
+from . import iris, store as stores
+from .evidence import evidence_ntriples, fact_triples
+from .resources import ONTOLOGY_FILE, SHAPES_FILE
+from .store import from_ox, to_ox
+from .vocab import (CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
+                    PREFIXES)
+
+# What the kept state means; a build kept with another version, ontology or shapes is re-derived in full.
+VERSION = 1
+CLOSURE, ENTITIES, FINDINGS, STATE = "closure", "entities.txt", "shacl.json", "state.json"
+R2P_CLASS_PREFIX = PREFIXES["r2p"]
+NOT_ENTITY_CLASSES = {R2P_CLASS_PREFIX + c for c in ("Evidence", "Sentence", "Mention")}
+TYPE = ox.NamedNode(str(RDF.type))
+DEFAULT = ox.DefaultGraph()
+ONTOLOGY_GRAPH_NODE = ox.NamedNode(str(ONTOLOGY_GRAPH))
+
+Finding = tuple[str, str, str, str]   # (kind: "evidence" | "general", severity, focus in N3, message)
+
+
+def closure_path(folder: Path) -> Path:
+    return folder / CLOSURE
+
+
+def _fingerprint() -> dict:
+    """What the kept closure and findings depend on besides the documents."""
+    digest = lambda path: hashlib.sha256(path.read_bytes()).hexdigest()   # noqa: E731
+    return {"version": VERSION, "ontology": digest(ONTOLOGY_FILE), "shapes": digest(SHAPES_FILE)}
+
+
+def keep_state(folder: Path, entities: Iterable[URIRef], findings: list[Finding]) -> None:
+    """Write the entities, the findings and the fingerprint beside the closure (written by the reasoner)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ENTITIES).write_text("".join(f"{e}\n" for e in sorted(map(str, entities))), encoding="utf-8")
+    (folder / FINDINGS).write_text(json.dumps(findings, ensure_ascii=False), encoding="utf-8")
+    (folder / STATE).write_text(json.dumps(_fingerprint()), encoding="utf-8")
+
+
+def can_continue(served: stores.BuildPaths) -> bool:
+    """Whether the served build kept a state this r2pkg, ontology and shapes can continue."""
+    state = served.incremental / STATE
+    try:
+        return json.loads(state.read_text(encoding="utf-8")) == _fingerprint() and \
+            closure_path(served.incremental).is_dir() and served.report.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def served_slugs(served: stores.BuildPaths) -> set[str]:
+    return {p.stem for p in served.documents.glob("*.pickle")}
+
+
+# --------------------------------------------------------------------------------------------
+# The addition
+# --------------------------------------------------------------------------------------------
+
+def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[LoadedDocument, object]],
+        report, stage: Callable) -> list[str]:
+    """Write into `paths` the served build plus the `added` documents (none of whose slugs it has);
+    fills `report` as a full build would. Returns one line per added document (what it brought)."""
+    from .build import _corpus_triples, _entities, _external, _keep_documents, _nquads, _ntriples
+
+    old = json.loads(served.report.read_text(encoding="utf-8"))
+    with stage("keep"):
+        _link_tree(served.documents, paths.documents)
+        _link_tree(served.originals, paths.originals)
+        _keep_documents(added, paths, None)
+        paths.incremental.mkdir()
+        ox.Store.read_only(str(closure_path(served.incremental))).backup(str(closure_path(paths.incremental)))
+        ox.Store.read_only(str(served.store)).backup(str(paths.store))
+
+    with stage("facts"):
+        doc_facts = {d.slug: list(fact_triples(d)) for d, _ in added}
+        facts = [t for ts in doc_facts.values() for t in ts]
+        known = _read_entities(served.incremental)
+        entities = _entities(facts)
+        reference = list(reference_facts(entities - known))
+        external, report.unlinked_entities = _external(known | entities)
+        named = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}
+        named |= {iris.evidence_graph(d.slug): evidence_ntriples(d) for d, _ in added}
+        asserted = list(ox.parse(_nquads(named), ox.RdfFormat.N_QUADS))
+        derived_input = list(ox.parse(_nquads({GAZETTEER_GRAPH: _ntriples(reference),
+                                               CORPUS_GRAPH: _ntriples(_corpus_triples(added))}),
+                                      ox.RdfFormat.N_QUADS))
+        new_input = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in facts + reference]
+
+    with stage("inference"):
+        from .reasoning import Reasoner
+
+        reasoner = Reasoner(Graph().parse(ONTOLOGY_FILE, format="turtle"))
+        derived = reasoner.continue_closure(closure_path(paths.incremental), new_input)
+        inferred = list(ox.parse(_nquads({INFERRED_GRAPH: _ntriples(reasoner.to_rdflib(derived))}),
+                                 ox.RdfFormat.N_QUADS))
+        changed = {t for q in (*new_input, *derived) for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
+        report.consistency = _consistency(reasoner, closure_path(paths.incremental), changed, old["consistency"])
+
+    store = ox.Store(str(paths.store))
+    with stage("store"):
+        lines = [_what_it_added(store, doc, doc_facts[doc.slug], known) for doc, _ in added]
+        report.asserted_triples = old["asserted_triples"] + sum(
+            not _in_documents(store, t) for t in {(q.subject, q.predicate, q.object) for q in asserted
+                                                  if q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)})
+        change = _Change(store)
+        candidates = {q.subject for q in asserted if q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)}
+        candidates |= {q.subject for q in (*derived_input, *inferred) if q.predicate == TYPE}
+        before = {e: _entity_classes(store, e) for e in candidates}
+        for quad in (*asserted, *derived_input, *inferred):
+            change.add(quad)
+        inferred_graph = ox.NamedNode(str(INFERRED_GRAPH))
+        stated = [q for q in (*asserted, *derived_input) if not q.graph_name.value.startswith(EVIDENCE_GRAPH_PREFIX)
+                  and q.graph_name.value != str(CORPUS_GRAPH)]
+        for q in stated:   # stated now: no longer an inference
+            change.remove(ox.Quad(q.subject, q.predicate, q.object, inferred_graph), keep_in_default=True)
+        _replace_external(change, external)
+        report.entities_per_class = _class_counts(old["entities_per_class"], before,
+                                                  {e: _entity_classes(store, e) for e in candidates})
+        report.evidence_triples = old["evidence_triples"] + sum(
+            q.graph_name.value.startswith(EVIDENCE_GRAPH_PREFIX) for q in asserted)
+        report.reference_triples = old["reference_triples"] + change.added[str(GAZETTEER_GRAPH)]
+        report.external_triples = len(external)
+        report.inferred_triples = (old["inferred_triples"] + change.added[str(INFERRED_GRAPH)]
+                                   - change.removed[str(INFERRED_GRAPH)])
+        report.total_quads = old["total_quads"] + change.net
+        store.flush()
+
+    with stage("shacl"):
+        focus = change.subjects | {q.object for q in asserted if isinstance(q.object, ox.NamedNode)}
+        report.shacl, findings = _validate_change(store, asserted, focus, old_findings(served.incremental))
+    del store
+    report.documents[:0] = old["documents"]
+    keep_state(paths.incremental, known | entities, findings)
+    return lines
+
+
+def old_findings(folder: Path) -> list[Finding]:
+    return [tuple(f) for f in json.loads((folder / FINDINGS).read_text(encoding="utf-8"))]
+
+
+def _read_entities(folder: Path) -> set[URIRef]:
+    return {URIRef(line) for line in (folder / ENTITIES).read_text(encoding="utf-8").splitlines() if line}
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Every file of the served build's folder, hard-linked (shared, unchanged) into the new build."""
+    from .build import _link_or_copy
+
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        _link_or_copy(path, target / path.name)
+
+
+class _Change:
+    """Quads added to and removed from a store, each triple kept once in the default graph (the merge
+    of the named graphs), with the counts the report needs."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.added: Counter = Counter()
+        self.removed: Counter = Counter()
+        self.net = 0
+        self.subjects: set = set()
+
+    def add(self, quad: ox.Quad) -> None:
+        for q in (quad, ox.Quad(quad.subject, quad.predicate, quad.object, DEFAULT)):
+            if q not in self.store:
+                self.store.add(q)
+                self.added[_graph_key(q)] += 1
+                self.net += 1
+                self.subjects.add(q.subject)
+
+    def remove(self, quad: ox.Quad, *, keep_in_default: bool = False) -> None:
+        if quad not in self.store:
+            return
+        self.store.remove(quad)
+        self.removed[_graph_key(quad)] += 1
+        self.net -= 1
+        self.subjects.add(quad.subject)
+        if not keep_in_default and not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in
+                                           self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
+            self.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, DEFAULT))
+            self.net -= 1
+
+
+def _graph_key(quad: ox.Quad) -> str:
+    return "" if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name.value
+
+
+def _replace_external(change: _Change, external: list[tuple]) -> None:
+    """The external-links graph for all entities now named (not monotone: a state named for the first
+    time loses the label given to states no document names)."""
+    if not external:
+        return
+    from .build import _nquads, _ntriples
+    from .external import EXTERNAL_GRAPH
+
+    graph = ox.NamedNode(str(EXTERNAL_GRAPH))
+    new = set(ox.parse(_nquads({EXTERNAL_GRAPH: _ntriples(external)}), ox.RdfFormat.N_QUADS))
+    old = set(change.store.quads_for_pattern(None, None, None, graph))
+    for quad in old - new:
+        change.remove(quad)
+    for quad in new - old:
+        change.add(quad)
+
+
+def _in_documents(store: ox.Store, triple: tuple) -> bool:
+    """Whether a document graph states the triple."""
+    return any(q.graph_name.value.startswith(DOCUMENT_GRAPH_PREFIX)
+               for q in store.quads_for_pattern(*triple) if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def _entity_classes(store: ox.Store, node) -> set[str]:
+    """The r2p classes `node` counts under in the report (stats.ENTITIES_PER_CLASS): none unless a
+    document graph has it as a subject."""
+    named = (q.graph_name for q in store.quads_for_pattern(node, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+    if not any(g.value.startswith(DOCUMENT_GRAPH_PREFIX) for g in named):
+        return set()
+    return {q.object.value for q in store.quads_for_pattern(node, TYPE, None, DEFAULT)
+            if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(R2P_CLASS_PREFIX)
+            and q.object.value not in NOT_ENTITY_CLASSES}
+
+
+def _class_counts(old: dict[str, int], before: dict, after: dict) -> dict[str, int]:
+    """The report's entities per class, changed by the candidates' classes before and after, in the
+    query's order (most first, then by name)."""
+    counts = Counter({R2P_CLASS_PREFIX + c: n for c, n in old.items()})
+    for node in before:
+        counts.subtract(before[node])
+        counts.update(after[node])
+    ranked = sorted(((c, n) for c, n in counts.items() if n > 0), key=lambda cn: (-cn[1], cn[0]))
+    return {c.removeprefix(R2P_CLASS_PREFIX): n for c, n in ranked}
+
+
+def _what_it_added(store: ox.Store, doc: LoadedDocument, facts: list[tuple], known: set[URIRef]) -> str:
+    """As build._what_it_added, against the served store before the change (no document read again)."""
+    from .build import _entities
+
+    distinct = set(facts)
+    new_facts = [t for t in distinct if not _in_documents(store, tuple(to_ox(x) for x in t))]
+    new_entities = _entities(list(distinct)) - known
+    kinds = Counter(str(o).rsplit("#", 1)[-1] for s, p, o in distinct if p == RDF.type and s in new_entities)
+    shown = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(6))
+    return (f"{doc.slug} added: {len(distinct)} facts, {len(new_facts)} not stated by another document; "
+            f"{len(new_entities)} entities new to the graph" + (f" ({shown})" if shown else ""))
+
+
+def _consistency(reasoner, closure: Path, changed: set, old: list[str]) -> list[str]:
+    """The served build's inconsistencies and those the change may have made: every new one involves
+    a node the new facts or inferences are about or point to."""
+    store = ox.Store.read_only(str(closure))
+    triples = {(q.subject, q.predicate, q.object) for node in changed
+               for q in (*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node))}
+    del store
+    found = reasoner.check([tuple(from_ox(t) for t in triple) for triple in triples], inferred=[])
+    return old + [m for m in dict.fromkeys(found) if m not in old]
+
+
+def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
+                     kept: list[Finding]) -> tuple[dict, list[Finding]]:
+    """SHACL on the changed resources: "every fact has evidence" on the new documents' graphs, the
+    other shapes on the focus nodes' triples (out and in), their neighbours' types and the ontology;
+    the served build's findings about other nodes are kept."""
+    from rdflib.namespace import SH
+
+    from .validate import Validator
+
+    validator = Validator()
+    data = ox.Store()
+    data.extend(asserted)
+    validator.check_facts_and_evidence(data)
+    evidence_found = len(validator.results)
+    part = ox.NamedNode("urn:r2pkg:incremental:neighbourhood")
+    neighbours = set()
+    for node in focus:
+        for q in (*store.quads_for_pattern(node, None, None, DEFAULT), *store.quads_for_pattern(None, None, node, DEFAULT)):
+            data.add(ox.Quad(q.subject, q.predicate, q.object, part))
+            neighbours.update(t for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
+    for node in neighbours - focus:
+        data.extend(ox.Quad(q.subject, q.predicate, q.object, part)
+                    for q in store.quads_for_pattern(node, TYPE, None, DEFAULT))
+    data.extend(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH_NODE))
+    validator.check_everything(data)
+    focus_n3 = {from_ox(node).n3() for node in focus}
+    new = [("evidence" if i < evidence_found else "general", str(f.severity), f.focus.n3(), f.message)
+           for i, f in enumerate(validator.results)]
+    findings = [f for f in kept if f[0] == "evidence" or f[2] not in focus_n3]
+    findings += [f for f in new if f[0] == "evidence" or f[2] in focus_n3]
+    severities = [f[1] for f in findings]
+    violations, warnings = severities.count(str(SH.Violation)), severities.count(str(SH.Warning))
+    return ({"conforms": violations == 0, "violations": violations, "warnings": warnings,
+             "messages": sorted({f[3] for f in findings})}, findings)
+
+
+def findings_of(validator_results: list, evidence_found: int) -> list[Finding]:
+    """A full build's findings as kept (see keep_state): the first `evidence_found` from the evidence check."""
+    return [("evidence" if i < evidence_found else "general", str(f.severity), f.focus.n3(), f.message)
+            for i, f in enumerate(validator_results)]
+
+
+# --------------------------------------------------------------------------------------------
+# The dumps, after publishing
+# --------------------------------------------------------------------------------------------
+
+_WRITERS: list[subprocess.Popen] = []   # kept so that no handle is collected while its process runs
+
+
+def write_dumps_later(build: stores.BuildPaths) -> None:
+    """Start a detached process that writes the build's dumps from its store (graph/build.write_dumps)."""
+    log = open(build.root / "dumps.log", "wb")
+    _WRITERS.append(subprocess.Popen(
+        [sys.executable, "-m", "r2pkg.graph.incremental", str(build.root)], stdin=subprocess.DEVNULL,
+        stdout=log, stderr=log, start_new_session=True, close_fds=True))
+    log.close()
+
+
+def write_dumps_now(root: Path) -> None:
+    """The dumps into hidden folders renamed when complete: /dumps lists them only once all are there."""
+    from .build import write_dumps
+
+    build = stores.BuildPaths(root)
+    partial = root / ".dumps-partial"
+    write_dumps(build.store, partial)        # writes partial/ and root/dumps-gz
+    os.replace(partial, build.dumps)
+
+
+if __name__ == "__main__":
+    write_dumps_now(Path(sys.argv[1]))
