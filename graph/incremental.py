@@ -42,7 +42,7 @@ from . import iris, store as stores
 from .evidence import evidence_ntriples, fact_triples
 from .resources import ONTOLOGY_FILE, SHAPES_FILE
 from .store import from_ox, to_ox
-from .vocab import (CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
+from .vocab import (CORPUS_GRAPH, GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
                     PREFIXES)
 
 # What the kept state means; a build kept with another version, ontology or shapes is re-derived in full.
@@ -52,7 +52,8 @@ R2P_CLASS_PREFIX = PREFIXES["r2p"]
 NOT_ENTITY_CLASSES = {R2P_CLASS_PREFIX + c for c in ("Evidence", "Sentence", "Mention")}
 TYPE = ox.NamedNode(str(RDF.type))
 DEFAULT = ox.DefaultGraph()
-ONTOLOGY_GRAPH_NODE = ox.NamedNode(str(ONTOLOGY_GRAPH))
+# Graphs the build writes after SHACL (graph/build.py: `schema`): not part of what is validated.
+SCHEMA_GRAPHS = {str(ONTOLOGY_GRAPH), str(GRAPH["external"])}
 
 Finding = tuple[str, str, str, str]   # (kind: "evidence" | "general", severity, focus in N3, message)
 
@@ -159,7 +160,7 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
         report.external_triples = len(external)
         report.inferred_triples = (old["inferred_triples"] + change.added[str(INFERRED_GRAPH)]
                                    - change.removed[str(INFERRED_GRAPH)])
-        report.total_quads = old["total_quads"] + change.net
+        report.total_quads = old["total_quads"] + change.named_net()   # as the build: the named graphs
         store.flush()
 
     with stage("shacl"):
@@ -190,21 +191,22 @@ def _link_tree(source: Path, target: Path) -> None:
 
 class _Change:
     """Quads added to and removed from a store, each triple kept once in the default graph (the merge
-    of the named graphs), with the counts the report needs."""
+    of the named graphs), with the counts the report needs (per graph; "" the default graph)."""
 
     def __init__(self, store: ox.Store):
         self.store = store
         self.added: Counter = Counter()
         self.removed: Counter = Counter()
-        self.net = 0
         self.subjects: set = set()
+
+    def named_net(self) -> int:
+        return sum(n for g, n in self.added.items() if g) - sum(n for g, n in self.removed.items() if g)
 
     def add(self, quad: ox.Quad) -> None:
         for q in (quad, ox.Quad(quad.subject, quad.predicate, quad.object, DEFAULT)):
             if q not in self.store:
                 self.store.add(q)
                 self.added[_graph_key(q)] += 1
-                self.net += 1
                 self.subjects.add(q.subject)
 
     def remove(self, quad: ox.Quad, *, keep_in_default: bool = False) -> None:
@@ -212,12 +214,10 @@ class _Change:
             return
         self.store.remove(quad)
         self.removed[_graph_key(quad)] += 1
-        self.net -= 1
         self.subjects.add(quad.subject)
         if not keep_in_default and not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in
                                            self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
             self.store.remove(ox.Quad(quad.subject, quad.predicate, quad.object, DEFAULT))
-            self.net -= 1
 
 
 def _graph_key(quad: ox.Quad) -> str:
@@ -293,6 +293,11 @@ def _consistency(reasoner, closure: Path, changed: set, old: list[str]) -> list[
     return old + [m for m in dict.fromkeys(found) if m not in old]
 
 
+def _validate(quad: ox.Quad) -> bool:
+    """Whether a full build validates the quad: the data graphs, not the ontology nor external links."""
+    return not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name.value not in SCHEMA_GRAPHS
+
+
 def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
                      kept: list[Finding]) -> tuple[dict, list[Finding]]:
     """SHACL on the changed resources: "every fact has evidence" on the new documents' graphs, the
@@ -303,21 +308,23 @@ def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
     from .validate import Validator
 
     validator = Validator()
-    data = ox.Store()
-    data.extend(asserted)
-    validator.check_facts_and_evidence(data)
+    evidence = ox.Store()
+    evidence.extend(asserted)
+    validator.check_facts_and_evidence(evidence)
     evidence_found = len(validator.results)
     part = ox.NamedNode("urn:r2pkg:incremental:neighbourhood")
-    neighbours = set()
+    data, neighbours = set(), set()
     for node in focus:
-        for q in (*store.quads_for_pattern(node, None, None, DEFAULT), *store.quads_for_pattern(None, None, node, DEFAULT)):
-            data.add(ox.Quad(q.subject, q.predicate, q.object, part))
-            neighbours.update(t for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
+        for q in (*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)):
+            if _validate(q):
+                data.add(ox.Quad(q.subject, q.predicate, q.object, part))
+                neighbours.update(t for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
     for node in neighbours - focus:
-        data.extend(ox.Quad(q.subject, q.predicate, q.object, part)
-                    for q in store.quads_for_pattern(node, TYPE, None, DEFAULT))
-    data.extend(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH_NODE))
-    validator.check_everything(data)
+        data.update(ox.Quad(q.subject, q.predicate, q.object, part)
+                    for q in store.quads_for_pattern(node, TYPE, None) if _validate(q))
+    dataset = ox.Store()
+    dataset.extend(data)
+    validator.check_everything(dataset)
     focus_n3 = {from_ox(node).n3() for node in focus}
     new = [("evidence" if i < evidence_found else "general", str(f.severity), f.focus.n3(), f.message)
            for i, f in enumerate(validator.results)]
