@@ -42,7 +42,7 @@ from . import iris, store as stores
 from .evidence import evidence_ntriples, fact_triples
 from .resources import ONTOLOGY_FILE, SHAPES_FILE
 from .store import from_ox, to_ox
-from .vocab import (CORPUS_GRAPH, GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
+from .vocab import (ID, CORPUS_GRAPH, GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
                     PREFIXES)
 
 # What the kept state means; a build kept with another version, ontology or shapes is re-derived in full.
@@ -51,6 +51,7 @@ CLOSURE, ENTITIES, FINDINGS, STATE = "closure", "entities.txt", "shacl.json", "s
 R2P_CLASS_PREFIX = PREFIXES["r2p"]
 NOT_ENTITY_CLASSES = {R2P_CLASS_PREFIX + c for c in ("Evidence", "Sentence", "Mention")}
 TYPE = ox.NamedNode(str(RDF.type))
+ID_PREFIX = str(ID)
 DEFAULT = ox.DefaultGraph()
 # Graphs the build writes after SHACL (graph/build.py: `schema`): not part of what is validated.
 SCHEMA_GRAPHS = {str(ONTOLOGY_GRAPH), str(GRAPH["external"])}
@@ -131,7 +132,7 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
         derived = reasoner.continue_closure(closure_path(paths.incremental), new_input)
         inferred = list(ox.parse(_nquads({INFERRED_GRAPH: _ntriples(reasoner.to_rdflib(derived))}),
                                  ox.RdfFormat.N_QUADS))
-        changed = {t for q in (*new_input, *derived) for t in (q.subject, q.object) if not isinstance(t, ox.Literal)}
+        changed = _nodes(new_input, derived)
         report.consistency = _consistency(reasoner, closure_path(paths.incremental), changed, old["consistency"])
 
     store = ox.Store(str(paths.store))
@@ -164,7 +165,7 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
         store.flush()
 
     with stage("shacl"):
-        focus = change.subjects | {q.object for q in asserted if isinstance(q.object, ox.NamedNode)}
+        focus = {node for node in change.subjects if _individual(node)} | _nodes(asserted)
         report.shacl, findings = _validate_change(store, asserted, focus, old_findings(served.incremental))
     del store
     report.documents[:0] = old["documents"]
@@ -282,12 +283,23 @@ def _what_it_added(store: ox.Store, doc: LoadedDocument, facts: list[tuple], kno
             f"{len(new_entities)} entities new to the graph" + (f" ({shown})" if shown else ""))
 
 
+def _nodes(*triples: Iterable) -> set:
+    """The individuals triples are about or point to: the graph's own resources (under /id/), not the
+    ontology's classes and properties an rdf:type or an evidence's rdf:predicate names, nor outside
+    IRIs: those would bring every triple that uses them along."""
+    return {term for many in triples for t in many for term in (t.subject, t.object) if _individual(term)}
+
+
+def _individual(term) -> bool:
+    return isinstance(term, ox.BlankNode) or (isinstance(term, ox.NamedNode) and term.value.startswith(ID_PREFIX))
+
+
 def _consistency(reasoner, closure: Path, changed: set, old: list[str]) -> list[str]:
-    """The served build's inconsistencies and those the change may have made: every new one involves
-    a node the new facts or inferences are about or point to."""
+    """The served build's inconsistencies and those the change may have made: every new one is about a
+    node the new facts or inferences are about or point to (its own triples suffice: two types, a
+    triple to itself, or both directions of an asymmetric property, each a triple of one changed node)."""
     store = ox.Store.read_only(str(closure))
-    triples = {(q.subject, q.predicate, q.object) for node in changed
-               for q in (*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node))}
+    triples = {(q.subject, q.predicate, q.object) for node in changed for q in store.quads_for_pattern(node, None, None)}
     del store
     found = reasoner.check([tuple(from_ox(t) for t in triple) for triple in triples], inferred=[])
     return old + [m for m in dict.fromkeys(found) if m not in old]
@@ -301,11 +313,12 @@ def _validate(quad: ox.Quad) -> bool:
 def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
                      kept: list[Finding]) -> tuple[dict, list[Finding]]:
     """SHACL on the changed resources: "every fact has evidence" on the new documents' graphs, the
-    other shapes on the focus nodes' triples (out and in), their neighbours' types and the ontology;
+    other shapes on the focus nodes' triples (theirs, and those pointing to them by a property the
+    shapes read backwards: sh:inversePath) and their neighbours' types;
     the served build's findings about other nodes are kept."""
     from rdflib.namespace import SH
 
-    from .validate import Validator
+    from .validate import Validator, load_shapes
 
     validator = Validator()
     evidence = ox.Store()
@@ -314,8 +327,10 @@ def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
     evidence_found = len(validator.results)
     part = ox.NamedNode("urn:r2pkg:incremental:neighbourhood")
     data, neighbours = set(), set()
+    inverse = [ox.NamedNode(str(p)) for p in sorted(set(load_shapes().objects(None, SH.inversePath)))]
     for node in focus:
-        for q in (*store.quads_for_pattern(node, None, None), *store.quads_for_pattern(None, None, node)):
+        incoming = (q for p in inverse for q in store.quads_for_pattern(None, p, node))
+        for q in (*store.quads_for_pattern(node, None, None), *incoming):
             if _validate(q):
                 data.add(ox.Quad(q.subject, q.predicate, q.object, part))
                 neighbours.update(t for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
@@ -356,6 +371,18 @@ def write_dumps_later(build: stores.BuildPaths) -> None:
         [sys.executable, "-m", "r2pkg.graph.incremental", str(build.root)], stdin=subprocess.DEVNULL,
         stdout=log, stderr=log, start_new_session=True, close_fds=True))
     log.close()
+
+
+def pending_dumps() -> bool:
+    """Whether this process started dump writers not waited for yet."""
+    return bool(_WRITERS)
+
+
+def wait_for_dumps(timeout: float | None = None) -> list[int]:
+    """Wait for the dump writers this process started (a benchmark, a test); their exit codes."""
+    codes = [writer.wait(timeout) for writer in _WRITERS]
+    _WRITERS.clear()
+    return codes
 
 
 def write_dumps_now(root: Path) -> None:
