@@ -166,7 +166,8 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
 
     with stage("shacl"):
         focus = {node for node in change.subjects if _individual(node)} | _nodes(asserted)
-        report.shacl, findings = _validate_change(store, asserted, focus, old_findings(served.incremental))
+        report.shacl, findings = _validate_change(store, asserted, [*asserted, *derived_input, *inferred], focus,
+                                                  old_findings(served.incremental))
     del store
     report.documents[:0] = old["documents"]
     keep_state(paths.incremental, known | entities, findings)
@@ -310,12 +311,13 @@ def _validate(quad: ox.Quad) -> bool:
     return not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name.value not in SCHEMA_GRAPHS
 
 
-def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
+def _validate_change(store: ox.Store, asserted: list[ox.Quad], new: list[ox.Quad], focus: set,
                      kept: list[Finding]) -> tuple[dict, list[Finding]]:
-    """SHACL on the changed resources: "every fact has evidence" on the new documents' graphs, the
-    other shapes on the focus nodes' triples (theirs, and those pointing to them by a property the
-    shapes read backwards: sh:inversePath) and their neighbours' types;
-    the served build's findings about other nodes are kept."""
+    """SHACL on the changed resources: "every fact has evidence" on the new documents' graphs (`asserted`),
+    the other shapes on the focus nodes. Their data: the new quads (`new`: the new documents' evidence
+    nodes have no other), and for the others their triples in the store (theirs, and those pointing to
+    them by a property the shapes read backwards: sh:inversePath); the types of the nodes they point to.
+    The served build's findings about other nodes are kept."""
     from rdflib.namespace import SH
 
     from .validate import Validator, load_shapes
@@ -325,30 +327,47 @@ def _validate_change(store: ox.Store, asserted: list[ox.Quad], focus: set,
     evidence.extend(asserted)
     validator.check_facts_and_evidence(evidence)
     evidence_found = len(validator.results)
+
     part = ox.NamedNode("urn:r2pkg:incremental:neighbourhood")
-    data, neighbours = set(), set()
-    inverse = [ox.NamedNode(str(p)) for p in sorted(set(load_shapes().objects(None, SH.inversePath)))]
-    for node in focus:
+    data = {ox.Quad(q.subject, q.predicate, q.object, part) for q in new}
+    only_new = {q.subject for q in asserted if q.graph_name.value.startswith(EVIDENCE_GRAPH_PREFIX)}
+    shapes = load_shapes()
+    inverse = [ox.NamedNode(str(p)) for p in sorted(set(shapes.objects(None, SH.inversePath)))]
+    for node in focus - only_new:
         incoming = (q for p in inverse for q in store.quads_for_pattern(None, p, node))
-        for q in (*store.quads_for_pattern(node, None, None), *incoming):
-            if _validate(q):
-                data.add(ox.Quad(q.subject, q.predicate, q.object, part))
-                neighbours.update(t for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
-    for node in neighbours - focus:
+        data.update(ox.Quad(q.subject, q.predicate, q.object, part)
+                    for q in (*store.quads_for_pattern(node, None, None), *incoming) if _validate(q))
+    typed = _class_checked_properties(shapes)
+    neighbours = {t for q in data if q.predicate.value in typed for t in (q.subject, q.object) if _individual(t)}
+    for node in neighbours:
         data.update(ox.Quad(q.subject, q.predicate, q.object, part)
                     for q in store.quads_for_pattern(node, TYPE, None) if _validate(q))
     dataset = ox.Store()
     dataset.extend(data)
-    validator.check_everything(dataset)
+    validator.check_everything(dataset, focus=focus)
     focus_n3 = {from_ox(node).n3() for node in focus}
-    new = [("evidence" if i < evidence_found else "general", str(f.severity), f.focus.n3(), f.message)
-           for i, f in enumerate(validator.results)]
     findings = [f for f in kept if f[0] == "evidence" or f[2] not in focus_n3]
-    findings += [f for f in new if f[0] == "evidence" or f[2] in focus_n3]
+    findings += findings_of(validator.results, evidence_found)
     severities = [f[1] for f in findings]
     violations, warnings = severities.count(str(SH.Violation)), severities.count(str(SH.Warning))
     return ({"conforms": violations == 0, "violations": violations, "warnings": warnings,
              "messages": sorted({f[3] for f in findings})}, findings)
+
+
+def _class_checked_properties(shapes: Graph) -> set[str]:
+    """The properties on the paths of the shapes with sh:class: the nodes they lead to are checked by
+    their types, which the neighbourhood must then hold."""
+    from rdflib.namespace import SH
+
+    found: set[str] = set()
+    todo = [path for shape in shapes.subjects(SH["class"], None) for path in shapes.objects(shape, SH.path)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, URIRef):
+            found.add(str(node))
+        else:
+            todo += [o for p, o in shapes.predicate_objects(node) if p != RDF.type]
+    return found - {str(RDF.first), str(RDF.rest), str(RDF.nil)}
 
 
 def findings_of(validator_results: list, evidence_found: int) -> list[Finding]:
