@@ -55,6 +55,7 @@ ID_PREFIX = str(ID)
 DEFAULT = ox.DefaultGraph()
 # Graphs the build writes after SHACL (graph/build.py: `schema`): not part of what is validated.
 SCHEMA_GRAPHS = {str(ONTOLOGY_GRAPH), str(GRAPH["external"])}
+SCHEMA_GRAPH_NODES = [ox.NamedNode(g) for g in sorted(SCHEMA_GRAPHS)]
 
 Finding = tuple[str, str, str, str]   # (kind: "evidence" | "general", severity, focus in N3, message)
 
@@ -306,6 +307,20 @@ def _consistency(reasoner, closure: Path, changed: set, old: list[str]) -> list[
     return old + [m for m in dict.fromkeys(found) if m not in old]
 
 
+def _validated_triples(store: ox.Store, node, inverse: list[ox.NamedNode]) -> Iterable[ox.Quad]:
+    """The node's triples a full build validates, and those pointing to it by an `inverse` property:
+    read from the default graph (each triple once, not once per graph that states it), less those
+    only the ontology or the external links state."""
+    schema = {(q.subject, q.predicate, q.object) for g in SCHEMA_GRAPH_NODES
+              for q in store.quads_for_pattern(node, None, None, g)}
+    for q in store.quads_for_pattern(node, None, None, DEFAULT):
+        if (q.subject, q.predicate, q.object) not in schema or any(
+                _validate(other) for other in store.quads_for_pattern(q.subject, q.predicate, q.object)):
+            yield q
+    for p in inverse:
+        yield from (q for q in store.quads_for_pattern(None, p, node) if _validate(q))
+
+
 def _validate(quad: ox.Quad) -> bool:
     """Whether a full build validates the quad: the data graphs, not the ontology nor external links."""
     return not isinstance(quad.graph_name, ox.DefaultGraph) and quad.graph_name.value not in SCHEMA_GRAPHS
@@ -334,9 +349,7 @@ def _validate_change(store: ox.Store, asserted: list[ox.Quad], new: list[ox.Quad
     shapes = load_shapes()
     inverse = [ox.NamedNode(str(p)) for p in sorted(set(shapes.objects(None, SH.inversePath)))]
     for node in focus - only_new:
-        incoming = (q for p in inverse for q in store.quads_for_pattern(None, p, node))
-        data.update(ox.Quad(q.subject, q.predicate, q.object, part)
-                    for q in (*store.quads_for_pattern(node, None, None), *incoming) if _validate(q))
+        data.update(ox.Quad(t.subject, t.predicate, t.object, part) for t in _validated_triples(store, node, inverse))
     typed = _class_checked_properties(shapes)
     neighbours = {t for q in data if q.predicate.value in typed for t in (q.subject, q.object) if _individual(t)}
     for node in neighbours:
