@@ -170,9 +170,12 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
                      and not {d.slug for d, _ in added} & incremental.served_slugs(served))
         slugs = {doc.slug for doc, _ in added}
         if continued:
-            lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
-            report.seconds_total = round(time.perf_counter() - started, 3)
-            paths.report.write_text(report.to_json(), encoding="utf-8")
+            try:
+                lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
+                report.seconds_total = round(time.perf_counter() - started, 3)
+                paths.report.write_text(report.to_json(), encoding="utf-8")
+            except OSError as exc:
+                raise BuildError(_write_problem(paths.root, exc)) from None
         else:
             kept = kept_documents(served)
             others = [(doc, source) for doc, source in kept if doc.slug not in slugs]

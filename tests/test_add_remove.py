@@ -67,6 +67,7 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
     real_load_all = builds._load_all
     monkeypatch.setattr(builds, "_load_all", lambda sources, *a: read.extend(s.path.name for s in sources)
                         or real_load_all(sources, *a))
+    monkeypatch.setattr(builds, "kept_documents", lambda *a: pytest.fail("an add re-derived every document"))
     report, added = builds.add([folder / ADDED, folder / "harbour-dialogue-2024.pdf"], data)
     assert read == [ADDED, "harbour-dialogue-2024.pdf"]            # the kept documents were not read again
     assert _quads(data) == _quads(full_data)
@@ -97,6 +98,15 @@ def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, fu
     assert len(dumped) == len(named) and any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumped)
     assert sorted(p.name for p in current_build(data).compressed_dumps.iterdir()) == \
         sorted(p.name + ".gz" for p in dumps.iterdir())
+
+
+def test_adding_a_document_again_replaces_it_and_the_graph_stays_a_full_builds(tmp_path, full):
+    folder, full_data = full
+    data = tmp_path / "data"
+    shutil.copytree(full_data, data, symlinks=True)
+    report, added = builds.add([folder / ADDED], data)
+    assert added[0].startswith("2019-9th-annual-meeting-brussels replaced: 512 facts")
+    assert _quads(data) == _quads(full_data)
 
 
 def test_removing_a_document_makes_the_graph_a_full_build_of_the_others_makes(tmp_path, full):
