@@ -10,9 +10,10 @@ findings with their focus nodes. Adding documents to it then costs in proportion
     named for the first time loses its fallback label);
   * inference is continued semi-naively from the kept closure (the rules are monotone): the new
     facts are the first delta; inferred triples that a new document now states leave graph/inferred;
-  * SHACL runs on the changed resources (the nodes the new triples are about or point to), with
-    their triples in and out and the types of their neighbours; the findings about other nodes
-    are kept; the consistency check likewise;
+  * SHACL runs on the changed resources (the graph's own nodes the new triples are about or point
+    to), with their triples, those pointing to them by a property a shape reads backwards
+    (sh:inversePath) and the types of the nodes they point to where a shape checks sh:class; the
+    findings about other nodes are kept; the consistency check likewise on the changed nodes;
   * the dumps are written after publishing, by a detached process (`write_dumps_later`); until
     they are there the build has no dumps folder and /dumps says they are not built yet.
 
