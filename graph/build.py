@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import iris, jsonld, store as stores
+from . import incremental, iris, jsonld, store as stores
 from .evidence import evidence_ntriples, fact_triples, nt
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
@@ -158,19 +158,34 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
         started = time.perf_counter()
         served = _served_build(data_dir)
         with _stage(report, say, "load"):
-            kept = kept_documents(served)
             sources = [_added_source(Path(f)) for f in files]
             _check_unique_slugs(sources)
             added = _load_all(sources, report, say)
         if not added:
             raise BuildError("no document could be added: " + ("; ".join(report.errors) or "no file given")
                              + " (the served graph is unchanged)")
+        # Continued from the served build when no added document replaces one (monotone: see
+        # graph/incremental.py); else every stage after loading re-derived from the kept documents.
+        continued = (incremental.can_continue(served)
+                     and not {d.slug for d, _ in added} & incremental.served_slugs(served))
         slugs = {doc.slug for doc, _ in added}
-        others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
-        _report_kept(report, others)
-        _derive_and_write(paths, others + added, report, say, started, reused=served)
-    return report, [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
-                    for doc, _ in added]
+        if continued:
+            try:
+                lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
+                report.seconds_total = round(time.perf_counter() - started, 3)
+                paths.report.write_text(report.to_json(), encoding="utf-8")
+            except OSError as exc:
+                raise BuildError(_write_problem(paths.root, exc)) from None
+        else:
+            kept = kept_documents(served)
+            others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
+            _report_kept(report, others)
+            _derive_and_write(paths, others + added, report, say, started, reused=served)
+            lines = [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
+                     for doc, _ in added]
+    if continued:
+        incremental.write_dumps_later(paths)
+    return report, lines
 
 
 def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
@@ -288,7 +303,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
         reasoner = Reasoner(ontology)          # the ontology compiled once for both calls
         reasoned_input = facts + reference
-        inferred = sorted(reasoner.infer(reasoned_input))
+        paths.incremental.mkdir()
+        inferred = sorted(reasoner.infer(reasoned_input, keep=incremental.closure_path(paths.incremental)))
         report.consistency = list(reasoner.check(reasoned_input + inferred))
 
     asserted = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}
@@ -306,7 +322,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
     report.inferred_triples = len(inferred)
 
     with stage("shacl"):
-        report.shacl, dataset, named = _validate_while_loading(asserted, derived)
+        report.shacl, dataset, named, findings = _validate_while_loading(asserted, derived)
+    incremental.keep_state(paths.incremental, entities, findings)
     named.append(_nquads(schema))
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
 
@@ -337,10 +354,11 @@ def _write_problem(root: Path, exc: OSError) -> str:
     return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
-def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str]]:
+def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str], list]:
     """SHACL over an in-memory dataset filled in two steps (see graph/validate.Validator): the
     document and evidence graphs, then the inferred and reference graphs. Returns the report's
-    SHACL entry, the dataset (kept for the entity counts and the dumps) and its N-Quads."""
+    SHACL entry, the dataset (kept for the entity counts and the dumps), its N-Quads and the findings
+    as `r2pkg add` keeps them (graph/incremental.py)."""
     from .validate import Validator
 
     validator = Validator()
@@ -348,12 +366,14 @@ def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox
     named = [_nquads(asserted)]
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
     validator.check_facts_and_evidence(dataset)
+    evidence_found = len(validator.results)
     named.append(_nquads(derived))
     dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
     validator.check_everything(dataset)
     result = validator.result()
     return ({"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
-             "messages": list(result.messages)}, dataset, named)
+             "messages": list(result.messages)}, dataset, named,
+            incremental.findings_of(validator.results, evidence_found))
 
 
 def _ntriples(triples: Iterable[Triple]) -> list[str]:
@@ -387,10 +407,12 @@ def _write_dataset_dumps(dataset: ox.Store, default: str, folder: Path) -> None:
         fmt = DUMP_FORMATS[name]
         dataset.dump(str(folder / name), fmt, **({"prefixes": prefixes} if fmt == ox.RdfFormat.TRIG else {}))
     _dump_jsonld(folder / "graph.jsonld", lambda out: dataset.dump(out, ox.RdfFormat.JSON_LD))
-    merged = ox.Store()
-    merged.bulk_load(default, ox.RdfFormat.N_TRIPLES, lenient=True)
-    merged.dump(str(folder / "graph.ttl"), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-    merged.dump(str(folder / "graph.nt"), ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    # The merge streamed from its text, not loaded into a third in-memory store first (1,000 summaries:
+    # about 3M triples more in memory, and the time to index them).
+    for name in ("graph.ttl", "graph.nt"):
+        fmt = DUMP_FORMATS[name]
+        ox.serialize(ox.parse(default, ox.RdfFormat.N_TRIPLES, lenient=True), str(folder / name), fmt,
+                     **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
 
 
 def _disk_full(exc: OSError) -> bool:
@@ -630,20 +652,22 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
 
 def write_dumps(store_path: Path, folder: Path) -> None:
     """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
-    store's default graph)."""
+    store's default graph). Streamed: the named graphs are read from the store once, into
+    graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat."""
     folder.mkdir(parents=True, exist_ok=True)
     store = ox.Store.read_only(str(store_path))
     prefixes = serialization_prefixes()
-    named = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
-    for name, fmt in DUMP_FORMATS.items():
-        target = str(folder / name)
-        kwargs = {"prefixes": prefixes} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
-        if fmt in SINGLE_GRAPH_FORMATS:
-            store.dump(target, fmt, from_graph=ox.DefaultGraph(), **kwargs)
-        elif fmt == ox.RdfFormat.JSON_LD:
-            _dump_jsonld(folder / name, lambda out: ox.serialize(named, out, fmt))
-        else:
-            ox.serialize(named, target, fmt, **kwargs)
+    nquads = folder / "graph.nq"
+    ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), str(nquads),
+                 ox.RdfFormat.N_QUADS)
+    ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
+                 ox.RdfFormat.TRIG, prefixes=prefixes)
+    _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
+        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
+    for name in ("graph.ttl", "graph.nt"):
+        fmt = DUMP_FORMATS[name]
+        store.dump(str(folder / name), fmt, from_graph=ox.DefaultGraph(),
+                   **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
     compress_dumps(folder, folder.parent / "dumps-gz")
 
 

@@ -46,6 +46,7 @@ names (r2p:Genocide rdf:type skos:Concept) are kept, as owlrl keeps them.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -66,6 +67,7 @@ Triple = tuple  # (subject, predicate, object) of rdflib terms
 SKOLEM = "urn:r2pkg:reasoning:bnode:"
 INPUT_GRAPH = ox.NamedNode("urn:r2pkg:reasoning:input")
 ROUND_GRAPH = "urn:r2pkg:reasoning:round/"
+ADDED_GRAPH = "urn:r2pkg:reasoning:added"
 
 RDF_NS, RDFS_NS, OWL_NS, XSD_NS = str(RDF), str(RDFS), str(OWL), str(XSD)
 
@@ -149,12 +151,17 @@ def load_ontology(path: str | Path = ONTOLOGY_FILE) -> Graph:
 
 
 def _skolemise(triples: Iterable[Triple]) -> tuple[Graph, dict[str, BNode]]:
+    """The triples with each blank node replaced by an IRI named after what it describes, so that two
+    parses of the same ontology give the same IRIs: a closure kept by one build (see
+    `Reasoner.continue_closure`) is read by the rules another process compiled."""
+    triples = list(triples)
+    names = _stable_bnode_names(triples)
     bnodes: dict[str, BNode] = {}
 
     def sk(term):
         if isinstance(term, BNode):
-            iri = SKOLEM + str(term)
-            bnodes[iri] = term
+            iri = SKOLEM + names[term]
+            bnodes.setdefault(iri, term)
             return URIRef(iri)
         return term
 
@@ -162,6 +169,33 @@ def _skolemise(triples: Iterable[Triple]) -> tuple[Graph, dict[str, BNode]]:
     for s, p, o in triples:
         graph.add((sk(s), sk(p), sk(o)))
     return graph, bnodes
+
+
+def _stable_bnode_names(triples: list[Triple]) -> dict[BNode, str]:
+    """A name for each blank node from a hash of its outgoing triples, blank objects by their own
+    names (an ontology's blank nodes are restrictions and lists: trees). Two blank nodes describing
+    the same class expression get one name, which changes no consequence."""
+    outgoing: dict = defaultdict(list)
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            outgoing[s].append((p, o))
+    names: dict[BNode, str] = {}
+
+    def name(node: BNode, path: frozenset) -> str:
+        if node in names:
+            return names[node]
+        if node in path:                      # a cycle through blank nodes: cut it
+            return "cycle"
+        parts = sorted(f"{p.n3()} {name(o, path | {node}) if isinstance(o, BNode) else o.n3()}"
+                       for p, o in outgoing.get(node, ()))
+        names[node] = hashlib.sha1("\n".join(parts).encode()).hexdigest()[:20]
+        return names[node]
+
+    for s, p, o in triples:
+        for term in (s, o):
+            if isinstance(term, BNode):
+                name(term, frozenset())
+    return names
 
 
 def _closure(edges: dict, start) -> set:
@@ -522,11 +556,19 @@ class Reasoner:
         self.stats = RunStats()
 
     # -- public, rdflib terms ---------------------------------------------------------------
-    def infer(self, facts: Iterable[Triple]) -> set[Triple]:
-        """The instance-level OWL 2 RL consequences of ontology + facts (rdflib triples)."""
-        to, back = _Converter(to_ox), _Converter(lambda t: self._unskolemise(from_ox(t)))
-        derived = self.infer_ox(ox.Quad(to(s), to(p), to(o), INPUT_GRAPH) for s, p, o in facts)
-        return {(back(t.subject), back(t.predicate), back(t.object)) for t in derived}
+    def infer(self, facts: Iterable[Triple], *, keep: Path | None = None) -> set[Triple]:
+        """The instance-level OWL 2 RL consequences of ontology + facts (rdflib triples).
+
+        With `keep`, the whole closure (input, ontology and every derived triple, in scope or not)
+        is also written to an on-disk store there, for `continue_closure`."""
+        to = _Converter(to_ox)
+        derived = self.infer_ox((ox.Quad(to(s), to(p), to(o), INPUT_GRAPH) for s, p, o in facts), keep=keep)
+        return self.to_rdflib(derived)
+
+    def to_rdflib(self, triples: Iterable[ox.Triple]) -> set[Triple]:
+        """pyoxigraph triples of `infer_ox` as rdflib triples, ontology blank nodes restored."""
+        back = _Converter(lambda t: self._unskolemise(from_ox(t)))
+        return {(back(t.subject), back(t.predicate), back(t.object)) for t in triples}
 
     def check(self, facts: Iterable[Triple], inferred: Iterable[Triple] | None = None) -> list[str]:
         """Inconsistencies (disjoint classes sharing an instance, ...) as readable messages."""
@@ -562,18 +604,46 @@ class Reasoner:
         return messages
 
     # -- public, pyoxigraph terms (for the build: no rdflib conversion) -------------------
-    def infer_ox(self, facts: Iterable[ox.Quad | ox.Triple]) -> list[ox.Triple]:
+    def infer_ox(self, facts: Iterable[ox.Quad | ox.Triple], *, keep: Path | None = None) -> list[ox.Triple]:
         """Like `infer`, on pyoxigraph triples or quads (their graph is ignored)."""
         store = ox.Store()
         store.extend(_as_input(facts))
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), INPUT_GRAPH)
                      for s, p, o in self.schema.ontology)
         derived = self.run(store)
-        keep = ScopeFilter(self.schema.terms)
-        return [t for t in set(derived) if keep(t)]
+        if keep is not None:
+            closure = ox.Store(str(keep))
+            closure.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH) for q in store)
+            closure.flush()
+            del closure
+        in_scope = ScopeFilter(self.schema.terms)
+        return [t for t in set(derived) if in_scope(t)]
 
-    def run(self, store: ox.Store) -> list[ox.Triple]:
-        """Run the rules to a fixpoint over `store`, whose facts sit in INPUT_GRAPH.
+    def continue_closure(self, path: Path, added: Iterable[ox.Triple]) -> list[ox.Triple]:
+        """Add facts to a closure kept by `infer(..., keep=path)` (a copy: it is changed in place) and
+        return the instance-level consequences that are new, as `infer_ox` would on all the facts.
+
+        The rules are monotone, so the closure of old + added is the old closure plus what the
+        semi-naive rounds derive with the added facts as their first delta: work in proportion to
+        the change, not to the graph. The kept closure is then again closed (ready for the next)."""
+        store = ox.Store(str(path))
+        delta = ox.NamedNode(ADDED_GRAPH)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in set(added)
+                     if not _contains(store, t))
+        derived = self.run(store, start=delta)
+        graphs = [g for g in store.named_graphs() if g != INPUT_GRAPH]
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH)
+                     for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+        for g in graphs:
+            store.remove_graph(g)
+        store.flush()
+        del store
+        in_scope = ScopeFilter(self.schema.terms)
+        return [t for t in set(derived) if in_scope(t)]
+
+    def run(self, store: ox.Store, start: ox.NamedNode = INPUT_GRAPH) -> list[ox.Triple]:
+        """Run the rules to a fixpoint over `store`, whose facts sit in INPUT_GRAPH; `start`: the
+        graph of the first round's delta (facts added to a store whose other graphs are closed).
 
         Returns the triples that were not in the store before (unfiltered, possibly repeated);
         they are also left in the store, in the graphs ROUND_GRAPH + "k/closed" and "k/open".
@@ -582,7 +652,7 @@ class Reasoner:
         self.stats = RunStats(per_rule={}, input_triples=len(store))
         if next(iter(store.quads_for_pattern(None, ox.NamedNode(str(OWL.sameAs)), None)), None):
             raise UnsupportedAxiom("the data states owl:sameAs; the rules have no eq-* support")
-        open_delta = every_delta = (INPUT_GRAPH.value,)
+        open_delta = every_delta = (start.value,)
         derived: list[ox.Triple] = []
         for k in count():
             closed: list[ox.Triple] = []

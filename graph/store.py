@@ -9,6 +9,7 @@ served:
     DATA_DIR/builds/<stamp>/report.json build report
     DATA_DIR/builds/<stamp>/originals/  the documents' files as read
     DATA_DIR/builds/<stamp>/documents/  the documents as loaded, for `r2pkg add` and `remove`
+    DATA_DIR/builds/<stamp>/incremental/ the closure, entities and SHACL findings `r2pkg add` continues from
     DATA_DIR/builds/<stamp>/.complete   written once the build succeeded, before it is published
     DATA_DIR/.build.lock                held (flock) by the one build running in DATA_DIR
 
@@ -80,6 +81,12 @@ class BuildPaths:
     def documents(self) -> Path:
         """Each document as loaded, <slug>.pickle, reused by `r2pkg add` and `remove` (graph/build.py)."""
         return self.root / "documents"
+
+    @property
+    def incremental(self) -> Path:
+        """What `r2pkg add` continues from: the reasoner's closure, the entities, the SHACL findings
+        (graph/incremental.py)."""
+        return self.root / "incremental"
 
     @property
     def originals(self) -> Path:

@@ -161,8 +161,10 @@ class Validator:
     def check_facts_and_evidence(self, store: ox.Store) -> None:
         self.results += self._run(store, self.evidence_checks)
 
-    def check_everything(self, store: ox.Store) -> None:
-        self.results += self._run(store, self.general_checks)
+    def check_everything(self, store: ox.Store, *, focus: set | None = None) -> None:
+        """`focus`: report only these focus nodes (pyoxigraph terms), for a store that holds them with
+        their neighbourhood only (graph/incremental.py), whose other nodes' results mean nothing."""
+        self.results += self._run(store, self.general_checks, focus)
 
     def result(self) -> ValidationResult:
         severities = [finding.severity for finding in self.results]
@@ -171,11 +173,13 @@ class Validator:
                                 messages=sorted({finding.message for finding in self.results}),
                                 findings=list(self.results))
 
-    def _run(self, store: ox.Store, checks: list[Check]) -> list[Finding]:
+    def _run(self, store: ox.Store, checks: list[Check], focus: set | None = None) -> list[Finding]:
         """The data graph is the union of the store's graphs (duplicates removed by DISTINCT)."""
         results = []
         for check in checks:
             for row in store.query(check.query, use_default_graph_as_union=True):
+                if focus is not None and row["this"] not in focus:
+                    continue
                 results += [Finding(check.severity, from_ox(row["this"]), check.shape, m)
                             for m in self._messages(check, row)]
         return results

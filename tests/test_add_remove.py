@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from pdfs import Layout, write_pdf
-from r2pkg.graph import build as builds
+from r2pkg.graph import build as builds, incremental
 from r2pkg.graph.build import build
 from r2pkg.graph.cli import main
 from r2pkg.graph.resources import CORPUS_DIR
@@ -67,6 +67,7 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
     real_load_all = builds._load_all
     monkeypatch.setattr(builds, "_load_all", lambda sources, *a: read.extend(s.path.name for s in sources)
                         or real_load_all(sources, *a))
+    monkeypatch.setattr(builds, "kept_documents", lambda *a: pytest.fail("an add re-derived every document"))
     report, added = builds.add([folder / ADDED, folder / "harbour-dialogue-2024.pdf"], data)
     assert read == [ADDED, "harbour-dialogue-2024.pdf"]            # the kept documents were not read again
     assert _quads(data) == _quads(full_data)
@@ -77,6 +78,35 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
                      r"new to the graph \(.*State", added[1])
     originals = sorted(p.name for p in current_build(data).originals.iterdir())
     assert originals == sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".pdf"))
+    expected = json.loads(current_build(full_data).report.read_text())
+    for figure in ("entities_per_class", "asserted_triples", "evidence_triples", "reference_triples",
+                   "external_triples", "inferred_triples", "total_quads", "unlinked_entities", "shacl", "consistency"):
+        assert report.to_json() and getattr(report, figure) == expected[figure], figure
+
+
+def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, full):
+    folder, _full_data = full
+    data = tmp_path / "data"
+    build([_corpus(tmp_path / "corpus", KEPT, pdf=False)], data)
+    builds.add([folder / ADDED], data)
+    codes = incremental.wait_for_dumps(timeout=120)
+    assert codes and set(codes) == {0}
+    dumps = current_build(data).dumps
+    store = ox.Store.read_only(str(current_build(data).store))
+    named = {q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
+    dumped = set(ox.parse(path=str(dumps / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert len(dumped) == len(named) and any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumped)
+    assert sorted(p.name for p in current_build(data).compressed_dumps.iterdir()) == \
+        sorted(p.name + ".gz" for p in dumps.iterdir())
+
+
+def test_adding_a_document_again_replaces_it_and_the_graph_stays_a_full_builds(tmp_path, full):
+    folder, full_data = full
+    data = tmp_path / "data"
+    shutil.copytree(full_data, data, symlinks=True)
+    report, added = builds.add([folder / ADDED], data)
+    assert added[0].startswith("2019-9th-annual-meeting-brussels replaced: 512 facts")
+    assert _quads(data) == _quads(full_data)
 
 
 def test_removing_a_document_makes_the_graph_a_full_build_of_the_others_makes(tmp_path, full):

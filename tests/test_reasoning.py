@@ -253,3 +253,25 @@ def test_a_person_that_is_also_an_organization_is_reported(facts, ontology):
         "<https://w3id.org/r2pkg/id/person/kwame-mensah> is both r2p:Person and r2p:Organization, "
         "which are disjoint classes (owl:disjointWith)",
     ]
+
+
+def test_inference_continued_from_a_kept_closure_equals_inference_on_all_facts(facts, ontology, inferred, tmp_path):
+    """What `r2pkg add` relies on: the closure kept by one reasoner, continued with more facts by another
+    (the ontology parsed again, so its blank nodes have other ids), gives what one run on all facts gives."""
+    triples = sorted(facts)
+    first, later = triples[::2], triples[1::2]           # every join has premises on both sides
+    kept = tmp_path / "closure"
+    before = Reasoner(ontology).infer(first, keep=kept)
+    assert kept.is_dir() and before != inferred
+
+    reasoner = Reasoner(load_ontology())
+    added = reasoner.to_rdflib(reasoner.continue_closure(kept, [tuple_to_ox(t) for t in later]))
+    assert (before - set(later)) | added == inferred
+    assert reasoner.continue_closure(kept, [tuple_to_ox(t) for t in later]) == []   # the closure was updated
+
+
+def tuple_to_ox(triple):
+    import pyoxigraph as ox
+
+    from r2pkg.graph.store import to_ox
+    return ox.Triple(*(to_ox(term) for term in triple))
