@@ -131,7 +131,9 @@
     [".yasqe .CodeMirror-code[contenteditable], .yasqe textarea", "SPARQL query"],
     ["input.autocomplete", "Endpoint URL"],
     ["select.tableSizer", "Rows per page"],
-    [".tabsList .tab input", "Tab name"]
+    [".tabsList .tab input", "Tab name"],
+    [".yasqe_sharePopup input", "Link to this query"],
+    [".yasr textarea", "Response of the endpoint"]
   ];
   // A control YASGUI leaves without a name gets ours, or the text of the label beside it.
   function nameControls() {
@@ -169,13 +171,16 @@
     bar.appendChild(add.parentNode);
     if (yasgui.tabElements) { yasgui.tabElements.addTabEl = null; }
   }
-  // Wide results scroll inside their own box, which the keyboard can reach and scroll.
+  // Wide results and long error messages scroll inside their own box, which the keyboard can reach.
+  var SCROLL_BOXES = [[".yasr .dt-layout-table", "Query results"], [".yasr .errorResult pre", "Error message"]];
   function scrollBoxes() {
-    root.querySelectorAll(".yasr .dt-layout-table").forEach(function (box) {
-      if (box.hasAttribute("tabindex")) { return; }
-      box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Query results");
+    SCROLL_BOXES.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (box) {
+        if (box.hasAttribute("tabindex")) { return; }
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", pair[1]);
+      });
     });
   }
   function accessible() {
