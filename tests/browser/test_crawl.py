@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from pageguard import only_local_requests
+from r2pkg.graph.resources import QUERIES_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -231,7 +232,7 @@ def _settings_and_a_second_tab(page) -> None:
     page.wait_for_timeout(600)                  # the menu's opening transition
 
 
-MEETINGS = (Path(__file__).resolve().parents[2] / "queries" / "meetings.rq").read_text(encoding="utf-8")
+MEETINGS = (QUERIES_DIR / "meetings.rq").read_text(encoding="utf-8")
 EDITOR_STATES = {
     "without results": ("/sparql", None),
     "with a saved query's results": ("/sparql?query=" + quote(MEETINGS), _results),
