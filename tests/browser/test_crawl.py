@@ -14,12 +14,13 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import quote, urldefrag, urljoin, urlsplit
 
 import pytest
 import requests
 
 from pageguard import only_local_requests
+from r2pkg.graph.resources import QUERIES_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -180,14 +181,12 @@ def one_page_per_type(urls: list[str], base: str) -> dict[str, str]:
     return picked
 
 
-# The SPARQL editor (YASGUI) is issue 13's editor part, another engineer's: its own markup (the tab list, the
-# CodeMirror text area and colours) is checked here all the same and marked until that part lands.
-EDITOR_PENDING = pytest.mark.xfail(reason="the YASGUI editor's markup: issue 13's editor part", strict=False)
-
-
-def axe_violations(page, url: str) -> list[dict]:
-    """The serious and critical violations axe-core finds in the page at `url` (WCAG 2.1 A and AA rules)."""
+def axe_violations(page, url: str, prepare=None) -> list[dict]:
+    """The serious and critical violations axe-core finds in the page at `url` (WCAG 2.1 A and AA rules),
+    after `prepare(page)` has brought it to the state to check."""
     page.goto(url, wait_until="load")
+    if prepare:
+        prepare(page)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
@@ -215,9 +214,38 @@ def test_one_page_of_each_type_passes_axe(axe_page, built_server, crawl):
     assert {where: v for where, v in found.items() if v} == {}
 
 
-@EDITOR_PENDING
-def test_the_editor_passes_axe(axe_page, built_server):
-    assert axe_violations(axe_page, built_server + "/sparql") == []
+def _results(page) -> None:
+    page.locator(".yasr table.dataTable").wait_for()
+
+
+def _an_error(page) -> None:
+    page.evaluate("() => window.r2pkgYasgui.getTab().getYasqe().setValue('SELECT * WHERE { ?s nope:p ?o }')")
+    page.locator(".yasqe_queryButton").click()
+    page.locator(".yasr .errorResult").wait_for()
+
+
+def _settings_and_a_second_tab(page) -> None:
+    page.locator(".addTab").click()
+    page.locator(".tabsList .tab").nth(1).wait_for()
+    page.locator(".tabPanel.active .tabContextButton").click()
+    page.locator(".tabPanel.active .tabMenu.open").wait_for()
+    page.wait_for_timeout(600)                  # the menu's opening transition
+
+
+MEETINGS = (QUERIES_DIR / "meetings.rq").read_text(encoding="utf-8")
+EDITOR_STATES = {
+    "without results": ("/sparql", None),
+    "with a saved query's results": ("/sparql?query=" + quote(MEETINGS), _results),
+    "with an error": ("/sparql", _an_error),
+    "with its settings and a second tab open": ("/sparql", _settings_and_a_second_tab),
+}
+
+
+@pytest.mark.parametrize("state", EDITOR_STATES)
+def test_the_editor_passes_axe(axe_page, built_server, state):
+    """YASGUI's own markup (its tab list, CodeMirror, the results table and its controls) completed by sparql.js."""
+    path, prepare = EDITOR_STATES[state]
+    assert axe_violations(axe_page, built_server + path, prepare) == []
 
 
 def test_type_ahead_suggestions_are_readable(browser, built_server):
