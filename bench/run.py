@@ -430,8 +430,7 @@ def entity_data(store, iri: str, limit: int | None = None) -> int:
 def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> dict:
     from flask import g
 
-    from r2pkg.graph.savedqueries import bind_parameters, load_saved_queries, store_label_resolver
-    from r2pkg.graph.sparql import with_values
+    from r2pkg.graph.savedqueries import load_saved_queries, query_text, store_label_resolver
     from r2pkg.graph.store import open_store
     from r2pkg.webapp import create_app
     from r2pkg.webapp.urls import Urls
@@ -447,8 +446,7 @@ def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> 
     pool = get_pool(data_dir, 1)
     out["query_timeout_s"] = timeout
     for name, q in queries.items():
-        bindings = bind_parameters(q, params.get(name, {}), store_label_resolver(store))
-        texts[name] = with_values(q.text, bindings)
+        texts[name] = query_text(q, params.get(name, {}), store_label_resolver(store))
         run = lambda t=texts[name]: run_query(data_dir, t, timeout=timeout, pool=pool)  # noqa: E731
         try:
             t0 = time.perf_counter()
