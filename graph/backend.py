@@ -2,8 +2,8 @@
 
 `pyoxigraph.Store` answers it as it is; `remote.RemoteStore` answers it over the SPARQL 1.1
 Protocol. Code that reads the graph (`sparql.run_query`, saved queries, pages) is written against
-`TripleStore` and never asks which back end it has, except through `dialect` where servers differ
-in what they make of standard SPARQL (docs/backends.md).
+`TripleStore` and never asks which back end it has: the saved queries are written so that every
+back end answers them alike (docs/backends.md).
 
 This module imports no other module of the package, so that `store`, `remote` and `sparql` can
 all depend on it without importing each other in a circle (tests/test_import_graph.py).
@@ -14,8 +14,6 @@ from collections.abc import Iterator
 from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
-
-EMBEDDED = "oxigraph"     # the dialect of the embedded store, and of `oxigraph serve`
 
 
 @runtime_checkable
@@ -33,9 +31,3 @@ class TripleStore(Protocol):
     def __len__(self) -> int:
         """Quads in all graphs."""
 
-
-def dialect(store: TripleStore) -> str:
-    """Which engine answers the store's queries: "oxigraph" for the embedded store; for a server,
-    the product it names in its answers (`RemoteStore.dialect`: "virtuoso", "oxigraph", or
-    "sparql" for any other)."""
-    return getattr(store, "dialect", EMBEDDED) if not isinstance(store, ox.Store) else EMBEDDED

@@ -29,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from .backend import TripleStore
 from .resources import QUERIES_DIR
 from .sparql import run_query, with_values
 from .sparqltext import mask
@@ -265,7 +266,7 @@ SELECT DISTINCT ?e WHERE {
 """
 
 
-def store_label_resolver(store: ox.Store) -> LabelResolver:
+def store_label_resolver(store: TripleStore) -> LabelResolver:
     """Looks a label, alternative label or IRI slug up in the store, within a class if given."""
 
     def resolve(text: str, cls: str | None) -> list[str]:
@@ -294,7 +295,7 @@ def python_value(term: object) -> str | int | float | bool | None:
     return getattr(term, "value", str(term))
 
 
-def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = None,
+def run_saved(store: TripleStore, name: str, params: Mapping[str, str] | None = None,
               *, directory: Path | None = None, max_rows: int = 10000) -> list[dict[str, object]]:
     """Run a saved query by name; rows as plain Python values (for the CLI and tests)."""
     queries = load_saved_queries(directory)

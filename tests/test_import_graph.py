@@ -73,3 +73,14 @@ def test_a_circle_is_found_when_there_is_one():
     assert find_cycle({"store": {"remote"}, "remote": {"sparql"}, "sparql": {"store"}}) == [
         "remote", "sparql", "store", "remote"]
     assert find_cycle({"store": {"remote", "backend"}, "sparql": {"store", "remote"}, "remote": {"backend"}}) is None
+
+
+def test_the_embedded_store_and_a_sparql_server_answer_the_one_store_interface():
+    import pyoxigraph as ox
+
+    from r2pkg.graph.backend import TripleStore
+    from r2pkg.graph.remote import RemoteStore, ServerConfig
+
+    assert isinstance(ox.Store(), TripleStore)
+    assert isinstance(RemoteStore(ServerConfig("http://127.0.0.1:9/query")), TripleStore)
+    assert not isinstance(object(), TripleStore)
