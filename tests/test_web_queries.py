@@ -125,3 +125,7 @@ def test_focal_points_answer_a_page_and_the_total_over_the_api(make_app_client):
     assert page == rows[1:2]
     assert client.get("/api/queries/focal-points?limit=-5").status_code == 400
     assert "total" in client.get("/queries/focal-points?limit=1").get_data(as_text=True)
+    described = client.get("/api/openapi.json").get_json()["paths"]["/api/queries/focal-points"]["get"]["parameters"]
+    assert {p["name"]: p["schema"] for p in described if p["name"] in ("limit", "offset")} == {
+        "limit": {"type": "integer", "default": 100, "minimum": 0},
+        "offset": {"type": "integer", "default": 0, "minimum": 0}}

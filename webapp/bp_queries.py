@@ -152,6 +152,8 @@ def openapi():
         params = []
         for p in q.parameters:
             schema = dict(_SCHEMA[p.type])
+            if p.sets:                  # a page's LIMIT or OFFSET: a number of rows
+                schema["minimum"] = 0
             if p.default is not None:
                 schema["default"] = int(p.default) if p.type == "integer" and p.default.lstrip("-").isdigit() else p.default
             description = p.description or p.name
