@@ -118,7 +118,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
 
 def _clause_numbers(text: str, clause: str) -> list[re.Match]:
     """Where the number of each `clause` (LIMIT or OFFSET) of the query is, outside comments and strings."""
-    return list(re.finditer(rf"(?i)\b{clause}\s+(\d+)\b", mask(text)))
+    return list(re.finditer(rf"(?i)(?<![?$\w:]){clause}\s+(\d+)\b", mask(text)))   # not ?limit, ex:limit
 
 
 def _parameter(path: Path, spec: object) -> Parameter:
