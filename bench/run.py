@@ -206,6 +206,78 @@ def child_add(n: int, workdir: Path) -> dict:
     return out
 
 
+def child_publish(n: int, workdir: Path, virtuoso_url: str | None = None) -> dict:
+    """`r2pkg build --store sparql` of n summaries, as the CLI runs it: `build()`, then
+    `cli.publish_build()` to a fresh `oxigraph serve` started here and to the Virtuoso at
+    `virtuoso_url` (one `.ci/virtuoso start` runs; its account dba/dba), each timed."""
+    from bench import corpus
+    from r2pkg.graph.build import build
+    from r2pkg.graph.cli import publish_build
+    from r2pkg.graph.remote import ServerConfig
+
+    corpus_dir, data_dir = workdir / f"corpus-{n}", workdir / f"data-publish-{n}"
+    if not (corpus_dir / "manifest.json").is_file():
+        corpus.generate(n, corpus_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    t0 = time.perf_counter()
+    report = build([corpus_dir], data_dir)
+    out: dict = {"summaries": n, "quads": report.total_quads, "build_s": time.perf_counter() - t0, "servers": {}}
+    location = workdir / f"oxigraph-publish-{n}"
+    shutil.rmtree(location, ignore_errors=True)
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if binary:
+        port = free_port()
+        server = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_for(base + "/query?query=ASK%7B%7D")
+            out["servers"]["oxigraph serve"] = _timed_publish(
+                publish_build, data_dir, ServerConfig(base + "/query", base + "/update", base + "/store"))
+        finally:
+            server.terminate()
+            server.wait(30)
+        shutil.rmtree(location, ignore_errors=True)
+    if virtuoso_url:
+        base = virtuoso_url.rstrip("/")
+        out["servers"]["virtuoso"] = _timed_publish(publish_build, data_dir, ServerConfig(
+            base + "/sparql", base + "/sparql-auth", base + "/sparql-graph-crud-auth", "dba", "dba"))
+    return out
+
+
+def _wait_for(url: str, seconds: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _timed_publish(publish_build, data_dir: Path, config) -> dict:
+    t0 = time.perf_counter()
+    summary = publish_build(data_dir, config)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "triples": summary["triples"], "graphs": summary["graphs"],
+            "triples_per_s": summary["triples"] / seconds}
+
+
+def print_publish(r: dict) -> None:
+    if "error" in r:
+        print(f"  publish failed: {r['error']}")
+        return
+    print(f"  build of {r['summaries']} summaries ({r['quads']:,} quads) {r['build_s']:.1f} s, then sent as "
+          "`r2pkg build --store sparql` sends it:")
+    for name, s in r["servers"].items():
+        print(f"  {name:16} {s['seconds']:8.1f} s  {s['triples']:,} triples in {s['graphs']} graphs "
+              f"({s['triples_per_s']:,.0f} triples/s)")
+
+
 def print_add(r: dict) -> None:
     if "error" in r:
         print(f"  add failed: {r['error']}")
@@ -441,8 +513,7 @@ def entity_data(store, iri: str, limit: int | None = None) -> int:
 def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> dict:
     from flask import g
 
-    from r2pkg.graph.savedqueries import bind_parameters, load_saved_queries, store_label_resolver
-    from r2pkg.graph.sparql import with_values
+    from r2pkg.graph.savedqueries import load_saved_queries, query_text, store_label_resolver
     from r2pkg.graph.store import open_store
     from r2pkg.webapp import create_app
     from r2pkg.webapp.urls import Urls
@@ -458,8 +529,7 @@ def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> 
     pool = get_pool(data_dir, 1)
     out["query_timeout_s"] = timeout
     for name, q in queries.items():
-        bindings = bind_parameters(q, params.get(name, {}), store_label_resolver(store))
-        texts[name] = with_values(q.text, bindings)
+        texts[name] = query_text(q, params.get(name, {}), store_label_resolver(store))
         run = lambda t=texts[name]: run_query(data_dir, t, timeout=timeout, pool=pool)  # noqa: E731
         try:
             t0 = time.perf_counter()
@@ -810,6 +880,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shacl-docs", type=int, nargs="*", default=None,
                    help="measure the SHACL stage alone on the first K documents (default 1 2, quick 1)")
     p.add_argument("--no-add", action="store_true", help="skip `r2pkg add` of one summary to each build")
+    p.add_argument("--publish", type=int, nargs="*", default=[],
+                   help="builds of N summaries sent to SPARQL servers as `r2pkg build --store sparql` sends them")
+    p.add_argument("--virtuoso", default=os.environ.get("R2PKG_TEST_VIRTUOSO"),
+                   help="a Virtuoso to publish to (.ci/virtuoso start prints its URL); default $R2PKG_TEST_VIRTUOSO")
     p.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -820,6 +894,8 @@ def main(argv: list[str] | None = None) -> int:
             result = child_build(int(rest[0]), Path(rest[1]), rest[2:] != ["noshacl"])
         elif kind == "add":
             result = child_add(int(rest[0]), Path(rest[1]))
+        elif kind == "publish":
+            result = child_publish(int(rest[0]), Path(rest[1]), rest[2] if len(rest) > 2 else None)
         elif kind == "shacl":
             result = child_shacl(int(rest[0]), Path(rest[1]))
         elif kind == "graph":
@@ -866,6 +942,12 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rest = sum(v for name, v in r["stages"].items() if name != "shacl")
             print(f"  {k} summaries ({r['quads']:,} quads): SHACL {r['shacl_s']:.1f} s, all other stages {rest:.1f} s")
+        print()
+    for n in args.publish:
+        print(f"== publish: {n} synthetic summaries to SPARQL servers")
+        r = results.setdefault("publish", {})[n] = child("publish", str(n), str(args.workdir),
+                                                         *([args.virtuoso] if args.virtuoso else []))
+        print_publish(r)
         print()
     for size in triples:
         print(f"== graph: {human(size)} triples")

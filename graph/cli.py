@@ -231,8 +231,7 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from .savedqueries import ParameterError, bind_parameters, load_saved_queries, store_label_resolver
-    from .sparql import with_values
+    from .savedqueries import ParameterError, load_saved_queries, query_text, store_label_resolver
     from .store import open_store
 
     queries = load_saved_queries()
@@ -249,11 +248,11 @@ def _query(args: argparse.Namespace) -> int:
         return 2
     store = open_store(data_dir_from(args.data_dir), server=server_config(args))
     try:
-        bindings = bind_parameters(queries[args.name], _params(args.param), store_label_resolver(store))
+        text = query_text(queries[args.name], _params(args.param), store_label_resolver(store))
     except ParameterError as exc:
         print(f"r2pkg query {args.name}: {exc}", file=sys.stderr)
         return 2
-    return _run_and_print(args, with_values(queries[args.name].text, bindings))
+    return _run_and_print(args, text)
 
 
 def _sparql(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .sparqltext import query_keywords
 from .vocab import GRAPH
 
 MERGED_GRAPH = str(GRAPH) + "default"      # the merge of all graphs: the default graph of queries
@@ -164,8 +165,6 @@ class RemoteStore:
         return list(self._graphs[1])
 
     def _dataset(self, query: str, default_graph, named_graphs) -> list[tuple[str, str]]:
-        from .sparql import query_keywords
-
         keywords = query_keywords(query)
         if default_graph is None and named_graphs is None and "FROM" in keywords:
             return []

@@ -6,9 +6,17 @@
     #+   - name: ordinal
     #+     type: integer
     #+     required: true
+    #+   - name: limit
+    #+     type: integer
+    #+     sets: LIMIT
+    #+     default: 100
 
 The file stays plain SPARQL that any endpoint accepts. Parameters are bound to the query's
-variables as values (never pasted into its text), so a parameter cannot change the query.
+variables as values (never pasted into its text), so a parameter cannot change the query. The one
+exception is a page's size and start, which SPARQL cannot take from a variable: an integer
+parameter that `sets: LIMIT` (or OFFSET) replaces the number of the query's one LIMIT (OFFSET)
+clause, written with its default so that the file runs as it is; only a non-negative integer,
+written by Python, ever replaces it (`query_text`).
 """
 from __future__ import annotations
 
@@ -21,12 +29,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from .backend import TripleStore
 from .resources import QUERIES_DIR
 from .sparql import run_query, with_values
+from .sparqltext import mask
 from .store import dataset_options
 from .vocab import PREFIXES
 
 PARAMETER_TYPES = ("integer", "string", "date", "iri")
+CLAUSES = ("LIMIT", "OFFSET")     # what a parameter may set instead of binding a variable
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -51,6 +62,7 @@ class Parameter:
     description: str = ""
     required: bool = False
     default: str | None = None
+    sets: str | None = None         # "LIMIT" or "OFFSET": the clause whose number it replaces
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
     tags = meta.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
-    return SavedQuery(
+    query = SavedQuery(
         name=name,
         summary=str(meta.get("summary", "")).strip(),
         description=str(meta.get("description", "")).strip(),
@@ -97,6 +109,16 @@ def parse_saved_query(path: Path) -> SavedQuery:
         tags=tuple(str(t) for t in tags),
         parameters=tuple(_parameter(path, p) for p in meta.get("parameters") or []),
     )
+    for param in query.parameters:
+        if param.sets and len(_clause_numbers(text, param.sets)) != 1:
+            raise SavedQueryError(f"{path}: parameter {param.name!r} sets {param.sets}, so the query needs exactly one "
+                                  f"'{param.sets} <number>' clause (found {len(_clause_numbers(text, param.sets))})")
+    return query
+
+
+def _clause_numbers(text: str, clause: str) -> list[re.Match]:
+    """Where the number of each `clause` (LIMIT or OFFSET) of the query is, outside comments and strings."""
+    return list(re.finditer(rf"(?i)(?<![?$\w:]){clause}\s+(\d+)\b", mask(text)))   # not ?limit, ex:limit
 
 
 def _parameter(path: Path, spec: object) -> Parameter:
@@ -107,6 +129,12 @@ def _parameter(path: Path, spec: object) -> Parameter:
         raise SavedQueryError(f"{path}: parameter {spec['name']!r} has type {ptype!r}; "
                               f"expected one of {', '.join(PARAMETER_TYPES)}")
     cls = spec.get("class")
+    sets = spec.get("sets")
+    if sets is not None:
+        sets = str(sets).upper()
+        if sets not in CLAUSES or ptype != "integer":
+            raise SavedQueryError(f"{path}: parameter {spec['name']!r} sets {spec['sets']!r}; a parameter may set "
+                                  f"{' or '.join(CLAUSES)}, and is then an integer")
     return Parameter(
         name=str(spec["name"]),
         type=ptype,
@@ -114,6 +142,7 @@ def _parameter(path: Path, spec: object) -> Parameter:
         description=str(spec.get("description", "")).strip(),
         required=bool(spec.get("required", False)),
         default=None if spec.get("default") is None else str(spec["default"]),
+        sets=sets,
     )
 
 
@@ -148,8 +177,29 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str],
             if param.required:
                 raise ParameterError(param.name, "is required")
             continue
-        bound[ox.Variable(param.name)] = _typed(param, str(raw).strip(), resolve_label)
+        value = _typed(param, str(raw).strip(), resolve_label)
+        if param.sets:
+            if int(value.value) < 0:
+                raise ParameterError(param.name, f"{_shown(str(raw))} is negative: a number of rows is 0 or more")
+            continue            # not a variable's value: see query_text
+        bound[ox.Variable(param.name)] = value
     return bound
+
+
+def query_text(query: SavedQuery, values: Mapping[str, str], resolve_label: LabelResolver | None = None) -> str:
+    """The query ready to run: its parameters bound as values, and the clauses that parameters set
+    (a page's LIMIT and OFFSET) given their numbers. Raises ParameterError as `bind_parameters`."""
+    text = with_values(query.text, bind_parameters(query, values, resolve_label))
+    for param in query.parameters:
+        if not param.sets:
+            continue
+        raw = values.get(param.name)
+        number = str(int(str(raw).strip())) if raw is not None and str(raw).strip() else param.default
+        if number is None:
+            continue
+        match = _clause_numbers(text, param.sets)[0]
+        text = text[:match.start(1)] + str(int(number)) + text[match.end(1):]
+    return text
 
 
 def _typed(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> ox.Literal | ox.NamedNode:
@@ -216,7 +266,7 @@ SELECT DISTINCT ?e WHERE {
 """
 
 
-def store_label_resolver(store: ox.Store) -> LabelResolver:
+def store_label_resolver(store: TripleStore) -> LabelResolver:
     """Looks a label, alternative label or IRI slug up in the store, within a class if given."""
 
     def resolve(text: str, cls: str | None) -> list[str]:
@@ -245,13 +295,12 @@ def python_value(term: object) -> str | int | float | bool | None:
     return getattr(term, "value", str(term))
 
 
-def run_saved(store: ox.Store, name: str, params: Mapping[str, str] | None = None,
+def run_saved(store: TripleStore, name: str, params: Mapping[str, str] | None = None,
               *, directory: Path | None = None, max_rows: int = 10000) -> list[dict[str, object]]:
     """Run a saved query by name; rows as plain Python values (for the CLI and tests)."""
     queries = load_saved_queries(directory)
     if name not in queries:
         raise KeyError(f"no saved query {name!r}; known: {', '.join(queries)}")
     query = queries[name]
-    bindings = bind_parameters(query, params or {}, store_label_resolver(store))
-    result = run_query(store, with_values(query.text, bindings), max_rows=max_rows)
+    result = run_query(store, query_text(query, params or {}, store_label_resolver(store)), max_rows=max_rows)
     return [{v: python_value(row.get(v)) for v in result.variables} for row in result.rows]

@@ -52,6 +52,8 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph as ox
 
 from . import jsonld, sparqltext
+from .remote import RemoteQueryError, RemoteStore, RemoteStoreError, RemoteTimeout
+from .sparqltext import query_keywords  # noqa: F401  (part of this module's interface)
 from .store import StoreError, current_build, dataset_options, open_store
 from .vocab import serialization_prefixes
 
@@ -187,15 +189,6 @@ def _service_name(term, prologue) -> str:
     except Exception:
         return "SERVICE"
     return str(term) if isinstance(term, URIRef) else "SERVICE"
-
-
-_WORD = re.compile(r"(?<![\w:?$])[A-Za-z]+(?!\w)")
-
-
-def query_keywords(query: str) -> set[str]:
-    """The words of a query outside its strings, IRIs, comments, variables and prefixed names,
-    upper-cased: what tells whether it says FROM, GRAPH, SERVICE..."""
-    return {word.upper() for word in _WORD.findall(sparqltext.mask(query))}
 
 
 def with_values(query: str, bindings: Mapping[ox.Variable, Any]) -> str:
@@ -359,8 +352,6 @@ def _graph_list(values) -> list | None:
 
 
 def _execute(store, query: str, opts: dict) -> QueryResult:
-    from .remote import RemoteStore
-
     if isinstance(store, RemoteStore):
         return _execute_remote(store, query, opts)
     return _evaluate(store, query, opts)
@@ -468,8 +459,6 @@ def _execute_remote(store, query: str, opts: dict) -> QueryResult:
     """A query on a SPARQL server, with the checks and errors of the embedded store (the store
     parses the query with Oxigraph's parser first: graph/remote.py). The time limit is the
     client's: the server may go on with a query the app has stopped waiting for."""
-    from .remote import RemoteQueryError, RemoteStoreError, RemoteTimeout
-
     timeout = opts.get("timeout")
     try:
         return _evaluate(store, query, opts, timeout=timeout)

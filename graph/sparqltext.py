@@ -292,3 +292,12 @@ def syntax_problem(query: str, message: str, predeclared=()) -> str:
 
 _TERM_STARTS = {'"?"', '"$"', '"<"', '"\'"', '"\'\'\'"', '"\\""', '"\\"\\"\\""', '"_:"', '"("', '"["', '":"',
                 '"true"', '"false"', '"+"', '"-"', '"!"', '"."'}
+
+
+_WORD = re.compile(r"(?<![\w:?$])[A-Za-z]+(?!\w)")
+
+
+def query_keywords(query: str) -> set[str]:
+    """The words of a query outside its strings, IRIs, comments, variables and prefixed names,
+    upper-cased: what tells whether it says FROM, GRAPH, SERVICE..."""
+    return {word.upper() for word in _WORD.findall(mask(query))}

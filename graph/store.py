@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, Union
+from typing import TypeVar
 
 import pyoxigraph as ox
 
-if TYPE_CHECKING:
-    from .remote import RemoteStore, ServerConfig
+from .backend import TripleStore
+from .remote import RemoteStore, RemoteStoreError, ServerConfig
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ def has_store(data_dir: Path) -> bool:
 
 
 def open_store(data_dir: Path, *, read_only: bool = True,
-               server: "ServerConfig | None" = None) -> Union[ox.Store, "RemoteStore"]:
+               server: ServerConfig | None = None) -> TripleStore:
     """Open the served store; read-only opens work beside a running build.
 
     With `server`, the store is that SPARQL server (graph/remote.py), which must hold a build
@@ -127,11 +127,9 @@ def open_store(data_dir: Path, *, read_only: bool = True,
         ) from exc
 
 
-def open_remote(server: "ServerConfig | RemoteStore") -> "RemoteStore":
+def open_remote(server: ServerConfig | RemoteStore) -> RemoteStore:
     """The SPARQL server as a store, once it is known to hold a published build. A RemoteStore
     already open is checked and returned (with its caches of the build's stamp and graphs)."""
-    from .remote import RemoteStore, RemoteStoreError
-
     store = server if isinstance(server, RemoteStore) else RemoteStore(server)
     server = store.config
     try:
@@ -253,7 +251,7 @@ def _prune(data_dir: Path, *, published: Path, previous: Path | None) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def dataset_options(store: Union[ox.Store, "RemoteStore"]) -> dict[str, bool]:
+def dataset_options(store: TripleStore) -> dict[str, bool]:
     """How to query the store's default graph as the merge of all its graphs.
 
     A built store holds that merge (each distinct triple once) in its default graph, so queries

@@ -152,12 +152,6 @@ def virtuoso_config():
 # on Virtuoso"): an expected failure there. Some differences are in the order of tied rows and come
 # and go between runs, so a query of this list that happens to answer alike passes.
 VIRTUOSO_DIFFERENCES: dict[str, str] = {
-    "meetings": "STR() and CONCAT() of an unbound date give \"\" instead of an error (so no unbound endDate), "
-                "and GROUP_CONCAT ignores the order of the sub-SELECT it reads",
-    "mechanisms": "labels and kinds joined on a computed key come back unbound",
-    "meeting-recommendations": "labels joined on a computed key come back unbound",
-    "meetings-by-situation": "SP031: refuses ORDER BY on an aggregate's alias; with the aggregate written out, "
-                             "SQ156 internal compiler error",
     "state-profile": "SP031: refuses ORDER BY on an aggregate's alias; GRAPH ?g { } matches no graph",
 }
 

@@ -1,6 +1,7 @@
 """Saved-query parameters are typed, validated and bound as values, never pasted into the text."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -142,3 +143,57 @@ def test_values_are_bound_at_the_top_of_the_where_group_whatever_comments_string
     store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/ns#p"),
                       ox.Literal('a"} DROP ALL {')))
     assert [r["y"].value for r in store.query(bound)] == ['{a"} DROP ALL {']
+
+
+PAGED = """#+ summary: Labelled things, a page at a time
+#+ parameters:
+#+   - name: limit
+#+     type: integer
+#+     sets: LIMIT
+#+     default: 2
+#+   - name: offset
+#+     type: integer
+#+     sets: offset
+#+     default: 0
+# Not this LIMIT 7: a comment.
+SELECT ?label WHERE { ?thing <http://www.w3.org/2004/02/skos/core#prefLabel> ?label FILTER(?label != "LIMIT 9") }
+ORDER BY ?label
+LIMIT 2 OFFSET 0
+"""
+
+
+def _labelled(n: int) -> ox.Store:
+    s = ox.Store()
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    s.extend(ox.Quad(ox.NamedNode(f"https://example.org/thing/{i}"), label, ox.Literal(f"thing {i}"),
+                     ox.NamedNode("https://example.org/graph")) for i in range(n))
+    return s
+
+
+def test_a_page_parameter_sets_the_number_of_its_clause_and_nothing_else(tmp_path):
+    (tmp_path / "things.rq").write_text(PAGED, encoding="utf-8")
+    store = _labelled(5)
+
+    def labels(**values) -> list[str]:
+        return [row["label"] for row in run_saved(store, "things", values, directory=tmp_path)]
+
+    assert labels() == ["thing 0", "thing 1"]                       # the defaults: the file as written
+    assert labels(limit="3", offset="1") == ["thing 1", "thing 2", "thing 3"]
+    assert labels(offset="4", limit="10") == ["thing 4"]
+    query = parse_saved_query(tmp_path / "things.rq")
+    assert bind_parameters(query, {"limit": "3"}) == {}                 # never a variable's value
+    with pytest.raises(ParameterError, match="'offset'.*negative"):
+        labels(offset="-2")
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("#+   - name: limit\n#+     type: string\n#+     sets: LIMIT\n", "is then an integer"),
+    ("#+   - name: limit\n#+     type: integer\n#+     sets: ORDER\n", "may set LIMIT or OFFSET"),
+    ("#+   - name: offset\n#+     type: integer\n#+     sets: OFFSET\n", "exactly one 'OFFSET <number>' clause (found 0)"),
+])
+def test_a_page_parameter_needs_an_integer_and_its_one_clause(tmp_path, spec, message):
+    path = tmp_path / "bad.rq"
+    path.write_text("#+ summary: bad\n#+ parameters:\n" + spec
+                    + "# OFFSET 3 in a comment does not count\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 10\n", encoding="utf-8")
+    with pytest.raises(SavedQueryError, match=re.escape(message)):
+        parse_saved_query(path)

@@ -7,6 +7,7 @@ with the ontology in graph/ontology, the default graph being the union of them a
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,7 +28,7 @@ PUBLIC = {
     "meetings": ["meeting", "ordinal", "startDate", "endDate", "city", "country", "hosts",
                  "participantCount", "moreThan"],
     "meeting-participants": ["state", "stateLabel"],
-    "focal-points": ["member", "memberLabel", "person", "personLabel", "position", "year"],
+    "focal-points": ["member", "memberLabel", "person", "personLabel", "position", "year", "total"],
     "network-size": ["date", "states", "organizations", "source"],
     "role-holders": ["person", "personLabel", "role", "organizationLabel", "year"],
 }
@@ -147,8 +148,9 @@ def test_parameters_are_declared_and_used(path, store):
     declared = {p.name for p in query.parameters}
     assert _free_variables(query.text) <= declared, "a variable is read but never bound: declare it a parameter"
     body = query.text[query.text.index("WHERE"):]
-    for name in declared:
-        assert f"?{name}" in body, f"parameter {name} is not used in the query"
+    for param in query.parameters:
+        used = f"{param.sets} " if param.sets else f"?{param.name}"   # a page's LIMIT / OFFSET, or a variable
+        assert used in body, f"parameter {param.name} is not used in the query"
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
@@ -198,15 +200,42 @@ def test_meeting_participants_include_hosts_by_inference(run):
     assert run("meeting-participants", {"ordinal": "4"}) == []
 
 
+FOCAL_POINTS = [
+    {"member": ID + "state/denmark", "memberLabel": "Denmark", "person": None, "personLabel": None,
+     "position": "Under-Secretary for Legal Affairs at the Foreign Ministry of Denmark", "year": 2012, "total": 2},
+    {"member": ID + "org/european-union", "memberLabel": "European Union",
+     "person": ID + "person/christian-leffler", "personLabel": "Christian Leffler",
+     "position": "Deputy Secretary General of the European External Action Service", "year": 2019, "total": 2},
+]
+
+
 def test_focal_points(run):
-    rows = run("focal-points")
-    assert rows == [
-        {"member": ID + "state/denmark", "memberLabel": "Denmark", "person": None, "personLabel": None,
-         "position": "Under-Secretary for Legal Affairs at the Foreign Ministry of Denmark", "year": 2012},
-        {"member": ID + "org/european-union", "memberLabel": "European Union",
-         "person": ID + "person/christian-leffler", "personLabel": "Christian Leffler",
-         "position": "Deputy Secretary General of the European External Action Service", "year": 2019},
-    ]
+    assert run("focal-points") == FOCAL_POINTS
+
+
+def test_focal_points_come_a_page_at_a_time_with_the_total(run):
+    """limit and offset choose a window of the rows in their order; total counts them all."""
+    assert run("focal-points", {"limit": "1"}) == FOCAL_POINTS[:1]
+    assert run("focal-points", {"limit": "1", "offset": "1"}) == FOCAL_POINTS[1:]
+    assert run("focal-points", {"offset": "2"}) == []
+    assert run("focal-points", {"limit": "0"}) == []
+
+
+def test_a_page_of_focal_points_is_a_hundred_rows_by_default():
+    query = load_saved_queries()["focal-points"]
+    assert (query.parameter("limit").default, query.parameter("offset").default) == ("100", "0")
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"limit": "-1"}, "parameter 'limit': '-1' is negative"),
+    ({"offset": "1 UNION"}, "parameter 'offset': '1 UNION' is not an integer"),
+    ({"limit": "5 } SELECT"}, "parameter 'limit'"),
+])
+def test_a_page_parameter_is_a_number_of_rows(run, values, message):
+    from r2pkg.graph.savedqueries import ParameterError
+
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        run("focal-points", values)
 
 
 def test_network_size_with_its_source(run):

@@ -110,3 +110,22 @@ def test_the_header_search_box_is_empty_on_a_query_page(client):
     name = re.findall(r'href="/queries/([a-z0-9-]+)"', html)[0]
     page = client.get(f"/queries/{name}").get_data(as_text=True)
     assert "SavedQuery(" not in page
+
+
+def test_focal_points_answer_a_page_and_the_total_over_the_api(make_app_client):
+    from r2pkg.graph.resources import QUERIES_DIR
+
+    client = make_app_client(QUERIES_DIR=str(QUERIES_DIR))
+    everything = client.get("/api/queries/focal-points").get_json()
+    assert everything["head"]["vars"][-1] == "total"
+    rows = everything["results"]["bindings"]
+    total = int(rows[0]["total"]["value"])
+    assert total == len(rows) >= 2
+    page = client.get("/api/queries/focal-points?limit=1&offset=1").get_json()["results"]["bindings"]
+    assert page == rows[1:2]
+    assert client.get("/api/queries/focal-points?limit=-5").status_code == 400
+    assert "total" in client.get("/queries/focal-points?limit=1").get_data(as_text=True)
+    described = client.get("/api/openapi.json").get_json()["paths"]["/api/queries/focal-points"]["get"]["parameters"]
+    assert {p["name"]: p["schema"] for p in described if p["name"] in ("limit", "offset")} == {
+        "limit": {"type": "integer", "default": 100, "minimum": 0},
+        "offset": {"type": "integer", "default": 0, "minimum": 0}}

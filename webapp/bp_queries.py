@@ -7,8 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 
 from r2pkg.graph import sparql
-from r2pkg.graph.savedqueries import (ParameterError, SavedQuery, SavedQueryError, bind_parameters,
-                                      load_saved_queries)
+from r2pkg.graph.savedqueries import ParameterError, SavedQuery, SavedQueryError, load_saved_queries, query_text
 
 from . import graph_data
 from .errors import NotFound, error_response
@@ -70,9 +69,9 @@ class QueryRun:
 
 def execute(query: SavedQuery, values: dict[str, str], media_type: str | None = None) -> sparql.QueryResult:
     """The saved query's answer; serialized as `media_type` where it runs, when one is given."""
-    bindings = bind_parameters(query, values, resolve_label)
+    text = query_text(query, values, resolve_label)
     serialize_as = {"select": media_type, "graph": media_type} if media_type else None
-    return run_user_query(sparql.with_values(query.text, bindings), serialize_as=serialize_as)
+    return run_user_query(text, serialize_as=serialize_as)
 
 
 @bp.route("/queries")
@@ -153,6 +152,8 @@ def openapi():
         params = []
         for p in q.parameters:
             schema = dict(_SCHEMA[p.type])
+            if p.sets:                  # a page's LIMIT or OFFSET: a number of rows
+                schema["minimum"] = 0
             if p.default is not None:
                 schema["default"] = int(p.default) if p.type == "integer" and p.default.lstrip("-").isdigit() else p.default
             description = p.description or p.name
