@@ -25,6 +25,8 @@ from .nlp import pipeline
 MIN_DOCUMENTS_PER_WORKER = 4
 # Documents a worker is sent at a time (some 0.3 s of work for summaries).
 MAX_CHUNK = 16
+# A worker collects cyclic garbage itself after this many documents (its collector is off: see _start_worker).
+COLLECT_EVERY = 32
 
 Source = tuple[Path | str, str | None]  # (path, slug or None for the default)
 
@@ -63,9 +65,23 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
 
 
 def _start_worker(parent: int) -> None:
-    """A worker ends with its parent, and collects its own garbage (the parent stopped collecting before forking)."""
+    """A worker ends with its parent. It inherits the parent's collector switched off, and leaves it so: loading
+    makes no reference cycles (none found after hundreds of summaries), while the collections its allocations
+    triggered took 7% of its time. It collects by itself every COLLECT_EVERY documents, for the odd cycle (an
+    exception's traceback makes one)."""
+    global _loaded_here
     end_with_parent(parent)
-    gc.enable()
+    _loaded_here = 0
+
+
+_loaded_here: int | None = None   # documents this process loaded as a worker (None: not a worker)
+
+
+def _collect_now_and_then() -> None:
+    global _loaded_here
+    _loaded_here += 1
+    if _loaded_here % COLLECT_EVERY == 0:
+        gc.collect()
 
 
 def _worker_count(workers: int | None, documents: int) -> int:
@@ -76,6 +92,8 @@ def _worker_count(workers: int | None, documents: int) -> int:
 def _load(source: tuple[Path, str | None]) -> LoadedDocument | tuple[str, str]:
     """Runs in a worker: the document, or (path, reason) for a DocumentError (which does not pickle)."""
     path, slug = source
+    if _loaded_here is not None:  # a worker (see _start_worker), not this process loading a few documents itself
+        _collect_now_and_then()
     try:
         return load_document(path, slug)
     except DocumentError as err:
