@@ -37,9 +37,9 @@ from .vocab import (CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAP
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # From this many documents on, the load stage uses worker processes (loaders/batch.py). Below it
-# forking and pickling the documents back cost more than they save: on 2 cores, 100 summaries
-# loaded in 1.7 s in-process and 2.2 s with 2 workers; 1,000 in 16.1 s and 12.7 s.
-PARALLEL_LOAD_MIN = 200
+# forking and pickling the documents back cost more than they save. On 2 cores (make bench, 2026-12-06),
+# 100 summaries loaded in 2.30 s in-process and 1.38 s with 2 workers; 1,000 in 11.2 s with 2 workers.
+PARALLEL_LOAD_MIN = 40
 MANIFEST = "manifest.json"
 DUMP_FORMATS = {
     "graph.trig": ox.RdfFormat.TRIG,
