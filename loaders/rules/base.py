@@ -88,10 +88,10 @@ class Ctx:
     issued: Literal | None = None     # the page's date line: the document's publication date (dct:issued)
     series: dict = field(default_factory=dict)   # meeting series met in the document, by IRI
     phrases: dict = field(default_factory=dict)  # the meeting phrases of each sentence, by its index
-    # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]. rdflib terms hash in
-    # Python (a few microseconds a triple), and rules pass the same term objects again and again: so the
-    # entry is found first by the terms' identities (_by_ids, which keeps the terms alive, so that an id is
-    # never another term's), by their values only for terms not seen before.
+    # (s, p, o) -> [facts emitted, {(start, end) of evidence: index of its latest fact}]. rdflib Literals hash
+    # in Python (and a tuple's hash is never kept), while rules pass the same term objects again and again: so
+    # the entry is found first by the terms' identities (_by_ids, which keeps the terms alive, so that an id
+    # is never another term's), by their values only for terms not seen before.
     _seen: dict[tuple, list] = field(default_factory=dict)
     _by_ids: dict[tuple[int, int, int], tuple[list, tuple]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
