@@ -6,11 +6,7 @@ store being served untouched (see graph/store.py).
 from __future__ import annotations
 
 import errno
-import gzip
 import json
-import os
-import pickle
-import shutil
 import sys
 import time
 from collections import Counter
@@ -19,21 +15,22 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib import Graph
+from rdflib.namespace import RDF
 
 from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import incremental, iris, jsonld, store as stores
-from .evidence import evidence_ntriples, fact_triples, nt
+from . import incremental, iris, store as stores
+from .buildparts import (DUMP_FORMATS, BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
+                         _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
+                         kept_documents)
+from .evidence import evidence_ntriples, fact_triples
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
-from .vocab import (CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, R2P,
-                    serialization_prefixes)
+from .vocab import CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, serialization_prefixes
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # From this many documents on, the load stage uses worker processes (loaders/batch.py). Below it
@@ -41,30 +38,9 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # 100 summaries loaded in 2.30 s in-process and 1.38 s with 2 workers; 1,000 in 11.2 s with 2 workers.
 PARALLEL_LOAD_MIN = 40
 MANIFEST = "manifest.json"
-DUMP_FORMATS = {
-    "graph.trig": ox.RdfFormat.TRIG,
-    "graph.nq": ox.RdfFormat.N_QUADS,
-    "graph.jsonld": ox.RdfFormat.JSON_LD,
-    "graph.ttl": ox.RdfFormat.TURTLE,
-    "graph.nt": ox.RdfFormat.N_TRIPLES,
-}
-SINGLE_GRAPH_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
-
-Triple = tuple
-Graphs = dict[URIRef, list[str]]   # graph name -> N-Triples statements without the final " ."
 
 
-class BuildError(RuntimeError):
-    """The build cannot produce a graph (no corpus folder, no loadable document)."""
 
-
-@dataclass
-class SourceDocument:
-    path: Path                   # as listed (named in messages and the report)
-    slug: str
-    metadata: dict = field(default_factory=dict)
-    refusal: str | None = None   # why it is refused before being read, if it is
-    real: Path | None = None     # the file read: path with symlinks resolved, inside the corpus folder
 
 
 @dataclass
@@ -376,13 +352,8 @@ def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox
             incremental.findings_of(validator.results, evidence_found))
 
 
-def _ntriples(triples: Iterable[Triple]) -> list[str]:
-    """rdflib triples as N-Triples statements without the final " ."."""
-    return [f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in triples]
 
 
-def _nquads(graphs: Graphs) -> str:
-    return "".join(f"{line} <{graph}> .\n" for graph, lines in graphs.items() for line in lines)
 
 
 def _merged_ntriples(parts: list[Graphs]) -> str:
@@ -503,14 +474,6 @@ def _source(folder: Path, path: Path, metadata: dict | None = None) -> SourceDoc
     return SourceDocument(path, _slug(path), metadata or {}, real=real)
 
 
-def _sluggable(text: str) -> bool:
-    try:
-        iris.slugify(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _json_kind(value: object) -> str:
     """How JSON calls the value's type, for messages about a manifest."""
     names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "text",
@@ -551,149 +514,25 @@ def _load_outcomes(sources: list[SourceDocument]) -> list[LoadedDocument | Docum
     return [outcomes[i] for i in range(len(sources))]
 
 
-def _entities(facts: list[Triple]) -> set[URIRef]:
-    return {t for s, _p, o in facts for t in (s, o) if isinstance(t, URIRef)}
 
 
-# The loaded form of each document, kept in the build so that `r2pkg add` and `remove` read no other
-# document again. A pickle: the build wrote it and only the build reads it. The version changes with
-# LoadedDocument's fields; a build kept with another cannot be added to (a full build can).
-KEPT_VERSION = 1
 
 
-def _keep_documents(docs: list[tuple[LoadedDocument, SourceDocument]], paths: stores.BuildPaths,
-                    reused: stores.BuildPaths | None) -> None:
-    """Each document's file as read (for /document/<slug>/original) and its loaded form (for add and
-    remove): linked from the `reused` build when it holds them already, else written."""
-    paths.originals.mkdir(parents=True, exist_ok=True)
-    paths.documents.mkdir(parents=True, exist_ok=True)
-    for doc, source in docs:
-        original = f"{doc.slug}{source.real.suffix.lower()}"
-        kept = f"{doc.slug}.pickle"
-        if reused is not None and source.real == reused.originals / original and (reused.documents / kept).is_file():
-            _link_or_copy(reused.originals / original, paths.originals / original)
-            _link_or_copy(reused.documents / kept, paths.documents / kept)
-            continue
-        shutil.copyfile(source.real, paths.originals / original)
-        with open(paths.documents / kept, "wb") as out:
-            pickle.dump((KEPT_VERSION, doc, source), out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link (builds share unchanged files, at no cost in disk), or a copy across file systems."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
-def kept_documents(build: stores.BuildPaths) -> list[tuple[LoadedDocument, SourceDocument]]:
-    """The documents of a published build as it loaded them, each with its source now the build's own
-    copy of the file; BuildError if the build kept none (made before they were kept) or another version."""
-    folder = build.documents
-    if not folder.is_dir():
-        raise BuildError(f"the served build {build.root.name} keeps no loaded documents (it predates "
-                         "`r2pkg add`): run `r2pkg build` once, then add")
-    docs = []
-    for path in sorted(folder.glob("*.pickle")):
-        with open(path, "rb") as f:
-            version, doc, source = pickle.load(f)
-        if version != KEPT_VERSION:
-            raise BuildError(f"the served build {build.root.name} keeps its documents in another format "
-                             f"(version {version}, this r2pkg reads {KEPT_VERSION}): run `r2pkg build` once, then add")
-        source.real = build.originals / f"{doc.slug}{source.real.suffix.lower()}"
-        docs.append((doc, source))
-    return docs
 
 
-def _corpus_triples(docs: list[tuple[LoadedDocument, SourceDocument]]) -> Iterator[Triple]:
-    """Document metadata: from the manifest where it has some, then from the file's own metadata (a PDF's
-    or Word file's properties, a page's <meta> tags), then from the text."""
-    for doc, source in docs:
-        node = iris.document(doc.slug)
-        meta = {**{k: v for k, v in doc.metadata.items() if v}, **{k: v for k, v in source.metadata.items() if v}}
-        yield node, RDF.type, R2P.Document
-        title = meta.get("title") or doc.title
-        yield node, DCTERMS.title, Literal(title)
-        yield node, SKOS.prefLabel, Literal(title)
-        yield node, DCTERMS.source, Literal(source.path.name)
-        yield node, DCTERMS.format, Literal(source.metadata.get("format") or doc.media_type)
-        yield node, R2P.text, Literal(doc.text)
-        if meta.get("language"):
-            yield node, DCTERMS.language, Literal(meta["language"])
-        issued = _issued(meta, doc)
-        if issued is not None:
-            yield node, DCTERMS.issued, issued
-        if meta.get("publisher") and _sluggable(meta["publisher"]):
-            publisher = iris.entity("org", iris.slugify(meta["publisher"]))
-            yield node, DCTERMS.publisher, publisher
-        for graph in (iris.document_graph(doc.slug), iris.evidence_graph(doc.slug)):
-            yield graph, PROV.wasDerivedFrom, node
 
 
-def _issued(meta: dict, doc: LoadedDocument) -> Literal | None:
-    """The manifest's year; else the file's own date, unless the text's date line already gives one."""
-    if meta.get("year"):
-        return Literal(str(meta["year"]), datatype=XSD.gYear)
-    date = meta.get("issued")
-    if not date or any(f.predicate == DCTERMS.issued for f in doc.facts):
-        return None
-    return Literal(date, datatype=XSD.date if len(date) == 10 else XSD.gYear)
 
 
-def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
-    """Links to open datasets, when the curated link tables are installed."""
-    try:
-        from .external import external_triples, unlinked
-    except ImportError:
-        return [], None
-    return list(external_triples(entities)), len(unlinked(entities))
 
 
-def write_dumps(store_path: Path, folder: Path) -> None:
-    """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
-    store's default graph). Streamed: the named graphs are read from the store once, into
-    graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat."""
-    folder.mkdir(parents=True, exist_ok=True)
-    store = ox.Store.read_only(str(store_path))
-    prefixes = serialization_prefixes()
-    nquads = folder / "graph.nq"
-    ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), str(nquads),
-                 ox.RdfFormat.N_QUADS)
-    ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
-                 ox.RdfFormat.TRIG, prefixes=prefixes)
-    _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
-        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
-    for name in ("graph.ttl", "graph.nt"):
-        fmt = DUMP_FORMATS[name]
-        store.dump(str(folder / name), fmt, from_graph=ox.DefaultGraph(),
-                   **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
-    compress_dumps(folder, folder.parent / "dumps-gz")
 
 
-def _dump_jsonld(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """JSON-LD with the project's prefixes as its @context: pyoxigraph writes expanded JSON-LD, which is
-    wrapped as the context's @graph as it streams to the file (a dump is too large to read back)."""
-    with open(path, "wb") as out:
-        out.write(jsonld.stream_prefix(serialization_prefixes()))
-        write(out)
-        out.write(jsonld.STREAM_SUFFIX)
 
 
-def compress_dumps(folder: Path, target: Path) -> None:
-    """Each dump gzipped into `target` (graph.ttl -> graph.ttl.gz), the files in parallel: RDF compresses
-    to about a tenth, and the web app sends these to every client that accepts gzip."""
-    target.mkdir(parents=True, exist_ok=True)
-    files = [path for path in sorted(folder.iterdir()) if path.is_file()]
-    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1) or 1) as pool:
-        for done in [pool.submit(_gzip_file, path, target / (path.name + ".gz")) for path in files]:
-            done.result()
 
 
-def _gzip_file(source: Path, target: Path) -> None:
-    """gzip without the file name and time in the header, so one build's files compress the same twice.
-    Level 3: on our N-Quads about 170 MB/s a core against 80 MB/s at gzip's default 6, for files some 18%
-    larger (a tenth of the text either way), so a build of millions of quads waits seconds, not a minute."""
-    with open(source, "rb") as src, open(target, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=3, mtime=0) as out:
-        shutil.copyfileobj(src, out, 1 << 20)

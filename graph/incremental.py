@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -40,6 +39,8 @@ from r2pkg.loaders import reference_facts
 from r2pkg.loaders.model import LoadedDocument
 
 from . import iris, store as stores
+from .buildparts import (_corpus_triples, _entities, _external, _keep_documents, _link_or_copy, _nquads,
+                         _ntriples, write_dumps)
 from .evidence import evidence_ntriples, fact_triples
 from .resources import ONTOLOGY_FILE, SHAPES_FILE
 from .store import from_ox, to_ox
@@ -101,7 +102,6 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
         report, stage: Callable) -> list[str]:
     """Write into `paths` the served build plus the `added` documents (none of whose slugs it has);
     fills `report` as a full build would. Returns one line per added document (what it brought)."""
-    from .build import _corpus_triples, _entities, _external, _keep_documents, _nquads, _ntriples
 
     old = json.loads(served.report.read_text(encoding="utf-8"))
     with stage("keep"):
@@ -186,7 +186,6 @@ def _read_entities(folder: Path) -> set[URIRef]:
 
 def _link_tree(source: Path, target: Path) -> None:
     """Every file of the served build's folder, hard-linked (shared, unchanged) into the new build."""
-    from .build import _link_or_copy
 
     target.mkdir(parents=True, exist_ok=True)
     for path in source.iterdir():
@@ -233,7 +232,6 @@ def _replace_external(change: _Change, external: list[tuple]) -> None:
     time loses the label given to states no document names)."""
     if not external:
         return
-    from .build import _nquads, _ntriples
     from .external import EXTERNAL_GRAPH
 
     graph = ox.NamedNode(str(EXTERNAL_GRAPH))
@@ -275,7 +273,6 @@ def _class_counts(old: dict[str, int], before: dict, after: dict) -> dict[str, i
 
 def _what_it_added(store: ox.Store, doc: LoadedDocument, facts: list[tuple], known: set[URIRef]) -> str:
     """As build._what_it_added, against the served store before the change (no document read again)."""
-    from .build import _entities
 
     distinct = set(facts)
     new_facts = [t for t in distinct if not _in_documents(store, tuple(to_ox(x) for x in t))]
@@ -398,7 +395,7 @@ _WRITERS: list[subprocess.Popen] = []   # kept so that no handle is collected wh
 
 
 def write_dumps_later(build: stores.BuildPaths) -> None:
-    """Start a detached process that writes the build's dumps from its store (graph/build.write_dumps)."""
+    """Start a detached process that writes the build's dumps from its store (graph/buildparts.write_dumps)."""
     log = open(build.root / "dumps.log", "wb")
     _WRITERS.append(subprocess.Popen(
         [sys.executable, "-m", "r2pkg.graph.incremental", str(build.root)], stdin=subprocess.DEVNULL,
@@ -420,7 +417,6 @@ def wait_for_dumps(timeout: float | None = None) -> list[int]:
 
 def write_dumps_now(root: Path) -> None:
     """The dumps into hidden folders renamed when complete: /dumps lists them only once all are there."""
-    from .build import write_dumps
 
     build = stores.BuildPaths(root)
     partial = root / ".dumps-partial"
