@@ -142,9 +142,8 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
                              + " (the served graph is unchanged)")
         # Continued from the served build when no added document replaces one (monotone: see
         # graph/incremental.py); else every stage after loading re-derived from the kept documents.
-        continued = (incremental.can_continue(served)
-                     and not {d.slug for d, _ in added} & incremental.served_slugs(served))
         slugs = {doc.slug for doc, _ in added}
+        continued = incremental.can_continue(served) and not slugs & incremental.served_slugs(served)
         if continued:
             try:
                 lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
@@ -157,8 +156,8 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
             others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
             _report_kept(report, others)
             _derive_and_write(paths, others + added, report, say, started, reused=served)
-            lines = [_what_it_added(doc, others, replaced=doc.slug in {d.slug for d, _ in kept})
-                     for doc, _ in added]
+            kept_slugs = {d.slug for d, _ in kept}
+            lines = [_what_it_added(doc, others, replaced=doc.slug in kept_slugs) for doc, _ in added]
     if continued:
         incremental.write_dumps_later(paths)
     return report, lines
