@@ -90,3 +90,19 @@ def document_graph(doc_slug: str) -> URIRef:
 
 def evidence_graph(doc_slug: str) -> URIRef:
     return URIRef(EVIDENCE_GRAPH_PREFIX + doc_slug)
+
+
+def mechanism_instance(owner_slug: str, kind_slug: str) -> URIRef:
+    """One agent's instance of a generic mechanism ('the European Union's early warning mechanism'): named by its
+    owner and its kind, so that every wording of it ('the EU's early warning mechanism') is the same entity."""
+    return entity("mechanism", f"{owner_slug}-{kind_slug}")
+
+
+def partnership(party_slugs: list[str]) -> URIRef:
+    """A partnership of named parties, whatever order the text lists them in ('AU-EU-UN', 'EU-AU-UN')."""
+    return entity("mechanism", "partnership-" + "-".join(sorted(set(party_slugs))))
+
+
+def place_situation(name: str) -> URIRef:
+    """A situation named by a place, region or event alone ('Srebrenica', 'the Great Lakes'): no state in its IRI."""
+    return entity("situation", slug_or_digest(name))

@@ -11,6 +11,7 @@ from ..gazetteer import GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, Gazetteer,
 from .base import Ctx, R2P, RDF, XSD, _alt, _literal, _month_rx, _ordinal_rx, _re, find_date, ordinal_value, rule
 from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _mint_network
+from .history import headed_names, history, instances, partnerships, posts, quoted_instruments
 from .situations import _TRAILING, situation_of
 
 
@@ -349,7 +350,8 @@ def _courts_as_mechanisms(ctx: Ctx) -> None:
 @rule(reads=("found_mentions", "meeting", "situations"),
       writes=("found_mentions", "situations", "r2p:concernsSituation", "r2p:discussedMechanism",
              "r2p:discussedSituation", "r2p:establishedBy", "r2p:launchedOn", "r2p:situationIn",
-             "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "rdf:type", "skos:altLabel", "skos:prefLabel", "r2p:adoptedBy", "r2p:proposedBy", "r2p:isProposed",
+             "r2p:establishedUnder", "r2p:ownedBy", "r2p:kindOf", "r2p:hasPartner"))
 def rule_mechanisms(ctx: Ctx) -> None:
     """Mechanisms discussed, who established them and which situation they concern. The resolution mentions it finds join the document's."""
     est = ctx.cue("establish_verbs")
@@ -365,6 +367,8 @@ def rule_mechanisms(ctx: Ctx) -> None:
         ctx.found_mentions.append(m)
         s.ments.append(m)
     ctx.found_mentions += _add_named(ctx, open_class_names(ctx))
+    ctx.found_mentions += partnerships(ctx) + posts(ctx) + headed_names(ctx) + quoted_instruments(ctx)
+    instances(ctx)  # 'the EU's early warning mechanism': the instance takes the generic mention's place
     for s in ctx.an.sents:
         if any(m.label == MECHANISM and _quoted_generic(ctx, s, m) for m in s.ments):
             s.ments[:] = [m for m in s.ments if not (m.label == MECHANISM and _quoted_generic(ctx, s, m))]
@@ -377,6 +381,7 @@ def rule_mechanisms(ctx: Ctx) -> None:
             _launch(ctx, s, mech)
             _hyphen_authorized(ctx, s, mech)
             _year_in_name(ctx, mech, s)
+            history(ctx, s, mech)
             ms, me = s.rel(mech)
             # Who set it up: "A ... established M", "M established by A", "A-authorized M", "A's authorization of M".
             for a in s.agents(labels=(ORG_LABEL, STATE, GOV_BODY)):

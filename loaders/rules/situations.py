@@ -8,6 +8,7 @@ from r2pkg.graph import iris
 from ..analysis import Ment
 from ..gazetteer import CRIME, MECHANISM, ORG as ORG_LABEL, STATE, STATE_ADJ, Gazetteer, fold
 from .base import Ctx, R2P, _alt, rule
+from .history import place_situations
 from .lists import _list_at
 
 
@@ -64,6 +65,7 @@ def rule_situations(ctx: Ctx) -> None:
                 for c in crimes:
                     ctx.emit(sit, R2P.involvesCrime, c.iri, s)
     _historical_situations(ctx)
+    place_situations(ctx)
 
 
 def _historical_situations(ctx: Ctx) -> None:
@@ -103,7 +105,7 @@ def _historical_situations(ctx: Ctx) -> None:
                         if c.label == CRIME and lo <= c.start and c.end <= s.start + m.end():
                             ctx.emit(sit, R2P.involvesCrime, c.iri, s)
                 continue
-            sit = iris.entity("situation", iris.slug_or_digest(phrase))
+            sit = iris.place_situation(phrase)
             ctx.node(sit, R2P.AtrocitySituation, phrase[:1].upper() + phrase[1:], s)
             if ctx.meeting:
                 ctx.emit(ctx.meeting.iri, R2P.discussedSituation, sit, s)
