@@ -443,16 +443,26 @@ def person_role_facts(graph: Graph) -> list[GraphFact]:
 
 def mechanism_facts(graph: Graph) -> list[GraphFact]:
     rows = select(graph.store, f"""
-        SELECT ?g ?m ?by ?date WHERE {{
+        SELECT ?g ?m ?by ?date ?adopted ?proposer ?proposed ?under ?owner ?kind ?partner WHERE {{
           GRAPH ?g {{ ?m a ?type }} ?type rdfs:subClassOf* r2p:Mechanism .
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
-          OPTIONAL {{ GRAPH ?g {{ ?m r2p:establishedBy ?by }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:establishedBy|r2p:adoptedBy ?by }} }}
           OPTIONAL {{ GRAPH ?g {{ ?m r2p:launchedOn|r2p:date|r2p:year ?date }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:adoptedBy ?adopted }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:proposedBy ?proposer }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:isProposed ?proposed }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:establishedUnder ?under }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:ownedBy ?owner }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:kindOf ?kind }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:hasPartner ?partner }} }}
         }}""")
     facts = []
     for (g, m), rs in _group_pairs(rows, "g", "m").items():
         slug = graph_slug(g)
-        fields = {"name": m, "launched": _first(rs, "date"), "launched_by": _values(rs, "by")}
+        fields = {"name": m, "launched": _first(rs, "date"), "launched_by": _values(rs, "by"),
+                  "adopted_by": _values(rs, "adopted"), "proposed_by": _values(rs, "proposer"),
+                  "proposed": _bool(_first(rs, "proposed")) or False, "under": _values(rs, "under"),
+                  "owner": _values(rs, "owner"), "kind_of": _first(rs, "kind"), "partners": _values(rs, "partner")}
         facts.append(GraphFact(slug, "mechanism", m, fields, _shown(graph, fields), graph.sentence(slug, m)))
     return facts
 
@@ -526,7 +536,11 @@ def situation_facts(graph: Graph) -> list[GraphFact]:
     facts = []
     for (g, s), rs in _group_pairs(rows, "g", "s").items():
         slug = graph_slug(g)
-        fields = {"country": _first(rs, "country") or s, "crimes": _values(rs, "crime")}
+        country = _first(rs, "country")
+        state = country if country and "/state/" in country else None
+        # A situation in no state (Srebrenica, a region): its place is itself, or the region it is in.
+        fields = {"country": country or s, "crimes": _values(rs, "crime"), "place": None if state else (country or s),
+                  "state": state}
         facts.append(GraphFact(slug, "situation", s, fields, _shown(graph, fields), graph.sentence(slug, s)))
     return facts
 
@@ -687,11 +701,13 @@ FIELDS: dict[str, dict[str, Compare]] = {
                           "year": same_year},
     "person_role": {"person": same_entity, "role": same_role, "organization": same_organization, "year": same_year,
                     "meeting_ordinal": same_value, "meeting": same_series},
-    "mechanism": {"name": same_entity, "launched": same_date, "launched_by": same_entities},
+    "mechanism": {"name": same_entity, "launched": same_date, "launched_by": same_entities,
+                  "adopted_by": same_entities, "proposed_by": same_entities, "proposed": same_value,
+                  "under": same_entities, "owner": same_entities, "kind_of": same_entity, "partners": same_entities},
     "network_size": {"date": same_date, "states": same_value, "regional_organizations": same_value},
     "focal_point": {"state": same_entity, "position": same_position, "person": same_entity},
     "appointment": {"state": same_entity, "date": same_date, "intent": same_value},
-    "situation": {"country": same_entity, "crimes": same_crimes},
+    "situation": {"country": same_entity, "crimes": same_crimes, "place": same_entity, "state": same_entity},
 }
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 
@@ -725,10 +741,16 @@ def named_core(key: str) -> Core:
     return core
 
 
+def situation_core(g: dict, a: dict, graph: Graph) -> int:
+    """The situation of the gold's country, or of the place it names (a place, region or event in no state)."""
+    key = "country" if g.get("country") is not None else "place"
+    return 2 if g.get(key) is not None and names_match(g[key], graph.names(a[key] or a["country"])) else 0
+
+
 CORES: dict[str, Core] = {
     "meeting": meeting_core, "network_size": network_size_core, "mechanism": mechanism_core,
     "participant_state": named_core("state"), "person_role": named_core("person"), "focal_point": named_core("state"),
-    "appointment": named_core("state"), "situation": named_core("country"),
+    "appointment": named_core("state"), "situation": situation_core,
 }
 
 

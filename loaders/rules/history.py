@@ -356,7 +356,7 @@ def _place(ctx: Ctx, s: Sent, start: int, end: int, situation_of) -> bool:
     tail = s.text[_region_end(s.text, end):]
     if re.match(r"\s+of\s+[A-Z]", tail):
         return True  # 'the Sinjar region of Iraq': a place in a state, that state's situation
-    if re.match(r"['’]s?\b|\.\s", tail) or s.text[start:end] in _honorifics():
+    if re.match(r"['’]s?\b|\.\s", tail) or re.search(r"['’]s?$", s.text[start:end]) or s.text[start:end] in _honorifics():
         return False  # 'Qatar's commitment', 'Ms. Noura': a possessor or a title, not a place of the list
     covering = [o for o in s.ments if o.start - s.start <= start and end <= o.end - s.start
                 or start <= o.start - s.start < end]
