@@ -266,6 +266,16 @@ def check_recurring(run: Run, exp: dict) -> None:
         assert found[0]["meetings"] == len(ordinals)
 
 
+def check_mechanism_history(run: Run, exp: dict) -> None:
+    """Who made, adopted or proposed a mechanism, the body it sits under, whose it is, what it is a kind of."""
+    rows = run("mechanism-history", {})
+    for item in exp.get("mechanism_history", []):
+        found = [r for r in rows if names_match(item["mechanism"], r["mechanismLabel"])
+                 and r["relation"] == item["relation"] and names_match(item["value"], r["valueLabel"])]
+        assert found, f"mechanism-history: no row {item}; rows of it: " + str(
+            [(r["relation"], r["valueLabel"]) for r in rows if names_match(item["mechanism"], r["mechanismLabel"])])
+
+
 CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "meeting": check_meeting,
     "participants": check_participants,
@@ -278,6 +288,7 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "situations": check_situations,
     "recommendations": check_recommendations,
     "recurring": check_recurring,
+    "mechanism_history": check_mechanism_history,
 }
 
 

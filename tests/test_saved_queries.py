@@ -35,7 +35,7 @@ PUBLIC = {
 REQUIRED = set(PUBLIC) | {
     "situations-by-meeting", "meetings-by-situation", "mechanisms", "meeting-recommendations",
     "recurring-entities", "state-profile", "fact-evidence", "network-growth", "steering-group",
-    "announcements", "hosts",
+    "announcements", "hosts", "mechanism-history",
 }
 QUERY_FILES = sorted(QUERIES_DIR.glob("*.rq"))
 

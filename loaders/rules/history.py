@@ -222,13 +222,20 @@ def headed_names(ctx: Ctx) -> list[Ment]:
             continue  # cheap test first
         for m in rx.finditer(s.text):
             text = re.sub(r"(?:\s+(?:of|and|the|on|for))+$", "", m.group(0))
+            if m.group(0) != m.group(0)[:m.end(1) - m.start()] and re.match(r"\s+[a-z]", s.text[m.end():]):
+                text = m.group(0)[:m.end(1) - m.start()]  # 'Board for the Nordic countries': the name ends at its head
             lead = _LEAD.match(text)
             start = m.start() + (lead.end() if lead else 0)
             text = text[lead.end():] if lead else text
             end = start + len(text)
-            if len(text.split()) < 2 or text.isupper() or any(
-                    o.start - s.start < end and start < o.end - s.start for o in s.ments):
+            if len(text.split()) < 2 or text.isupper():
                 continue
+            inside = [o for o in s.ments if o.start - s.start < end and start < o.end - s.start]
+            if any(o.label != MECHANISM or not (start <= o.start - s.start and o.end - s.start <= end)
+                   or (o.start - s.start, o.end - s.start) == (start, end) for o in inside):
+                continue  # another name covers it, or it is the name the gazetteer knows
+            for o in inside:
+                s.ments.remove(o)  # 'the Andean Atrocity Prevention Board' is not the Atrocity Prevention Board
             cls = R2P[cues()["name_heads_cased"][m.group(1)]]
             iri = iris.entity("mechanism", iris.slug_or_digest(text))
             ctx.node(iri, cls, text, s)
@@ -292,6 +299,11 @@ def _proposed(ctx: Ctx, s: Sent, mech: Ment, ms: int, me: int) -> None:
         if agents and at - (agents[-1].end - s.start) < 40 and not re.search(r"[;,]", s.text[agents[-1].end - s.start:at]):
             for a in _coordinated(s, agents):
                 ctx.emit(mech.iri, R2P.proposedBy, a.iri, s)
+
+
+def proposal_before(text: str, pos: int) -> bool:
+    """'Norway proposed the creation of M': a proposal, so its subject did not create M."""
+    return bool(_rx(rf"\b(?:{_words('propose_verbs')})\s+(?:that\s+)?(?:the\s+|an?\s+)?$").search(text[max(0, pos - 40):pos]))
 
 
 def _under(ctx: Ctx, s: Sent, mech: Ment, ms: int, me: int) -> None:

@@ -11,7 +11,7 @@ from ..gazetteer import GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, Gazetteer,
 from .base import Ctx, R2P, RDF, XSD, _alt, _literal, _month_rx, _ordinal_rx, _re, find_date, ordinal_value, rule
 from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _mint_network
-from .history import headed_names, history, instances, partnerships, posts, quoted_instruments
+from .history import headed_names, history, instances, partnerships, posts, proposal_before, quoted_instruments
 from .situations import _TRAILING, situation_of
 
 
@@ -307,7 +307,7 @@ def _launch(ctx: Ctx, s: Sent, mech: Ment) -> None:
     when = [d for d in dates if clause_start <= d[0] and d[1] <= verb.start() + 1 and verb.start() - d[0] < 160]
     if when:
         ctx.emit(mech.iri, R2P.launchedOn, when[-1][2], s)
-    if re.match(r"launch|creation|adoption", verb.group(1), re.I):
+    if re.match(r"launch|creation|adoption", verb.group(1), re.I) and not proposal_before(before, verb.start()):
         # 'A and B convened a meeting that resulted in the launching of M': the subject launched it.
         agents = [a for a in s.agents(clause_start, verb.start(), labels=(ORG_LABEL, STATE, GOV_BODY))
                   if _usable_agent(ctx, a)]
