@@ -47,7 +47,9 @@ def _agent_at(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
 
 # -- instances of generic mechanisms, and owners of named ones ---------------------------------------------------
 
-_POSSESSIVE = re.compile(r"['’]s?\s+(?:(?:recent|new|own|current|existing)\s+)?[\"“]?")
+def _possessive() -> re.Pattern:
+    """The possessive after an owner: "'s", "’s", "s'" and a qualifier ('the EU's recent Toolkit')."""
+    return _rx(rf"['’]s?\s+(?:(?:{_words('possessive_qualifiers')})\s+)?[\"“]?")
 
 
 def instances(ctx: Ctx) -> None:
@@ -60,7 +62,7 @@ def instances(ctx: Ctx) -> None:
             continue  # cheap test first: no possessive, no state adjective
         for owner in s.agents(labels=AGENTS + (STATE_ADJ,)):
             _, oe = s.rel(owner)
-            gap = _POSSESSIVE.match(s.text, oe) if owner.label != STATE_ADJ else re.compile(r"\s+").match(s.text, oe)
+            gap = _possessive().match(s.text, oe) if owner.label != STATE_ADJ else re.compile(r"\s+").match(s.text, oe)
             if gap is None or (owner.label != STATE_ADJ and not _usable_agent(ctx, owner)):
                 continue
             at = gap.end()
@@ -269,8 +271,8 @@ def _adopted(ctx: Ctx, s: Sent, mech: Ment, ms: int, me: int) -> None:
     if before is None:
         return
     agents = [a for a in s.agents(0, before.start(), labels=AGENTS) if _usable_agent(ctx, a)]
-    if agents and re.fullmatch(r"\s*(?:(?:has|have|had|also|recently|jointly|unanimously|formally)\s+)*",
-                               s.text[agents[-1].end - s.start:before.start()]):
+    if agents and _rx(rf"\s*(?:(?:{_words('subject_adverbs')})\s+)*").fullmatch(
+            s.text[agents[-1].end - s.start:before.start()]):
         for a in _coordinated(s, agents):
             ctx.emit(mech.iri, R2P.adoptedBy, a.iri, s)
 
@@ -439,7 +441,7 @@ def _agreed(ctx: Ctx, s: Sent, mech: Ment, ms: int) -> None:
     if not partners:
         return
     agents = [a for a in s.agents(0, verb.start(), labels=AGENTS) if _usable_agent(ctx, a)]
-    if not agents or not re.fullmatch(r"\s*(?:(?:has|have|had|also|jointly)\s+)*", s.text[agents[-1].end - s.start:verb.start()]):
+    if not agents or not _rx(rf"\s*(?:(?:{_words('subject_adverbs')})\s+)*").fullmatch(s.text[agents[-1].end - s.start:verb.start()]):
         return
     for a in [a.iri for a in _coordinated(s, agents)] + partners:
         ctx.emit(mech.iri, R2P.establishedBy, a, s)
