@@ -58,15 +58,14 @@ def instances(ctx: Ctx) -> None:
     after this one link the instance."""
     heads = _rx(rf"((?:[a-z][\w-]*\s+){{0,4}}?)({_words('instance_heads')})s?\b")
     for s in ctx.an.sents:
-        if "'" not in s.text and "’" not in s.text and not s.mentions_any((STATE_ADJ,)):
-            continue  # cheap test first: no possessive, no state adjective
-        for owner in s.agents(labels=AGENTS + (STATE_ADJ,)):
-            _, oe = s.rel(owner)
-            gap = _possessive().match(s.text, oe) if owner.label != STATE_ADJ else re.compile(r"\s+").match(s.text, oe)
-            if gap is None or (owner.label != STATE_ADJ and not _usable_agent(ctx, owner)):
+        if "'" not in s.text and "’" not in s.text:
+            continue  # cheap test first: no possessive
+        for owner in s.agents(labels=AGENTS):
+            gap = _possessive().match(s.text, s.rel(owner)[1])
+            if gap is None or not _usable_agent(ctx, owner):
                 continue
             at = gap.end()
-            owner_iri = ctx.gaz.adjectives.get(owner.text, owner.iri) if owner.label == STATE_ADJ else owner.iri
+            owner_iri = owner.iri
             mech = next((m for m in s.ments if m.label == MECHANISM and m.start - s.start == at), None)
             if mech is not None:
                 _instance_of_mention(ctx, s, owner_iri, mech)
@@ -203,6 +202,11 @@ def _post_body(ctx: Ctx, s: Sent, iri: URIRef, start: int, proposed: bool) -> No
         ctx.emit(iri, R2P.establishedUnder if proposed else R2P.establishedBy, a.iri, s)
 
 
+@lru_cache(maxsize=1)
+def _heads_alternation() -> str:
+    return word_alternation(list(cues()["name_heads_cased"]))
+
+
 @lru_cache(maxsize=4)
 def _headed_rx(_gaz: Gazetteer) -> re.Pattern:
     word = r"(?:[A-Z][\w'’-]*|R2P)"
@@ -217,7 +221,7 @@ def headed_names(ctx: Ctx) -> list[Ment]:
     """'the Atrocity Prevention Board', 'the Kigali Compact', 'the Brahimi Report': a capitalised name ending in
     a mechanism's head word (data), when no other name the text holds covers it."""
     rx = _headed_rx(ctx.gaz)
-    probe = _rx(word_alternation(list(cues()["name_heads_cased"])))
+    probe = _rx(_heads_alternation())
     out = []
     for s in ctx.an.sents:
         if s.block.kind in ("title", "heading") or not probe.search(s.text):
@@ -340,10 +344,11 @@ def place_situations(ctx: Ctx) -> None:
     from .situations import situation_of
     rx = _place_rx(ctx.gaz)
     probe = _rx(_words("place_before"))
+    capital = _rx(r"\s(?:in|since|of)\s(?:the\s)?[A-Z]")  # every cue ends in one of these words
     name = re.compile(r"(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})")
     for s in ctx.an.sents:
-        if not probe.search(s.text):
-            continue  # cheap test first
+        if not capital.search(s.text) or not probe.search(s.text):
+            continue  # cheap tests first: a capital after 'in', 'since' or 'of', then a cue
         for m in rx.finditer(s.text):
             if m.start() > 0 and s.text[m.start()].isupper():
                 continue  # 'Sexual Violence in Conflict': words of a title, not a place
