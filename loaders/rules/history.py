@@ -10,7 +10,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from r2pkg.graph import iris
 from ..analysis import Ment, Sent
-from ..gazetteer import CITY, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, REGION, ROLE, STATE, STATE_ADJ, Gazetteer, \
+from ..gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, REGION, ROLE, STATE, STATE_ADJ, Gazetteer, \
     data_json, data_lines, fold
 from ..wordlists import word_alternation
 from .base import Ctx, R2P, SKOS, XSD, _literal
@@ -99,6 +99,11 @@ def _new_instance(ctx: Ctx, s: Sent, owner: URIRef, start: int, end: int) -> Non
     if any(m.start - s.start < end and start < m.end - s.start for m in s.ments if m.label != MECHANISM):
         return
     known = next((e for e in ctx.gaz.by_alias.get(fold(phrase), []) if e.kind == "mechanism"), None)
+    inner = [m for m in s.ments if m.label == MECHANISM and start <= m.start - s.start and m.end - s.start <= end]
+    if known is None and inner and ctx.gaz.get(inner[-1].iri) is not None:
+        known = ctx.gaz.get(inner[-1].iri)  # 'Kenya's national early warning mechanism': an early warning mechanism
+    for m in inner:
+        s.ments.remove(m)
     kind = known.iri if known else iris.entity("mechanism", iris.slug_or_digest(phrase))
     cls = known.cls if known else (R2P.NationalMechanism if ctx.gaz.get(owner) is not None
                                    and ctx.gaz.get(owner).kind == "state" else R2P.Mechanism)
@@ -133,13 +138,20 @@ def partnerships(ctx: Ctx) -> list[Ment]:
             if len(parties) < 2 or any(p is None for p in parties):
                 continue
             iri = iris.partnership([ctx.slug_of(p) for p in parties])
-            label = "Partnership of " + ", ".join(sorted(ctx.label_of(p) for p in parties))
+            label = "-".join(sorted(_short_name(ctx, p) for p in parties)) + " partnership"
             ctx.node(iri, R2P.Partnership, label, s)
             ctx.emit(iri, SKOS.altLabel, _literal(m.group(0)), s)
             for p in parties:
                 ctx.emit(iri, R2P.hasPartner, p, s)
             out.append(_mention(s, m.start(), m.end(), iri))
     return out
+
+
+def _short_name(ctx: Ctx, party: URIRef) -> str:
+    """A party's first acronym ('AU'), else its name: the partnership's one label, whatever the text's order."""
+    e = ctx.gaz.get(party)
+    acronyms = (e.info or {}).get("acronyms", "") if e is not None else ""
+    return acronyms.split("|")[0].strip() or ctx.label_of(party)
 
 
 def _party(ctx: Ctx, name: str) -> URIRef | None:
@@ -236,7 +248,7 @@ def headed_names(ctx: Ctx) -> list[Ment]:
             end = start + len(text)
             if len(text.split()) < 2 or text.isupper():
                 continue
-            inside = [o for o in s.ments if o.start - s.start < end and start < o.end - s.start]
+            inside = [o for o in s.ments if o.start - s.start < end and start < o.end - s.start and o.label != CRIME]
             if any(o.label != MECHANISM or not (start <= o.start - s.start and o.end - s.start <= end)
                    or (o.start - s.start, o.end - s.start) == (start, end) for o in inside):
                 continue  # another name covers it, or it is the name the gazetteer knows
