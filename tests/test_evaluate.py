@@ -355,3 +355,64 @@ def test_a_series_named_by_its_acronym_or_in_other_words_is_the_same_series(gold
     from r2pkg.graph.evaluate import same_series
 
     assert same_series(gold, graph, {}, {}, None) is same
+
+
+HISTORY_TEXT = (
+    "Report of the Fifth Annual Meeting\n\n"
+    "Delegates recalled Oranjeville and the conflict in Peru. "
+    "The Vellmar Compact, adopted by the Council of Europe, was praised. "
+    "Norway's national peace council was described. "
+    "Some suggested that the Human Rights Council appoint a Special Rapporteur on Memory.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def history_evaluation(tmp_path_factory):
+    """A mechanism's history and kind, and a situation in no state, judged field by field."""
+    d = DocumentStore("beta", HISTORY_TEXT)
+    coe = d.entity("org", "council-of-europe", "Council of Europe", "RegionalOrganization")
+    hrc = d.entity("org", "human-rights-council", "Human Rights Council", "UNBody")
+    norway, peru = d.entity("state", "norway", "Norway", "State"), d.entity("state", "peru", "Peru", "State")
+    compact = d.entity("mechanism", "vellmar-compact", "Vellmar Compact", "LegalInstrument")
+    d.add(compact, R2P + "adoptedBy", coe, "The Vellmar Compact")
+    generic = d.entity("mechanism", "national-peace-council", "National peace council", "NationalMechanism")
+    council = d.entity("mechanism", "norway-national-peace-council", "Norway's national peace council", "NationalMechanism")
+    d.add(council, R2P + "kindOf", generic, "Norway's national peace council")
+    d.add(council, R2P + "ownedBy", peru, "Norway's national peace council")            # the wrong owner
+    post = d.entity("mechanism", "special-rapporteur-on-memory", "Special Rapporteur on Memory", "Post")
+    d.add(post, R2P + "isProposed", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")), "a Special Rapporteur")
+    d.add(post, R2P + "establishedUnder", hrc, "a Special Rapporteur")
+    place = d.entity("situation", "oranjeville", "Oranjeville", "AtrocitySituation")
+    d.add(place, RDF + "type", ox.NamedNode(R2P + "AtrocitySituation"), "recalled Oranjeville")
+    state_sit = d.entity("situation", "peru", "Peru", "AtrocitySituation")
+    d.add(state_sit, R2P + "situationIn", peru, "the conflict in Peru")
+    gold = [
+        {"doc": "beta.txt", "kind": "mechanism", "quote": "The Vellmar Compact, adopted by the Council of Europe",
+         "name": "Vellmar Compact", "adopted_by": ["Council of Europe"], "launched_by": ["Council of Europe"]},
+        {"doc": "beta.txt", "kind": "mechanism", "quote": "Norway's national peace council was described.",
+         "name": "Norway's national peace council", "owner": ["Norway"], "kind_of": "national peace council"},
+        {"doc": "beta.txt", "kind": "mechanism", "quote": "Some suggested that the Human Rights Council appoint",
+         "name": "Special Rapporteur on Memory", "proposed": True, "under": ["Human Rights Council"]},
+        {"doc": "beta.txt", "kind": "situation", "quote": "Delegates recalled Oranjeville", "place": "Oranjeville"},
+        {"doc": "beta.txt", "kind": "situation", "quote": "the conflict in Peru", "country": "Peru"},
+    ]
+    path = tmp_path_factory.mktemp("gold") / "gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    return evaluate(d.store, load_gold(path))
+
+
+def test_a_mechanisms_history_is_judged_field_by_field(history_evaluation):
+    """Adopted by counts as launched by (r2p:adoptedBy is a kind of r2p:establishedBy); a wrong owner is wrong."""
+    judged = {j.gold["name"]: j for j in verdicts(history_evaluation, "mechanism").get("found", [])
+              + verdicts(history_evaluation, "mechanism").get("wrong", [])}
+    assert judged["Vellmar Compact"].verdict == "found"
+    assert judged["Special Rapporteur on Memory"].verdict == "found"
+    wrong = judged["Norway's national peace council"]
+    assert wrong.verdict == "wrong" and set(wrong.wrong_fields) == {"owner"}
+    assert wrong.wrong_fields["owner"] == {"gold": ["Norway"], "graph": ["Peru"]}
+
+
+def test_a_situation_in_no_state_is_found_by_its_place(history_evaluation):
+    found = verdicts(history_evaluation, "situation").get("found", [])
+    assert sorted(j.gold.get("place") or j.gold.get("country") for j in found) == ["Oranjeville", "Peru"]
+    assert history_evaluation.scores["situation"].spurious == 0
