@@ -13,8 +13,8 @@ from ..analysis import Ment, Sent
 from ..gazetteer import CITY, CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, PERSON, REGION, ROLE, STATE, STATE_ADJ, Gazetteer, \
     data_json, data_lines, fold
 from ..wordlists import word_alternation
-from .base import Ctx, R2P, SKOS, XSD, _literal
-from .lists import _list_at, _usable_agent
+from .base import Ctx, R2P, SKOS, _literal
+from .lists import _coordinated_tail, _list_at, _usable_agent
 
 AGENTS = (STATE, ORG_LABEL, GOV_BODY)
 
@@ -31,12 +31,9 @@ def _words(name: str, cased: bool = False) -> str:
     return word_alternation(cues()[name], ignore_case=not cased)
 
 
-def _rx(pattern: str) -> re.Pattern:
-    return _compiled(pattern)
-
-
 @lru_cache(maxsize=128)
-def _compiled(pattern: str) -> re.Pattern:
+def _rx(pattern: str) -> re.Pattern:
+    """A pattern compiled once: the passes build theirs from cue lists on every document."""
     return re.compile(pattern)
 
 
@@ -294,7 +291,7 @@ def _adopted(ctx: Ctx, s: Sent, mech: Ment, ms: int, me: int) -> None:
 
 
 def _coordinated(s: Sent, agents: list[Ment]) -> list[Ment]:
-    from .lists import _coordinated_tail
+    """The last agent before a verb and those listed with it ('Fiji and Tonga called for ...')."""
     return _coordinated_tail(s, agents)
 
 
@@ -353,7 +350,7 @@ def place_situations(ctx: Ctx) -> None:
     """'the twenty years since Rwanda and Srebrenica', 'crimes in the Middle East region', 'the conflict in
     Darfur': a state is that state's situation (situations.situation_of); a region the gazetteer knows is a
     situation in that region; another place is a situation of its own, tied to no state."""
-    from .situations import situation_of
+    from .situations import situation_of  # here: situations.py calls this function
     rx = _place_rx(ctx.gaz)
     probe = _rx(_words("place_before"))
     capital = _rx(r"\s(?:in|since|of)\s(?:the\s)?[A-Z]")  # every cue ends in one of these words
