@@ -6,6 +6,7 @@ Every cue is data (gazetteers/mechanism-history.json); each pass tests a sentenc
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from rdflib import Literal, URIRef
 from r2pkg.graph import iris
@@ -37,6 +38,33 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern)
 
 
+def _sentences_with(ctx: Ctx, words: tuple[str, ...], lower: bool = False) -> list[Sent]:
+    """The sentences holding one of the words, found with str.find over the document's text (far cheaper than a
+    pattern tried on every sentence: most documents name few of the things a pass looks for)."""
+    text = ctx.an.text.lower() if lower else ctx.an.text
+    if any(" " in w for w in words):
+        text = text.replace("\n", " ")  # a phrase broken over lines is still found; offsets are kept
+    hits: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            hits.add(at)
+            at = text.find(word, at + 1)
+    if not hits:
+        return []
+    sents = ctx.an.sents
+    starts = [s.start for s in sents]
+    found = {bisect_right(starts, at) - 1 for at in hits}
+    return [sents[i] for i in sorted(found) if i >= 0]
+
+
+@lru_cache(maxsize=32)
+def _key_words(name: str, lower: bool = True) -> tuple[str, ...]:
+    """The longest word of each cue of a list: a sentence without any of them cannot match the list."""
+    return tuple(sorted({max(c.split(), key=len).lower() if lower else max(c.split(), key=len)
+                         for c in cues()[name]}))
+
+
 def _agent_at(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
     """The agents listed from a position of the sentence (one, or 'A, B and C')."""
     return [a for a in _list_at(ctx, s, pos, labels=AGENTS) if _usable_agent(ctx, a)]
@@ -54,9 +82,7 @@ def instances(ctx: Ctx) -> None:
     EU's; 'the UN's Framework of Analysis' is the UN's. The instance replaces the generic mention, so the rules
     after this one link the instance."""
     heads = _rx(rf"((?:[a-z][\w-]*\s+){{0,4}}?)({_words('instance_heads')})s?\b")
-    for s in ctx.an.sents:
-        if "'" not in s.text and "’" not in s.text:
-            continue  # cheap test first: no possessive
+    for s in _sentences_with(ctx, ("'", "’")):  # a possessive first
         for owner in s.agents(labels=AGENTS):
             gap = _possessive().match(s.text, s.rel(owner)[1])
             if gap is None or not _usable_agent(ctx, owner):
@@ -177,9 +203,9 @@ def posts(ctx: Ctx) -> list[Ment]:
     proposal = _rx(rf"\b(?:{_words('propose_verbs')}|{_words('proposed_adjectives')}|should|could|would)\b")
     probe = _rx(_words("post_heads_cased", cased=True))
     out = []
-    for s in ctx.an.sents:
+    for s in _sentences_with(ctx, _key_words("post_heads_cased", lower=False)):  # a post's head word first
         if not probe.search(s.text):
-            continue  # cheap test first
+            continue
         for m in rx.finditer(s.text):
             lead = intro.search(s.text[max(0, m.start() - 60):m.start()])
             if not (m.group(1) or lead):
@@ -232,9 +258,9 @@ def headed_names(ctx: Ctx) -> list[Ment]:
     rx = _headed_rx(ctx.gaz)
     probe = _rx(_heads_alternation())
     out = []
-    for s in ctx.an.sents:
+    for s in _sentences_with(ctx, tuple(cues()["name_heads_cased"])):  # a head word first
         if s.block.kind in ("title", "heading") or not probe.search(s.text):
-            continue  # cheap test first
+            continue
         for m in rx.finditer(s.text):
             text = re.sub(r"(?:\s+(?:of|and|the|on|for))+$", "", m.group(0))
             if m.group(0) != m.group(0)[:m.end(1) - m.start()] and re.match(r"\s+[a-z]", s.text[m.end():]):
@@ -424,9 +450,7 @@ def quoted_instruments(ctx: Ctx) -> list[Ment]:
     heads = _rx(rf"\b(?:{_words('quoted_instrument_heads')})\b")
     rx = _rx(rf"\b(?:{_words('quoted_instrument_verbs')})\s+(?:(?:a|an|the|new)\s+)*[\"“]([^\"”]{{8,160}})[\"”]")
     out = []
-    for s in ctx.an.sents:
-        if '"' not in s.text and "“" not in s.text:
-            continue  # cheap test first
+    for s in _sentences_with(ctx, ('"', "“")):  # a quotation first
         for m in rx.finditer(s.text):
             name = re.sub(r"[.,;:]+$", "", m.group(1).strip())
             if not heads.search(name) or any(o.start - s.start < m.end(1) and m.start(1) < o.end - s.start
