@@ -240,7 +240,7 @@ def read_decisions(path: Path) -> tuple[list[Decision], list[str]]:
         try:
             decisions.append(decision_from(json.loads(line.decode("utf-8"))))
         except (ValueError, ReviewError) as exc:
-            why = "cut off (its writer was stopped before the line's end)" if cut else f"not a decision: {exc}"
+            why = "cut off (its writer was stopped before the line's end)" if cut else f"not a whole decision ({exc})"
             problems.append(f"{path}: line {n} is {why}; it is left out")
     return decisions, problems
 
@@ -304,8 +304,8 @@ def resolve(decisions: Iterable[Decision]) -> tuple[dict[Triple, Status], list[D
 
 
 def triple_key(triple: tuple) -> Triple:
-    """An rdflib (or N-Triples text) triple as the decisions name it."""
-    return tuple(t if isinstance(t, str) else nt(t) for t in triple)  # type: ignore[return-value]
+    """An rdflib triple (or one of N-Triples terms) as the decisions name it. rdflib's terms are str too."""
+    return tuple(nt(t) if isinstance(t, (URIRef, Literal)) else t for t in triple)  # type: ignore[return-value]
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,6 +318,7 @@ class Applied:
 
     doc_facts: dict[str, list]                  # slug -> the facts left in its graph (rdflib triples)
     curated: list[tuple]                        # rdflib triples a person added or corrected
+    removed: set[Triple]                        # the facts rejected or corrected
     graphs: dict[URIRef, list[str]]             # curated facts and their evidence: N-Triples without " ."
     records: dict[URIRef, list[str]]            # decisions and rejected facts (written after SHACL)
     orphaned: list[str] = field(default_factory=list)
@@ -336,7 +337,7 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str]) -> 
     extracted = {triple_key(t) for ts in doc_facts.values() for t in ts}
     removed = {k for k, s in status.items() if s.state in ("rejected", "corrected")}
     kept = {slug: [t for t in ts if triple_key(t) not in removed] for slug, ts in doc_facts.items()}
-    out = Applied(kept, [], {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
+    out = Applied(kept, [], removed, {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
                   {DECISIONS_GRAPH: [], REJECTED_GRAPH: []}, problems=problems,
                   counts=dict(Counter(d.decision for d in decisions)))
     for d in decisions:
@@ -356,6 +357,23 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str]) -> 
         if d.decision in ("add", "correct"):
             _curate(out, d, status, texts)
     return out
+
+
+def without_evidence_of(lines: list[str], removed: set[Triple]) -> list[str]:
+    """An evidence graph (N-Triples lines without " .") less the r2p:Evidence nodes of removed facts:
+    their sentences stay, and the decision that removed a fact quotes its text."""
+    if not removed:
+        return lines
+    parts: dict[str, dict[str, str]] = {}
+    for line in lines:
+        node, pred, obj = line.split(" ", 2)
+        if pred in _REIFIED:
+            parts.setdefault(node, {})[_REIFIED[pred]] = obj
+    gone = {node for node, spo in parts.items() if (spo.get("s"), spo.get("p"), spo.get("o")) in removed}
+    return [line for line in lines if line.split(" ", 1)[0] not in gone]
+
+
+_REIFIED = {f"<{RDF.subject}>": "s", f"<{RDF.predicate}>": "p", f"<{RDF.object}>": "o"}
 
 
 def _effective(d: Decision, status: dict[Triple, Status]) -> bool:
