@@ -310,7 +310,7 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
     with stage("facts"):
         doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
         doc_evidence = {d.slug: evidence_ntriples(d) for d, _ in docs}
-        reviewed = _apply_review(paths, docs, doc_facts, report)
+        reviewed = _apply_review(paths, docs, doc_facts, doc_evidence, report)
         doc_facts = reviewed.doc_facts
         doc_evidence = {s: without_evidence_of(lines, reviewed.removed) for s, lines in doc_evidence.items()}
         facts = [t for ts in doc_facts.values() for t in ts] + reviewed.curated
@@ -371,11 +371,12 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
 
 def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
-                  doc_facts: dict[str, list], report: BuildReport):
+                  doc_facts: dict[str, list], doc_evidence: dict[str, list[str]], report: BuildReport):
     """The reviewers' standing decisions (DATA_DIR/review) applied to the documents' facts, entered in
     the report; graph/review.py says what each decision does."""
     data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
-    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs})
+    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs},
+                           (line for lines in doc_evidence.values() for line in lines))
     report.review = applied.summary()
     if applied.counts:
         report.review["precision"] = review.precision_by(

@@ -173,6 +173,8 @@ def decision_from(record: object) -> Decision:
         raise ReviewError(f"decision {record['id']}: no 'fact' (subject, property, object)")
     triple = (term(str(fact.get("subject", "")), iri=True), term(str(fact.get("property", "")), iri=True),
               term(str(fact.get("object", ""))))
+    if kind == "add" and not record.get("evidence"):
+        raise ReviewError(f"decision {record['id']}: an addition quotes its evidence (a document and its text)")
     correction = record.get("correction") or {}
     if kind == "correct":
         if not isinstance(correction, dict) or not set(correction) & {"subject", "object"}:
@@ -329,10 +331,13 @@ class Applied:
         return {"decisions": self.counts, "orphaned": self.orphaned, "problems": self.problems}
 
 
-def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str]) -> Applied:
+def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
+          evidence: Iterable[str] = ()) -> Applied:
     """The standing decisions of DATA_DIR applied to a build's facts (slug -> rdflib triples), the
-    documents' texts (slug -> text) locating the evidence of additions."""
+    documents' texts (slug -> text) locating the evidence of additions, and the documents' evidence
+    lines giving a correction that quotes nothing the sentences of the fact it corrects."""
     decisions, problems = read_decisions(decisions_path(data_dir))
+    sentences = sentences_of(evidence)
     status, standing = resolve(decisions)
     extracted = {triple_key(t) for ts in doc_facts.values() for t in ts}
     removed = {k for k, s in status.items() if s.state in ("rejected", "corrected")}
@@ -355,8 +360,26 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str]) -> 
         if d.decision in ("reject", "correct"):
             out.records[REJECTED_GRAPH] += _rejected_lines(d)
         if d.decision in ("add", "correct"):
-            _curate(out, d, status, texts)
+            _curate(out, d, status, texts, sentences.get(d.fact, ()))
     return out
+
+
+def sentences_of(lines: Iterable[str]) -> dict[Triple, list[str]]:
+    """Fact -> the sentences (N-Triples IRIs) its r2p:Evidence nodes point to, from evidence graph lines."""
+    parts: dict[str, dict[str, str]] = {}
+    for line in lines:
+        node, pred, obj = line.split(" ", 2)
+        key = _REIFIED.get(pred) or ("sentence" if pred == _SENTENCE else None)
+        if key:
+            parts.setdefault(node, {})[key] = obj
+    out: dict[Triple, list[str]] = {}
+    for spo in parts.values():
+        if "sentence" in spo and {"s", "p", "o"} <= set(spo):
+            out.setdefault((spo["s"], spo["p"], spo["o"]), []).append(spo["sentence"])
+    return out
+
+
+_SENTENCE = f"<{R2P.sentence}>"
 
 
 def without_evidence_of(lines: list[str], removed: set[Triple]) -> list[str]:
@@ -407,8 +430,10 @@ def _locate(ev: Evidence, texts: dict[str, str]) -> tuple[int, int] | None:
     return start, start + len(ev.exact)
 
 
-def _curate(out: Applied, d: Decision, status: dict[Triple, Status], texts: dict[str, str]) -> None:
-    """A correction's or addition's fact in the curated graph, its evidence and new entities beside it."""
+def _curate(out: Applied, d: Decision, status: dict[Triple, Status], texts: dict[str, str],
+            sentences: Iterable[str]) -> None:
+    """A correction's or addition's fact in the curated graph, its evidence and new entities beside it.
+    `sentences`: those of the corrected fact, the evidence of a correction that quotes none."""
     triple = d.corrected if d.decision == "correct" else d.fact
     if status[triple].decision is not d:
         return                                   # a later decision (a rejection) took this fact back
@@ -420,9 +445,9 @@ def _curate(out: Applied, d: Decision, status: dict[Triple, Status], texts: dict
         labelled = (URIRef(e.iri), SKOS.prefLabel, Literal(e.label))
         out.curated += [typed, labelled]
         out.graphs[CURATED_GRAPH] += [" ".join(nt(t) for t in typed), " ".join(nt(t) for t in labelled)]
-        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, typed)), texts)
-        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, labelled)), texts)
-    out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, triple, texts)
+        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, typed)), texts, sentences)
+        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, labelled)), texts, sentences)
+    out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, triple, texts, sentences)
 
 
 def _decision_iri(d: Decision) -> str:
@@ -433,9 +458,9 @@ def reviewer_iri(name: str) -> str:
     return f"{ID}reviewer/{name}"
 
 
-def _evidence_lines(d: Decision, triple: Triple, texts: dict[str, str]) -> list[str]:
+def _evidence_lines(d: Decision, triple: Triple, texts: dict[str, str], sentences: Iterable[str] = ()) -> list[str]:
     """An r2p:Evidence for a curated fact: attributed to the reviewer, generated by the decision, and
-    (with a document quote) pointing to its sentence in the document."""
+    pointing to the quoted text in the document (a correction quoting none: the corrected fact's sentence)."""
     key = "\x1f".join((d.id, *triple))
     ev = f"<{ID}review/evidence/{_digest(key)}>"
     s, p, o = triple
@@ -452,6 +477,8 @@ def _evidence_lines(d: Decision, triple: Triple, texts: dict[str, str]) -> list[
                   f"{sent} <{OA.start}> {nt(Literal(span[0], datatype=XSD.nonNegativeInteger))}",
                   f"{sent} <{OA.end}> {nt(Literal(span[1], datatype=XSD.nonNegativeInteger))}",
                   f"{sent} <{OA.exact}> {nt(Literal(texts[d.evidence.document][span[0]:span[1]]))}"]
+    else:
+        lines += [f"{ev} <{R2P.sentence}> {sent}" for sent in list(sentences)[:1]]
     return lines
 
 
