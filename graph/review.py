@@ -286,10 +286,7 @@ def resolve(decisions: Iterable[Decision]) -> tuple[dict[Triple, Status], list[D
     """Each fact's status after the history (the latest standing decision about it wins), and the
     standing decisions. Withdrawn decisions, and withdrawals of withdrawals, are undone in order."""
     history = sorted(decisions, key=lambda d: d.when)       # stable: the file's order among equal times
-    withdrawn: set[str] = set()
-    for d in reversed(history):     # the latest withdrawal decides: a withdrawn withdrawal restores
-        if d.decision == "withdraw" and d.id not in withdrawn:
-            withdrawn.add(d.withdraws)
+    withdrawn = withdrawn_ids(history)
     standing = [d for d in history if d.decision != "withdraw" and d.id not in withdrawn]
     status: dict[Triple, Status] = {}
     for d in standing:
@@ -303,6 +300,16 @@ def resolve(decisions: Iterable[Decision]) -> tuple[dict[Triple, Status], list[D
             status[d.fact] = Status("corrected", d)
             status[d.corrected] = Status("correction", d)
     return status, standing
+
+
+def withdrawn_ids(decisions: Iterable[Decision]) -> set[str]:
+    """The ids of the decisions withdrawn by a standing withdrawal: the latest withdrawal decides, so a
+    withdrawn withdrawal restores what it withdrew."""
+    withdrawn: set[str] = set()
+    for d in reversed(sorted(decisions, key=lambda d: d.when)):     # the file order among equal times
+        if d.decision == "withdraw" and d.id not in withdrawn:
+            withdrawn.add(d.withdraws)
+    return withdrawn
 
 
 def triple_key(triple: tuple) -> Triple:
@@ -345,8 +352,9 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
     out = Applied(kept, [], removed, {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
                   {DECISIONS_GRAPH: [], REJECTED_GRAPH: []}, problems=problems,
                   counts=dict(Counter(d.decision for d in decisions)))
+    withdrawn = withdrawn_ids(decisions)
     for d in decisions:
-        out.records[DECISIONS_GRAPH] += _decision_lines(d, standing=d in standing)
+        out.records[DECISIONS_GRAPH] += _decision_lines(d, standing=d.id not in withdrawn)
     known = extracted | {t for d in standing if d.decision in ("add", "correct")
                          for t in [d.corrected or d.fact]}
     for d in standing:

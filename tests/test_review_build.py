@@ -168,3 +168,24 @@ def test_adding_a_document_keeps_the_decisions_applied(data_dir, tmp_path):
     builds.add([other], data_dir)
     assert not ask(data_dir, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")
     assert ask(data_dir, f"<{ID}document/harbour-note-2032> ?p ?o")
+
+
+def test_the_saved_query_review_decisions_lists_the_decisions_of_a_period(data_dir):
+    from r2pkg.graph.savedqueries import run_saved
+
+    old = review.Decision("a1", "ben", "2031-03-01T10:00:00Z", "reject",
+                          (MEETING, PARTICIPANT, f"<{ID}state/kenya>"), reason="not named")
+    new = review.Decision("a2", "cy", "2031-04-02T09:30:00Z", "confirm", (MEETING, PARTICIPANT, f"<{ID}state/peru>"))
+    undo = review.Decision("a3", "ben", "2031-04-03T08:00:00Z", "withdraw", withdraws="a1", reason="it was")
+    for d in (old, new, undo):
+        review.append_decision(data_dir, d)
+    apply_review(data_dir)
+    store = ox.Store.read_only(str(current_build(data_dir).store))
+
+    def period(**params) -> list[tuple]:
+        return [(r["decision"], r["reviewer"], r["standing"]) for r in run_saved(store, "review-decisions", params)]
+
+    assert period() == [("reject", "ben", False), ("confirm", "cy", True), ("withdraw", "ben", True)]
+    assert period(**{"from": "2031-04-01"}) == [("confirm", "cy", True), ("withdraw", "ben", True)]
+    assert period(**{"from": "2031-03-01", "to": "2031-04-02"}) == [("reject", "ben", False), ("confirm", "cy", True)]
+    assert ask(data_dir, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")       # the rejection was withdrawn
