@@ -59,6 +59,7 @@ class EntityPage:
     map_json: str = ""
     summary: list[SummaryRow] = field(default_factory=list)   # the summary card, for the classes that have one
     page_size: int = 0
+    evidence: dict = field(default_factory=dict)                # (property, other end) -> Evidence, for the review
 
 
 def source_of(graph) -> str:
@@ -186,6 +187,7 @@ def build_page(iri: str) -> EntityPage:
         summary=summary_card(data, data.types_of(iri), outgoing),
     )
     add_group_member_notes(data, page)
+    page.evidence = evidence
     return add_map_and_links(data, page)
 
 
@@ -304,6 +306,9 @@ def page(path: str):
         paginate(group, focus, number, built.page_size)
     shown = [st for group in built.outgoing + built.incoming for st in group.statements]
     fill_qualifiers(graph_data(), iri, shown + [st for row in built.summary for st in row.values])
+    from .bp_review import attach_review
+
+    attach_review(graph_data(), iri, built.outgoing + built.incoming, built.evidence)   # shown facts' review status
     return render_template("entity/page.html", page=built, focus=focus)
 
 
