@@ -121,6 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("table", "json"), default="table")
     e.add_argument("--data-dir", metavar="DIR",
                    help="use the build in DIR (or build there when it has none) instead of a temporary one")
+    e.add_argument("--reviewed", action="store_true",
+                   help="instead of the gold: the precision of each rule and property from the reviewers' "
+                        "decisions in the data directory (docs/review.md)")
     e.set_defaults(run=_evaluate)
 
     sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
@@ -525,6 +528,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .evaluate import GoldError, evaluate_corpus, render_json, render_table
     from .resources import CORPUS_DIR
 
+    if args.reviewed:
+        return _evaluate_reviewed(args)
     corpus = args.corpus or [CORPUS_DIR]
     gold = args.gold or (corpus[0] / "gold.json")
     data_dir = Path(args.data_dir) if args.data_dir else None
@@ -535,6 +540,30 @@ def _evaluate(args: argparse.Namespace) -> int:
         return 1
     print(render_json(evaluation) if args.format == "json" else render_table(evaluation))
     return 1 if evaluation.problems else 0
+
+
+def _evaluate_reviewed(args: argparse.Namespace) -> int:
+    """Precision per rule and per property from the standing decisions: confirmed / (confirmed + rejected)."""
+    import json
+
+    from .review import decisions_path, precision_by, read_decisions
+
+    decisions, problems = read_decisions(decisions_path(data_dir_from(args.data_dir)))
+    for problem in problems:
+        print(f"r2pkg evaluate: {problem}", file=sys.stderr)
+    table = precision_by(decisions)
+    if args.format == "json":
+        print(json.dumps(table, indent=2))
+        return 0
+    for kind in ("rule", "property"):
+        rows = sorted(table[kind].items(), key=lambda kv: (kv[1]["precision"], kv[0]))
+        width = max((len(k) for k in table[kind]), default=4)
+        print(f"{kind:<{width}}  confirmed  rejected  precision")
+        for key, row in rows:
+            print(f"{key:<{width}}  {row['confirmed']:>9}  {row['rejected']:>8}  {row['precision']:>9.2f}")
+        print()
+    print(f"from {len(decisions)} decision(s); the weakest first", file=sys.stderr)
+    return 0
 
 
 def _link(argv: list[str]) -> int:

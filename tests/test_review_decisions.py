@@ -171,3 +171,20 @@ def test_a_short_password_or_a_bad_name_is_refused(tmp_path):
         review.add_user(tmp_path, "ana", "short")
     with pytest.raises(review.ReviewError, match="user name"):
         review.add_user(tmp_path, "../ana", "long enough password")
+
+
+def test_evaluate_reviewed_gives_precision_per_rule_and_property(tmp_path, capsys):
+    for obj, kind in (("kenya", "reject"), ("chad", "confirm"), ("peru", "confirm"), ("mali", "correct")):
+        review.append_decision(tmp_path, review.new_decision(
+            "ana", kind, fact=(MEETING, f"<{R2P}hasParticipant>", f"<{ID}state/{obj}>"),
+            correction={"object": f"<{ID}state/niger>"} if kind == "correct" else None))
+    review.append_decision(tmp_path, review.new_decision(
+        "ana", "reject", fact=(MEETING, f"<{R2P}hostedBy>", f"<{ID}state/chad>"), reason="not the host"))
+    assert main(["evaluate", "--reviewed", "--format", "json", "--data-dir", str(tmp_path)]) == 0
+    table = json.loads(capsys.readouterr().out)
+    assert table["property"][f"{R2P}hasParticipant"] == {"confirmed": 2, "rejected": 2, "precision": 0.5}
+    assert table["property"][f"{R2P}hostedBy"] == {"confirmed": 0, "rejected": 1, "precision": 0.0}
+    assert table["rule"]["rule_participants"]["rejected"] >= 2       # the rule that declares hasParticipant
+    assert main(["evaluate", "--reviewed", "--data-dir", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["rule", "confirmed", "rejected", "precision"]
