@@ -57,7 +57,19 @@ def login():
             login_user(Reviewer(name))
             return redirect(requested_from())
         problem = "Unknown name or wrong password."
-    return render_template("review/login.html", problem=problem, next=requested_from()), 401 if problem else 200
+    return render_template("review/login.html", problem=problem, next=_came_from()), 401 if problem else 200
+
+
+def _came_from() -> str:
+    """Where to return after signing in: ?next=, else the page of this site the sign-in link was on."""
+    from urllib.parse import urlsplit
+
+    if request.values.get("next"):
+        return requested_from()
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and not referrer.path.startswith("/review/login"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/"
 
 
 def _login_limited():
