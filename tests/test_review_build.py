@@ -183,9 +183,12 @@ def test_the_saved_query_review_decisions_lists_the_decisions_of_a_period(data_d
     store = ox.Store.read_only(str(current_build(data_dir).store))
 
     def period(**params) -> list[tuple]:
-        return [(r["decision"], r["reviewer"], r["standing"]) for r in run_saved(store, "review-decisions", params)]
+        return [(r["decision"], r["who"], r["standing"]) for r in run_saved(store, "review-decisions", params)]
 
     assert period() == [("reject", "ben", False), ("confirm", "cy", True), ("withdraw", "ben", True)]
     assert period(**{"from": "2031-04-01"}) == [("confirm", "cy", True), ("withdraw", "ben", True)]
     assert period(**{"from": "2031-03-01", "to": "2031-04-02"}) == [("reject", "ben", False), ("confirm", "cy", True)]
+    rows = run_saved(store, "review-decisions", {})
+    assert [r["object"] for r in rows] == [f"{ID}state/kenya", f"{ID}state/peru", f"{ID}state/kenya"]
+    assert rows[0]["reason"] == "not named" and rows[2]["reason"] == "it was"
     assert ask(data_dir, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")       # the rejection was withdrawn

@@ -212,6 +212,7 @@ def test_the_queue_lists_unreviewed_facts_filterable_riskiest_first(data_dir):
 
 def test_a_signed_in_reviewers_pages_are_never_cached_and_public_pages_change_with_a_decision(data_dir):
     client = client_of(data_dir)
+    assert client.get("/review/login").headers["Cache-Control"] == "private, no-store"
     before = client.get(MEETING_PAGE).headers["ETag"]
     sign_in(client)
     r = client.get(MEETING_PAGE)

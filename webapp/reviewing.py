@@ -60,7 +60,8 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def _private(response):
-        if signed_in():
+        # a reviewer's pages, and the review pages (the sign-in form's token is tied to its session cookie)
+        if signed_in() or request.path.startswith("/review/"):
             response.headers["Cache-Control"] = "private, no-store"
             response.headers.pop("ETag", None)
         return response
