@@ -240,3 +240,12 @@ def test_the_sparql_endpoint_stays_read_only_for_a_signed_in_reviewer(data_dir):
     ask = client.get("/sparql", query_string={"query": f"ASK {{ <{ID}x> ?p ?o }}"},
                      headers={"Accept": "application/sparql-results+json"})
     assert ask.get_json()["boolean"] is False
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\t/evil.example", "/\\evil.example", "https://evil.example/",
+                                    "javascript:alert(1)"])
+def test_after_signing_in_a_reviewer_is_sent_only_to_a_page_of_this_site(data_dir, target):
+    client = client_of(data_dir)
+    r = client.post("/review/login", data={"name": "ana", "password": PASSWORD, "csrf_token": token(client),
+                                           "next": target})
+    assert r.status_code == 302 and r.headers["Location"] == "/"

@@ -8,6 +8,7 @@ graph. GET pages change nothing.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -81,8 +82,6 @@ def _login_limited():
     for item in parse_many(current_app.config["REVIEW_LOGIN_LIMIT"]):
         if not limiter.limiter.hit(item, key):
             reset = limiter.limiter.get_window_stats(item, key).reset_time
-            import time
-
             wait = max(1, int(reset - time.time()))
             body = render_template("review/login.html", problem=f"Too many sign-in attempts: try again in {wait} s.",
                                    next=requested_from())

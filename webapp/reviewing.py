@@ -11,6 +11,7 @@ shows at once on the pages, before a build applies it.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -153,4 +154,8 @@ class ReviewState:
 def requested_from() -> str:
     """Where to send a reviewer back to: the page the form was on, only ever a path of this site."""
     target = request.form.get("next") or request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+    # no "//host", no backslash, no whitespace or control character (browsers drop a tab: "/\t/host" is "//host")
+    return target if _LOCAL_PATH.fullmatch(target) and not target.startswith("//") else "/"
+
+
+_LOCAL_PATH = re.compile(r"/[^\s\\\x00-\x1f\x7f]*")
