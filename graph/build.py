@@ -23,11 +23,12 @@ from rdflib.namespace import RDF
 from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import incremental, iris, store as stores
+from . import incremental, iris, review, store as stores
 from .buildparts import (DUMP_FORMATS, BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
                          kept_documents)
 from .evidence import evidence_ntriples, fact_triples
+from .review import without_evidence_of
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
 from .vocab import CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, serialization_prefixes
@@ -58,6 +59,7 @@ class BuildReport:
     unlinked_entities: int | None = None
     shacl: dict = field(default_factory=dict)
     consistency: list[str] = field(default_factory=list)
+    review: dict = field(default_factory=dict)      # the reviewers' decisions applied (graph/review.py)
     seconds_per_stage: dict[str, float] = field(default_factory=dict)
     seconds_total: float = 0.0
 
@@ -93,10 +95,27 @@ class BuildReport:
         if self.consistency:
             lines.append("Inconsistencies:")
             lines += [f"  {m}" for m in self.consistency]
+        lines += _review_lines(self.review)
         lines.append("Seconds per stage:")
         lines += [f"  {stage:<12} {secs:7.2f}" for stage, secs in self.seconds_per_stage.items()]
         lines.append(f"Total: {self.seconds_total:.2f} s")
         return "\n".join(lines)
+
+
+def _review_lines(review: dict) -> list[str]:
+    """The reviewers' decisions in the report: how many of each, the orphaned and unreadable ones, and
+    the precision per rule that the reviewed facts give."""
+    if not review.get("decisions") and not review.get("problems"):
+        return []
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(review.get("decisions", {}).items()))
+    lines = [f"Review decisions: {counts or 'none readable'}"]
+    lines += [f"  unreadable: {m}" for m in review.get("problems", [])]
+    lines += [f"  orphaned: {m}" for m in review.get("orphaned", [])]
+    for kind in ("rule", "property"):
+        for key, row in review.get("precision", {}).get(kind, {}).items():
+            lines.append(f"  {kind} {key}: {row['confirmed']} confirmed, {row['rejected']} rejected, "
+                         f"precision {row['precision']:.2f}")
+    return lines
 
 
 Progress = Callable[[str], None]
@@ -143,7 +162,9 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
         # Continued from the served build when no added document replaces one (monotone: see
         # graph/incremental.py); else every stage after loading re-derived from the kept documents.
         slugs = {doc.slug for doc, _ in added}
-        continued = incremental.can_continue(served) and not slugs & incremental.served_slugs(served)
+        # Reviewers' decisions may concern the added facts: with any, every stage is re-derived.
+        continued = incremental.can_continue(served) and not slugs & incremental.served_slugs(served) \
+            and not _has_decisions(data_dir)
         if continued:
             try:
                 lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
@@ -183,6 +204,29 @@ def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> Bu
         _report_kept(report, others)
         _derive_and_write(paths, others, report, say, started, reused=served)
     return report
+
+
+def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
+    """The served build with the reviewers' decisions as they now are, reading no document again: every
+    stage after loading re-derived from the kept documents (as `remove` does), and published as `build` does."""
+    data_dir = Path(data_dir).resolve()
+    say = progress or (lambda _m: None)
+    report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        started = time.perf_counter()
+        served = _served_build(data_dir)
+        with _stage(report, say, "load"):
+            kept = kept_documents(served)
+        _report_kept(report, kept)
+        _derive_and_write(paths, kept, report, say, started, reused=served)
+    return report
+
+
+def _has_decisions(data_dir: Path) -> bool:
+    from .review import decisions_path
+
+    path = decisions_path(data_dir)
+    return path.is_file() and path.stat().st_size > 0
 
 
 def _served_build(data_dir: Path) -> stores.BuildPaths:
@@ -266,7 +310,10 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
     with stage("facts"):
         doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
         doc_evidence = {d.slug: evidence_ntriples(d) for d, _ in docs}
-        facts = [t for ts in doc_facts.values() for t in ts]
+        reviewed = _apply_review(paths, docs, doc_facts, doc_evidence, report)
+        doc_facts = reviewed.doc_facts
+        doc_evidence = {s: without_evidence_of(lines, reviewed.removed) for s, lines in doc_evidence.items()}
+        facts = [t for ts in doc_facts.values() for t in ts] + reviewed.curated
         entities = _entities(facts)
         reference = list(reference_facts(entities))
         corpus = list(_corpus_triples(docs))
@@ -284,9 +331,11 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
     asserted = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}
     asserted |= {iris.evidence_graph(s): lines for s, lines in doc_evidence.items()}
+    asserted |= {g: lines for g, lines in reviewed.graphs.items() if lines}
     derived = {INFERRED_GRAPH: _ntriples(inferred), GAZETTEER_GRAPH: _ntriples(reference),
                CORPUS_GRAPH: _ntriples(corpus)}
     schema = {ONTOLOGY_GRAPH: _ntriples(ontology)}
+    schema |= {g: lines for g, lines in reviewed.records.items() if lines}   # decisions: not validated as facts
     if external:
         from .external import EXTERNAL_GRAPH
         schema[EXTERNAL_GRAPH] = _ntriples(external)
@@ -319,6 +368,20 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the store, before it is published
     except OSError as exc:
         raise BuildError(_write_problem(paths.root, exc)) from None
+
+
+def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
+                  doc_facts: dict[str, list], doc_evidence: dict[str, list[str]], report: BuildReport):
+    """The reviewers' standing decisions (DATA_DIR/review) applied to the documents' facts, entered in
+    the report; graph/review.py says what each decision does."""
+    data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
+    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs},
+                           (line for lines in doc_evidence.values() for line in lines))
+    report.review = applied.summary()
+    if applied.counts:
+        report.review["precision"] = review.precision_by(
+            review.read_decisions(review.decisions_path(data_dir))[0])
+    return applied
 
 
 def _write_problem(root: Path, exc: OSError) -> str:

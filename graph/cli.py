@@ -1,4 +1,4 @@
-"""The `r2pkg` command: build, add, remove, query, sparql, serve, evaluate, link.
+"""The `r2pkg` command: build, add, remove, query, sparql, serve, evaluate, link, review, users.
 
 A thin argparse layer: each subcommand parses its options and calls one library function.
 `main(argv)` returns the exit status, so tests run the command in-process.
@@ -121,10 +121,123 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("table", "json"), default="table")
     e.add_argument("--data-dir", metavar="DIR",
                    help="use the build in DIR (or build there when it has none) instead of a temporary one")
+    e.add_argument("--reviewed", action="store_true",
+                   help="instead of the gold: the precision of each rule and property from the reviewers' "
+                        "decisions in the data directory (docs/review.md)")
     e.set_defaults(run=_evaluate)
 
     sub.add_parser("link", help="propose Wikidata links for unlinked entities (online; see r2pkg link --help)")
+    _review_parsers(sub, data_dir_option)
     return parser
+
+
+def _review_parsers(sub, data_dir_option) -> None:
+    """`r2pkg review list|export|import|apply` and `r2pkg users add` (docs/review.md)."""
+    rv = sub.add_parser("review", help="reviewers' decisions about facts: list, export, import, apply")
+    rsub = rv.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ls = rsub.add_parser("list", help="the decisions, oldest first")
+    ls.add_argument("--format", choices=("table", "json"), default="table")
+    data_dir_option(ls)
+    ls.set_defaults(run=_review_list)
+    ex = rsub.add_parser("export", help="write every decision to a JSON Lines file")
+    ex.add_argument("file", metavar="FILE", type=Path)
+    data_dir_option(ex)
+    ex.set_defaults(run=_review_export)
+    im = rsub.add_parser("import", help="append the decisions of a file that this installation lacks (by id)")
+    im.add_argument("file", metavar="FILE", type=Path)
+    data_dir_option(im)
+    im.set_defaults(run=_review_import)
+    ap = rsub.add_parser("apply", help="publish the served graph with the decisions as they now are, "
+                                        "reading no document again")
+    ap.add_argument("--quiet", action="store_true", help="print only the report")
+    data_dir_option(ap)
+    ap.set_defaults(run=_review_apply)
+    us = sub.add_parser("users", help="reviewers who may sign in to the web app")
+    usub = us.add_subparsers(dest="action", metavar="ACTION", required=True)
+    ua = usub.add_parser("add", help="add a reviewer, or set a reviewer's password (prompted, or read from stdin)")
+    ua.add_argument("name", metavar="NAME")
+    data_dir_option(ua)
+    ua.set_defaults(run=_users_add)
+
+
+def _review_list(args: argparse.Namespace) -> int:
+    from .review import decisions_path, read_decisions
+
+    decisions, problems = read_decisions(decisions_path(data_dir_from(args.data_dir)))
+    for problem in problems:
+        print(f"r2pkg review: {problem}", file=sys.stderr)
+    if args.format == "json":
+        print("\n".join(d.to_json() for d in decisions))
+        return 0
+    for d in decisions:
+        what = " ".join(d.fact) if d.fact else f"decision {d.withdraws}"
+        extra = f" -> {' '.join(d.corrected)}" if d.corrected else ""
+        why = f"  ({d.reason})" if d.reason else ""
+        print(f"{d.when}  {d.id}  {d.who:<12} {d.decision:<8} {what}{extra}{why}")
+    print(f"{len(decisions)} decision(s)", file=sys.stderr)
+    return 0
+
+
+def _review_export(args: argparse.Namespace) -> int:
+    from .review import export_decisions
+
+    try:
+        n = export_decisions(data_dir_from(args.data_dir), args.file)
+    except OSError as exc:
+        print(f"r2pkg review export: cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"{n} decision(s) written to {args.file}")
+    return 0
+
+
+def _review_import(args: argparse.Namespace) -> int:
+    from .review import ReviewError, import_decisions
+
+    try:
+        added, known, problems = import_decisions(data_dir_from(args.data_dir), args.file)
+    except (ReviewError, OSError) as exc:
+        print(f"r2pkg review import: {exc}", file=sys.stderr)
+        return 1
+    for problem in problems:
+        print(f"r2pkg review import: {problem}", file=sys.stderr)
+    print(f"{added} decision(s) imported, {known} already here; `r2pkg review apply` publishes them")
+    return 0
+
+
+def _review_apply(args: argparse.Namespace) -> int:
+    from .build import BuildError, apply_review
+
+    progress = None if args.quiet else (lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        report = apply_review(data_dir_from(args.data_dir), progress=progress)
+    except BuildError as exc:
+        print(f"r2pkg review apply: {exc}", file=sys.stderr)
+        return 1
+    print(report.render())
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    """The password is read without echo from a terminal, else as the first line of stdin; never an argument
+    (it would show in the process list and the shell's history)."""
+    import getpass
+
+    from .review import ReviewError, add_user
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("r2pkg users add: the two passwords differ; nothing changed", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        add_user(data_dir_from(args.data_dir), args.name, password)
+    except ReviewError as exc:
+        print(f"r2pkg users add: {exc}", file=sys.stderr)
+        return 1
+    print(f"reviewer {args.name} can sign in")
+    return 0
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -415,6 +528,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     from .evaluate import GoldError, evaluate_corpus, render_json, render_table
     from .resources import CORPUS_DIR
 
+    if args.reviewed:
+        return _evaluate_reviewed(args)
     corpus = args.corpus or [CORPUS_DIR]
     gold = args.gold or (corpus[0] / "gold.json")
     data_dir = Path(args.data_dir) if args.data_dir else None
@@ -425,6 +540,30 @@ def _evaluate(args: argparse.Namespace) -> int:
         return 1
     print(render_json(evaluation) if args.format == "json" else render_table(evaluation))
     return 1 if evaluation.problems else 0
+
+
+def _evaluate_reviewed(args: argparse.Namespace) -> int:
+    """Precision per rule and per property from the standing decisions: confirmed / (confirmed + rejected)."""
+    import json
+
+    from .review import decisions_path, precision_by, read_decisions
+
+    decisions, problems = read_decisions(decisions_path(data_dir_from(args.data_dir)))
+    for problem in problems:
+        print(f"r2pkg evaluate: {problem}", file=sys.stderr)
+    table = precision_by(decisions)
+    if args.format == "json":
+        print(json.dumps(table, indent=2))
+        return 0
+    for kind in ("rule", "property"):
+        rows = sorted(table[kind].items(), key=lambda kv: (kv[1]["precision"], kv[0]))
+        width = max((len(k) for k in table[kind]), default=4)
+        print(f"{kind:<{width}}  confirmed  rejected  precision")
+        for key, row in rows:
+            print(f"{key:<{width}}  {row['confirmed']:>9}  {row['rejected']:>8}  {row['precision']:>9.2f}")
+        print()
+    print(f"from {len(decisions)} decision(s); the weakest first", file=sys.stderr)
+    return 0
 
 
 def _link(argv: list[str]) -> int:

@@ -75,6 +75,7 @@ class DocumentPage:
     entities: list[tuple[ox.NamedNode, int]] = field(default_factory=list)
     original: Path | None = None    # the file as read, when the build kept it
     pages: int = 0                  # pages marked in the text (a PDF's), 0 for a text without pages
+    review: object = None           # bp_review.DocumentReview: each fact's review status, and those people added
 
 
 def _non_overlapping(spans):
@@ -256,4 +257,7 @@ def show(slug: str):
         counts[body] = counts.get(body, 0) + 1
     page.entities = sorted(((ox.NamedNode(b), n) for b, n in counts.items()), key=lambda x: (-x[1], data.label(x[0].value)))
     page.facts = document_facts(data, slug, doc)
+    from .bp_review import document_review
+
+    page.review = document_review(data, slug, text, page.facts)
     return render_template("document/page.html", page=page)

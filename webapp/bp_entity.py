@@ -27,6 +27,9 @@ DESCRIPTION = (RDFS + "comment", "http://purl.org/dc/terms/description", "http:/
 EXTERNAL = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
             "http://www.w3.org/2004/02/skos/core#closeMatch", RDFS + "seeAlso")
 LABELS = (RDFS + "label", "http://www.w3.org/2004/02/skos/core#prefLabel")
+# Graphs about facts rather than of facts: evidence (the documents' and the reviewers'), review decisions and
+# rejected facts (graph/review.py). Their triples are never an entity's statements.
+NOT_STATEMENTS = {"evidence", "decisions", "rejected"}
 NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values(), "application/json"]
 
 # The evidence of the facts with the entity as subject (bind ?s) or object (bind ?o). The
@@ -59,6 +62,7 @@ class EntityPage:
     map_json: str = ""
     summary: list[SummaryRow] = field(default_factory=list)   # the summary card, for the classes that have one
     page_size: int = 0
+    evidence: dict = field(default_factory=dict)                # (property, other end) -> Evidence, for the review
 
 
 def source_of(graph) -> str:
@@ -166,10 +170,10 @@ def build_page(iri: str) -> EntityPage:
     descriptions = list(dict.fromkeys(q.object.value for q in out_quads if q.predicate.value in DESCRIPTION))
     raws = [Raw(("out", q.predicate.value), q.object, source_of(q.graph_name)) for q in out_quads
             if q.predicate.value not in skip_out and q.predicate.value not in EXTERNAL
-            and source_of(q.graph_name) != "evidence"]
+            and source_of(q.graph_name) not in NOT_STATEMENTS]
     # rdf:type is shown in the header; inferred types are marked there too
     raws += [Raw(("in", q.predicate.value), q.subject, source_of(q.graph_name)) for q in in_quads
-             if source_of(q.graph_name) != "evidence" and q.predicate.value not in HIDDEN_INCOMING]
+             if source_of(q.graph_name) not in NOT_STATEMENTS and q.predicate.value not in HIDDEN_INCOMING]
     outgoing, incoming = build_groups(data, iri, raws, evidence, limit)
     mentions: dict[str, int] = {}
     for q in in_quads:
@@ -186,6 +190,7 @@ def build_page(iri: str) -> EntityPage:
         summary=summary_card(data, data.types_of(iri), outgoing),
     )
     add_group_member_notes(data, page)
+    page.evidence = evidence
     return add_map_and_links(data, page)
 
 
@@ -304,6 +309,9 @@ def page(path: str):
         paginate(group, focus, number, built.page_size)
     shown = [st for group in built.outgoing + built.incoming for st in group.statements]
     fill_qualifiers(graph_data(), iri, shown + [st for row in built.summary for st in row.values])
+    from .bp_review import attach_review
+
+    attach_review(graph_data(), iri, built.outgoing + built.incoming, built.evidence)   # shown facts' review status
     return render_template("entity/page.html", page=built, focus=focus)
 
 

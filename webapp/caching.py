@@ -69,12 +69,15 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _not_modified():
-        if request.method not in ("GET", "HEAD"):
+        from .reviewing import decisions_stamp, signed_in
+
+        if request.method not in ("GET", "HEAD") or signed_in():     # a reviewer's pages: never cached
             return None
         build = _served_build()
         if build is None:
             return None
-        etag = request_etag(build, f"{code}-{_queries_stamp()}")
+        # the decisions: a fact's review status shows on its pages before a build applies it
+        etag = request_etag(build, f"{code}-{_queries_stamp()}-{decisions_stamp()}")
         request.environ["r2pkg.etag"] = etag
         if request.if_none_match.contains_weak(etag):
             response = Response(status=304)

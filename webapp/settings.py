@@ -85,6 +85,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REQUEST_LOG", True,
             "Log one line per request (method, path without query string, status, bytes, milliseconds) to the "
             "r2pkg.requests logger; query texts and parameters are never logged."),
+    Setting("SECRET_KEY", None,
+            "Key that signs reviewers' session cookies and CSRF tokens; None: a random key kept in "
+            "DATA_DIR/review/secret_key (mode 600), made on first use, so sessions survive restarts."),
+    Setting("REVIEW_SECURE_COOKIES", None,
+            "Send the session cookie over HTTPS only (its Secure flag); None: when BASE_URL is an https URL. "
+            "The cookie is always HttpOnly and SameSite=Lax."),
+    Setting("REVIEW_LOGIN_LIMIT", "5 per minute;30 per hour",
+            "Sign-in attempts one client (by address) may make (Flask-Limiter's notation); past it, 429."),
     Setting("CACHE_MAX_AGE", 300,
             "Seconds a client or proxy may reuse a page or data answer (Cache-Control: public, max-age); after "
             "that it asks again with the ETag, which names the served build, and gets 304 Not Modified while "

@@ -118,6 +118,7 @@ class Statement:
     evidence: list[Evidence] = field(default_factory=list)
     qualifiers: list[Qualifier] = field(default_factory=list)
     restates: list[str] = field(default_factory=list)   # labels of the folded forms, for the row's tooltip
+    reviewable: list = field(default_factory=list)      # bp_review.ReviewFact: the asserted facts it stands for
 
 
 @dataclass

@@ -145,6 +145,28 @@ class Urls:
         path = self.local_path(document_iri) or ""
         return self.document(path.split("/", 1)[-1], start, end)
 
+    # --- review (docs/review.md) ---
+    def review_login(self, next_path: str | None = None) -> str:
+        return _with_query(self._p("/review/login"), {"next": next_path})
+
+    def review_logout(self) -> str:
+        return self._p("/review/logout")
+
+    def review_decide(self) -> str:
+        return self._p("/review/decide")
+
+    def review_withdraw(self) -> str:
+        return self._p("/review/withdraw")
+
+    def review_add(self) -> str:
+        return self._p("/review/add")
+
+    def review_queue(self, params=None) -> str:
+        return _with_query(self._p("/review/queue"), params or {})
+
+    def review_history(self) -> str:
+        return self._p("/review/decisions")
+
     # --- graph IRIs ---
     @staticmethod
     def local_path(iri: str) -> str | None:
