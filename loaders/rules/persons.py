@@ -396,7 +396,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
     where = body.iri if body is not None else (aff.iri if aff is not None else minted_org)
     org = role_org or where
     ra = _assignment(ctx, s, p, role_iri, role_label, org, ctx.year_lit(ctx.year))
-    ctx.emit(ra, R2P.statedTitle, _literal(written), s)
+    ctx.emit(ra, R2P.statedTitle, _literal(written + _title_tail(s, p, lo, hi)), s)
     if minted_org is not None and aff is None and body is None:
         ctx.emit(p.iri, R2P.affiliatedWith, minted_org, s)
     if aff is not None:
@@ -406,6 +406,18 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
             ctx.emit(ctx.meeting.iri, R2P.hasParticipant, target, s)
     elif body is not None:
         ctx.emit(p.iri, R2P.affiliatedWith, body.iri, s)
+
+
+def _title_tail(s: Sent, p: Ment, lo: int, hi: int) -> str:
+    """The rest of a title written after the person's name that the role phrase stopped short of, because it
+    names another person ('Adviser ... to Ambassador Jane Roe'): up to the clause's next comma, so that the
+    title is kept whole."""
+    if p.end - s.start > lo:
+        return ""   # a title before the name: what follows it is the name itself
+    rest = re.match(r"[^,;:.()–—]{1,80}?(?=\s*(?:[,;:()–—]|\.\s|\.?$))", s.text[hi:])
+    if rest is None or not rest.group(0).startswith(" ") or len(rest.group(0).split()) > 8:
+        return ""
+    return rest.group(0).rstrip()
 
 
 _FOCAL = r"(?:national\s+)?(?:R2P\s+)?focal\s+point"
