@@ -173,7 +173,8 @@ def rule_groups(ctx: Ctx) -> None:
             for m in [m for m in s.agents(0, j.start(), labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]:
                 year = re.search(r"\bin\s+((?:19|20)\d{2})\b", s.text)
                 joined = next((value for pos, _end, value in _dates_in(ctx, s.text)
-                               if re.search(r"\b(?:in|on|since)\s+$", s.text[:pos])), None)
+                               if re.match(r"(?:in|on|since)\b", s.text[pos:])
+                               or re.search(r"\b(?:in|on|since)\s+$", s.text[:pos])), None)
                 _membership(ctx, g.iri, m.iri, int(year.group(1)) if year else None, s, since=joined)
             if i > 0:
                 prev = sents[i - 1]

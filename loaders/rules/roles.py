@@ -39,14 +39,14 @@ def rule_organization_roles(ctx: Ctx) -> None:
         ends = {m.end - s.start: m for m in orgs}
         for m in after.finditer(s.text):
             holder, target = ends.get(m.start()), at.get(m.end())
-            if holder is not None and target is not None and holder.label == ORG_LABEL:
+            if holder is not None and target is not None:
                 _held(ctx, s, holder, m.group("role"), target, s.text[m.start("role"):target.end - s.start])
         m = before.match(s.text)
         if m and m.end() in at:
             target = at[m.end()]
             rest = re.match(r",\s+(?:the\s+)?", s.text[target.end - s.start:])
             holder = at.get(target.end - s.start + rest.end()) if rest else None
-            if holder is not None and holder.label == ORG_LABEL:
+            if holder is not None:
                 _held(ctx, s, holder, m.group("role"), target, s.text[m.start("role"):target.end - s.start])
 
 
