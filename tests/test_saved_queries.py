@@ -30,7 +30,7 @@ PUBLIC = {
     "meeting-participants": ["state", "stateLabel"],
     "focal-points": ["member", "memberLabel", "person", "personLabel", "position", "year", "total"],
     "network-size": ["date", "states", "organizations", "source", "namedByThen", "counts"],
-    "role-holders": ["person", "personLabel", "role", "organizationLabel", "year"],
+    "role-holders": ["person", "personLabel", "role", "organizationLabel", "year", "title"],
 }
 REQUIRED = set(PUBLIC) | {
     "situations-by-meeting", "meetings-by-situation", "mechanisms", "meeting-recommendations",
@@ -258,7 +258,7 @@ def test_role_holders(run):
     assert run("role-holders") == [
         {"person": ID + "person/karen-smith", "personLabel": "Karen Smith",
          "role": "UN Special Adviser on the Responsibility to Protect",
-         "organizationLabel": "United Nations", "year": 2019},
+         "organizationLabel": "United Nations", "year": 2019, "title": None},
     ]
 
 
