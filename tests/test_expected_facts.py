@@ -269,11 +269,11 @@ def check_recurring(run: Run, exp: dict) -> None:
 def check_time_and_roles(run: Run, exp: dict) -> None:
     """Facts in time, roles and parties (issue 12), under the key time_and_roles:
     partners        the agents the meeting was held "in association with" (the exact set; never its hosts)
-    descriptions    [{member, as_of, status, title (optional), since (optional)}]: a dated description of a post
+    descriptions    [{member, as_of, status, title, since, holder (each optional)}]: a dated description of a post
     memberships     [{group, member, as_of, since (null: none stated)}]
     org_roles       [{holder, role, organization, year}]: a role held by an organization or a state
     whole_titles    [{person, title}]: the title as written, kept whole
-    members_at      {year, members (at least these), counts (optional, exact)}"""
+    members_at      {year, members (at least these), not_members (optional), counts (optional, exact)}"""
     facts = exp["time_and_roles"]
     ordinal = exp["meeting"]["ordinal"]
     parties = [r for r in run("meeting-parties", {}) if r["ordinal"] == ordinal]
@@ -292,6 +292,8 @@ def check_time_and_roles(run: Run, exp: dict) -> None:
             assert any(names_match(d["title"], r["title"]) for r in found), [r["title"] for r in found]
         if "since" in d:
             assert any(r["since"] == d["since"] for r in found), [r["since"] for r in found]
+        if d.get("holder"):
+            assert any(names_match(d["holder"], r["holderLabel"]) for r in found), [r["holderLabel"] for r in found]
     rows = run("steering-group", {})
     for m in facts["memberships"]:
         found = [r for r in rows if names_match(m["group"], r["groupLabel"]) and names_match(m["member"], r["memberLabel"])]
@@ -312,6 +314,8 @@ def check_time_and_roles(run: Run, exp: dict) -> None:
         labels = [r["memberLabel"] for r in rows]
         for member in at["members"]:
             assert any(names_match(member, label) for label in labels), f"{member} not a member in {at['year']}"
+        for other in at.get("not_members", []):
+            assert not any(names_match(other, label) for label in labels), f"{other} is not a member in {at['year']}"
         if "counts" in at:
             assert {r["counts"] for r in rows} == {at["counts"]}, {r["counts"] for r in rows}
 

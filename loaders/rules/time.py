@@ -37,7 +37,7 @@ def stated_times(ctx: Ctx, text: str) -> tuple[Literal | None, Literal | None]:
     return since, as_of
 
 
-_FOCAL = re.compile(r"\s+(?:an?\s+|its\s+|their\s+|the\s+)?(?:national\s+)?(?:R2P\s+)?Focal\s+Points?\b", re.I)
+_FOCAL = re.compile(r"\s+(?:an?\s+|its\s+|their\s+|the\s+)?(?:(?:national|regional)\s+)?(?:R2P\s+)?Focal\s+Points?\b", re.I)
 
 
 @rule(reads=("issued", "meeting", "start_date", "year"),
