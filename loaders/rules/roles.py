@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from rdflib import Literal, URIRef
 from r2pkg.graph import iris
 from ..analysis import Ment, Sent
 from ..gazetteer import ORG as ORG_LABEL, STATE, Gazetteer
 from ..wordlists import word_alternation
-from .base import Ctx, R2P, RDF, SKOS, _literal, rule
+from .base import Ctx, R2P, _literal, rule
 from .time_words import forms
 
 
