@@ -25,14 +25,19 @@ def document_date(ctx: Ctx) -> Literal | None:
 
 
 def stated_times(ctx: Ctx, text: str) -> tuple[Literal | None, Literal | None]:
-    """(since, as of) the dates a text gives after 'since'/'from' and 'as of'."""
+    """(since, as of) the dates a text gives after 'since'/'from' and 'as of'; in a sentence that says an
+    appointment was made, the date it was made ('In March 2016 X appointed ...') is since when."""
     since = as_of = None
     since_rx, as_of_rx = words_rx("since_words"), words_rx("as_of_words")
+    appointed = words_rx("appointed_words").search(text)
     for pos, _end, value in _dates_in(ctx, text):
         before = text[max(0, pos - 30):pos]
         if as_of is None and re.search(rf"(?:{as_of_rx.pattern})\s+(?:the\s+)?$", before):
             as_of = value
         elif since is None and re.search(rf"(?:{since_rx.pattern})\s+(?:the\s+)?$", before):
+            since = value
+        elif since is None and appointed and (re.match(r"(?:in|on)\b", text[pos:], re.I)
+                                              or re.search(r"\b(?:in|on)\s+$", before, re.I)):
             since = value
     return since, as_of
 
