@@ -249,8 +249,10 @@ def test_network_size_with_its_source(run):
 
 def test_network_growth(run):
     assert run("network-growth") == [
-        {"year": 2012, "states": 23, "organizations": 0, "members": 23, "previousYear": None, "growth": None},
-        {"year": 2019, "states": 61, "organizations": 2, "members": 63, "previousYear": 2012, "growth": 40},
+        {"year": 2012, "states": 23, "organizations": 0, "members": 23, "previousYear": None, "growth": None,
+         "namedByThen": None, "counts": "named in the texts: 0 of the 23 members stated"},
+        {"year": 2019, "states": 61, "organizations": 2, "members": 63, "previousYear": 2012, "growth": 40,
+         "namedByThen": 1, "counts": "named in the texts: 1 of the 63 members stated"},
     ]
 
 
