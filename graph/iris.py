@@ -19,6 +19,7 @@ KINDS = frozenset({
     "state", "org", "person", "city", "region", "meeting", "session", "recommendation",
     "mechanism", "situation", "topic", "role", "post", "role-assignment", "membership",
     "announcement", "observation", "document", "series",
+    "post-description",
 })
 
 # The Global Network's annual meetings: the one series whose meetings keep the short IRIs

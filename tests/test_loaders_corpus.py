@@ -55,15 +55,13 @@ def integer(n: int) -> Literal:
 
 MEETINGS = {
     "2012-2nd-annual-meeting": dict(ordinal=2, start="2012-09-29", end="2012-09-29", city=None, country=None,
-                                    hosts={"state/australia", "state/costa-rica", "state/denmark", "state/ghana",
-                                           "org/global-centre-for-the-responsibility-to-protect"},
+                                    hosts={"state/australia", "state/costa-rica", "state/denmark", "state/ghana"},
                                     count=36, lower=False),
     "2015-5th-annual-meeting-madrid": dict(ordinal=5, start="2015-06-23", end="2015-06-24", city="madrid", country="spain",
-                                           hosts={"state/chile", "state/spain", "org/stanley-foundation",
-                                                  "org/global-centre-for-the-responsibility-to-protect"},
+                                           hosts={"state/chile", "state/spain"},
                                            count=50, lower=True),
     "2017-7th-annual-meeting-doha": dict(ordinal=7, start="2017-04-24", end="2017-04-25", city="doha", country="qatar",
-                                         hosts={"state/qatar", "org/global-centre-for-the-responsibility-to-protect"},
+                                         hosts={"state/qatar"},
                                          count=40, lower=True),
     "2019-9th-annual-meeting-brussels": dict(ordinal=9, start="2019-05-13", end="2019-05-14", city="brussels",
                                              country="belgium",

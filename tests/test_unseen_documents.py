@@ -77,3 +77,18 @@ def test_meetings_of_all_documents_in_order(run_unseen):
     ordinals = [r["ordinal"] for r in run_unseen("meetings", {})]
     assert ordinals == sorted(ordinals)
     assert {2, 3, 5, 7, 9, 10} <= set(ordinals)
+
+
+def test_a_post_described_in_three_summaries_is_three_dated_descriptions(run_unseen):
+    """Uruguay's focal point is described in the 2014, 2020 and 2023 texts, each naming its holder then: one
+    dated description per text (issue 12), and focal-points gives each year its own holder and title, not every
+    holder and title of the post in every year."""
+    rows = [r for r in run_unseen("focal-points", {}) if r["memberLabel"] == "Uruguay"]
+    assert sorted((r["year"], r["personLabel"]) for r in rows) == [
+        (2014, "Lucía Pereyra"), (2020, "Daniel Ferreira"), (2023, "Ana Costa")]
+    assert [r["position"] for r in rows if r["year"] == 2020] == [
+        "Director of Human Rights and Humanitarian Law at the Ministry of Foreign Affairs"]
+    described = run_unseen("post-descriptions", {"member": "https://w3id.org/r2pkg/id/state/uruguay"})
+    assert sorted((str(r["asOf"]), r["holderLabel"]) for r in described) == [
+        ("2014-06-09", "Lucía Pereyra"), ("2020-10-06", "Daniel Ferreira"), ("2023-09-20", "Ana Costa")]
+    assert len({r["post"] for r in described}) == 1, "one post, three descriptions"

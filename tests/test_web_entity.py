@@ -113,3 +113,25 @@ def test_a_built_graphs_facts_keep_their_provenance(make_app_client, built_data_
     html = client.get("/page/state/denmark").get_data(as_text=True)
     assert 'class="badge inferred"' in html
     assert 'badge source">default<' not in html
+
+
+def test_the_eu_page_shows_the_meeting_hosted_by_its_part(make_app_client, built_data_dir):
+    """The EEAS, a part of the EU, co-hosted the ninth meeting: the EU's page says the meeting was hosted
+    within it (r2p:hostedWithin, inferred from hostedBy and partOf; issue 12)."""
+    import re
+
+    client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
+    html = client.get("/page/org/european-union").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert re.search(r"hosted within Ninth Annual Meeting of the Global Network of R2P Focal Points inferred", text)
+
+
+def test_the_global_centre_page_shows_partnership_and_its_role(make_app_client, built_data_dir):
+    """The Global Centre's page: a partner of meetings it did not host, and a role it holds as an organization."""
+    import re
+
+    client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
+    html = client.get("/page/org/global-centre-for-the-responsibility-to-protect").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "in association with" in text
+    assert "held by organization" in text

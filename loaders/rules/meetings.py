@@ -14,6 +14,7 @@ from .base import (
 )
 from .document_date import _URL_LINE, _cue_words_rx, date_line, dateline, rule_document_date
 from .lists import _coordinated_tail, _in_parens, _usable_agent
+from .time_words import words_rx
 
 
 @dataclass(frozen=True)
@@ -376,8 +377,8 @@ def _this_meeting(ctx: Ctx, s: Sent) -> bool:
 @rule(reads=("default_year", "meeting", "phrases", "series", "year"),
       writes=("default_year", "issued", "meeting", "phrases", "series", "start_date", "title_sent", "year",
              "dcterms:issued", "r2p:aboutMeeting", "r2p:dateText", "r2p:endDate", "r2p:heldInCity",
-             "r2p:heldInCountry", "r2p:hostedBy", "r2p:inSeries", "r2p:ofNetwork", "r2p:ordinal",
-             "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "r2p:heldInCountry", "r2p:hostedBy", "r2p:inAssociationWith", "r2p:inSeries", "r2p:ofNetwork",
+             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
 def rule_meeting(ctx: Ctx) -> None:
     """The meeting a document is about: the first numbered meeting near its top, in its series,
     with its hosts, place, dates (the page's date line lends only a missing year), and whether the
@@ -521,11 +522,32 @@ def _hosts(ctx: Ctx, meeting: URIRef, s: Sent, announced: bool = False) -> int:
     acronym = None if by else re.search(r"(?<![\w-])([A-Z]{2,8})\s+$", text[:verb.start()])
     if acronym and not any(m.start - s.start == acronym.start(1) for m in s.ments):
         agents.append(_acronym_org(ctx, s, acronym.start(1), acronym.group(1)))
+    partners = _association_partners(ctx, s, verb)
+    agents = [m for m in agents if id(m) not in partners]
+    for partner in dict.fromkeys(m.iri for m in partners.values()):
+        ctx.emit(meeting, R2P.inAssociationWith, partner, s)
     for host in dict.fromkeys(ctx.an.body_state.get(m.iri, m.iri) for m in agents):  # a ministry hosts for its state
         ctx.emit(meeting, R2P.hostedBy, host, s)
         if announced:
             ctx.emit(host, R2P.announcedHostOf, meeting, s)
     return len(agents)
+
+
+def _association_partners(ctx: Ctx, s: Sent, verb: re.Match) -> dict[int, Ment]:
+    """'A and B, in association with C, co-hosted ...', '... hosted the meeting in association with C': the
+    partners named after the association words (up to the host verb or the clause's end), by mention id."""
+    found: dict[int, Ment] = {}
+    for m in words_rx("association_words").finditer(s.text):
+        if m.start() < verb.start() < m.end() + 200:
+            hi = verb.start()
+        else:
+            stop = re.search(r"[;.]|,\s+(?:which|who|where|on|from|and\s+(?:the\s+)?meeting)\b|\s+(?:in|at)\s+(?=[A-Z])",
+                             s.text[m.end():])
+            hi = m.end() + (stop.start() if stop else len(s.text) - m.end())
+        for a in s.agents(m.end(), hi):
+            if _usable_agent(ctx, a):
+                found[id(a)] = a
+    return found
 
 
 def _co_hosts(ctx: Ctx, s: Sent, lo: int, hi: int, loc: set[int]) -> list[Ment]:

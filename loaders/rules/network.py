@@ -15,6 +15,7 @@ from .document_date import _date_line
 from .lists import _list_at, _usable_agent
 from .mechanisms import _dates_in
 from .meetings import _NETWORK_NAME
+from .time import document_date
 
 
 @rule(reads=("issued", "start_date", "year"),
@@ -146,8 +147,8 @@ def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
     return ctx.year_lit(ctx.year)
 
 
-@rule(reads=("year",),
-      writes=("r2p:group", "r2p:groupMember", "r2p:partOf", "r2p:year", "rdf:type",
+@rule(reads=("issued", "meeting", "start_date", "year"),
+      writes=("r2p:asOf", "r2p:group", "r2p:groupMember", "r2p:partOf", "r2p:since", "r2p:year", "rdf:type",
              "skos:prefLabel"))
 def rule_groups(ctx: Ctx) -> None:
     sents = ctx.an.sents
@@ -171,7 +172,10 @@ def rule_groups(ctx: Ctx) -> None:
         if j:
             for m in [m for m in s.agents(0, j.start(), labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]:
                 year = re.search(r"\bin\s+((?:19|20)\d{2})\b", s.text)
-                _membership(ctx, g.iri, m.iri, int(year.group(1)) if year else None, s)
+                joined = next((value for pos, _end, value in _dates_in(ctx, s.text)
+                               if re.match(r"(?:in|on|since)\b", s.text[pos:])
+                               or re.search(r"\b(?:in|on|since)\s+$", s.text[:pos])), None)
+                _membership(ctx, g.iri, m.iri, int(year.group(1)) if year else None, s, since=joined)
             if i > 0:
                 prev = sents[i - 1]
                 f = ctx.cue("founding_verbs").search(prev.text)
@@ -182,11 +186,16 @@ def rule_groups(ctx: Ctx) -> None:
                                      prev.text[lo:])
                     hi = lo + (stop.start() if stop else len(prev.text))
                     year = re.search(r"\b(?:19|20)\d{2}\b", prev.text)
+                    founded = next((value for pos, _end, value in _dates_in(ctx, prev.text) if pos > f.start()), None)
                     for m in [m for m in prev.agents(lo, hi, labels=(STATE, ORG_LABEL)) if _usable_agent(ctx, m)]:
-                        _membership(ctx, g.iri, m.iri, int(year.group(0)) if year else None, (prev.start, s.end))
+                        _membership(ctx, g.iri, m.iri, int(year.group(0)) if year else None, (prev.start, s.end),
+                                    since=founded)
 
 
-def _membership(ctx: Ctx, group: URIRef, member: URIRef, year: int | None, where) -> None:
+def _membership(ctx: Ctx, group: URIRef, member: URIRef, year: int | None, where,
+                since: Literal | None = None) -> None:
+    """A member of a coordination group, as of the document's date, and since when when the text says
+    (the founders from the founding date, a joiner from the date it joined)."""
     gslug, mslug = ctx.slug_of(group), ctx.slug_of(member)
     iri = iris.entity("membership", f"{gslug}-{mslug}" + (f"-{year}" if year else ""))
     ctx.node(iri, R2P.GroupMembership, f"{ctx.label_of(member)} in the {ctx.label_of(group)}"
@@ -195,3 +204,8 @@ def _membership(ctx: Ctx, group: URIRef, member: URIRef, year: int | None, where
     ctx.emit(iri, R2P.groupMember, member, where)
     if year:
         ctx.emit(iri, R2P.year, ctx.year_lit(year), where)
+    as_of = document_date(ctx)
+    if as_of is not None:
+        ctx.emit(iri, R2P.asOf, as_of, where, limit=1)
+    if since is not None:
+        ctx.emit(iri, R2P.since, since, where, limit=1)

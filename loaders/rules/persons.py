@@ -177,7 +177,7 @@ def _states_no_fact(s: Sent) -> bool:
 
 @rule(reads=("meeting", "series", "year"),
       writes=("org:heldBy", "r2p:affiliatedWith", "r2p:atMeeting", "r2p:hasFocalPoint",
-             "r2p:hasParticipant", "r2p:holder", "r2p:positionTitle", "r2p:role", "r2p:roleIn",
+             "r2p:hasParticipant", "r2p:holder", "r2p:positionTitle", "r2p:role", "r2p:roleIn", "r2p:statedTitle",
              "r2p:withinBody", "r2p:year", "rdf:type", "skos:broader", "skos:prefLabel"))
 def rule_persons(ctx: Ctx) -> None:
     gaz = ctx.gaz
@@ -289,6 +289,7 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
     phrase = s.text[lo:hi]
     lead = re.match(r"\s*(?:and\s+)?(?:the\s+|The\s+)?", phrase)
     lo += lead.end()
+    written = s.text[lo:hi].strip()   # the title as written, "former" and its organization kept
     former = re.match(r"(?:a\s+|the\s+)?former\s+(?:the\s+)?", s.text[lo:hi])
     if former:
         lo += former.end()  # "former Special Adviser": the role, held before
@@ -394,7 +395,8 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
         aff = state  # the state of the person's rank, said beside the title
     where = body.iri if body is not None else (aff.iri if aff is not None else minted_org)
     org = role_org or where
-    _assignment(ctx, s, p, role_iri, role_label, org, ctx.year_lit(ctx.year))
+    ra = _assignment(ctx, s, p, role_iri, role_label, org, ctx.year_lit(ctx.year))
+    ctx.emit(ra, R2P.statedTitle, _literal(written + _title_tail(s, p, lo, hi)), s)
     if minted_org is not None and aff is None and body is None:
         ctx.emit(p.iri, R2P.affiliatedWith, minted_org, s)
     if aff is not None:
@@ -404,6 +406,18 @@ def _one_role(ctx: Ctx, s: Sent, p: Ment, lo: int, hi: int, roles, spoke: bool, 
             ctx.emit(ctx.meeting.iri, R2P.hasParticipant, target, s)
     elif body is not None:
         ctx.emit(p.iri, R2P.affiliatedWith, body.iri, s)
+
+
+def _title_tail(s: Sent, p: Ment, lo: int, hi: int) -> str:
+    """The rest of a title written after the person's name that the role phrase stopped short of, because it
+    names another person ('Adviser ... to Ambassador Jane Roe'): up to the clause's next comma, so that the
+    title is kept whole."""
+    if p.end - s.start > lo:
+        return ""   # a title before the name: what follows it is the name itself
+    rest = re.match(r"[^,;:.()–—]{1,80}?(?=\s*(?:[,;:()–—]|\.\s|\.?$))", s.text[hi:])
+    if rest is None or not rest.group(0).startswith(" ") or len(rest.group(0).split()) > 8:
+        return ""
+    return rest.group(0).rstrip()
 
 
 _FOCAL = r"(?:national\s+)?(?:R2P\s+)?focal\s+point"
@@ -533,7 +547,7 @@ def _former_role(ctx: Ctx, s: Sent, role: URIRef, label: str) -> tuple[URIRef, s
 
 
 def _assignment(ctx: Ctx, s: Sent, p: Ment, role: URIRef, role_label: str, org: URIRef | None,
-                year: Literal | None) -> None:
+                year: Literal | None) -> URIRef:
     if role not in ctx.minted and ctx.gaz.get(role) is None:
         ctx.node(role, R2P.Role, role_label, s)
     elif ctx.gaz.get(role) is not None:
@@ -551,3 +565,4 @@ def _assignment(ctx: Ctx, s: Sent, p: Ment, role: URIRef, role_label: str, org: 
         ctx.emit(ra, R2P.year, year, s)
     if ctx.meeting:
         ctx.emit(ra, R2P.atMeeting, ctx.meeting.iri, s)
+    return ra
