@@ -61,7 +61,10 @@ def test_unseen_summary_is_in_the_genre(path):
 @pytest.mark.parametrize("aspect", CHECKS)
 @pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.name.removesuffix(".expected.json"))
 def test_unseen_document_facts(run_unseen, path, aspect):
-    CHECKS[aspect](run_unseen, load_expected(path))
+    expected = load_expected(path)
+    if aspect not in expected:
+        pytest.skip(f"{path.name} does not annotate {aspect}")
+    CHECKS[aspect](run_unseen, expected)
 
 
 def test_bundled_facts_still_hold_beside_unseen_documents(run_unseen):
