@@ -16,7 +16,8 @@ from .meetings import rule_meeting, rule_other_meetings
 from .network import rule_groups, rule_network_size
 from .participants import rule_counts, rule_participants, rule_theme
 from .persons import rule_persons
-from .sessions import rule_recommendations, rule_sessions
+from .recommendations import rule_recommendations
+from .sessions import rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
 
 RULES: tuple[Rule, ...] = tuple(run.contract for run in (
