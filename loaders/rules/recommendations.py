@@ -285,6 +285,7 @@ def _links(ctx: Ctx, rec: URIRef, item: Item, where) -> None:
     text = ctx.an.text
     modal = re.search(r"\b(?:should|must|to)\b", text[item.start:item.end])
     modal_at = item.start + modal.start() if modal else item.start
+    subjects = _subject_starts(text, item)
     for m in ctx.an.ments:
         if not (item.start <= m.start < item.end):
             continue
@@ -293,10 +294,20 @@ def _links(ctx: Ctx, rec: URIRef, item: Item, where) -> None:
         elif m.label == CRIME:
             ctx.emit(rec, R2P.addresses, m.iri, where)
         elif m.label in (STATE, ORG_LABEL, GOV_BODY) and _usable_agent(ctx, m):
-            ctx.emit(rec, R2P.addresses if m.end <= modal_at else R2P.mentions, m.iri, where)
+            addressed = m.end <= modal_at or m.start in subjects
+            ctx.emit(rec, R2P.addresses if addressed else R2P.mentions, m.iri, where)
         elif m.label in (STATE, ORG_LABEL):
             ctx.emit(rec, R2P.mentions, m.iri, where)
         if m.label == STATE and m.iri in ctx.situations:
             ctx.emit(rec, R2P.mentions, iris.entity("situation", ctx.slug_of(m.iri)), where)
     for p in pillars_in(text[item.start:item.end]):
         ctx.emit(rec, R2P.addresses, p, where)
+
+
+def _subject_starts(text: str, item: Item) -> set[int]:
+    """Where the subject of a clause without a modal verb may start: the item's first words ('the Human
+    Rights Council hold regular debates') and after 'that' ('suggested that the African Union appoint')."""
+    body = text[item.start:item.end]
+    starts = {item.start + re.match(r"(?:the\s+)?", body).end()}
+    starts |= {item.start + m.end() for m in re.finditer(r"\bthat\s+(?:the\s+)?", body)}
+    return starts
