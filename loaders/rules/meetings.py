@@ -579,6 +579,9 @@ def rule_other_meetings(ctx: Ctx) -> None:
                 ctx.emit(iri, R2P.startDate, date.start, s)
                 if date.end is not None:
                     ctx.emit(iri, R2P.endDate, date.end, s)
+            later = own.ordinal is not None and ordinal > own.ordinal and series.iri == own.series
+            if later and _planned_verbs().search(s.text, me, clause_end):
+                _planned(ctx, iri, s)  # 'the fourth annual meeting ... should be held in 2014'
             f = future.search(s.text[:ms])
             if f and (series.iri != own.series or (own.ordinal is not None and ordinal > own.ordinal)):
                 agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
@@ -599,6 +602,12 @@ def _planned(ctx: Ctx, iri: URIRef, where: Sent) -> None:
     ctx.emit(iri, RDF.type, R2P.PlannedMeeting, where, limit=1)
     if ctx.meeting is not None and ctx.meeting.iri != iri:
         ctx.emit(iri, R2P.announcedAt, ctx.meeting.iri, where, limit=1)
+
+
+@lru_cache(maxsize=1)
+def _planned_verbs() -> re.Pattern:
+    """'should be held', 'will take place': a meeting still to come."""
+    return re.compile(rf"\b(?i:{_alt(_meeting_data()['next_meeting_verbs'])})\b")
 
 
 @lru_cache(maxsize=1)
