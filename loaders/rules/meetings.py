@@ -377,7 +377,8 @@ def _this_meeting(ctx: Ctx, s: Sent) -> bool:
       writes=("default_year", "issued", "meeting", "phrases", "series", "start_date", "title_sent", "year",
              "dcterms:issued", "r2p:aboutMeeting", "r2p:dateText", "r2p:endDate", "r2p:heldInCity",
              "r2p:heldInCountry", "r2p:hostedBy", "r2p:inSeries", "r2p:ofNetwork", "r2p:ordinal",
-             "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel",
+             "r2p:announcedHostOf", "r2p:announcesMeeting"))
 def rule_meeting(ctx: Ctx) -> None:
     """The meeting a document is about: the first numbered meeting near its top, in its series,
     with its hosts, place, dates (the page's date line lends only a missing year), and whether the
@@ -546,7 +547,7 @@ def _acronym_org(ctx: Ctx, s: Sent, at: int, name: str) -> Ment:
 
 @rule(reads=("meeting", "phrases", "series"),
       writes=("phrases", "series", "r2p:announcedHostOf", "r2p:heldInCity", "r2p:inSeries", "r2p:ofNetwork",
-             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel", "r2p:announcedAt"))
 def rule_other_meetings(ctx: Ctx) -> None:
     """Meetings the document mentions besides its own: the first meeting, the next one announced,
     a numbered meeting of another series. Each in its own series: a regional meeting never takes
@@ -624,8 +625,8 @@ def _statement_rxs() -> tuple[re.Pattern, re.Pattern]:
     return distinction, following
 
 
-@rule(reads=("meeting", "series"),
-      writes=("r2p:announcedAt", "r2p:distinction", "r2p:inSeries", "r2p:ordinal", "r2p:startDate", "rdf:type",
+@rule(reads=("meeting", "phrases", "series"),
+      writes=("phrases", "series", "r2p:announcedAt", "r2p:distinction", "r2p:inSeries", "r2p:ordinal", "r2p:startDate", "rdf:type",
              "skos:prefLabel"))
 def rule_meeting_statements(ctx: Ctx) -> None:
     """What the document says of its meeting ('the first in the Middle East region') and the next meeting it

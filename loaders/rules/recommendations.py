@@ -59,6 +59,12 @@ def _patterns() -> dict[str, tuple[re.Pattern, list[str]]]:
 
 
 @lru_cache(maxsize=1)
+def _subordinate() -> re.Pattern:
+    """A subordinate clause at the start of a list's introduction, up to its comma."""
+    return re.compile(rf"^(?:{'|'.join(recommendation_data()['subordinate_lead'])})\b[^,]*,\s*", re.I)
+
+
+@lru_cache(maxsize=1)
 def _prose_probe() -> re.Pattern:
     return re.compile(word_alternation(recommendation_data()["prose_probe"], ignore_case=True, not_after=None))
 
@@ -84,9 +90,7 @@ def _cue_in(name: str, text: str) -> tuple[str, int] | None:
     return next(kinds[int(g[1:])] for g, v in m.groupdict().items() if v is not None), m.start()
 
 
-_SUBORDINATE = re.compile(r"^(?:while|although|though|whilst|despite|given|since|as)\b[^,]*,\s*", re.I)
 _INNER_STOP = re.compile(r"(?P<word>[\w.]*)[.!?][”\"]?\s+(?=[A-Z])")
-_NOT_A_STOP = re.compile(r"(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Amb|Gen|Sen|Rep|Jr|Sr|vs|etc|e\.g|i\.e|[A-Z]\.[A-Z]|H\.E)$")
 
 
 # ------------------------------------------------------------------------------------------
@@ -118,7 +122,7 @@ def _list_kind(ctx: Ctx, items: list[Block]) -> str | None:
     blocks = ctx.an.blocks
     before = blocks[items[0].idx - 1] if items[0].idx > 0 else None
     if before is not None and before.kind == "para":
-        lead = _SUBORDINATE.sub("", _last_sentence(before.text))  # 'While X are challenges, FPs can ...:'
+        lead = _subordinate().sub("", _last_sentence(before.text))  # 'While X are challenges, FPs can ...:'
         if lead.rstrip().endswith(":"):
             kind = _kind_in("list_lead", lead)
             if kind:
@@ -172,12 +176,18 @@ def prose_items(ctx: Ctx) -> list[Item]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _not_a_stop() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in recommendation_data()["not_sentence_ends"])
+    return re.compile(rf"(?:[A-Z]|[A-Z]\.[A-Z]|{words})")
+
+
 def _own_sentence(text: str, at: int) -> tuple[int, int]:
     """The span of the sentence, within a piece the sentencizer left whole ('... R2P. Participants also
     pointed to the need ...'), that holds the cue at `at`."""
     lo, hi = 0, len(text)
     for stop in _INNER_STOP.finditer(text):
-        if _NOT_A_STOP.fullmatch(stop.group("word") or ""):
+        if _not_a_stop().fullmatch(stop.group("word") or ""):
             continue  # an honorific or an initial: 'Dr. Adams', 'H. E. Mr. Vial'
         if stop.start() <= at:
             lo = stop.end()
