@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +17,6 @@ from rdflib import URIRef
 from r2pkg.graph import iris
 from ..analysis import Block, Sent
 from ..gazetteer import CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, data_json
-from ..wordlists import word_alternation
 from .base import Ctx, R2P, XSD, _literal, rule
 from .lists import _usable_agent
 from .meetings import meeting_label
@@ -65,8 +65,29 @@ def _subordinate() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _prose_probe() -> re.Pattern:
-    return re.compile(word_alternation(recommendation_data()["prose_probe"], ignore_case=True, not_after=None))
+def _probe_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Substrings every prose cue holds one of, and the nouns of counted enumerations."""
+    data = recommendation_data()
+    nouns = tuple(w.lower() for ws in data["enumeration_nouns"].values() for w in ws)
+    return tuple(w.lower() for w in data["prose_probe"]), nouns
+
+
+def _sentences_with(ctx: Ctx, words: tuple[str, ...], low: str) -> set[int]:
+    """The indices of the sentences that hold one of the words (str.find over the lower-cased text: far
+    cheaper than a pattern tried at every position); after a hit, the search goes on after its sentence."""
+    sents = ctx.an.sents
+    starts = [s.start for s in sents]
+    out: set[int] = set()
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at < sents[i].end:
+                out.add(i)
+                at = low.find(word, sents[i].end)
+            else:
+                at = low.find(word, at + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -155,19 +176,22 @@ def prose_items(ctx: Ctx) -> list[Item]:
     out: list[Item] = []
     taken: set[int] = set()
     sents = ctx.an.sents
-    probe = _prose_probe()
     enum_rx, enum_kinds = _patterns()["enumeration"]
-    for i, s in enumerate(sents):
-        if i in taken or _in_item(s) or s.text.rstrip().endswith(":"):
+    low = ctx.an.text.lower()
+    cues, nouns = _probe_words()
+    with_cue, with_noun = _sentences_with(ctx, cues, low), _sentences_with(ctx, nouns, low)
+    for i in sorted(with_cue | with_noun):
+        s = sents[i]
+        if i in taken or _in_item(s) or s.text.endswith(":"):
             continue
-        counted = enum_rx.search(s.text) if re.search(r"\d|two|three|four|five|six|seven|eight|nine|ten", s.text) else None
+        counted = enum_rx.search(s.text) if i in with_noun else None
         if counted:
             kind = next(enum_kinds[int(g[1:])] for g, v in counted.groupdict().items() if v and g.startswith("k"))
             found = _enumerated(ctx, i, counted, kind, taken)
             if found:
                 out += found
                 continue
-        if not probe.search(s.text):
+        if i not in with_cue:
             continue
         found = _cue_in("prose", s.text)
         if found:
@@ -250,6 +274,12 @@ def _paragraph_end(ctx: Ctx, j: int) -> int:
 # Writing them
 # ------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _kind_terms() -> dict[str, URIRef]:
+    """The concept of each kind, made once (the same term objects let ctx.emit find repeats by identity)."""
+    return {kind: R2P[local] for kind, local in recommendation_data()["kinds"].items()}
+
+
 def recommendation_iri(meeting_slug: str, text: str) -> URIRef:
     """The meeting, the item's first words (readable) and a digest of its whole normalised text (unique)."""
     words = re.findall(r"[^\W_]+", text.casefold())
@@ -266,12 +296,14 @@ def _label(ctx: Ctx, item: Item, text: str) -> str:
     return f"{meeting}: {item.kind}{number} ({snippet})"
 
 
-@rule(reads=("meeting", "situations"),
+@rule(reads=("found_mentions", "meeting", "situations"),
       writes=("r2p:addresses", "r2p:hasRecommendation", "r2p:mentions", "r2p:number", "r2p:recommendationKind",
              "r2p:recommendsMechanism", "r2p:text", "rdf:type", "skos:prefLabel"))
 def rule_recommendations(ctx: Ctx) -> None:
     if ctx.meeting is None:
         return
+    ments = sorted([*ctx.an.ments, *ctx.found_mentions], key=lambda m: m.start)
+    starts = [m.start for m in ments]
     for item in list_items(ctx) + prose_items(ctx):
         text = ctx.an.mapped.published(ctx.original, item.start, item.end) if ctx.original \
             else ctx.an.text[item.start:item.end].strip()
@@ -284,21 +316,20 @@ def rule_recommendations(ctx: Ctx) -> None:
         if item.number is not None:
             ctx.emit(iri, R2P.number, _literal(item.number, datatype=XSD.integer), where)
         ctx.emit(iri, R2P.text, _literal(text), where)
-        ctx.emit(iri, R2P.recommendationKind, R2P[recommendation_data()["kinds"][item.kind]], where)
+        ctx.emit(iri, R2P.recommendationKind, _kind_terms()[item.kind], where)
         ctx.emit(ctx.meeting.iri, R2P.hasRecommendation, iri, where)
-        _links(ctx, iri, item, where)
+        _links(ctx, iri, item, where, ments[bisect_left(starts, item.start):bisect_left(starts, item.end)])
 
 
-def _links(ctx: Ctx, rec: URIRef, item: Item, where) -> None:
+def _links(ctx: Ctx, rec: URIRef, item: Item, where, ments: list) -> None:
     """What the item's own text names: mechanisms it recommends, the crimes, pillars and agents it is
-    directed at (before its modal verb) or mentions, and the situations of states the document discusses."""
+    directed at (before its modal verb) or mentions, and the situations of states the document discusses.
+    `ments` are the mentions inside the item, those the rules found (mechanisms of open classes) included."""
     text = ctx.an.text
     modal = re.search(r"\b(?:should|must|to)\b", text[item.start:item.end])
     modal_at = item.start + modal.start() if modal else item.start
     subjects = _subject_starts(text, item)
-    for m in ctx.an.ments:
-        if not (item.start <= m.start < item.end):
-            continue
+    for m in ments:
         if m.label == MECHANISM:
             ctx.emit(rec, R2P.recommendsMechanism, m.iri, where)
         elif m.label == CRIME:
