@@ -167,7 +167,8 @@ def list_items(ctx: Ctx) -> list[Item]:
     return out
 
 
-def _in_item(s: Sent) -> bool:
+def _not_prose(s: Sent) -> bool:
+    """A list item, heading or title: read as lists and headings, not as sentences of prose."""
     return s.block is not None and s.block.kind in ("item", "heading", "subheading", "title")
 
 
@@ -182,7 +183,7 @@ def prose_items(ctx: Ctx) -> list[Item]:
     with_cue, with_noun = _sentences_with(ctx, cues, low), _sentences_with(ctx, nouns, low)
     for i in sorted(with_cue | with_noun):
         s = sents[i]
-        if i in taken or _in_item(s) or s.text.endswith(":"):
+        if i in taken or _not_prose(s) or s.text.endswith(":"):
             continue
         counted = enum_rx.search(s.text) if i in with_noun else None
         if counted:
