@@ -38,7 +38,7 @@ from . import iris
 from .vocab import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, R2P, sparql_prologue
 
 KINDS = ("meeting", "participant_state", "person_role", "mechanism", "network_size", "focal_point",
-         "appointment", "situation", "membership")
+         "appointment", "situation", "membership", "recommendation")
 GLOBAL_NETWORK = "global network of r2p focal points"
 VERDICTS = ("found", "wrong", "missed", "spurious")
 
@@ -317,6 +317,7 @@ def meeting_facts(graph: Graph) -> list[GraphFact]:
     rows = select(graph.store, f"""
         SELECT ?g ?m ?type ?ordinal ?start ?end ?year ?city ?country ?cityCountry ?host ?partner ?announced ?count ?lower
                ?network
+               ?distinction
         WHERE {{
           GRAPH ?g {{ ?m a ?type }} ?type rdfs:subClassOf* r2p:Meeting .
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
@@ -333,6 +334,7 @@ def meeting_facts(graph: Graph) -> list[GraphFact]:
           OPTIONAL {{ GRAPH ?g {{ ?m r2p:participantCount ?count }} }}
           OPTIONAL {{ GRAPH ?g {{ ?m r2p:countIsLowerBound ?lower }} }}
           OPTIONAL {{ GRAPH ?g {{ ?m r2p:ofNetwork ?network }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:distinction ?distinction }} }}
         }}""")
     facts = []
     for (g, m), rs in _group_pairs(rows, "g", "m").items():
@@ -348,6 +350,8 @@ def meeting_facts(graph: Graph) -> list[GraphFact]:
             "hosts": _values(rs, "host"), "partners": _values(rs, "partner"),
             "announced_hosts": _values(rs, "announced"),
             "participant_count": _int(_first(rs, "count")), "more_than": _bool(_first(rs, "lower")),
+            "planned": any(t.endswith("#PlannedMeeting") for t in _values(rs, "type")),
+            "distinction": _values(rs, "distinction"),
         }
         if fields["participant_count"] is not None and fields["more_than"] is None:
             fields["more_than"] = False     # a stated count is exact unless said otherwise
@@ -598,10 +602,35 @@ def situation_facts(graph: Graph) -> list[GraphFact]:
     return facts
 
 
+def recommendation_facts(graph: Graph) -> list[GraphFact]:
+    """Each r2p:Recommendation of a document: its text, kind (the concept's label), number, the
+    meeting's ordinal and what it names (r2p:mentions and its sub-properties)."""
+    rows = select(graph.store, f"""
+        SELECT ?g ?r ?text ?kind ?number ?ordinal ?named WHERE {{
+          GRAPH ?g {{ ?r a r2p:Recommendation }}
+          FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
+          OPTIONAL {{ GRAPH ?g {{ ?r r2p:text ?text }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?r r2p:recommendationKind ?kindIri }} ?kindIri skos:prefLabel ?kind }}
+          OPTIONAL {{ GRAPH ?g {{ ?r r2p:number ?number }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?m r2p:hasRecommendation ?r }} OPTIONAL {{ GRAPH ?g {{ ?m r2p:ordinal ?ordinal }} }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?r r2p:mentions|r2p:addresses|r2p:recommendsMechanism ?named }} }}
+        }}""")
+    facts = []
+    for (g, r), rs in _group_pairs(rows, "g", "r").items():
+        slug = graph_slug(g)
+        fields = {"text": _first(rs, "text"), "recommendation_kind": _first(rs, "kind"),
+                  "number": _int(_first(rs, "number")), "meeting_ordinal": _int(_first(rs, "ordinal")),
+                  "names": _values(rs, "named")}
+        facts.append(GraphFact(slug, "recommendation", r, fields, _shown(graph, fields),
+                               graph.sentence(slug, r, iris_r2p("text")) or graph.sentence(slug, r)))
+    return facts
+
+
 GRAPH_READERS: dict[str, Callable[[Graph], list[GraphFact]]] = {
     "meeting": meeting_facts, "participant_state": participant_facts, "person_role": person_role_facts,
     "mechanism": mechanism_facts, "network_size": network_size_facts, "focal_point": focal_point_facts,
     "appointment": appointment_facts, "situation": situation_facts, "membership": membership_facts,
+    "recommendation": recommendation_facts,
 }
 
 
@@ -756,12 +785,32 @@ def same_crimes(gold: list[str] | None, actual: list[str], _fields: dict, _facts
     return sorted(norm(c) for c in gold or []) == sorted(norm(graph.name(c) or c) for c in actual)
 
 
+def same_distinction(gold: str | None, actual: list[str], _fields: dict, _facts: dict, _graph: Graph) -> bool:
+    """The gold's statement about the meeting is one of the graph's distinctions (null: none)."""
+    if gold is None:
+        return not actual
+    return any(norm(gold) in norm(a) or norm(a) in norm(gold) for a in actual)
+
+
+def names_at_least(gold: list[str] | None, actual: list[str], _fields: dict, _facts: dict, graph: Graph) -> bool:
+    """Each gold name is a distinct entity the graph links (the graph may link more: a crime or pillar
+    inside a title)."""
+    left = list(actual)
+    for name in gold or []:
+        hit = next((a for a in left if names_match(name, graph.names(a))), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
+
+
 # The fields each kind judges; fields of the gold not named here are not compared (docs/extraction.md).
 FIELDS: dict[str, dict[str, Compare]] = {
     "meeting": {"series": same_series, "ordinal": same_value, "year": same_year, "start_date": same_date,
                 "end_date": same_date, "city": same_entity, "country": same_entity, "hosts": same_hosts,
                 "partners": same_entities,
-                "announced_hosts": same_entities, "participant_count": same_value, "more_than": same_value},
+                "announced_hosts": same_entities, "participant_count": same_value, "more_than": same_value},,
+                "planned": same_value, "distinction": same_distinction},
     "participant_state": {"state": same_entity, "meeting": same_series, "meeting_ordinal": same_value,
                           "year": same_year},
     "person_role": {"person": same_entity, "role": same_role, "organization": same_organization, "year": same_year,
@@ -776,6 +825,8 @@ FIELDS: dict[str, dict[str, Compare]] = {
     "appointment": {"state": same_entity, "date": same_date, "intent": same_value},
     "situation": {"country": same_entity, "crimes": same_crimes, "place": same_entity, "state": same_entity},
     "membership": {"group": same_entity, "member": same_entity, "since": same_date, "as_of": same_date},
+    "recommendation": {"meeting_ordinal": same_value, "recommendation_kind": same_value, "number": same_value,
+                       "names": names_at_least},
 }
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 
@@ -820,10 +871,21 @@ def situation_core(g: dict, a: dict, graph: Graph) -> int:
     return 2 if g.get(key) is not None and names_match(g[key], graph.names(a[key] or a["country"])) else 0
 
 
+def recommendation_core(g: dict, a: dict, _graph: Graph) -> int:
+    """The graph item whose text holds the gold's words (spacing, case and punctuation aside)."""
+    words = _plain(g.get("text") or "")
+    return 2 if words and words in _plain(a.get("text") or "") else 0
+
+
+def _plain(text: str) -> str:
+    return " " + " ".join(re.findall(r"[^\W_]+", norm(text))) + " "
+
+
 CORES: dict[str, Core] = {
     "meeting": meeting_core, "network_size": network_size_core, "mechanism": mechanism_core,
     "participant_state": named_core("state"), "person_role": named_core("person"), "focal_point": named_core("state"),
     "appointment": named_core("state"), "situation": situation_core, "membership": membership_core,
+    "recommendation": recommendation_core,
 }
 
 

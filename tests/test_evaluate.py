@@ -416,3 +416,69 @@ def test_a_situation_in_no_state_is_found_by_its_place(history_evaluation):
     found = verdicts(history_evaluation, "situation").get("found", [])
     assert sorted(j.gold.get("place") or j.gold.get("country") for j in found) == ["Oranjeville", "Peru"]
     assert history_evaluation.scores["situation"].spurious == 0
+
+
+def _recommendation_store() -> tuple[DocumentStore, str]:
+    text = ("Summary\n\nThe sixth annual meeting took place on 2 May 2020. This was the first meeting of the network held "
+            "online. Participants urged Chile to ratify the Arms Trade Treaty. Some suggested a regional fund. "
+            "Kenya will host the seventh annual meeting in 2021.\n")
+    d = DocumentStore("delta", text)
+    m6 = d.entity("meeting", "annual-meeting-6", "Sixth Annual Meeting", "AnnualMeeting")
+    d.add(m6, R2P + "ordinal", integer(6), "The sixth annual meeting")
+    d.add(m6, R2P + "startDate", date("2020-05-02"), "on 2 May 2020")
+    d.add(m6, R2P + "distinction", ox.Literal("first meeting of the network held online"), "This was the first")
+    m7 = d.entity("meeting", "annual-meeting-7", "Seventh Annual Meeting", "AnnualMeeting")
+    d.add(m7, RDF + "type", ox.NamedNode(R2P + "PlannedMeeting"), "Kenya will host")
+    d.add(m7, R2P + "ordinal", integer(7), "Kenya will host")
+    rec = d.entity("recommendation", "annual-meeting-6-urged-chile", "Sixth: recommendation", "Recommendation")
+    d.add(rec, R2P + "text", ox.Literal("Participants urged Chile to ratify the Arms Trade Treaty."), "Participants urged")
+    d.add(rec, R2P + "recommendationKind", ox.NamedNode(R2P + "KindRecommendation"), "Participants urged")
+    d.add(m6, R2P + "hasRecommendation", ox.NamedNode(rec), "Participants urged")
+    chile = d.entity("state", "chile", "Chile", "State")
+    att = d.entity("mechanism", "arms-trade-treaty", "Arms Trade Treaty", "LegalInstrument")
+    d.add(rec, R2P + "addresses", chile, "Participants urged")
+    d.add(rec, R2P + "recommendsMechanism", att, "Participants urged")
+    fund = d.entity("recommendation", "annual-meeting-6-regional-fund", "Sixth: suggested action", "Recommendation")
+    d.add(fund, R2P + "text", ox.Literal("Some suggested a regional fund."), "Some suggested")
+    d.add(fund, R2P + "recommendationKind", ox.NamedNode(R2P + "KindRecommendation"), "Some suggested")
+    d.add(m6, R2P + "hasRecommendation", ox.NamedNode(fund), "Some suggested")
+    return d, text
+
+
+def test_recommendations_are_judged_by_text_kind_meeting_and_names(tmp_path):
+    """The text is the core (spacing and case aside); the kind, the meeting and the names the gold gives
+    are judged (the graph may name more); an item no gold fact pairs with is spurious."""
+    d, _text = _recommendation_store()
+    gold = [
+        {"doc": "delta.txt", "kind": "recommendation", "quote": "Participants urged Chile to ratify the Arms Trade Treaty.",
+         "text": "URGED chile to ratify", "recommendation_kind": "recommendation", "meeting_ordinal": 6,
+         "names": ["Arms Trade Treaty"]},
+        {"doc": "delta.txt", "kind": "recommendation", "quote": "Some suggested a regional fund.",
+         "text": "a regional fund", "recommendation_kind": "suggested action", "meeting_ordinal": 6},
+        {"doc": "delta.txt", "kind": "recommendation", "quote": "This was the first meeting of the network held online.",
+         "text": "held online", "recommendation_kind": "lesson"},
+    ]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate(d.store, load_gold(tmp_path / "gold.json"))
+    got = {j.gold["text"] if j.gold else None: j for j in result.judgements}
+    assert got["URGED chile to ratify"].verdict == "found"
+    assert got["a regional fund"].verdict == "wrong"
+    assert set(got["a regional fund"].wrong_fields) == {"recommendation_kind"}
+    assert got["held online"].verdict == "missed"
+    score = result.scores["recommendation"]
+    assert (score.found, score.wrong, score.missed, score.spurious) == (1, 1, 1, 0)
+
+
+def test_a_meetings_planned_status_and_distinction_are_judged(tmp_path):
+    d, _text = _recommendation_store()
+    gold = [
+        {"doc": "delta.txt", "kind": "meeting", "quote": "The sixth annual meeting took place on 2 May 2020.",
+         "ordinal": 6, "planned": False, "distinction": "first meeting of the network held online"},
+        {"doc": "delta.txt", "kind": "meeting", "quote": "Kenya will host the seventh annual meeting in 2021.",
+         "ordinal": 7, "planned": True, "distinction": "the largest meeting"},
+    ]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate(d.store, load_gold(tmp_path / "gold.json"))
+    by_ordinal = {j.gold["ordinal"]: j for j in result.judgements if j.gold}
+    assert by_ordinal[6].verdict == "found"
+    assert by_ordinal[7].verdict == "wrong" and set(by_ordinal[7].wrong_fields) == {"distinction"}

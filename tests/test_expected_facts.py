@@ -12,9 +12,11 @@ keys as the unseen documents' tests/fixtures/unseen/<document>.expected.json):
     announced_hosts     [{agent, ordinal, city, year}] of future meetings
     coordination_groups [{group, members (the exact set), year (null: not checked)}]
     situations          situations discussed at the meeting (at least these)
-    recommendation_count, recommendation_count_with_lessons, recommendation_snippets {number: text},
-    recommendation_mechanisms (mechanisms the meeting's recommendations name)
+    recommendation_count (every recommendation, suggested action, lesson and obstacle of the meeting),
+    recommendation_snippets {number: text}, recommendation_mechanisms (mechanisms its items name)
     recurring           [{entity (IRI), ordinals}]: the entity is seen at (at least) these meetings
+    recommendation_kinds {kind: count}: the meeting's items of each kind (meeting-recommendations' kind)
+    meeting_statements  [{ordinal, planned, announced_at (ordinal or null), distinction (words or null)}]
 
 Names are matched the way a reader would: case, accents and spacing aside, and an expected name
 may be a whole-word part of the graph's (e.g. "Stanley Foundation" in "The Stanley Foundation").
@@ -97,6 +99,7 @@ def names_in_expected(exp: dict) -> list[str]:
     names += [n for g in exp["coordination_groups"] for n in g["members"]]
     names += exp["situations"] + exp["recommendation_mechanisms"]
     names += list(exp.get("recommendation_snippets", {}).values())
+    names += [st["distinction"] for st in exp.get("meeting_statements", [])]
     return [n for n in names if n]
 
 
@@ -241,10 +244,9 @@ def check_recommendations(run: Run, exp: dict) -> None:
     rows = run("meeting-recommendations", {"ordinal": str(ordinal)})
     count = exp.get("recommendation_count")
     if count is not None:
-        allowed = {count, exp.get("recommendation_count_with_lessons", count)}
-        assert len(rows) in allowed, f"meeting {ordinal}: {len(rows)} recommendations, expected {sorted(allowed)}"
-        assert set(range(1, count + 1)) <= {r["number"] for r in rows}, [r["number"] for r in rows]
+        assert len(rows) == count, f"meeting {ordinal}: {len(rows)} recommendations, expected {count}"
         assert all(r["text"] for r in rows), "a recommendation without its text"
+        assert len({r["recommendation"] for r in rows}) == len(rows), "an item is listed twice"
     for number, snippet in exp.get("recommendation_snippets", {}).items():
         texts = [r["text"] for r in rows if r["number"] == int(number)]
         assert any(names_match(snippet, t) for t in texts), f"recommendation {number}: {texts}"
@@ -254,6 +256,34 @@ def check_recommendations(run: Run, exp: dict) -> None:
             f"no recommendation of meeting {ordinal} names {mechanism}: {named}"
         listed = [r for r in run("mechanisms", {}) if names_match(mechanism, r["mechanismLabel"])]
         assert listed and any(str(ordinal) + "." in (r["recommendations"] or "") for r in listed), listed
+
+
+def check_recommendation_kinds(run: Run, exp: dict) -> None:
+    """Each kind's items, through the query's kind parameter; the kinds add up to the whole."""
+    ordinal = exp["meeting"]["ordinal"]
+    kinds = exp.get("recommendation_kinds", {})
+    every = run("meeting-recommendations", {"ordinal": str(ordinal)})
+    assert {r["kind"] for r in every} == set(kinds), f"meeting {ordinal}: kinds {sorted({r['kind'] for r in every})}"
+    for kind, count in kinds.items():
+        rows = run("meeting-recommendations", {"ordinal": str(ordinal), "kind": kind})
+        assert len(rows) == count, f"meeting {ordinal}: {len(rows)} items of kind {kind!r}, expected {count}"
+        assert {r["kind"] for r in rows} == {kind}
+    assert sum(kinds.values()) == len(every)
+
+
+def check_meeting_statements(run: Run, exp: dict) -> None:
+    rows = {r["ordinal"]: r for r in run("meeting-statements", {})}
+    for st in exp.get("meeting_statements", []):
+        row = rows.get(st["ordinal"])
+        assert row is not None, f"meeting-statements: no row for meeting {st['ordinal']}"
+        assert row["planned"] is st["planned"], row
+        assert row["announcedAt"] == st["announced_at"], row
+        if st["distinction"] is None:
+            assert row["distinctions"] is None, row
+        else:
+            assert names_match(st["distinction"], row["distinctions"]), row
+        only = run("meeting-statements", {"ordinal": str(st["ordinal"])})
+        assert [r["meeting"] for r in only] == [row["meeting"]]
 
 
 def check_recurring(run: Run, exp: dict) -> None:
@@ -344,6 +374,8 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "recurring": check_recurring,
     "mechanism_history": check_mechanism_history,
     "time_and_roles": check_time_and_roles,
+    "recommendation_kinds": check_recommendation_kinds,
+    "meeting_statements": check_meeting_statements,
 }
 
 
@@ -390,7 +422,8 @@ def test_every_bundled_document_has_expected_facts():
         assert load_expected(path)["document"] == path.stem
         assert set(load_expected(path)) >= {"meeting", "network_size", "focal_points", "roles", "announcements",
                                              "announced_hosts", "coordination_groups", "situations",
-                                             "recommendation_count", "recommendation_mechanisms"}
+                                             "recommendation_count", "recommendation_mechanisms",
+                                             "recommendation_kinds", "meeting_statements"}
 
 
 @pytest.mark.parametrize("path", EXPECTED_FILES, ids=lambda p: p.stem)

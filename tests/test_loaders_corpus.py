@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG as W3ORG, RDF, SKOS, XSD
 
 from r2pkg.graph import iris
+from r2pkg.loaders.rules.recommendations import recommendation_iri
 from r2pkg.graph.vocab import R2P
 from r2pkg.loaders import load_document, reference_facts
 
@@ -250,30 +251,65 @@ def test_announcements(name, agent, intent, year):
     assert len(subjects(d, RDF.type, R2P.AppointmentAnnouncement)) == (2 if name.startswith("2012") else 1)
 
 
-@pytest.mark.parametrize("name, count, sample", [
-    ("2015-5th-annual-meeting-madrid", 9, (4, "All states should sign and ratify the Arms Trade Treaty")),
-    ("2019-9th-annual-meeting-brussels", 14, (1, "R2P Focal Points have a special responsibility")),
-    ("2012-2nd-annual-meeting", 0, None),
-    ("2017-7th-annual-meeting-doha", 0, None),
+KIND = {"recommendation": R2P.KindRecommendation, "suggested action": R2P.KindSuggestedAction,
+        "lesson": R2P.KindLesson, "obstacle": R2P.KindObstacle}
+
+
+@pytest.mark.parametrize("name, counts, sample", [
+    # The numbered recommendations, a call in prose, a suggestion and three measures counted in prose.
+    ("2015-5th-annual-meeting-madrid", {"recommendation": 10, "suggested action": 4},
+     ("recommendation", 4, "All states should sign and ratify the Arms Trade Treaty")),
+    ("2019-9th-annual-meeting-brussels", {"lesson": 8, "recommendation": 10},
+     ("lesson", 1, "R2P Focal Points have a special responsibility")),
+    ("2012-2nd-annual-meeting", {"recommendation": 5, "suggested action": 1, "obstacle": 2},
+     ("obstacle", None, "Some member states raised concerns about diversity of language")),
+    # Three bulleted lists of what focal points can do, a suggestion in prose and two 'core challenges'.
+    ("2017-7th-annual-meeting-doha", {"suggested action": 15, "recommendation": 1, "obstacle": 2},
+     ("suggested action", 3, "Examining national legislation on hate speech.")),
 ])
-def test_recommendations(name, count, sample):
+def test_recommendations(name, counts, sample):
     d = doc(name)
     recs = subjects(d, RDF.type, R2P.Recommendation)
-    assert len(recs) == count
-    if sample:
-        n, text = sample
-        meeting_slug = next(iter(objects(d, iris.document(d.slug), R2P.aboutMeeting))).split("/")[-1]
-        rec = E("recommendation", f"{meeting_slug}-{n}")
-        assert any(str(t).startswith(text) for t in objects(d, rec, R2P.text))
-        assert objects(d, rec, R2P.number) == {integer(n)}
+    kinds = {}
+    for rec in recs:
+        (kind,) = objects(d, rec, R2P.recommendationKind)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == {KIND[k]: n for k, n in counts.items()}
+    kind, n, text = sample
+    meeting_slug = next(iter(objects(d, iris.document(d.slug), R2P.aboutMeeting))).split("/")[-1]
+    found = [r for r in recs if any(str(t).startswith(text) for t in objects(d, r, R2P.text))]
+    assert len(found) == 1
+    rec = found[0]
+    assert str(rec).startswith(str(E("recommendation", meeting_slug)) + "-")
+    assert objects(d, rec, R2P.recommendationKind) == {KIND[kind]}
+    assert objects(d, rec, R2P.number) == ({integer(n)} if n is not None else set())
 
 
 def test_recommendation_links_and_second_list():
     d = doc("2019-9th-annual-meeting-brussels")
-    rec = E("recommendation", "annual-meeting-9-conclusion-and-recommendations-4")
-    assert E("mechanism", "manual-for-r2p-focal-points") in objects(d, rec, R2P.recommendsMechanism)
-    text = next(iter(objects(d, E("recommendation", "annual-meeting-9-1"), R2P.text)))
-    assert "not necessarily a foreign policy priority" in str(text)  # joined across the page break
+    by_text = {str(t): r for r in subjects(d, RDF.type, R2P.Recommendation) for t in objects(d, r, R2P.text)}
+    mentor = next(r for t, r in by_text.items() if t.startswith("R2P Focal Points should support and actively mentor"))
+    assert E("mechanism", "manual-for-r2p-focal-points") in objects(d, mentor, R2P.recommendsMechanism)
+    assert objects(d, mentor, R2P.number) == {integer(4)}
+    first_lesson = next(t for t in by_text if t.startswith("R2P Focal Points have a special responsibility"))
+    assert "not necessarily a foreign policy priority" in first_lesson  # joined across the page break
+
+
+def test_recommendation_iris_do_not_depend_on_list_order():
+    """The same item keeps its IRI when another list comes before it in the document."""
+    d = doc("2015-5th-annual-meeting-madrid")
+    (rec,) = [r for r in subjects(d, RDF.type, R2P.Recommendation)
+              if any(str(t).startswith("All states should sign") for t in objects(d, r, R2P.text))]
+    text = next(iter(objects(d, rec, R2P.text)))
+    assert rec == recommendation_iri("annual-meeting-5", str(text))
+
+
+def test_summary_parts_are_not_sessions():
+    d = doc("2012-2nd-annual-meeting")
+    sessions = {str(s).rsplit("/", 1)[-1] for s in objects(d, E("meeting", "annual-meeting-2"), R2P.hasSession)}
+    assert "annual-meeting-2-national-experiences" in sessions
+    assert not {"annual-meeting-2-history-of-the-initiative", "annual-meeting-2-moving-forward",
+                "annual-meeting-2-introduction"} & sessions
 
 
 @pytest.mark.parametrize("name, expected, absent", [

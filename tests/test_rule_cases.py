@@ -31,7 +31,7 @@ CASES_DIR = Path(__file__).resolve().parent / "rules"
 # The rules of loaders/rules.py (its RULES, then rule_mechanisms and rule_labels, which load_document runs apart).
 # Kept here rather than read from the module, which is about to become a package.
 RULES = (
-    "rule_meeting", "rule_other_meetings", "rule_counts", "rule_theme", "rule_participants", "rule_persons",
+    "rule_meeting", "rule_other_meetings", "rule_meeting_statements", "rule_counts", "rule_theme", "rule_participants", "rule_persons",
     "rule_focal_points", "rule_announcements", "rule_network_size", "rule_groups", "rule_situations",
     "rule_crimes_pillars", "rule_sessions", "rule_recommendations", "rule_mechanisms", "rule_labels",
     "rule_organization_roles", "rule_post_descriptions",

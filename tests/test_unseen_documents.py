@@ -3,7 +3,9 @@ written, are built with the bundled corpus and read as a reader reads them.
 
 tests/fixtures/unseen/ holds the summaries (the third annual meeting, Accra 2013, and the tenth,
 Montevideo 2020: invented test material in the genre of the bundled corpus, with PDF-to-text
-debris) and, beside each, <document>.expected.json with the facts a reader finds in it. The
+debris; a news item on the twelfth, Windhoek 2021, and the co-hosts' joint statement on the
+thirteenth, Lima 2022, with recommendations, suggested actions, lessons and obstacles in lists
+and prose, and planned meetings) and, beside each, <document>.expected.json with the facts a reader finds in it. The
 checks are those of test_expected_facts.py, through the saved queries.
 """
 from __future__ import annotations

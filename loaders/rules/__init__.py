@@ -12,19 +12,20 @@ from .base import Ctx, Meeting, Rule, find_date, rule, yearless_date_text
 from .focal_points import rule_announcements, rule_focal_points
 from .labels import rule_labels
 from .mechanisms import rule_mechanisms
-from .meetings import rule_meeting, rule_other_meetings
+from .meetings import rule_meeting, rule_meeting_statements, rule_other_meetings
 from .network import rule_groups, rule_network_size
 from .participants import rule_counts, rule_participants, rule_theme
 from .persons import rule_persons
+from .recommendations import rule_recommendations
 from .roles import rule_organization_roles
-from .sessions import rule_recommendations, rule_sessions
+from .sessions import rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
 from .time import rule_post_descriptions
 
 RULES: tuple[Rule, ...] = tuple(run.contract for run in (
-    rule_meeting, rule_other_meetings, rule_counts, rule_theme, rule_participants, rule_persons,
-    rule_organization_roles, rule_focal_points, rule_announcements, rule_network_size, rule_groups, rule_post_descriptions,
-    rule_situations, rule_mechanisms,
+    rule_meeting, rule_other_meetings, rule_meeting_statements, rule_counts, rule_theme, rule_participants,
+    rule_persons, rule_organization_roles, rule_focal_points, rule_announcements, rule_network_size, rule_groups,
+    rule_post_descriptions, rule_situations, rule_mechanisms,
     rule_crimes_pillars, rule_sessions, rule_recommendations, rule_labels,
 ))
 

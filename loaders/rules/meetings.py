@@ -9,7 +9,7 @@ from r2pkg.graph import iris
 from ..analysis import Ment, Sent
 from ..gazetteer import CITY, ORG as ORG_LABEL, STATE, Gazetteer, fold
 from .base import (
-    Ctx, Meeting, NETWORK, R2P, SKOS, XSD, _alt, _literal, _meeting_data, _ordinal_rx, find_date, ordinal_value,
+    Ctx, Meeting, NETWORK, R2P, RDF, SKOS, XSD, _alt, _literal, _meeting_data, _ordinal_rx, find_date, ordinal_value,
     rule, yearless_date_text,
 )
 from .document_date import _URL_LINE, _cue_words_rx, date_line, dateline, rule_document_date
@@ -378,7 +378,8 @@ def _this_meeting(ctx: Ctx, s: Sent) -> bool:
       writes=("default_year", "issued", "meeting", "phrases", "series", "start_date", "title_sent", "year",
              "dcterms:issued", "r2p:aboutMeeting", "r2p:dateText", "r2p:endDate", "r2p:heldInCity",
              "r2p:heldInCountry", "r2p:hostedBy", "r2p:inAssociationWith", "r2p:inSeries", "r2p:ofNetwork",
-             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel",
+             "r2p:announcedHostOf", "r2p:announcesMeeting"))
 def rule_meeting(ctx: Ctx) -> None:
     """The meeting a document is about: the first numbered meeting near its top, in its series,
     with its hosts, place, dates (the page's date line lends only a missing year), and whether the
@@ -443,6 +444,7 @@ def _describe_meeting(ctx: Ctx, iri: URIRef, top: list[Sent]) -> None:
                 break
     if announced:
         ctx.emit(iris.document(ctx.slug), R2P.announcesMeeting, iri, hosting[0])
+        ctx.emit(iri, RDF.type, R2P.PlannedMeeting, hosting[0], limit=1)
 
 
 def _meeting_date(ctx: Ctx, iri: URIRef, sents: list[Sent]) -> None:
@@ -567,7 +569,7 @@ def _acronym_org(ctx: Ctx, s: Sent, at: int, name: str) -> Ment:
 
 @rule(reads=("meeting", "phrases", "series"),
       writes=("phrases", "series", "r2p:announcedHostOf", "r2p:heldInCity", "r2p:inSeries", "r2p:ofNetwork",
-             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel"))
+             "r2p:ordinal", "r2p:startDate", "rdf:type", "skos:altLabel", "skos:prefLabel", "r2p:announcedAt"))
 def rule_other_meetings(ctx: Ctx) -> None:
     """Meetings the document mentions besides its own: the first meeting, the next one announced,
     a numbered meeting of another series. Each in its own series: a regional meeting never takes
@@ -600,11 +602,15 @@ def rule_other_meetings(ctx: Ctx) -> None:
                 ctx.emit(iri, R2P.startDate, date.start, s)
                 if date.end is not None:
                     ctx.emit(iri, R2P.endDate, date.end, s)
+            later = own.ordinal is not None and ordinal > own.ordinal and series.iri == own.series
+            if later and _planned_verbs().search(s.text, me, clause_end):
+                _planned(ctx, iri, s)  # 'the fourth annual meeting ... should be held in 2014'
             f = future.search(s.text[:ms])
             if f and (series.iri != own.series or (own.ordinal is not None and ordinal > own.ordinal)):
                 agents = [m for m in s.agents(0, f.start()) if _usable_agent(ctx, m)]
                 for host in _coordinated_tail(s, agents):
                     ctx.emit(host.iri, R2P.announcedHostOf, iri, s)
+                _planned(ctx, iri, s)
 
 
 def _series_by_iri(ctx: Ctx, iri: URIRef | None) -> Series:
@@ -612,3 +618,57 @@ def _series_by_iri(ctx: Ctx, iri: URIRef | None) -> Series:
     if iri is None or iri == ANNUAL_SERIES.iri:
         return ANNUAL_SERIES
     return ctx.series.get(iri, ANNUAL_SERIES)
+
+
+def _planned(ctx: Ctx, iri: URIRef, where: Sent) -> None:
+    """A meeting the document announces for later, and the meeting at which it was announced."""
+    ctx.emit(iri, RDF.type, R2P.PlannedMeeting, where, limit=1)
+    if ctx.meeting is not None and ctx.meeting.iri != iri:
+        ctx.emit(iri, R2P.announcedAt, ctx.meeting.iri, where, limit=1)
+
+
+@lru_cache(maxsize=1)
+def _planned_verbs() -> re.Pattern:
+    """'should be held', 'will take place': a meeting still to come."""
+    return re.compile(rf"\b(?i:{_alt(_meeting_data()['next_meeting_verbs'])})\b")
+
+
+@lru_cache(maxsize=1)
+def _statement_rxs() -> tuple[re.Pattern, re.Pattern]:
+    """A distinction ('This was the first meeting ... hosted by a regional organization') and a next meeting
+    planned without a number ('another global meeting ... should be scheduled for 2013'), from meetings.json."""
+    data = _meeting_data()
+    nouns = _alt(data["meeting_nouns"])
+    distinction = re.compile(rf"(?i:{_alt(data['distinction_leads'])})\s+(?P<what>(?i:{_alt(data['distinction_words'])})"
+                             rf"\b[^.;]*?\b(?i:{nouns}|time)\b[^;]*?)\s*\.?$")
+    mods = _alt(data["meeting_modifiers"])
+    following = re.compile(rf"\b(?i:{_alt(data['next_meeting_leads'])})\s+(?:(?i:{mods})\s+){{0,3}}(?i:meeting)\b"
+                           rf"[^.;]*?\b(?i:{_alt(data['next_meeting_verbs'])})\b")
+    return distinction, following
+
+
+@rule(reads=("meeting", "phrases", "series"),
+      writes=("phrases", "series", "r2p:announcedAt", "r2p:distinction", "r2p:inSeries", "r2p:ordinal", "r2p:startDate", "rdf:type",
+             "skos:prefLabel"))
+def rule_meeting_statements(ctx: Ctx) -> None:
+    """What the document says of its meeting ('the first in the Middle East region') and the next meeting it
+    plans without numbering it: the next of its own series, dated by the year the sentence gives."""
+    own = ctx.meeting
+    if own is None:
+        return
+    distinction, following = _statement_rxs()
+    for s in ctx.an.sents:
+        text = s.text
+        if "first" not in text.lower() and "meeting" not in text.lower():
+            continue  # a cheap test: every distinction and plan names one of these (or a meeting noun)
+        d = distinction.match(text)
+        if d:
+            ctx.emit(own.iri, R2P.distinction, _literal(d.group("what").strip()), s)
+            continue
+        f = following.search(text)
+        if f and own.ordinal is not None and own.annual and not _meeting_phrases(ctx, s):
+            year = re.search(r"\b(?:for|in|during)\s+((?:19|20)\d{2})\b", text[f.start():])
+            iri = _mint_meeting(ctx, own.ordinal + 1, ANNUAL_SERIES, "", s)
+            if year:
+                ctx.emit(iri, R2P.startDate, ctx.year_lit(int(year.group(1))), s)
+            _planned(ctx, iri, s)
