@@ -809,7 +809,7 @@ FIELDS: dict[str, dict[str, Compare]] = {
     "meeting": {"series": same_series, "ordinal": same_value, "year": same_year, "start_date": same_date,
                 "end_date": same_date, "city": same_entity, "country": same_entity, "hosts": same_hosts,
                 "partners": same_entities,
-                "announced_hosts": same_entities, "participant_count": same_value, "more_than": same_value},,
+                "announced_hosts": same_entities, "participant_count": same_value, "more_than": same_value,
                 "planned": same_value, "distinction": same_distinction},
     "participant_state": {"state": same_entity, "meeting": same_series, "meeting_ordinal": same_value,
                           "year": same_year},
