@@ -1,11 +1,14 @@
-"""Labels: every entity mentioned gets its type and labels last."""
+"""Labels: every entity mentioned gets its type and labels last; then every label is made one a Linked Data client
+reads (in English, and an rdfs:label beside each skos:prefLabel)."""
 from __future__ import annotations
 
 import re
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from ..analysis import Sent
 from ..gazetteer import CRIME, STATE_ADJ
-from .base import Ctx, R2P, RDF, SKOS, _literal, rule
+from ..model import Fact
+from ..themes import LANGUAGE
+from .base import Ctx, R2P, RDF, RDFS, SKOS, _literal, rule
 
 
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
@@ -52,3 +55,27 @@ def rule_labels(ctx: Ctx) -> None:
                 ctx.emit(iri, SKOS.altLabel, _literal(m), vs, limit=1)
         if iri in an.body_state:
             ctx.emit(iri, R2P.partOf, an.body_state[iri], s, limit=1)
+
+
+_LABELS = frozenset((SKOS.prefLabel, SKOS.altLabel, RDFS.label))
+
+
+def _english(text: str) -> Literal:
+    return _literal(text, lang=LANGUAGE)
+
+
+def label_for_every_client(ctx: Ctx) -> None:
+    """Every label the rules wrote as a plain string is tagged English (the texts read are English), and every
+    node with a skos:prefLabel gets it as its rdfs:label too, from the same sentence: clients that know only RDFS
+    (and most Linked Data browsers) show rdfs:label. Runs once after the rules, whichever rule wrote the label."""
+    labelled = {f.subject for f in ctx.facts if f.predicate == RDFS.label}
+    facts: list[Fact] = []
+    for fact in ctx.facts:
+        o = fact.object
+        if fact.predicate in _LABELS and isinstance(o, Literal) and o.language is None and o.datatype is None:
+            fact = Fact(fact.subject, fact.predicate, _english(str(o)), fact.evidence)
+        facts.append(fact)
+        if fact.predicate == SKOS.prefLabel and fact.subject not in labelled:
+            labelled.add(fact.subject)
+            facts.append(Fact(fact.subject, RDFS.label, fact.object, fact.evidence))
+    ctx.facts[:] = facts
