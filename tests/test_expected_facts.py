@@ -15,6 +15,9 @@ keys as the unseen documents' tests/fixtures/unseen/<document>.expected.json):
     recommendation_count, recommendation_count_with_lessons, recommendation_snippets {number: text},
     recommendation_mechanisms (mechanisms the meeting's recommendations name)
     recurring           [{entity (IRI), ordinals}]: the entity is seen at (at least) these meetings
+    themes              [{theme (its name), sentence (words of it)}]: the sentence discusses the theme
+                        (theme-across-meetings, under the document's meeting); themes_not_in: such pairs
+                        that must not be; themes_not_discussed: themes no sentence of the document discusses
 
 Names are matched the way a reader would: case, accents and spacing aside, and an expected name
 may be a whole-word part of the graph's (e.g. "Stanley Foundation" in "The Stanley Foundation").
@@ -266,6 +269,26 @@ def check_recurring(run: Run, exp: dict) -> None:
         assert found[0]["meetings"] == len(ordinals)
 
 
+def check_themes(run: Run, exp: dict) -> None:
+    document = f"{ID}document/{slugify(exp['document'])}"
+    ordinal = (exp.get("meeting") or {}).get("ordinal")
+
+    def said(theme: str) -> list[dict]:
+        return [r for r in run("theme-across-meetings", {"theme": theme}) if r["document"] == document]
+
+    for item in exp.get("themes", []):
+        rows = said(item["theme"])
+        found = [r for r in rows if names_match(item["sentence"], r["text"])]
+        assert found, f"no sentence with “{item['sentence']}” discusses {item['theme']}: {[r['text'] for r in rows]}"
+        if ordinal is not None:
+            assert all(r["meeting"] == f"{ID}meeting/annual-meeting-{ordinal}" for r in found), found
+    for item in exp.get("themes_not_in", []):
+        wrong = [r["text"] for r in said(item["theme"]) if names_match(item["sentence"], r["text"])]
+        assert not wrong, f"{item['theme']} is not what this sentence discusses: {wrong}"
+    for theme in exp.get("themes_not_discussed", []):
+        assert not said(theme), f"{exp['document']} does not discuss {theme}: {[r['text'] for r in said(theme)]}"
+
+
 CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "meeting": check_meeting,
     "participants": check_participants,
@@ -278,6 +301,7 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "situations": check_situations,
     "recommendations": check_recommendations,
     "recurring": check_recurring,
+    "themes": check_themes,
 }
 
 
