@@ -18,7 +18,7 @@ from r2pkg.graph import iris
 from r2pkg.graph.vocab import R2P
 
 from .gazetteer import data_json
-from .wordlists import word_alternation
+from .wordlists import word_trie
 
 SCHEME = R2P.Themes
 LANGUAGE = "en"
@@ -88,13 +88,13 @@ def _concept(theme: Theme, slugs: dict[str, Theme]) -> list[tuple]:
 
 @lru_cache(maxsize=1)
 def cue_index() -> tuple[re.Pattern, dict[str, tuple[URIRef, ...]]]:
-    """One alternation over every cue of every theme (longest first, on word boundaries, any case), and the
-    themes each cue, folded, says."""
+    """One pattern of every cue of every theme (longest first, on word boundaries, any case; a trie, as the cues
+    are hundreds), and the themes each cue, folded, says."""
     said: dict[str, list[URIRef]] = {}
     for theme in themes():
         for cue in theme.cues:
             said.setdefault(fold_cue(cue), []).append(theme.iri)
-    pattern = re.compile(word_alternation(list({c for t in themes() for c in t.cues}), ignore_case=True) + r"(?![\w-])")
+    pattern = re.compile(word_trie({c for t in themes() for c in t.cues}) + r"(?![\w-])")
     return pattern, {cue: tuple(dict.fromkeys(found)) for cue, found in said.items()}
 
 
@@ -105,5 +105,11 @@ def fold_cue(text: str) -> str:
 
 def cues_in(text: str) -> list[tuple[int, int, URIRef]]:
     """(start, end, theme) of every cue in a text."""
-    pattern, said = cue_index()
-    return [(m.start(), m.end(), iri) for m in pattern.finditer(text) for iri in said.get(fold_cue(m.group(0)), ())]
+    pattern, _said = cue_index()
+    return [(m.start(), m.end(), iri) for m in pattern.finditer(text) for iri in _themes_of(m.group(0))]
+
+
+@lru_cache(maxsize=4096)
+def _themes_of(found: str) -> tuple[URIRef, ...]:
+    """The themes of a cue as the text writes it (folded once per spelling met)."""
+    return cue_index()[1].get(fold_cue(found), ())

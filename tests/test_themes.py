@@ -232,3 +232,18 @@ def test_an_entity_page_of_a_theme_links_to_its_theme_page(built_client):
     html = built_client.get("/page/topic/hate-speech-and-incitement").get_data(as_text=True)
     assert 'href="/theme/hate-speech-and-incitement"' in html
     assert 'href="/theme/' not in built_client.get("/page/state/ghana").get_data(as_text=True).split("<main", 1)[1]
+
+
+def test_the_cue_trie_finds_what_the_plain_alternation_finds():
+    """word_trie is an optimisation of word_alternation for long lists: the same matches, in the same places."""
+    from r2pkg.graph.resources import CORPUS_DIR
+    from r2pkg.loaders.wordlists import word_alternation, word_trie
+
+    cues = {c for t in themes() for c in t.cues} | {"war", "war crimes", "warning"}
+    trie = re.compile(word_trie(cues) + r"(?![\w-])")
+    plain = re.compile(word_alternation(cues, ignore_case=True) + r"(?![\w-])")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS_DIR.glob("*.txt"))]
+    texts.append("War crimes, WARNING signs and a warring party; early-warning, pre-war and war-crimes.")
+    for text in texts:
+        assert [(m.start(), m.group(0)) for m in trie.finditer(text)] == \
+            [(m.start(), m.group(0)) for m in plain.finditer(text)]

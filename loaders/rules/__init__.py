@@ -18,12 +18,12 @@ from .participants import rule_counts, rule_participants, rule_theme
 from .persons import rule_persons
 from .sessions import rule_recommendations, rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
-from .themes import rule_themes
+from .themes import rule_sentence_themes
 
 RULES: tuple[Rule, ...] = tuple(run.contract for run in (
     rule_meeting, rule_other_meetings, rule_counts, rule_theme, rule_participants, rule_persons,
     rule_focal_points, rule_announcements, rule_network_size, rule_groups, rule_situations, rule_mechanisms,
-    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_themes, rule_labels,
+    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_sentence_themes, rule_labels,
 ))
 
 

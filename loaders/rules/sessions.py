@@ -6,7 +6,7 @@ from rdflib import URIRef
 from r2pkg.graph import iris
 from ..analysis import Analysis, Block
 from ..gazetteer import CRIME, GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE
-from .base import Ctx, R2P, RDFS, XSD, _literal, rule
+from .base import Ctx, R2P, RDFS, XSD, _literal, english, rule
 from .lists import _usable_agent
 from .meetings import meeting_label
 from .situations import pillars_in
@@ -47,7 +47,7 @@ def rule_sessions(ctx: Ctx) -> None:
         label = title_case(ctx, b.text)
         where = (b.start, b.end)
         ctx.node(iri, R2P.Session, label, where)
-        ctx.emit(iri, RDFS.label, _literal(label), where)
+        ctx.emit(iri, RDFS.label, english(label), where)
         ctx.emit(ctx.meeting.iri, R2P.hasSession, iri, where)
 
 
