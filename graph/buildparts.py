@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import os
 import pickle
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from r2pkg.loaders.model import LoadedDocument
 
@@ -130,7 +131,9 @@ def _corpus_triples(docs: list[tuple[LoadedDocument, SourceDocument]]) -> Iterat
         yield node, RDF.type, R2P.Document
         title = meta.get("title") or doc.title
         yield node, DCTERMS.title, Literal(title)
-        yield node, SKOS.prefLabel, Literal(title)
+        label = Literal(title, lang=_language_tag(meta.get("language")))
+        yield node, SKOS.prefLabel, label
+        yield node, RDFS.label, label
         yield node, DCTERMS.source, Literal(source.path.name)
         yield node, DCTERMS.format, Literal(source.metadata.get("format") or doc.media_type)
         yield node, R2P.text, Literal(doc.text)
@@ -144,6 +147,12 @@ def _corpus_triples(docs: list[tuple[LoadedDocument, SourceDocument]]) -> Iterat
             yield node, DCTERMS.publisher, publisher
         for graph in (iris.document_graph(doc.slug), iris.evidence_graph(doc.slug)):
             yield graph, PROV.wasDerivedFrom, node
+
+
+def _language_tag(language: str | None) -> str:
+    """The document's language as a label's tag when its metadata gives one as a tag ('en', 'fr-CA'); else English,
+    the language the loaders read."""
+    return language if language and re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", language) else "en"
 
 
 def _issued(meta: dict, doc: LoadedDocument) -> Literal | None:

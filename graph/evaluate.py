@@ -38,7 +38,7 @@ from . import iris
 from .vocab import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, R2P, sparql_prologue
 
 KINDS = ("meeting", "participant_state", "person_role", "mechanism", "network_size", "focal_point",
-         "appointment", "situation", "membership", "recommendation")
+         "appointment", "situation", "membership", "recommendation", "theme")
 GLOBAL_NETWORK = "global network of r2p focal points"
 VERDICTS = ("found", "wrong", "missed", "spurious")
 
@@ -623,6 +623,23 @@ def recommendation_facts(graph: Graph) -> list[GraphFact]:
                   "names": _values(rs, "named")}
         facts.append(GraphFact(slug, "recommendation", r, fields, _shown(graph, fields),
                                graph.sentence(slug, r, iris_r2p("text")) or graph.sentence(slug, r)))
+
+
+def theme_facts(graph: Graph) -> list[GraphFact]:
+    """Each sentence a document says discusses a theme (r2p:discussesTheme), with the sentence's text."""
+    rows = select(graph.store, f"""
+        SELECT ?g ?sentence ?theme ?text WHERE {{
+          GRAPH ?g {{ ?sentence r2p:discussesTheme ?theme }}
+          FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
+          BIND(IRI(CONCAT("{EVIDENCE_GRAPH_PREFIX}", STRAFTER(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))) AS ?evidence)
+          OPTIONAL {{ GRAPH ?evidence {{ ?sentence oa:exact ?text }} }}
+        }}""")
+    facts = []
+    for row in rows:
+        slug = graph_slug(row["g"])
+        fields = {"theme": row["theme"], "sentence": row.get("text", "")}
+        facts.append(GraphFact(slug, "theme", row["sentence"], fields, {"theme": graph.name(row["theme"])},
+                               row.get("text", "")))
     return facts
 
 
@@ -631,6 +648,7 @@ GRAPH_READERS: dict[str, Callable[[Graph], list[GraphFact]]] = {
     "mechanism": mechanism_facts, "network_size": network_size_facts, "focal_point": focal_point_facts,
     "appointment": appointment_facts, "situation": situation_facts, "membership": membership_facts,
     "recommendation": recommendation_facts,
+    "theme": theme_facts,
 }
 
 
@@ -827,6 +845,7 @@ FIELDS: dict[str, dict[str, Compare]] = {
     "membership": {"group": same_entity, "member": same_entity, "since": same_date, "as_of": same_date},
     "recommendation": {"meeting_ordinal": same_value, "recommendation_kind": same_value, "number": same_value,
                        "names": names_at_least},
+    "theme": {},                 # the theme and the sentence are the core: a theme fact is found or missed
 }
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 
@@ -881,17 +900,31 @@ def _plain(text: str) -> str:
     return " " + " ".join(re.findall(r"[^\W_]+", norm(text))) + " "
 
 
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def theme_core(g: dict, a: dict, graph: Graph) -> int:
+    """The same theme (by its label, alternative label or slug) said of the same sentence: the gold's quote and the
+    graph's sentence are one, or one holds the other (the loaders may cut a sentence elsewhere)."""
+    if not names_match(g.get("theme"), graph.names(a["theme"])):
+        return 0
+    quote, sentence = _spaced(g.get("_quote", "")), _spaced(a["sentence"])
+    return 2 if quote and sentence and (quote in sentence or sentence in quote) else 0
+
+
 CORES: dict[str, Core] = {
     "meeting": meeting_core, "network_size": network_size_core, "mechanism": mechanism_core,
     "participant_state": named_core("state"), "person_role": named_core("person"), "focal_point": named_core("state"),
     "appointment": named_core("state"), "situation": situation_core, "membership": membership_core,
     "recommendation": recommendation_core,
+    "theme": theme_core,
 }
 
 
 def core_strength(gold: GoldFact, fact: GraphFact, graph: Graph) -> int:
     """How surely the graph fact is about the gold fact's thing: 0 not, 1 plausibly, 2 surely."""
-    return CORES[gold.kind](gold.fields, fact.fields, graph)
+    return CORES[gold.kind]({**gold.fields, "_quote": gold.quote}, fact.fields, graph)
 
 
 def judged_fields(gold: GoldFact) -> list[str]:

@@ -375,8 +375,9 @@ def external_triples(entities: Iterable[URIRef], *, data: ExternalData | None = 
         s = state.iri
         out.append((s, RDF.type, R2P.State))
         out.append((s, RDF.type, UN_MEMBER_STATE if state.un_status == "member" else UN_OBSERVER_STATE))
-        if s not in present:
+        if s not in present:   # a state the texts name has its labels from them (and the gazetteer)
             out.append((s, RDFS.label, Literal(state.name, lang="en")))
+            out.append((s, SKOS.prefLabel, Literal(state.name, lang="en")))
         out.append((s, ISO_ALPHA3, Literal(state.alpha3)))
         if state.alpha2:
             out.append((s, ISO_ALPHA2, Literal(state.alpha2)))

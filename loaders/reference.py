@@ -1,21 +1,23 @@
 """Curated reference triples for the gazetteer graph: what the texts never say (a city's state, a
-region's place, which organization an office belongs to)."""
+region's place, which organization an office belongs to, the scheme of themes a sentence discusses)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from r2pkg.graph import iris
 from r2pkg.graph.vocab import R2P
 
 from .gazetteer import gazetteer
+from .themes import LANGUAGE, scheme_triples
 
 
 def reference_facts(entities: Iterable[URIRef]) -> list[tuple]:
     """For the given entities: cities' states (r2p:cityOf), regions' places (r2p:locatedIn), organizations'
-    parents (r2p:partOf), with the type and preferred label of every entity named."""
+    parents (r2p:partOf), with the type and labels (skos:prefLabel and rdfs:label, in English) of every entity
+    named; and the themes among them as concepts of the scheme r2p:Themes."""
     gaz = gazetteer()
     out: list[tuple] = []
     seen: set[URIRef] = set()
@@ -28,7 +30,9 @@ def reference_facts(entities: Iterable[URIRef]) -> list[tuple]:
             return
         seen.add(iri)
         out.append((iri, RDF.type, e.cls))
-        out.append((iri, SKOS.prefLabel, Literal(e.pref)))
+        label = Literal(e.pref, lang=LANGUAGE)
+        out.append((iri, SKOS.prefLabel, label))
+        out.append((iri, RDFS.label, label))
 
     for iri in sorted(set(entities)):
         e = gaz.get(URIRef(iri))
@@ -49,4 +53,4 @@ def reference_facts(entities: Iterable[URIRef]) -> list[tuple]:
             describe(e.iri)
             describe(parent)
             out.append((e.iri, R2P.partOf, parent))
-    return out
+    return out + scheme_triples(URIRef(iri) for iri in entities)

@@ -57,3 +57,28 @@ def _first_letters(letter: str, ignore_case: bool) -> str:
     if not ignore_case:
         return letter
     return letter.lower() + letter.upper() + _FOLDS_BEYOND_ASCII.get(letter, "")
+
+
+def word_trie(words: Iterable[str], *, not_after: str = r"[\w-]") -> str:
+    """Any of the words, in any case, longest first, not after a `not_after` character: the words as a trie (one
+    branch per letter, shared beginnings tried once). For long lists of phrases (hundreds of cues) this is about
+    twice as fast as `word_alternation`, whose words of one first letter are tried one after another; the matches
+    are the same (tests/test_themes.py). Spaces in a word match any run of white space."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word.lower():
+            node = node.setdefault(char, {})
+        node[""] = {}
+    first = "".join(_first_letters(c, True) if c in string.ascii_letters else re.escape(c) for c in sorted(trie))
+    return rf"(?i:(?<!{not_after})(?=[{first}]){_branches(trie)})"
+
+
+def _branches(node: dict) -> str:
+    """The pattern of a trie node: its branches, optional when a word ends here (greedy: the longest first)."""
+    alts = [(r"\s+" if char == " " else re.escape(char)) + _branches(child)
+            for char, child in sorted(node.items()) if char]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+    return f"(?:{body})?" if "" in node else body

@@ -20,6 +20,16 @@ from r2pkg.graph.store import current_build
 
 KEPT = ["2012-2nd-annual-meeting.txt", "2015-5th-annual-meeting-madrid.txt"]
 ADDED = "2019-9th-annual-meeting-brussels.txt"
+
+
+def _facts_of(name: str) -> int:
+    """The distinct facts a bundled summary gives, as `add` counts them (they change as the loaders read more)."""
+    from r2pkg.graph.evidence import fact_triples
+    from r2pkg.loaders import load_document
+
+    return len(list(fact_triples(load_document(CORPUS_DIR / name))))
+
+
 # Made-up material for the added PDF.
 HARBOUR = """Summary of the First Harbour Dialogue on Atrocity Prevention
 
@@ -73,7 +83,7 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
     assert _quads(data) == _quads(full_data)
     assert sorted(d["slug"] for d in report.documents) == sorted(d.stem for d in folder.iterdir()
                                                                   if d.suffix in (".txt", ".pdf"))
-    assert added[0].startswith("2019-9th-annual-meeting-brussels added: 545 facts")
+    assert added[0].startswith(f"2019-9th-annual-meeting-brussels added: {_facts_of(ADDED)} facts")
     assert re.search(r"harbour-dialogue-2024 added: \d+ facts, \d+ not stated by another document; \d+ entities "
                      r"new to the graph \(.*State", added[1])
     originals = sorted(p.name for p in current_build(data).originals.iterdir())
@@ -105,7 +115,7 @@ def test_adding_a_document_again_replaces_it_and_the_graph_stays_a_full_builds(t
     data = tmp_path / "data"
     shutil.copytree(full_data, data, symlinks=True)
     report, added = builds.add([folder / ADDED], data)
-    assert added[0].startswith("2019-9th-annual-meeting-brussels replaced: 545 facts")
+    assert added[0].startswith(f"2019-9th-annual-meeting-brussels replaced: {_facts_of(ADDED)} facts")
     assert _quads(data) == _quads(full_data)
 
 
@@ -133,7 +143,7 @@ def test_the_command_prints_what_the_documents_added_and_refuses_a_bad_file_in_o
 
     assert main(["add", str(folder / ADDED), str(tmp_path / "scan.pdf"), "--data-dir", str(data), "--quiet"]) == 0
     out = capsys.readouterr()
-    assert out.out.startswith("2019-9th-annual-meeting-brussels added: 545 facts")
+    assert out.out.startswith(f"2019-9th-annual-meeting-brussels added: {_facts_of(ADDED)} facts")
     assert "scan.pdf" in out.err and "1 file(s) refused" in out.err
     assert current_build(data).root != before
 

@@ -114,6 +114,7 @@ EXAMPLE_PARAMETERS = {
     "meeting-participants": {"ordinal": "9"},
     "meeting-recommendations": {"ordinal": "5"},
     "state-profile": {"state": "Denmark"},
+    "theme-across-meetings": {"theme": "Risk factors for atrocity crimes"},
 }
 
 

@@ -6,6 +6,8 @@ each refused in one line naming the file, and the build goes on with the others.
 """
 from __future__ import annotations
 
+import re
+
 
 import pytest
 from PIL import Image
@@ -31,7 +33,16 @@ LAYOUTS = {
 
 
 def _facts(doc) -> set[tuple]:
-    return {(f.subject, f.predicate, f.object) for f in doc.facts}
+    return {(_term(doc, f.subject), f.predicate, f.object) for f in doc.facts}
+
+
+def _term(doc, term):
+    """A sentence by its words: its IRI holds its offsets in its own document's text (r2p:discussesTheme's subject),
+    which a PDF lays out otherwise."""
+    if "#char=" not in str(term):
+        return term
+    start, end = map(int, str(term).rsplit("=", 1)[1].split(","))
+    return " ".join(re.sub(r"(?<=\w)-\s+(?=[a-z])", "", doc.text[start:end]).split())   # a word hyphenated at a line end
 
 
 @pytest.mark.parametrize("name", sorted(LAYOUTS))
@@ -44,8 +55,9 @@ def test_a_summary_rendered_to_pdf_yields_the_facts_of_its_text_each_on_its_page
     as_pdf = load_document(tmp_path / f"{slug}.pdf", slug)
 
     assert _facts(as_pdf) == _facts(as_text)
-    expected = {(f.subject, f.predicate, f.object, rendered.page_at(f.evidence.start)) for f in as_text.facts}
-    found = {(f.subject, f.predicate, f.object, as_pdf.page(f.evidence)) for f in as_pdf.facts}
+    expected = {(_term(as_text, f.subject), f.predicate, f.object, rendered.page_at(f.evidence.start))
+                for f in as_text.facts}
+    found = {(_term(as_pdf, f.subject), f.predicate, f.object, as_pdf.page(f.evidence)) for f in as_pdf.facts}
     assert found == expected
     assert len({page for *_, page in found}) >= 3
 

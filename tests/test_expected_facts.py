@@ -17,6 +17,9 @@ keys as the unseen documents' tests/fixtures/unseen/<document>.expected.json):
     recurring           [{entity (IRI), ordinals}]: the entity is seen at (at least) these meetings
     recommendation_kinds {kind: count}: the meeting's items of each kind (meeting-recommendations' kind)
     meeting_statements  [{ordinal, planned, announced_at (ordinal or null), distinction (words or null)}]
+    themes              [{theme (its name), sentence (words of it)}]: the sentence discusses the theme
+                        (theme-across-meetings, under the document's meeting); themes_not_in: such pairs
+                        that must not be; themes_not_discussed: themes no sentence of the document discusses
 
 Names are matched the way a reader would: case, accents and spacing aside, and an expected name
 may be a whole-word part of the graph's (e.g. "Stanley Foundation" in "The Stanley Foundation").
@@ -360,6 +363,26 @@ def check_time_and_roles(run: Run, exp: dict) -> None:
             assert {r["counts"] for r in rows} == {at["counts"]}, {r["counts"] for r in rows}
 
 
+def check_themes(run: Run, exp: dict) -> None:
+    document = f"{ID}document/{slugify(exp['document'])}"
+    ordinal = (exp.get("meeting") or {}).get("ordinal")
+
+    def said(theme: str) -> list[dict]:
+        return [r for r in run("theme-across-meetings", {"theme": theme}) if r["document"] == document]
+
+    for item in exp.get("themes", []):
+        rows = said(item["theme"])
+        found = [r for r in rows if names_match(item["sentence"], r["text"])]
+        assert found, f"no sentence with “{item['sentence']}” discusses {item['theme']}: {[r['text'] for r in rows]}"
+        if ordinal is not None:
+            assert all(r["meeting"] == f"{ID}meeting/annual-meeting-{ordinal}" for r in found), found
+    for item in exp.get("themes_not_in", []):
+        wrong = [r["text"] for r in said(item["theme"]) if names_match(item["sentence"], r["text"])]
+        assert not wrong, f"{item['theme']} is not what this sentence discusses: {wrong}"
+    for theme in exp.get("themes_not_discussed", []):
+        assert not said(theme), f"{exp['document']} does not discuss {theme}: {[r['text'] for r in said(theme)]}"
+
+
 CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "meeting": check_meeting,
     "participants": check_participants,
@@ -376,6 +399,7 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "time_and_roles": check_time_and_roles,
     "recommendation_kinds": check_recommendation_kinds,
     "meeting_statements": check_meeting_statements,
+    "themes": check_themes,
 }
 
 

@@ -66,7 +66,7 @@ CASES = [
       (meeting("oceanian-focal-points-meetings-4"), R2P.startDate, day("2022-03-03")),
       (meeting("oceanian-focal-points-meetings-4"), R2P.hostedBy, entity("state", "norway")),
       (entity("series", "oceanian-focal-points-meetings"), SKOS.altLabel,
-       Literal("Regional R2P Focal Points Meeting for Oceania"))],
+       Literal("Regional R2P Focal Points Meeting for Oceania", lang="en"))],
      [(meeting("annual-meeting-4"), A, R2P.AnnualMeeting)]),
     ("another-networks-annual-meeting",
      "Kenya hosted the Third Annual Meeting of the Great Lakes Prevention Network's Focal Points in Nairobi on "

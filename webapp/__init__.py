@@ -44,11 +44,11 @@ def create_app(config: dict | None = None) -> Flask:
                                                  in_flight=app.config["SPARQL_QUERIES_IN_FLIGHT"])
 
     from . import (bp_document, bp_dumps, bp_entity, bp_graphs, bp_home, bp_lists, bp_ontology, bp_queries, bp_review,
-                   bp_search, bp_sparql, errors, reviewing)
+                   bp_search, bp_sparql, bp_themes, errors, reviewing)
 
     reviewing.register(app)     # sessions, CSRF, the sign-in limit: before the blueprints use them
     for module in (bp_home, bp_search, bp_queries, bp_sparql, bp_entity, bp_document, bp_ontology, bp_dumps,
-                   bp_graphs, bp_lists, bp_review):
+                   bp_graphs, bp_lists, bp_review, bp_themes):
         app.register_blueprint(module.bp)
     errors.register(app)
 

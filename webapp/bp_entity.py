@@ -63,6 +63,7 @@ class EntityPage:
     summary: list[SummaryRow] = field(default_factory=list)   # the summary card, for the classes that have one
     page_size: int = 0
     evidence: dict = field(default_factory=dict)                # (property, other end) -> Evidence, for the review
+    theme: str = ""                             # a theme of r2p:Themes: its slug, for the link to its theme page
 
 
 def source_of(graph) -> str:
@@ -189,9 +190,18 @@ def build_page(iri: str) -> EntityPage:
         truncated=len(out_quads) > limit * 4 or len(in_quads) > limit * 4,
         summary=summary_card(data, data.types_of(iri), outgoing),
     )
+    page.theme = theme_slug(out_quads)
     add_group_member_notes(data, page)
     page.evidence = evidence
     return add_map_and_links(data, page)
+
+
+def theme_slug(out_quads: list) -> str:
+    """The skos:notation of a concept of the scheme of themes ('' for anything else): its page is /theme/<slug>."""
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    if not any(q.predicate.value == skos + "inScheme" and q.object.value == str(R2P.Themes) for q in out_quads):
+        return ""
+    return next((q.object.value for q in out_quads if q.predicate.value == skos + "notation"), "")
 
 
 def add_group_member_notes(data, page: EntityPage) -> None:

@@ -129,6 +129,14 @@ class Urls:
     def documents(self) -> str:
         return self._p("/documents")
 
+    def themes(self) -> str:
+        """The scheme of themes: every theme with how many sentences discuss it."""
+        return self._p("/theme")
+
+    def theme(self, slug: str) -> str:
+        """A theme's page (by its skos:notation): what was said about it, meeting by meeting."""
+        return self._p(f"/theme/{_q(slug)}")
+
     def static(self, filename: str) -> str:
         return self._p(f"/static/{_q(filename)}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .base import Ctx, Meeting, Rule, find_date, rule, yearless_date_text
 from .focal_points import rule_announcements, rule_focal_points
-from .labels import rule_labels
+from .labels import label_for_every_client, rule_labels
 from .mechanisms import rule_mechanisms
 from .meetings import rule_meeting, rule_meeting_statements, rule_other_meetings
 from .network import rule_groups, rule_network_size
@@ -20,20 +20,23 @@ from .recommendations import rule_recommendations
 from .roles import rule_organization_roles
 from .sessions import rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
+from .themes import rule_sentence_themes
 from .time import rule_post_descriptions
 
 RULES: tuple[Rule, ...] = tuple(run.contract for run in (
     rule_meeting, rule_other_meetings, rule_meeting_statements, rule_counts, rule_theme, rule_participants,
     rule_persons, rule_organization_roles, rule_focal_points, rule_announcements, rule_network_size, rule_groups,
     rule_post_descriptions, rule_situations, rule_mechanisms,
-    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_labels,
+    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_sentence_themes, rule_labels,
 ))
 
 
 def run_rules(ctx: Ctx) -> None:
-    """Every rule in order; the mentions rules find themselves join the document's."""
+    """Every rule in order; the mentions rules find themselves join the document's. Then the labels any rule
+    wrote are given their language and an rdfs:label (`label_for_every_client`)."""
     for each in RULES:
         each.run(ctx)
+    label_for_every_client(ctx)
 
 
 __all__ = ["Ctx", "Meeting", "RULES", "Rule", "find_date", "rule", "run_rules", "yearless_date_text"]

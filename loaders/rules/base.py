@@ -46,6 +46,12 @@ DCT = _Terms(namespace.DCTERMS)
 _literal = lru_cache(maxsize=4096, typed=True)(Literal)
 
 
+def english(text: str) -> Literal:
+    """A label as the loaders write it: in English, the language of the texts they read (clients choose a label by
+    its language tag)."""
+    return _literal(text, lang="en")
+
+
 # Patterns built from cue lists at run time, compiled once (the re module's own cache is shared and small).
 _re = lru_cache(maxsize=512)(re.compile)
 
@@ -127,7 +133,7 @@ class Ctx:
         if iri not in self.minted:
             self.minted[iri] = (cls, label)
             self.emit(iri, RDF.type, cls, where, limit=1)
-            self.emit(iri, SKOS.prefLabel, _literal(label), where, limit=1)
+            self.emit(iri, SKOS.prefLabel, english(label), where, limit=1)
         return iri
 
     # -- helpers ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from ..analysis import Ment, Sent
 from ..gazetteer import CITY, ORG as ORG_LABEL, STATE, Gazetteer, fold
 from .base import (
     Ctx, Meeting, NETWORK, R2P, RDF, SKOS, XSD, _alt, _literal, _meeting_data, _ordinal_rx, find_date, ordinal_value,
-    rule, yearless_date_text,
+    rule, yearless_date_text, english,
 )
 from .document_date import _URL_LINE, _cue_words_rx, date_line, dateline, rule_document_date
 from .lists import _coordinated_tail, _in_parens, _usable_agent
@@ -273,7 +273,7 @@ def _mint_network(ctx: Ctx, iri: URIRef, name: str, where) -> None:
     ctx.node(iri, R2P.Network, name, where)
     short = re.match(r"((?:[A-Z][\w’'&-]*\s+)+Network)\s+(?:for|of|on)\s", name)
     if short:
-        ctx.emit(iri, SKOS.altLabel, _literal(short.group(1)), where, limit=1)
+        ctx.emit(iri, SKOS.altLabel, english(short.group(1)), where, limit=1)
 
 
 def _mint_series(ctx: Ctx, series: Series, phrase: str, where: Sent) -> None:
@@ -285,7 +285,7 @@ def _mint_series(ctx: Ctx, series: Series, phrase: str, where: Sent) -> None:
         if ctx.gaz.get(series.network) is None and series.network not in ctx.minted:
             _mint_network(ctx, series.network, series.network_label, where)
     if phrase and not series.annual and phrase != series.label:
-        ctx.emit(series.iri, SKOS.altLabel, _literal(phrase), where, limit=1)
+        ctx.emit(series.iri, SKOS.altLabel, english(phrase), where, limit=1)
 
 
 def _mint_meeting(ctx: Ctx, ordinal: int, series: Series, phrase: str, where: Sent) -> URIRef:

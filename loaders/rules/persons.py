@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 from r2pkg.graph import iris
 from ..analysis import Ment, Sent, person_forms
 from ..gazetteer import GOV_BODY, ORG as ORG_LABEL, PERSON, ROLE, STATE, Gazetteer
-from .base import Ctx, NETWORK, ORG, R2P, RDF, SKOS, _alt, _literal, rule
+from .base import Ctx, NETWORK, ORG, R2P, RDF, SKOS, _alt, _literal, english, rule
 from .focal_points import focal_post
 from .lists import _usable_agent
 
@@ -541,7 +541,7 @@ def _former_role(ctx: Ctx, s: Sent, role: URIRef, label: str) -> tuple[URIRef, s
             ctx.node(role, R2P.Role, label, s)
         elif ctx.gaz.get(role) is not None:
             ctx.emit(role, RDF.type, R2P.Role, s, limit=1)
-            ctx.emit(role, SKOS.prefLabel, _literal(ctx.gaz.get(role).pref), s, limit=1)
+            ctx.emit(role, SKOS.prefLabel, english(ctx.gaz.get(role).pref), s, limit=1)
         ctx.emit(former, SKOS.broader, role, s, limit=1)
     return former, f"former {label}"
 
@@ -552,7 +552,7 @@ def _assignment(ctx: Ctx, s: Sent, p: Ment, role: URIRef, role_label: str, org: 
         ctx.node(role, R2P.Role, role_label, s)
     elif ctx.gaz.get(role) is not None:
         ctx.emit(role, RDF.type, R2P.Role, s, limit=1)
-        ctx.emit(role, SKOS.prefLabel, _literal(ctx.gaz.get(role).pref), s, limit=1)
+        ctx.emit(role, SKOS.prefLabel, english(ctx.gaz.get(role).pref), s, limit=1)
     person_slug = ctx.slug_of(p.iri)
     ra = iris.entity("role-assignment", f"{ctx.slug_of(role)}-{person_slug}-{ctx.when()}")
     label = f"{ctx.label_of(p.iri)} as {role_label}" + (f" ({ctx.year})" if ctx.year else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from r2pkg.graph import iris
-from .base import Ctx, R2P, RDFS, _literal, rule
+from .base import Ctx, R2P, RDFS, _literal, english, rule
 from .recommendations import recommendation_data
 
 
@@ -43,7 +43,7 @@ def rule_sessions(ctx: Ctx) -> None:
         label = title_case(ctx, b.text)
         where = (b.start, b.end)
         ctx.node(iri, R2P.Session, label, where)
-        ctx.emit(iri, RDFS.label, _literal(label), where)
+        ctx.emit(iri, RDFS.label, english(label), where)
         ctx.emit(ctx.meeting.iri, R2P.hasSession, iri, where)
 
 
