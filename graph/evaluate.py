@@ -623,6 +623,7 @@ def recommendation_facts(graph: Graph) -> list[GraphFact]:
                   "names": _values(rs, "named")}
         facts.append(GraphFact(slug, "recommendation", r, fields, _shown(graph, fields),
                                graph.sentence(slug, r, iris_r2p("text")) or graph.sentence(slug, r)))
+    return facts
 
 
 def theme_facts(graph: Graph) -> list[GraphFact]:
