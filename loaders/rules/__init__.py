@@ -16,13 +16,14 @@ from .meetings import rule_meeting, rule_other_meetings
 from .network import rule_groups, rule_network_size
 from .participants import rule_counts, rule_participants, rule_theme
 from .persons import rule_persons
+from .practices import rule_practices
 from .sessions import rule_recommendations, rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
 
 RULES: tuple[Rule, ...] = tuple(run.contract for run in (
     rule_meeting, rule_other_meetings, rule_counts, rule_theme, rule_participants, rule_persons,
     rule_focal_points, rule_announcements, rule_network_size, rule_groups, rule_situations, rule_mechanisms,
-    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_labels,
+    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_practices, rule_labels,
 ))
 
 
