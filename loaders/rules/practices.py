@@ -101,7 +101,7 @@ def _patterns() -> dict[str, re.Pattern]:
                           r"(?:in|during|on)\s+(?:[A-Z][a-z]+\s+)?(?:\d{1,2}\s+)?\d{4})\s*,?)*\s*", re.I),
         # What may stand before the actor: the start of its clause, an opening phrase, 'the governments of'.
         "before": re.compile(rf"(?:^|[,;:(]|\b(?:and|but|that|which|while|when)\b)\s*(?:[\w ]{{1,25}},\s*)?"
-                             rf"(?:(?:the|both)\s+)?(?:(?:{heads})\s+of\s+(?:the\s+)?(?:(?:{heads})\s+of\s+)?)?$", re.I),
+                             rf"(?:(?:the|both)\s+)?(?:(?:{heads})\s+(?:of|for)\s+(?:the\s+)?(?:(?:{heads})\s+of\s+)?)?$", re.I),
         "by": re.compile(rf"(?:\s+[\w-]+){{0,4}}?\s+by\s+(?:the\s+)?((?:{heads})\s+of\s+(?:the\s+)?)?", re.I),
         "passive_lead": re.compile(r"\s*(?:,\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|"
                                    r"had\s+been)\s+)?(?:\w+ly\s+)?$", re.I),
@@ -161,7 +161,7 @@ def _read_verb(ctx: Ctx, s: Sent, m: re.Match) -> Found | None:
     for shape in shapes:
         actors = shape(ctx, s, m, lo, verb)
         if actors:
-            return _with_object(ctx, s, actors, kind, verb, m, lo, hi)
+            return _with_object(ctx, s, actors, kind, verb, m, lo, hi, before=shape in (_passive, _named_owner))
     return None
 
 
@@ -358,15 +358,17 @@ def _listed(ctx: Ctx, lead: Sent) -> list[tuple[Sent, Found]]:
 # ---------------------------------------------------------------------------------------------
 # The object
 
-def _with_object(ctx: Ctx, s: Sent, actors: list, kind: Kind, verb: str, m: re.Match, lo: int, hi: int) -> Found | None:
-    """The practice with what it produced or concerned; None when its kind needs an object the clause lacks,
-    or when it is the appointment of an R2P Focal Point."""
-    iris_ = [a.iri if isinstance(a, Ment) else a for a in actors]
-    iris_ = list(dict.fromkeys(iris_))
-    passive_obj = _object_before(ctx, s, kind, m, lo, iris_) if not verb.endswith("ing") else None
-    by = _patterns()["by"].match(s.text, m.end()) if passive_obj is not None else None
-    if passive_obj is not None and (by is not None or not _active_after(s, m)):
-        obj, label = passive_obj
+def _with_object(ctx: Ctx, s: Sent, actors: list, kind: Kind, verb: str, m: re.Match, lo: int, hi: int,
+                 before: bool = False) -> Found | None:
+    """The practice with what it produced or concerned (told before the verb when it is a participle: 'X,
+    adopted in ...', 'X created by A'); None when a participle has nothing before it, when its kind needs an
+    object the clause lacks, or when it is the appointment of an R2P Focal Point."""
+    iris_ = list(dict.fromkeys(a.iri if isinstance(a, Ment) else a for a in actors))
+    if before:
+        found = _object_before(ctx, s, kind, m, lo, iris_)
+        if found is None:
+            return None
+        obj, label = found
     else:
         obj, label = _object_after(ctx, s, kind, m.end(), hi, iris_)
     if kind.kind == "appointed-official" and _words_rx("focal_point_words").search(label or s.text[m.end():hi]):
@@ -375,11 +377,6 @@ def _with_object(ctx: Ctx, s: Sent, actors: list, kind: Kind, verb: str, m: re.M
         return None
     kind = _by_object(kind, label)
     return Found(iris_, kind, verb, obj, label, lo, hi)
-
-
-def _active_after(s: Sent, m: re.Match) -> bool:
-    """Whether an object follows the verb ('created a board') rather than the verb closing a passive ('X created by')."""
-    return bool(re.match(r"\s+(?:a|an|the|its|their|new|[“\"A-Z])", s.text[m.end():]))
 
 
 def _by_object(kind: Kind, label: str) -> Kind:
@@ -447,7 +444,9 @@ def _object_before(ctx: Ctx, s: Sent, kind: Kind, m: re.Match, lo: int, actors: 
     if end <= lo:
         return None
     for x in s.ments:
-        if x.label == MECHANISM and x.end - s.start == end:
+        # 'the Commission of Inquiry on Burundi established by': a mechanism, and the state it is for
+        if x.label == MECHANISM and lo <= x.start - s.start and (x.end - s.start == end or re.fullmatch(
+                r"\s+(?:on|for|in)\s+(?:the\s+)?[A-Z][\w'’ -]{1,40}", s.text[x.end - s.start:end])):
             return x.iri, ctx.label_of(x.iri)
     before = s.text[lo:end]
     words = before.split()
