@@ -12,6 +12,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZE
 
 from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
+from .practices import is_actor_kind, practices_of
 from .untrusted import is_iri, printable
 from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, fill_qualifiers, summary_card
 from .urls import DATA_FORMATS, EXTENSION_OF
@@ -59,6 +60,7 @@ class EntityPage:
     map_json: str = ""
     summary: list[SummaryRow] = field(default_factory=list)   # the summary card, for the classes that have one
     page_size: int = 0
+    practices: list | None = None   # practices.Practice rows of a state or organization; None: not an actor
 
 
 def source_of(graph) -> str:
@@ -186,6 +188,8 @@ def build_page(iri: str) -> EntityPage:
         summary=summary_card(data, data.types_of(iri), outgoing),
     )
     add_group_member_notes(data, page)
+    if is_actor_kind(data, iri):
+        page.practices = practices_of(data, iri, lambda sentences: _sentence_spans(data, sentences))
     return add_map_and_links(data, page)
 
 
