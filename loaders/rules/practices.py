@@ -100,7 +100,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "gap": re.compile(r"(?:\s*,?\s*(?:has|have|had|also|already|first|jointly|both|then|\w+ly|"
                           r"(?:in|during|on)\s+(?:[A-Z][a-z]+\s+)?(?:\d{1,2}\s+)?\d{4})\s*,?)*\s*", re.I),
         # What may stand before the actor: the start of its clause, an opening phrase, 'the governments of'.
-        "before": re.compile(rf"(?:^|[,;:(]|\b(?:and|but|that|which|while|when)\b)\s*(?:[\w ]{{1,25}},\s*)?"
+        "before": re.compile(rf"(?:^|[,;:(]|\b(?:and|but|that|which|while|when)\b)\s*(?:[\w ]{{1,25}},\s*|(?:in|on|during|"
+                             rf"since|by)\s+(?:[A-Z][a-z]+\s+)?(?:\d{{1,2}}\s+)?\d{{4}}\s+)?"
                              rf"(?:(?:the|both)\s+)?(?:(?:{heads})\s+(?:of|for)\s+(?:the\s+)?(?:(?:{heads})\s+of\s+)?)?$", re.I),
         "by": re.compile(rf"(?:\s+[\w-]+){{0,4}}?\s+by\s+(?:the\s+)?((?:{heads})\s+of\s+(?:the\s+)?)?", re.I),
         "passive_lead": re.compile(r"\s*(?:,\s*)?(?:(?:which|that)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been|"
@@ -334,6 +335,9 @@ def _listed(ctx: Ctx, lead: Sent) -> list[tuple[Sent, Found]]:
     if not agents:
         return []
     actor = agents[-1]
+    if len(agents) > 1 and agents[-2].label == GOV_BODY and re.fullmatch(
+            r"\s+of\s+(?:the\s+)?", lead.text[agents[-2].end - lead.start:actor.start - lead.start]):
+        actor = agents[-2]   # 'the Ministry of Foreign Affairs of Norway': the ministry acts
     out = []
     blocks = ctx.an.blocks
     for block in blocks[lead.block.idx + 1:]:
@@ -472,12 +476,15 @@ def _event(ctx: Ctx, s: Sent, kind: Kind, rest: str, actors: list[URIRef]) -> tu
     noun = _words_rx("event_nouns").search(rest[:110])
     if noun is None:
         return None, ""
+    first = noun
+    while (more := _words_rx("event_nouns").match(rest, noun.end() + 1)) and rest[noun.end()] == " ":
+        noun = more   # 'a training workshop': the last noun of the run is the head
     start = max(rest.rfind(" a ", 0, noun.start()), rest.rfind(" an ", 0, noun.start()), rest.rfind(" the ", 0, noun.start()),
                 rest.rfind(" to ", 0, noun.start()), -1)
-    phrase = rest[start + 1:noun.end()] if start >= 0 else rest[:noun.end()]
+    phrase = rest[start + 1:noun.end()] if start >= 0 else rest[:noun.end()]   # from the determiner
     phrase = _patterns()["determiners"].sub("", re.sub(r"^to\s+", "", phrase.strip())).strip()
-    title = _patterns()["title"].match(rest, noun.start())
-    if rest[noun.start()].isupper() and title and len(title.group(0).split()) >= 2:
+    title = _patterns()["title"].match(rest, first.start())
+    if rest[first.start()].isupper() and title and len(title.group(0).split()) >= 2:
         return _named(ctx, s, kind, title.group(0)), title.group(0)
     return _generic(ctx, s, kind, phrase, actors), phrase
 
