@@ -100,7 +100,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "gap": re.compile(r"(?:\s*,?\s*(?:has|have|had|also|already|first|jointly|both|then|\w+ly|"
                           r"(?:in|during|on)\s+(?:[A-Z][a-z]+\s+)?(?:\d{1,2}\s+)?\d{4})\s*,?)*\s*", re.I),
         # What may stand before the actor: the start of its clause, an opening phrase, 'the governments of'.
-        "before": re.compile(rf"(?:^|[,;:(]|\b(?:and|but|that|which|while|when)\b)\s*(?:[\w ]{{1,25}},\s*|(?:in|on|during|"
+        "before": re.compile(rf"(?:^\s*(?:[-–•▪*]|\d{{1,2}}[.)])?|[,;:(]|\b(?:and|but|that|which|while|when)\b)\s*(?:[\w ]{{1,25}},\s*|(?:in|on|during|"
                              rf"since|by)\s+(?:[A-Z][a-z]+\s+)?(?:\d{{1,2}}\s+)?\d{{4}}\s+)?"
                              rf"(?:(?:the|both)\s+)?(?:(?:{heads})\s+(?:of|for)\s+(?:the\s+)?(?:(?:{heads})\s+of\s+)?)?$", re.I),
         "by": re.compile(rf"(?:\s+[\w-]+){{0,4}}?\s+by\s+(?:the\s+)?((?:{heads})\s+of\s+(?:the\s+)?)?", re.I),
