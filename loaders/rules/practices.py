@@ -75,6 +75,13 @@ def _verbs() -> dict[str, Kind]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first word of every verb form, as a sentence's words may be followed by punctuation ('created,')."""
+    words = {verb.split()[0] for verb in _verbs()}
+    return frozenset(words | {w + p for w in words for p in ",.;:"})
+
+
 def _kind_named(name: str) -> Kind:
     return next(k for k in _verbs().values() if k.kind == name)
 
@@ -116,6 +123,9 @@ def _patterns() -> dict[str, re.Pattern]:
                          r"among|against|that|which|who|and|to|of)\b|\s*[,.;:)]|\s*$)"),
         "title": re.compile(r"(?:[A-Z][\w'’-]*|R2P)(?:\s+(?:(?:of|on|for|and|the|in|against|to)\s+)*(?:[A-Z][\w'’-]*|R2P|\d+))*"),
         "quoted": re.compile(r"^\s*[“\"]([^”\"]{3,200}?)[.,]?[”\"]"),
+        "apposition": re.compile(rf"(?:.*\bis\s+(?:the\s+)?|^)([^,]{{3,120}}),\s+(?:a|an)\s+"
+                                 rf"(?:{_alt(d['apposition_heads'])})$"),
+        "quantity": re.compile(rf"\s*(?:{_alt(d['quantifiers'])})\s+", re.I),
     }
 
 
@@ -129,20 +139,21 @@ def rule_practices(ctx: Ctx) -> None:
     """What states and organizations did: one r2p:Practice per action, every part with its sentence."""
     verbs = _verb_rx()
     leads = _words_rx("list_leads")
+    first_words = _first_words()
+    labels = ACTOR_LABELS + (MECHANISM,)
     for s in ctx.an.sents:
         if s.block.kind in ("title", "heading"):
             continue
-        if s.text.rstrip().endswith(":") and leads.search(s.text):
+        if s.text[-2:].rstrip().endswith(":") and leads.search(s.text):
             for found in _listed(ctx, s):
                 _write(ctx, found[0], found[1])
             continue
-        if not s.mentions_any(ACTOR_LABELS + (MECHANISM,)) or not verbs.search(s.text):
-            continue  # cheap tests first: an actor and a practice verb
-        hosted_here = _hosts_stated(ctx, s)
+        if first_words.isdisjoint(s.text.lower().split()) or not s.mentions_any(labels):
+            continue  # cheap tests first: an actor, and a word a practice verb begins with (a set lookup)
         seen: set[tuple] = set()
         for m in verbs.finditer(s.text):
             found = _read_verb(ctx, s, m)
-            if found is None or (hosted_here and found.kind.kind == "hosted-event"):
+            if found is None or (found.kind.kind == "hosted-event" and _hosts_stated(ctx, s)):
                 continue
             key = (tuple(found.actors), found.kind.kind, found.obj)
             if key not in seen:
@@ -169,7 +180,8 @@ def _read_verb(ctx: Ctx, s: Sent, m: re.Match) -> Found | None:
 def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause around a verb: from the last clause break before it to the first after it."""
     p = _patterns()
-    lo = max((x.end() for x in p["clause_start"].finditer(text, 0, start)), default=0)
+    window = max(0, start - 250)   # an actor further back than this is not the verb's subject anyway
+    lo = max((x.end() for x in p["clause_start"].finditer(text, window, start)), default=window)
     after = p["clause_end"].search(text, end)
     return lo, after.start() if after else len(text)
 
@@ -314,9 +326,10 @@ def _sentence_subject(ctx: Ctx, s: Sent) -> list[Ment]:
 def _named_owner(ctx: Ctx, s: Sent, m: re.Match, lo: int, verb: str) -> list[URIRef]:
     """'the new EU Strategic Approach to WPS, adopted in December 2018': no 'by', and the instrument's name
     begins with its owner ('EU', 'the EU's')."""
-    if verb.endswith("ing"):
-        return []
-    lead = _patterns()["passive_lead"].search(s.text, 0, m.start())
+    if verb.endswith("ing") or not any(x.label == MECHANISM and 0 <= m.start() - (x.end - s.start) <= 40
+                                       for x in s.ments):
+        return []   # cheap test first: a mechanism's name ends right before the participle
+    lead = _patterns()["passive_lead"].search(s.text, max(0, m.start() - 40), m.start())
     end = lead.start() if lead else m.start()
     mech = next((x for x in s.ments if x.label == MECHANISM and x.end - s.start == end), None)
     if mech is None or _patterns()["by"].match(s.text, m.end()):
@@ -406,7 +419,7 @@ def _object_after(ctx: Ctx, s: Sent, kind: Kind, start: int, hi: int, actors: li
     if kind.needs == "mechanism":
         return None, ""
     rest = s.text[start:hi]
-    quantity = re.match(rf"\s*(?:{_alt(_data()['quantifiers'])})\s+", rest, re.I)
+    quantity = _patterns()["quantity"].match(rest)
     if quantity:
         rest = rest[quantity.end() - 1:]
     det = _patterns()["determiners"].match(rest)
@@ -460,8 +473,7 @@ def _object_before(ctx: Ctx, s: Sent, kind: Kind, m: re.Match, lo: int, actors: 
     if run and len(run.group(0).split()) >= 2 and not any(a.start - s.start >= lo + run.start() for a in
                                                          s.agents(lo, end, labels=ACTOR_LABELS)):
         return _named(ctx, s, kind, run.group(0)), run.group(0)
-    apposition = re.search(rf"(?:.*\bis\s+(?:the\s+)?|^)([^,]{{3,120}}),\s+(?:a|an)\s+(?:{_alt(_data()['apposition_heads'])})$",
-                           before)
+    apposition = _patterns()["apposition"].search(before)
     if apposition:
         return _generic(ctx, s, kind, apposition.group(1).strip(), actors), apposition.group(1).strip()
     np = re.search(r"\b(?:a|an|the)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})$", before)
@@ -516,7 +528,7 @@ def _hosts_stated(ctx: Ctx, s: Sent) -> bool:
     """Whether the other rules read a host of a meeting from this sentence (hosting the network's meeting is
     r2p:hostedBy, not a practice)."""
     span = ctx.span(s)
-    return any(f.evidence == span and f.predicate in (R2P.hostedBy, R2P.announcedHostOf) for f in ctx.facts)
+    return any(f.predicate in (R2P.hostedBy, R2P.announcedHostOf) and f.evidence == span for f in ctx.facts)
 
 
 def _write(ctx: Ctx, s: Sent, f: Found) -> None:
