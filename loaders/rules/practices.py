@@ -28,7 +28,7 @@ from rdflib.namespace import PROV
 from r2pkg.graph import iris
 from r2pkg.graph.vocab import SCHEMA
 from ..analysis import Ment, Sent
-from ..gazetteer import CITY, GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, STATE_ADJ, Gazetteer, data_json, fold
+from ..gazetteer import CITY, GOV_BODY, MECHANISM, ORG as ORG_LABEL, STATE, STATE_ADJ, data_json, fold
 from ..wordlists import word_alternation
 from .base import Ctx, R2P, _alt, _literal, find_date, rule
 from .lists import _usable_agent
@@ -138,13 +138,12 @@ def _patterns() -> dict[str, re.Pattern]:
 def rule_practices(ctx: Ctx) -> None:
     """What states and organizations did: one r2p:Practice per action, every part with its sentence."""
     verbs = _verb_rx()
-    leads = _words_rx("list_leads")
     first_words = _first_words()
     labels = ACTOR_LABELS + (MECHANISM,)
     for s in ctx.an.sents:
         if s.block.kind in ("title", "heading"):
             continue
-        if s.text[-2:].rstrip().endswith(":") and leads.search(s.text):
+        if s.text[-2:].rstrip().endswith(":") and _patterns()["list_lead"].search(s.text):
             for found in _listed(ctx, s):
                 _write(ctx, found[0], found[1])
             continue
