@@ -73,7 +73,7 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
     assert _quads(data) == _quads(full_data)
     assert sorted(d["slug"] for d in report.documents) == sorted(d.stem for d in folder.iterdir()
                                                                   if d.suffix in (".txt", ".pdf"))
-    assert added[0].startswith("2019-9th-annual-meeting-brussels added: 512 facts")
+    assert added[0].startswith("2019-9th-annual-meeting-brussels added: 568 facts")
     assert re.search(r"harbour-dialogue-2024 added: \d+ facts, \d+ not stated by another document; \d+ entities "
                      r"new to the graph \(.*State", added[1])
     originals = sorted(p.name for p in current_build(data).originals.iterdir())
@@ -105,7 +105,7 @@ def test_adding_a_document_again_replaces_it_and_the_graph_stays_a_full_builds(t
     data = tmp_path / "data"
     shutil.copytree(full_data, data, symlinks=True)
     report, added = builds.add([folder / ADDED], data)
-    assert added[0].startswith("2019-9th-annual-meeting-brussels replaced: 512 facts")
+    assert added[0].startswith("2019-9th-annual-meeting-brussels replaced: 568 facts")
     assert _quads(data) == _quads(full_data)
 
 
@@ -133,7 +133,7 @@ def test_the_command_prints_what_the_documents_added_and_refuses_a_bad_file_in_o
 
     assert main(["add", str(folder / ADDED), str(tmp_path / "scan.pdf"), "--data-dir", str(data), "--quiet"]) == 0
     out = capsys.readouterr()
-    assert out.out.startswith("2019-9th-annual-meeting-brussels added: 512 facts")
+    assert out.out.startswith("2019-9th-annual-meeting-brussels added: 568 facts")
     assert "scan.pdf" in out.err and "1 file(s) refused" in out.err
     assert current_build(data).root != before
 
