@@ -38,7 +38,7 @@ from . import iris
 from .vocab import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, R2P, sparql_prologue
 
 KINDS = ("meeting", "participant_state", "person_role", "mechanism", "network_size", "focal_point",
-         "appointment", "situation", "membership", "recommendation", "theme")
+         "appointment", "situation", "membership", "recommendation", "theme", "practice")
 GLOBAL_NETWORK = "global network of r2p focal points"
 VERDICTS = ("found", "wrong", "missed", "spurious")
 
@@ -644,12 +644,36 @@ def theme_facts(graph: Graph) -> list[GraphFact]:
     return facts
 
 
+def practice_facts(graph: Graph) -> list[GraphFact]:
+    """National and organizational practices (r2p:Practice): actors, kind (its skos:notation), what it
+    produced or concerned, date, place."""
+    rows = select(graph.store, f"""
+        SELECT ?g ?p ?actor ?kind ?object ?date ?place WHERE {{
+          GRAPH ?g {{ ?p a r2p:Practice }}
+          FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:actor ?actor }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:practiceKind ?concept }} OPTIONAL {{ ?concept skos:notation ?kind }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:produced|r2p:concerns ?object }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:date|r2p:year ?date }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:practicePlace ?place }} }}
+        }}""")
+    facts = []
+    for (g, p), rs in _group_pairs(rows, "g", "p").items():
+        slug = graph_slug(g)
+        fields = {"actors": _values(rs, "actor"), "practice_kind": _first(rs, "kind"), "object": _first(rs, "object"),
+                  "date": _first(rs, "date"), "place": _first(rs, "place")}
+        evidence = graph.sentence(slug, p, iris_r2p("actor")) or graph.sentence(slug, p)
+        facts.append(GraphFact(slug, "practice", p, fields, _shown(graph, fields), evidence))
+    return facts
+
+
 GRAPH_READERS: dict[str, Callable[[Graph], list[GraphFact]]] = {
     "meeting": meeting_facts, "participant_state": participant_facts, "person_role": person_role_facts,
     "mechanism": mechanism_facts, "network_size": network_size_facts, "focal_point": focal_point_facts,
     "appointment": appointment_facts, "situation": situation_facts, "membership": membership_facts,
     "recommendation": recommendation_facts,
     "theme": theme_facts,
+    "practice": practice_facts,
 }
 
 
@@ -823,6 +847,19 @@ def names_at_least(gold: list[str] | None, actual: list[str], _fields: dict, _fa
     return True
 
 
+def same_object(gold: str | None, actual: str | None, _fields: dict, _facts: dict, graph: Graph) -> bool:
+    """What a practice produced or concerned: a name, or a description ('academic adviser') that one of
+    the graph object's labels says or contains."""
+    if gold is None or actual is None:
+        return gold is None and actual is None
+    labels = graph.names(actual)
+    if names_match(gold, labels):
+        return True
+    wanted = [v for v in name_variants(gold)]
+    return any(roles_match(gold, label) or any(v in norm(label) or norm(label) in v for v in wanted)
+               for label in labels[:-1] or labels)
+
+
 # The fields each kind judges; fields of the gold not named here are not compared (docs/extraction.md).
 FIELDS: dict[str, dict[str, Compare]] = {
     "meeting": {"series": same_series, "ordinal": same_value, "year": same_year, "start_date": same_date,
@@ -847,6 +884,8 @@ FIELDS: dict[str, dict[str, Compare]] = {
     "recommendation": {"meeting_ordinal": same_value, "recommendation_kind": same_value, "number": same_value,
                        "names": names_at_least},
     "theme": {},                 # the theme and the sentence are the core: a theme fact is found or missed
+    "practice": {"actors": same_entities, "practice_kind": same_value, "object": same_object, "date": same_date,
+                 "place": same_entity},
 }
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 
@@ -914,12 +953,21 @@ def theme_core(g: dict, a: dict, graph: Graph) -> int:
     return 2 if quote and sentence and (quote in sentence or sentence in quote) else 0
 
 
+def practice_core(g: dict, a: dict, graph: Graph) -> int:
+    """A practice of one of the same actors: surely when of the same kind too."""
+    shared = any(names_match(name, graph.names(actor)) for name in g.get("actors") or [] for actor in a["actors"])
+    if not shared:
+        return 0
+    return 2 if g.get("practice_kind") is not None and g["practice_kind"] == a["practice_kind"] else 1
+
+
 CORES: dict[str, Core] = {
     "meeting": meeting_core, "network_size": network_size_core, "mechanism": mechanism_core,
     "participant_state": named_core("state"), "person_role": named_core("person"), "focal_point": named_core("state"),
     "appointment": named_core("state"), "situation": situation_core, "membership": membership_core,
     "recommendation": recommendation_core,
     "theme": theme_core,
+    "practice": practice_core,
 }
 
 
@@ -1241,7 +1289,7 @@ def _describe(j: Judgement) -> str:
     facts = j.gold if j.gold is not None else j.graph or {}
     shown = {k: v for k, v in facts.items() if k != "kind" and v not in (None, [], "")}
     keys = [k for k in ("series", "ordinal", "state", "person", "name", "country", "city", "role", "organization",
-                        "date", "states", "meeting_ordinal", "start_date") if k in shown][:4]
+                        "date", "states", "meeting_ordinal", "start_date", "actors", "practice_kind", "object") if k in shown][:4]
     return ", ".join(f"{k}={shown[k]}" for k in keys) or json.dumps(shown, ensure_ascii=False)[:120]
 
 

@@ -19,7 +19,7 @@ KINDS = frozenset({
     "state", "org", "person", "city", "region", "meeting", "session", "recommendation",
     "mechanism", "situation", "topic", "role", "post", "role-assignment", "membership",
     "announcement", "observation", "document", "series",
-    "post-description",
+    "post-description", "practice",
 })
 
 # The Global Network's annual meetings: the one series whose meetings keep the short IRIs
@@ -67,6 +67,15 @@ def entity(kind: str, slug: str) -> URIRef:
     if kind not in KINDS:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {sorted(KINDS)}")
     return URIRef(f"{ID}{kind}/{slug}")
+
+
+def practice(doc_slug: str, actor_slugs: list[str], kind: str, key: str) -> URIRef:
+    """A practice a document describes: its document, first actor and kind, and a digest of its actors,
+    kind and key (what it produced or concerned, else its sentence's text), so that the IRI does not
+    depend on where in the document it is told, nor on the order of its actors."""
+    actors = sorted(actor_slugs)
+    digest = hashlib.sha1("\x1f".join((*actors, kind, key)).encode("utf-8")).hexdigest()[:10]
+    return entity("practice", f"{doc_slug}-{actors[0]}-{kind}-{digest}")
 
 
 def document(doc_slug: str) -> URIRef:

@@ -482,3 +482,46 @@ def test_a_meetings_planned_status_and_distinction_are_judged(tmp_path):
     by_ordinal = {j.gold["ordinal"]: j for j in result.judgements if j.gold}
     assert by_ordinal[6].verdict == "found"
     assert by_ordinal[7].verdict == "wrong" and set(by_ordinal[7].wrong_fields) == {"distinction"}
+def test_practices_are_judged_by_actors_kind_object_date_and_place(tmp_path):
+    """A practice the gold gives whole is found; one of the same actors and kind with another date is wrong
+    (the date is named); one of an actor no gold practice names is spurious; an optional one absorbs its fact."""
+    text = ("Report\n\nIn 2021, Zambia created a National Prevention Council. Kenya hosted a workshop in Nairobi in "
+            "May 2019. Peru signed a code of conduct. Chile promoted dialogue.\n")
+    d = DocumentStore("delta", text)
+    kind = {k: ox.NamedNode(R2P + c) for k, c in (("established-body", "BodyCreation"), ("hosted-event", "EventHosting"),
+                                                   ("signed-agreement", "AgreementSigning"))}
+
+    def practice(slug: str, actor: str, kind_name: str, phrase: str) -> str:
+        p = d.entity("practice", slug, slug, "Practice")
+        d.add(p, R2P + "actor", str(iris.entity("state", actor)), phrase)
+        d.add(p, R2P + "practiceKind", kind[kind_name], phrase)
+        return p
+
+    council = d.entity("mechanism", "national-prevention-council", "National Prevention Council", "NationalMechanism")
+    p1 = practice("p1", "zambia", "established-body", "Zambia created")
+    d.add(p1, R2P + "produced", council, "Zambia created")
+    d.add(p1, R2P + "date", ox.Literal("2021", datatype=ox.NamedNode(XSD + "gYear")), "Zambia created")
+    p2 = practice("p2", "kenya", "hosted-event", "Kenya hosted")
+    d.add(p2, R2P + "date", ox.Literal("2019-04", datatype=ox.NamedNode(XSD + "gYearMonth")), "Kenya hosted")
+    d.add(p2, R2P + "practicePlace", d.entity("city", "nairobi", "Nairobi", "City"), "Kenya hosted")
+    practice("p3", "peru", "signed-agreement", "Peru signed")
+    practice("p4", "chile", "hosted-event", "Chile promoted")
+    for state in ("zambia", "kenya", "peru", "chile"):
+        d.entity("state", state, state.title(), "State")
+    gold = [
+        {"doc": "delta.txt", "kind": "practice", "quote": "In 2021, Zambia created a National Prevention Council.",
+         "actors": ["Zambia"], "practice_kind": "established-body", "object": "National Prevention Council",
+         "date": "2021"},
+        {"doc": "delta.txt", "kind": "practice", "quote": "Kenya hosted a workshop in Nairobi in May 2019.",
+         "actors": ["Kenya"], "practice_kind": "hosted-event", "date": "2019-05", "place": "Nairobi"},
+        {"doc": "delta.txt", "kind": "practice", "quote": "Chile promoted dialogue.", "actors": ["Chile"],
+         "optional": True},
+    ]
+    (tmp_path / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = evaluate(d.store, load_gold(tmp_path / "gold.json"))
+    score = result.scores["practice"]
+    assert (score.found, score.wrong, score.missed, score.spurious, score.optional) == (1, 1, 0, 1, 1)
+    wrong = next(j for j in result.judgements if j.verdict == "wrong")
+    assert set(wrong.wrong_fields) == {"date"}
+    spurious = next(j for j in result.judgements if j.verdict == "spurious")
+    assert spurious.graph["actors"] == ["Peru"]

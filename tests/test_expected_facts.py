@@ -383,6 +383,36 @@ def check_themes(run: Run, exp: dict) -> None:
         assert not said(theme), f"{exp['document']} does not discuss {theme}: {[r['text'] for r in said(theme)]}"
 
 
+def check_practices(run: Run, exp: dict) -> None:
+    """The document's practices through national-practices: exactly the expected ones (actors, kind, object,
+    year, place), and a state's practices of a kind through its parameters. Documents whose expected facts
+    predate practices (no "practices" key) are not judged here."""
+    if "practices" not in exp:
+        return
+    rows = [r for r in run("national-practices", {}) if r["document"] == doc_iri(exp)]
+    found: dict[str, dict] = {}
+    for r in rows:
+        p = found.setdefault(r["practice"], {"actors": [], "kind": r["kind"], "object": r["objectLabel"],
+                                             "year": r["year"], "place": r["placeLabel"], "text": r["text"]})
+        p["actors"].append(r["actorLabel"])
+        assert r["text"], f"a practice without its sentence: {r}"
+    left = dict(found)
+    for item in exp["practices"]:
+        match = next((key for key, p in left.items() if p["kind"] == item["kind"]
+                      and not any(same_set(item["actors"], p["actors"]))
+                      and (names_match(item["object"], p["object"] or "") if item["object"] else not p["object"])
+                      and p["year"] == item["year"]
+                      and ("place" not in item or names_match(item["place"], p["place"] or ""))), None)
+        assert match, f"no practice {item} from {exp['document']}; practices: {list(left.values())}"
+        del left[match]
+    assert not left, f"practices no reader finds in {exp['document']}: {list(left.values())}"
+    for item in exp["practices"][:1]:
+        by_state = run("national-practices", {"state": item["actors"][0], "kind": item["kind"]})
+        assert any(r["document"] == doc_iri(exp) and names_match(item["actors"][0], r["actorLabel"])
+                   for r in by_state), by_state
+        assert {r["kind"] for r in by_state} == {item["kind"]}, by_state
+
+
 CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "meeting": check_meeting,
     "participants": check_participants,
@@ -400,6 +430,7 @@ CHECKS: dict[str, Callable[[Run, dict], None]] = {
     "recommendation_kinds": check_recommendation_kinds,
     "meeting_statements": check_meeting_statements,
     "themes": check_themes,
+    "practices": check_practices,
 }
 
 

@@ -34,7 +34,7 @@ RULES = (
     "rule_meeting", "rule_other_meetings", "rule_meeting_statements", "rule_counts", "rule_theme", "rule_participants", "rule_persons",
     "rule_focal_points", "rule_announcements", "rule_network_size", "rule_groups", "rule_situations",
     "rule_crimes_pillars", "rule_sessions", "rule_recommendations", "rule_mechanisms", "rule_labels",
-    "rule_organization_roles", "rule_post_descriptions", "rule_sentence_themes",
+    "rule_organization_roles", "rule_post_descriptions", "rule_sentence_themes", "rule_practices",
 )
 MIN_CASES = 4
 CASE_KEYS = {"name", "text", "expect", "absent", "xfail", "slug"}

@@ -12,6 +12,7 @@ from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZE
 
 from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
+from .practices import is_actor_kind, practices_of
 from .untrusted import is_iri, printable
 from .statements import Evidence, Raw, StatementGroup, SummaryRow, build_groups, fill_qualifiers, summary_card
 from .urls import DATA_FORMATS, EXTENSION_OF
@@ -64,6 +65,7 @@ class EntityPage:
     page_size: int = 0
     evidence: dict = field(default_factory=dict)                # (property, other end) -> Evidence, for the review
     theme: str = ""                             # a theme of r2p:Themes: its slug, for the link to its theme page
+    practices: list | None = None   # practices.Practice rows of a state or organization; None: not an actor
 
 
 def source_of(graph) -> str:
@@ -193,6 +195,8 @@ def build_page(iri: str) -> EntityPage:
     page.theme = theme_slug(out_quads)
     add_group_member_notes(data, page)
     page.evidence = evidence
+    if is_actor_kind(data, iri):
+        page.practices = practices_of(data, iri, lambda sentences: _sentence_spans(data, sentences))
     return add_map_and_links(data, page)
 
 

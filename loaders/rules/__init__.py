@@ -17,6 +17,7 @@ from .network import rule_groups, rule_network_size
 from .participants import rule_counts, rule_participants, rule_theme
 from .persons import rule_persons
 from .recommendations import rule_recommendations
+from .practices import rule_practices
 from .roles import rule_organization_roles
 from .sessions import rule_sessions
 from .situations import rule_crimes_pillars, rule_situations
@@ -27,7 +28,7 @@ RULES: tuple[Rule, ...] = tuple(run.contract for run in (
     rule_meeting, rule_other_meetings, rule_meeting_statements, rule_counts, rule_theme, rule_participants,
     rule_persons, rule_organization_roles, rule_focal_points, rule_announcements, rule_network_size, rule_groups,
     rule_post_descriptions, rule_situations, rule_mechanisms,
-    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_sentence_themes, rule_labels,
+    rule_crimes_pillars, rule_sessions, rule_recommendations, rule_practices, rule_sentence_themes, rule_labels,
 ))
 
 
