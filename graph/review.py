@@ -450,11 +450,11 @@ def _curate(out: Applied, d: Decision, status: dict[Triple, Status], texts: dict
     out.graphs[CURATED_GRAPH].append(" ".join(triple))
     for e in d.new_entities:
         typed = (URIRef(e.iri), RDF.type, URIRef(e.type))
-        labelled = (URIRef(e.iri), SKOS.prefLabel, Literal(e.label))
-        out.curated += [typed, labelled]
-        out.graphs[CURATED_GRAPH] += [" ".join(nt(t) for t in typed), " ".join(nt(t) for t in labelled)]
-        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, typed)), texts, sentences)
-        out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, labelled)), texts, sentences)
+        label = Literal(e.label, lang="en")      # labels for every client: a tagged prefLabel and an rdfs:label
+        for fact in (typed, (URIRef(e.iri), SKOS.prefLabel, label), (URIRef(e.iri), RDFS.label, label)):
+            out.curated.append(fact)
+            out.graphs[CURATED_GRAPH].append(" ".join(nt(t) for t in fact))
+            out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, tuple(map(nt, fact)), texts, sentences)
     out.graphs[CURATED_EVIDENCE_GRAPH] += _evidence_lines(d, triple, texts, sentences)
 
 

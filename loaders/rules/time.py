@@ -76,6 +76,8 @@ def _describe_posts(ctx: Ctx, posts: set[URIRef]) -> None:
     date = document_date(ctx)
     for post, found in agents.items():
         agent, where = found[0]
+        if date is None and not _states_own_date(ctx, where):
+            continue                    # a description is dated: with no date known, the post alone is stated
         desc = _description(ctx, agent, where, date, post_slug=ctx.slug_of(post))
         ctx.emit(desc, R2P.describesPost, post, where)
         ctx.emit(desc, R2P.appointmentStatus, R2P.StatusAppointed, where)
@@ -128,8 +130,8 @@ def _statuses(ctx: Ctx) -> None:
                 if not _FOCAL.match(s.text, m.end()):
                     continue
                 agent = _subject_before(ctx, s, m.start())
-                if agent is None:
-                    continue
+                if agent is None or (date is None and not _states_own_date(ctx, s)):
+                    continue        # a status is stated at a date: with none known, it is not read
                 desc = _description(ctx, agent, s, date, post_slug=f"focal-point-{ctx.slug_of(agent)}")
                 ctx.emit(desc, R2P.appointmentStatus, status, s)
 
