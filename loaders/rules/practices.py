@@ -252,7 +252,7 @@ def _active(ctx: Ctx, s: Sent, m: re.Match, lo: int, verb: str) -> list[Ment]:
 
 
 def _passive(ctx: Ctx, s: Sent, m: re.Match, lo: int, verb: str) -> list[Ment]:
-    """'X was launched in 2010 by the governments of A and B', 'X, developed by the Office of ...'."""
+    """'X was launched in <year> by the governments of A and B', 'X, developed by the Office of ...'."""
     if verb.endswith("ing") or not re.search(r"[a-z]", s.text[lo:m.start()]):
         return []
     by = _patterns()["by"].match(s.text, m.end())
