@@ -648,7 +648,7 @@ def practice_facts(graph: Graph) -> list[GraphFact]:
     """National and organizational practices (r2p:Practice): actors, kind (its skos:notation), what it
     produced or concerned, date, place."""
     rows = select(graph.store, f"""
-        SELECT ?g ?p ?actor ?kind ?object ?date ?place WHERE {{
+        SELECT ?g ?p ?actor ?kind ?object ?date ?place ?partner WHERE {{
           GRAPH ?g {{ ?p a r2p:Practice }}
           FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))
           OPTIONAL {{ GRAPH ?g {{ ?p r2p:actor ?actor }} }}
@@ -656,12 +656,13 @@ def practice_facts(graph: Graph) -> list[GraphFact]:
           OPTIONAL {{ GRAPH ?g {{ ?p r2p:produced|r2p:concerns ?object }} }}
           OPTIONAL {{ GRAPH ?g {{ ?p r2p:date|r2p:year ?date }} }}
           OPTIONAL {{ GRAPH ?g {{ ?p r2p:practicePlace ?place }} }}
+          OPTIONAL {{ GRAPH ?g {{ ?p r2p:practicePartner ?partner }} }}
         }}""")
     facts = []
     for (g, p), rs in _group_pairs(rows, "g", "p").items():
         slug = graph_slug(g)
         fields = {"actors": _values(rs, "actor"), "practice_kind": _first(rs, "kind"), "object": _first(rs, "object"),
-                  "date": _first(rs, "date"), "place": _first(rs, "place")}
+                  "date": _first(rs, "date"), "place": _first(rs, "place"), "partners": _values(rs, "partner")}
         evidence = graph.sentence(slug, p, iris_r2p("actor")) or graph.sentence(slug, p)
         facts.append(GraphFact(slug, "practice", p, fields, _shown(graph, fields), evidence))
     return facts
@@ -885,7 +886,7 @@ FIELDS: dict[str, dict[str, Compare]] = {
                        "names": names_at_least},
     "theme": {},                 # the theme and the sentence are the core: a theme fact is found or missed
     "practice": {"actors": same_entities, "practice_kind": same_value, "object": same_object, "date": same_date,
-                 "place": same_entity},
+                 "place": same_entity, "partners": same_entities},
 }
 ALWAYS_JUDGED = {("participant_state", "meeting")}   # absent means: a Global Network annual meeting
 

@@ -117,6 +117,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "clause_end": re.compile(r";|,\s+(?:and|but|while|whereas|which|who)\s|,\s+\w+ing\s|\s[–—]\s|[.!?](?:\s|$)"),
         "nominal": re.compile(rf"\b(?:{_alt(d['nominal_heads'])})\s+of\s+(?:the\s+)?$", re.I),
         "chain": re.compile(rf"(?:\b(?:{_alt(d['chain_leads'])})\s+|,\s+(?:and\s+)?)$", re.I),
+        "partner": re.compile(rf"\b(?:{_alt(d['partner_leads'])})\s+(?:the\s+)?", re.I),
         "list_lead": re.compile(rf"\b(?:{_alt(d['list_leads'])})\s*:?\s*$", re.I),
         "determiners": re.compile(r"^\s*(?:(?:a|an|the|its|their|his|her|new|first|newly)\s+)*", re.I),
         "np": re.compile(r"[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?(?=\s+(?:with|on|in|for|by|at|during|under|from|between|"
@@ -134,7 +135,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 @rule(reads=("meeting", "situations"),
       writes=("situations", "r2p:actor", "r2p:concerns", "r2p:date", "r2p:discussedSituation", "r2p:practiceKind",
-              "r2p:practicePlace", "r2p:produced", "r2p:situationIn", "r2p:text", "rdf:type", "skos:prefLabel"))
+              "r2p:practicePartner", "r2p:practicePlace", "r2p:produced", "r2p:situationIn", "r2p:text", "rdf:type", "skos:prefLabel"))
 def rule_practices(ctx: Ctx) -> None:
     """What states and organizations did: one r2p:Practice per action, every part with its sentence."""
     verbs = _verb_rx()
@@ -260,6 +261,14 @@ def _passive(ctx: Ctx, s: Sent, m: re.Match, lo: int, verb: str) -> list[Ment]:
         return []
     # 'by the Office of the Special Advisers': a head word may begin the actor's own name
     return _list_from(ctx, s, by.end()) or (_list_from(ctx, s, by.start(1)) if by.group(1) else [])
+
+
+def _partners(ctx: Ctx, s: Sent, f: Found) -> list[URIRef]:
+    """The agents the actors acted with ('in collaboration with C'): in the practice's clause, never an actor."""
+    out: list[URIRef] = []
+    for m in _patterns()["partner"].finditer(s.text, f.lo, f.hi):
+        out += [a.iri for a in _list_from(ctx, s, m.end()) if a.iri not in f.actors and a.iri not in out]
+    return out
 
 
 def _list_from(ctx: Ctx, s: Sent, pos: int) -> list[Ment]:
@@ -540,6 +549,8 @@ def _write(ctx: Ctx, s: Sent, f: Found) -> None:
     ctx.node(practice, R2P.Practice, f"{names}: {f.verb} {f.obj_label}".strip(), s)
     for a in f.actors:
         ctx.emit(practice, R2P.actor, a, s)
+    for partner in _partners(ctx, s, f):
+        ctx.emit(practice, R2P.practicePartner, partner, s)
     ctx.emit(practice, R2P.practiceKind, f.kind.concept, s)
     if f.obj is not None:
         ctx.emit(practice, R2P.produced if f.kind.produces else R2P.concerns, f.obj, s)
