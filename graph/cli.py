@@ -372,11 +372,21 @@ def _sparql(args: argparse.Namespace) -> int:
     from .vocab import sparql_prologue
 
     text = args.query
-    candidate = Path(text)
-    if len(text) < 4096 and "\n" not in text and candidate.is_file():
-        text = candidate.read_text(encoding="utf-8")
+    if _names_a_file(text):
+        text = Path(text).read_text(encoding="utf-8")
     # The project's prefixes are predeclared; a query's own PREFIX lines come later and win.
     return _run_and_print(args, sparql_prologue() + text)
+
+
+def _names_a_file(text: str) -> bool:
+    """The argument is a query file's path rather than a query: a long one-line query is no file name (the
+    system refuses names past its limit, and asking would raise)."""
+    if "\n" in text or len(text) >= 4096:
+        return False
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
 
 
 def _run_and_print(args: argparse.Namespace, text: str) -> int:

@@ -76,6 +76,15 @@ def test_sparql_runs_a_query_text_or_file(capsys, tmp_path, built_data_dir):
     assert out2 == out
 
 
+def test_a_long_one_line_query_is_run_not_taken_for_a_file_name(capsys, built_data_dir):
+    """A query longer than the system's limit for a file name is a query: it runs."""
+    padding = " ".join(f"?v{i}" for i in range(80))
+    text = f"SELECT ?m {padding} WHERE {{ ?m a r2p:AnnualMeeting }}"
+    assert len(text) > 300
+    status, out, _ = run(capsys, "sparql", text, "--format", "csv", "--data-dir", str(built_data_dir))
+    assert status == 0 and len(out.splitlines()) >= 5
+
+
 def test_a_malformed_query_shows_the_parser_message(capsys, built_data_dir):
     status, _, err = run(capsys, "sparql", "SELECT WHERE {", "--data-dir", str(built_data_dir))
     assert status == 2 and err.startswith("r2pkg:")
