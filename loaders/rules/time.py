@@ -76,33 +76,30 @@ def _describe_posts(ctx: Ctx, posts: set[URIRef]) -> None:
     date = document_date(ctx)
     for post, found in agents.items():
         agent, where = found[0]
-        if date is None and not _states_own_date(ctx, where):
+        since, as_of = stated_times(ctx, _text_of(ctx, where))      # read once: dates are the costly part
+        if date is None and as_of is None:
             continue                    # a description is dated: with no date known, the post alone is stated
-        desc = _description(ctx, agent, where, date, post_slug=ctx.slug_of(post))
+        desc = _description(ctx, agent, where, date, ctx.slug_of(post), own_date=as_of is not None)
         ctx.emit(desc, R2P.describesPost, post, where)
         ctx.emit(desc, R2P.appointmentStatus, R2P.StatusAppointed, where)
         for p, o, at in stated.get(post, ()):
             ctx.emit(desc, p, o, at)
-        since, as_of = stated_times(ctx, _text_of(ctx, where))
         if since is not None:
             ctx.emit(desc, R2P.since, since, where)
         if as_of is not None:
             ctx.emit(desc, R2P.asOf, as_of, where, limit=1)
 
 
-def _description(ctx: Ctx, agent: URIRef, where, date: Literal | None, post_slug: str) -> URIRef:
+def _description(ctx: Ctx, agent: URIRef, where, date: Literal | None, post_slug: str, *, own_date: bool) -> URIRef:
+    """The document's description of a post; dated by the document unless the sentence gives its own date
+    ('As of 1 May 2023, ...'), which the caller writes."""
     desc = iris.entity("post-description", f"{post_slug}-{ctx.slug}")
     when = f" ({str(date)[:10]})" if date is not None else ""
     ctx.node(desc, R2P.PostDescription, f"R2P Focal Point of {ctx.label_of(agent)}{when}", where)
     ctx.emit(desc, R2P.describesAgent, agent, where)
-    if date is not None and not _states_own_date(ctx, where):
+    if date is not None and not own_date:
         ctx.emit(desc, R2P.asOf, date, where, limit=1)
     return desc
-
-
-def _states_own_date(ctx: Ctx, where) -> bool:
-    """The sentence says 'as of <date>' itself: that date, not the document's, is the description's."""
-    return stated_times(ctx, _text_of(ctx, where))[1] is not None
 
 
 def _text_of(ctx: Ctx, where) -> str:
@@ -130,9 +127,15 @@ def _statuses(ctx: Ctx) -> None:
                 if not _FOCAL.match(s.text, m.end()):
                     continue
                 agent = _subject_before(ctx, s, m.start())
-                if agent is None or (date is None and not _states_own_date(ctx, s)):
+                if agent is None:
+                    continue
+                as_of = stated_times(ctx, s.text)[1]
+                if date is None and as_of is None:
                     continue        # a status is stated at a date: with none known, it is not read
-                desc = _description(ctx, agent, s, date, post_slug=f"focal-point-{ctx.slug_of(agent)}")
+                desc = _description(ctx, agent, s, date, f"focal-point-{ctx.slug_of(agent)}",
+                                    own_date=as_of is not None)
+                if as_of is not None:
+                    ctx.emit(desc, R2P.asOf, as_of, s, limit=1)
                 ctx.emit(desc, R2P.appointmentStatus, status, s)
 
 
