@@ -186,29 +186,26 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
 
 def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
     """Remove one document from the served build, reading no other again, and publish as `build` does."""
-    data_dir = Path(data_dir).resolve()
-    say = progress or (lambda _m: None)
-    report = BuildReport(data_dir=str(data_dir))
-    with stores.new_build(data_dir) as paths:
-        started = time.perf_counter()
-        served = _served_build(data_dir)
-        with _stage(report, say, "load"):
-            kept = kept_documents(served)
-        others = [(doc, source) for doc, source in kept if doc.slug != slug]
-        if len(others) == len(kept):
+    def others(kept: list) -> list:
+        rest = [(doc, source) for doc, source in kept if doc.slug != slug]
+        if len(rest) == len(kept):
             listed = ", ".join(sorted(d.slug for d, _ in kept)[:10])
             raise BuildError(f"no document {slug!r} in the served graph (it has {len(kept)}: {listed}"
                              f"{', ...' if len(kept) > 10 else ''})")
-        if not others:
+        if not rest:
             raise BuildError(f"{slug!r} is the graph's only document: a graph needs one (add another first)")
-        _report_kept(report, others)
-        _derive_and_write(paths, others, report, say, started, reused=served)
-    return report
+        return rest
+    return _rederive_served(data_dir, progress, others)
 
 
 def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
     """The served build with the reviewers' decisions as they now are, reading no document again: every
     stage after loading re-derived from the kept documents (as `remove` does), and published as `build` does."""
+    return _rederive_served(data_dir, progress, lambda kept: kept)
+
+
+def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable[[list], list]) -> BuildReport:
+    """A new build from the served build's kept documents that `choose` keeps: no document is read again."""
     data_dir = Path(data_dir).resolve()
     say = progress or (lambda _m: None)
     report = BuildReport(data_dir=str(data_dir))
@@ -216,7 +213,7 @@ def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildRe
         started = time.perf_counter()
         served = _served_build(data_dir)
         with _stage(report, say, "load"):
-            kept = kept_documents(served)
+            kept = choose(kept_documents(served))
         _report_kept(report, kept)
         _derive_and_write(paths, kept, report, say, started, reused=served)
     return report
