@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 import pytest
 
+from servers import app_in_thread
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 WEB_FIXTURES = FIXTURES / "web"
 
@@ -162,18 +164,11 @@ def backend_store(backend, built_data_dir):
 @pytest.fixture(scope="session")
 def live_server(web_data_dir, web_queries_dir):
     """The web app served by waitress in a thread on a free loopback port; yields its base URL."""
-    import threading
-
-    import waitress
-
     from r2pkg.webapp import create_app
 
     # Every test's requests come from 127.0.0.1: the per-client limits (tests/test_security_fairness.py)
     # are set wide here, or one test's slow queries would use up the next test's share.
     app = create_app({"DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir), "SPARQL_TIMEOUT": 2.0,
                       "SPARQL_CLIENT_QUERY_TIME": 3600.0, "SPARQL_CLIENT_CONCURRENCY": 16})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
-    thread = threading.Thread(target=server.run, name="r2pkg-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=6, name="r2pkg-test-server") as base:
+        yield base

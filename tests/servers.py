@@ -65,6 +65,21 @@ def r2pkg_server(data_dir: Path, *settings: str) -> Iterator[subprocess.Popen]:
         stop_process(proc)
 
 
+@contextmanager
+def app_in_thread(app, *, threads: int = 4, name: str = "r2pkg-test-server") -> Iterator[str]:
+    """The Flask app served by waitress on a free loopback port in a daemon thread; yields its base URL."""
+    import threading
+
+    import waitress
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    threading.Thread(target=server.run, name=name, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+
+
 def wait_until_answers(proc: subprocess.Popen, url: str, what: str, *, seconds: float, pause: float) -> None:
     """Poll `url` until it answers; fail the test if `proc` exits first or `seconds` pass."""
     deadline = time.monotonic() + seconds

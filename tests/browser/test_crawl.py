@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 from collections import deque
 from pathlib import Path
@@ -22,6 +21,7 @@ import requests
 
 from pageguard import only_local_requests
 from r2pkg.graph.resources import QUERIES_DIR
+from servers import app_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -41,16 +41,12 @@ BROWSER_PAGES_PER_TYPE = 20
 @pytest.fixture(scope="module")
 def built_server(built_data_dir):
     """The app serving the bundled corpus's build, in a thread on a free loopback port."""
-    import waitress
-
     from r2pkg.webapp import create_app
 
     app = create_app({"DATA_DIR": str(built_data_dir), "SPARQL_TIMEOUT": 5.0, "SPARQL_CLIENT_QUERY_TIME": 3600.0,
                       "SPARQL_CLIENT_CONCURRENCY": 16})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
-    threading.Thread(target=server.run, name="r2pkg-crawl-server", daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=6, name="r2pkg-crawl-server") as base:
+        yield base
 
 
 def page_type(path: str) -> str:

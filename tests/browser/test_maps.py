@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from pageguard import only_local_requests
+from servers import app_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +22,6 @@ ID = "https://w3id.org/r2pkg/id/"
 @pytest.fixture(scope="module")
 def maps_server(built_data_dir):
     """The app on the bundled corpus's graph, served by waitress on a free loopback port, with STRICT_CSP."""
-    import threading
-
-    import waitress
-
     from r2pkg.webapp import create_app
 
     app = create_app({"DATA_DIR": str(built_data_dir), "SPARQL_TIMEOUT": 2.0, "REQUEST_LOG": False})
@@ -34,11 +31,8 @@ def maps_server(built_data_dir):
         response.headers["Content-Security-Policy"] = STRICT_CSP
         return response
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, name="r2pkg-maps-test-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=4, name="r2pkg-maps-test-server") as base:
+        yield base
 
 
 # Every Content-Security-Policy violation of a page, with the file that caused it.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 from pageguard import only_local_requests
 from r2pkg.graph import review
 from r2pkg.graph.build import build
+from servers import app_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,6 @@ HOSTS = "The Government of Chile hosted the second Lakeside Dialogue"
 @pytest.fixture(scope="module")
 def review_site(tmp_path_factory):
     """A data directory built from the review fixture, a reviewer, and the app served on it; yields both."""
-    import waitress
-
     from r2pkg.webapp import create_app
 
     root = tmp_path_factory.mktemp("review-browser")
@@ -38,10 +36,8 @@ def review_site(tmp_path_factory):
     build([root / "corpus"], root / "data")
     review.add_user(root / "data", "ana", PASSWORD)
     app = create_app({"DATA_DIR": str(root / "data"), "CACHE_MAX_AGE": 0})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}", root
-    server.close()
+    with app_in_thread(app, threads=4) as base:
+        yield base, root
 
 
 def new_page(browser, base: str):

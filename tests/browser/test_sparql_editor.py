@@ -8,6 +8,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from servers import app_in_thread
+
 pytestmark = pytest.mark.browser
 
 EDITOR = "() => window.r2pkgYasgui.getTab().getYasqe()"
@@ -17,19 +19,13 @@ MAX_ROWS = 100
 @pytest.fixture(scope="module")
 def live_server(web_data_dir, web_queries_dir):
     """The app with a row limit the fixture graph (about 1,000 triples) can exceed, and a short time limit."""
-    import threading
-
-    import waitress
-
     from r2pkg.webapp import create_app
 
     app = create_app({"DATA_DIR": str(web_data_dir), "QUERIES_DIR": str(web_queries_dir), "SPARQL_TIMEOUT": 1.0,
                       "SPARQL_MAX_ROWS": MAX_ROWS, "SPARQL_CLIENT_QUERY_TIME": 3600.0,
                       "SPARQL_CLIENT_CONCURRENCY": 16})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, name="r2pkg-editor-test-server", daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=4, name="r2pkg-editor-test-server") as base:
+        yield base
 
 
 def _set_query(page, text: str) -> None:

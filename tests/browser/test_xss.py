@@ -8,12 +8,12 @@ attribute, no link has a `javascript:` href, and the hostile text is visible as 
 from __future__ import annotations
 
 import shutil
-import threading
 from urllib.parse import quote
 
 import pytest
 
 from r2pkg.graph.resources import CORPUS_DIR
+from servers import app_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,6 @@ HANDLERS = "[onmouseover],[onerror],[onload],[onfocus],[onclick],[autofocus]"
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    import waitress
-
     from r2pkg.graph.build import build
     from r2pkg.webapp import create_app
 
@@ -38,10 +36,8 @@ def hostile_server(tmp_path_factory):
     report = build([corpus], data)
     assert len(report.documents) == 2, report.errors
     app = create_app({"DATA_DIR": str(data), "SPARQL_TIMEOUT": 5.0})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=6) as base:
+        yield base
 
 
 @pytest.fixture
@@ -182,16 +178,12 @@ HOSTILE_PLACES = f"""
 
 @pytest.fixture(scope="module")
 def hostile_map_server(tmp_path_factory, make_fixture_build):
-    import waitress
-
     from r2pkg.webapp import create_app
 
     data = make_fixture_build(tmp_path_factory.mktemp("hostile-map"), HOSTILE_PLACES)
     app = create_app({"DATA_DIR": str(data), "REQUEST_LOG": False})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with app_in_thread(app, threads=4) as base:
+        yield base
 
 
 @pytest.fixture
