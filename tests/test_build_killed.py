@@ -138,6 +138,8 @@ def _loader_processes(build_pid: int, wanted: int, timeout: float = 60) -> list:
 def test_a_build_killed_while_loading_leaves_no_loader_process_running(large_corpus, tmp_path):
     import time
 
+    import psutil
+
     from r2pkg.loaders.batch import _worker_count
 
     proc = subprocess.Popen(
@@ -146,8 +148,11 @@ def test_a_build_killed_while_loading_leaves_no_loader_process_running(large_cor
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     workers: list = []
     try:
-        workers = _loader_processes(proc.pid, _worker_count(None, 250))
+        _loader_processes(proc.pid, _worker_count(None, 250))
         time.sleep(1.0)   # let them load documents
+        # Every child the build has now, not only the first `wanted` seen: a short-lived child met while the
+        # pool was forking could stand in for a worker forked after it, which then went unwatched.
+        workers = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         deadline = time.monotonic() + 20   # they die at once; a loaded machine may take a while to say so
