@@ -6,7 +6,8 @@ facts alone, while every fact can still be traced to its sentence:
     GRAPH graph/document/D { s p o }
     GRAPH graph/evidence/D {
         ev a r2p:Evidence ; rdf:subject s ; rdf:predicate p ; rdf:object o ;
-           r2p:sentence sent ; prov:wasDerivedFrom doc .
+           r2p:sentence sent ; prov:wasDerivedFrom doc ;
+           r2p:extractedBy id:rule/rule_meeting .    # each rule that read it there (Fact.rules), in order
         sent a r2p:Sentence ; oa:hasSource doc ; oa:start 10 ; oa:end 120 ; oa:exact "..." ;
              r2p:page 3 .                      # a paged document's (a PDF's) only
         mention a r2p:Mention ; oa:hasBody entity ; oa:hasSource doc ; oa:start ; oa:end ; oa:exact .
@@ -77,6 +78,7 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
     t = terms.term
     a, subject, predicate, obj = t(RDF.type), t(RDF.subject), t(RDF.predicate), t(RDF.object)
     sentence, derived, evidence = t(R2P.sentence), t(PROV.wasDerivedFrom), t(R2P.Evidence)
+    extracted_by, rule_terms = t(R2P.extractedBy), {}
     doc_iri = iris.document(doc.slug)
     source = t(doc_iri)
     spans: set[Span] = set()
@@ -91,6 +93,11 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
         yield ev, obj, t(fact.object)
         yield ev, sentence, t(iris.sentence(doc.slug, span.start, span.end))
         yield ev, derived, source
+        for name in fact.rules:
+            rule = rule_terms.get(name)
+            if rule is None:
+                rule = rule_terms[name] = t(iris.rule(name))
+            yield ev, extracted_by, rule
     page = t(R2P.page)
     for span in sorted(spans):
         node = t(iris.sentence(doc.slug, span.start, span.end))

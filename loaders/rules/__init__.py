@@ -33,10 +33,13 @@ RULES: tuple[Rule, ...] = tuple(run.contract for run in (
 
 
 def run_rules(ctx: Ctx) -> None:
-    """Every rule in order; the mentions rules find themselves join the document's. Then the labels any rule
-    wrote are given their language and an rdfs:label (`label_for_every_client`)."""
+    """Every rule in order, each fact named with the rule that emitted it (`Fact.rules`); the mentions rules
+    find themselves join the document's. Then the labels any rule wrote are given their language and an
+    rdfs:label (`label_for_every_client`), named with the rules of the label it copies."""
     for each in RULES:
+        ctx.rule = (each.name,)
         each.run(ctx)
+    ctx.rule = ()
     label_for_every_client(ctx)
 
 
