@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from r2pkg.loaders.model import LoadedDocument, Span
 
@@ -108,6 +108,19 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
         node = t(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
         yield from _located(node, R2P.Mention, doc, mention.span, terms)
         yield node, t(OA.hasBody), t(mention.entity)
+
+
+def rule_triples() -> Iterator[Triple]:
+    """Each extraction rule as evidence names it (r2p:extractedBy): an r2p:ExtractionRule with its name as label
+    and what it reads (`loaders.rules.description`), for the gazetteer graph, so that id/rule/NAME has a page."""
+    from r2pkg.loaders.rules import RULES, description
+
+    for each in RULES:
+        node, label = iris.rule(each.name), Literal(each.name, lang="en")
+        yield node, RDF.type, R2P.ExtractionRule
+        yield node, SKOS.prefLabel, label
+        yield node, RDFS.label, label
+        yield node, DCTERMS.description, Literal(description(each), lang="en")
 
 
 def evidence_ntriples(doc: LoadedDocument) -> list[str]:

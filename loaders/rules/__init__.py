@@ -32,6 +32,15 @@ RULES: tuple[Rule, ...] = tuple(run.contract for run in (
 ))
 
 
+def description(each: Rule) -> str:
+    """What a rule reads, in a sentence or two: the first paragraph of its docstring, else of its module's
+    (one module per kind of fact). The page of the rule's IRI shows it (graph/evidence.py `rule_triples`)."""
+    import sys
+
+    text = each.run.__doc__ or sys.modules[each.run.__module__].__doc__ or each.name
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def run_rules(ctx: Ctx) -> None:
     """Every rule in order, each fact named with the rule that emitted it (`Fact.rules`); the mentions rules
     find themselves join the document's. Then the labels any rule wrote are given their language and an
@@ -43,4 +52,4 @@ def run_rules(ctx: Ctx) -> None:
     label_for_every_client(ctx)
 
 
-__all__ = ["Ctx", "Meeting", "RULES", "Rule", "find_date", "rule", "run_rules", "yearless_date_text"]
+__all__ = ["Ctx", "Meeting", "RULES", "Rule", "description", "find_date", "rule", "run_rules", "yearless_date_text"]
