@@ -373,11 +373,11 @@ def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, Sou
     the report; graph/review.py says what each decision does."""
     data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
     applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs},
-                           (line for lines in doc_evidence.values() for line in lines))
+                           (line for lines in doc_evidence.values() for line in lines), (d for d, _ in docs))
     report.review = applied.summary()
     if applied.counts:
         report.review["precision"] = review.precision_by(
-            review.read_decisions(review.decisions_path(data_dir))[0])
+            review.read_decisions(review.decisions_path(data_dir))[0], applied.rules)
     return applied
 
 
