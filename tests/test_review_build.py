@@ -13,6 +13,7 @@ import pytest
 from r2pkg.graph import build as builds, review
 from r2pkg.graph.build import apply_review, build
 from r2pkg.graph.cli import main
+from r2pkg.graph.savedqueries import run_saved
 from r2pkg.graph.store import current_build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
@@ -210,6 +211,11 @@ def test_precision_per_rule_counts_the_rule_that_read_each_decided_fact(data_dir
     assert "  rule rule_participants: 0 confirmed, 2 rejected, precision 0.00" in report.render().splitlines()
     assert main(["evaluate", "--reviewed", "--format", "json", "--data-dir", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["rule"] == expected
+    # The saved query rule-precision gives the same, per rule and property, from the graph alone.
+    store = ox.Store.read_only(str(current_build(data_dir).store))
+    assert [(r["rule"].rsplit("/", 1)[-1], r["property"], r["confirmed"], r["rejected"])
+            for r in run_saved(store, "rule-precision", {})] == [
+        ("rule_participants", f"{R2P}hasParticipant", 0, 2), ("rule_focal_points", f"{R2P}hasParticipant", 1, 0)]
     # A rejected fact left the graph; its statement in the graph of rejected facts keeps the rule that read it.
     assert ask(data_dir, f"""GRAPH <{review.REJECTED_GRAPH}> {{ ?r <{RDF}object> <{ID}state/kenya> ;
                                 <{R2P}extractedBy> <{ID}rule/rule_participants> }}""")
