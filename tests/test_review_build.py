@@ -203,7 +203,8 @@ def test_precision_per_rule_counts_the_rule_that_read_each_decided_fact(data_dir
     for the others that merely declare they write r2p:hasParticipant (persons, announcements)."""
     decide(data_dir, "reject", "peru", reason="not a participant")
     decide(data_dir, "reject", "kenya", reason="not a participant")
-    decide(data_dir, "confirm", "chile", quote="Ms. Odalys Ferreyra-Quist, the focal point of Chile, opened the dialogue.")
+    decide(data_dir, "confirm", "chile",
+           quote="Ms. Odalys Ferreyra-Quist, the focal point of Chile, opened the dialogue.")
     report = rebuild(data_dir)
     expected = {"rule_participants": {"confirmed": 0, "rejected": 2, "precision": 0.0},
                 "rule_focal_points": {"confirmed": 1, "rejected": 0, "precision": 1.0}}
@@ -223,7 +224,8 @@ def test_precision_per_rule_counts_the_rule_that_read_each_decided_fact(data_dir
 
 def test_the_evidence_of_a_built_fact_names_the_rule_that_read_it(data_dir):
     assert ask(data_dir, f"""GRAPH ?g {{ ?ev <{RDF}subject> {MEETING} ; <{RDF}predicate> {PARTICIPANT} ;
-                               <{RDF}object> <{ID}state/ecuador> ; <{R2P}extractedBy> <{ID}rule/rule_participants> }}""")
+                               <{RDF}object> <{ID}state/ecuador> ;
+                               <{R2P}extractedBy> <{ID}rule/rule_participants> }}""")
     assert not ask(data_dir, f"""GRAPH ?g {{ ?ev a <{R2P}Evidence> FILTER NOT EXISTS {{ ?ev <{R2P}extractedBy> ?rule }}
                                    FILTER NOT EXISTS {{ ?ev <{PROV}wasAttributedTo> ?who }} }}""")
     # The rule's IRI is described: a page shows its name and what it reads.

@@ -217,7 +217,8 @@ def test_the_queue_filters_and_weighs_facts_by_the_rule_that_read_them(data_dir)
     sign_in(client)
 
     def participants(rule: str) -> set[str]:
-        html = client.get("/review/queue", query_string={"rule": rule, "property": KENYA[1][1:-1]}).get_data(as_text=True)
+        query = {"rule": rule, "property": KENYA[1][1:-1]}
+        html = client.get("/review/queue", query_string=query).get_data(as_text=True)
         rows = html.split('class="queue-item"')[1:]
         assert all(f'title="rules: {rule}"' in row for row in rows)
         return {state for row in rows for state in re.findall(r"state/([a-z-]+)", row)}
@@ -229,7 +230,7 @@ def test_the_queue_filters_and_weighs_facts_by_the_rule_that_read_them(data_dir)
     client.post("/review/decide", data=reject_form(token(client, MEETING_PAGE)))
     client.post("/review/decide", data={**reject_form(token(client, MEETING_PAGE)), "decision": "confirm",
                                         "object": f"<{ID}state/chile>", "reason": ""})
-    apply_review(data_dir)              # the rejected fact leaves the evidence: its rule comes from graph/review/rejected
+    apply_review(data_dir)      # the rejected fact leaves the evidence: its rule comes from graph/review/rejected
     html = client.get("/review/queue", query_string={"property": KENYA[1][1:-1]}).get_data(as_text=True)
     risk = {who: float(value) for value, who in
             re.findall(r'title="rules: [a-z_]+">([0-9.]+)</td>.*?(?:state|person)/([a-z-]+)', html, re.S)}

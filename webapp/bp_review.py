@@ -427,7 +427,8 @@ def build_queue(filters: dict[str, str], page: int) -> Queue:
         exact, start = r["exact"].value, int(r["start"].value)
         known = facts.get(triple)
         if known is not None and known.fact.start is not None and known.fact.start <= start:
-            if (known.fact.document, known.fact.start) == (slug, start) and fact_rules and fact_rules[0] not in known.rules:
+            same_sentence = (known.fact.document, known.fact.start) == (slug, start)
+            if same_sentence and fact_rules and fact_rules[0] not in known.rules:
                 known.rules += fact_rules          # another rule read it from the same sentence (a row each)
                 known.risk = max(known.risk, *(risk_of(verdicts.get(k, Counter())) for k in fact_rules))
             continue

@@ -14,7 +14,8 @@ from .meetings import _meeting_mentions
 @rule(reads=("meeting",),
       writes=("r2p:countIsLowerBound", "r2p:participantCount"))
 def rule_counts(ctx: Ctx) -> None:
-    """How many took part in the document's meeting ('more than 40 countries'), and whether the count is a lower bound."""
+    """How many took part in the document's meeting ('more than 40 countries'), and whether the count is a
+    lower bound."""
     if ctx.meeting is None:
         return
     num = _number_rx(ctx.gaz)

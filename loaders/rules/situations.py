@@ -26,7 +26,8 @@ def situation_of(ctx: Ctx, state: URIRef, where) -> URIRef:
       writes=("situations", "r2p:discussedSituation", "r2p:involvesCrime", "r2p:situationIn",
              "rdf:type", "skos:prefLabel"))
 def rule_situations(ctx: Ctx) -> None:
-    """Situations the meeting discussed: states named as places of crises or atrocity crimes, and the crimes involved."""
+    """Situations the meeting discussed: states named as places of crises or atrocity crimes, and the crimes
+    involved."""
     before = ctx.cue("situation_before")
     after = ctx.cue("situation_after")
     intro = ctx.cue("situation_list_intro")
