@@ -554,6 +554,8 @@ def rules_index(docs: Iterable[LoadedDocument], decisions: Iterable[Decision]) -
     wanted = {d.fact for d in decisions if d.fact and d.decision in ("confirm", "reject", "correct")}
     properties = {p[1:-1] for _, p, _ in wanted}
     out: RuleIndex = {}
+    if not wanted:
+        return out
     for doc in docs:
         for f in doc.facts:
             if str(f.predicate) in properties:
