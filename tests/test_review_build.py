@@ -212,6 +212,10 @@ def test_precision_per_rule_counts_the_rule_that_read_each_decided_fact(data_dir
     assert "  rule rule_participants: 0 confirmed, 2 rejected, precision 0.00" in report.render().splitlines()
     assert main(["evaluate", "--reviewed", "--format", "json", "--data-dir", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["rule"] == expected
+    assert main(["evaluate", "--reviewed", "--data-dir", str(data_dir)]) == 0
+    printed = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert printed[:3] == [["rule", "confirmed", "rejected", "precision"], ["rule_participants", "0", "2", "0.00"],
+                           ["rule_focal_points", "1", "0", "1.00"]]
     # The saved query rule-precision gives the same, per rule and property, from the graph alone.
     store = ox.Store.read_only(str(current_build(data_dir).store))
     assert [(r["rule"].rsplit("/", 1)[-1], r["property"], r["confirmed"], r["rejected"])
