@@ -27,7 +27,7 @@ from . import incremental, iris, review, store as stores
 from .buildparts import (DUMP_FORMATS, BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
                          kept_documents)
-from .evidence import evidence_ntriples, fact_triples
+from .evidence import evidence_ntriples, fact_triples, rule_triples
 from .review import without_evidence_of
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
@@ -312,7 +312,7 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         doc_evidence = {s: without_evidence_of(lines, reviewed.removed) for s, lines in doc_evidence.items()}
         facts = [t for ts in doc_facts.values() for t in ts] + reviewed.curated
         entities = _entities(facts)
-        reference = list(reference_facts(entities))
+        reference = list(reference_facts(entities)) + list(rule_triples())
         corpus = list(_corpus_triples(docs))
         ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
         external, report.unlinked_entities = _external(entities)
@@ -373,11 +373,11 @@ def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, Sou
     the report; graph/review.py says what each decision does."""
     data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
     applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs},
-                           (line for lines in doc_evidence.values() for line in lines))
+                           (line for lines in doc_evidence.values() for line in lines), (d for d, _ in docs))
     report.review = applied.summary()
     if applied.counts:
         report.review["precision"] = review.precision_by(
-            review.read_decisions(review.decisions_path(data_dir))[0])
+            review.read_decisions(review.decisions_path(data_dir))[0], applied.rules)
     return applied
 
 

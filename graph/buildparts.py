@@ -74,7 +74,7 @@ def _entities(facts: list[Triple]) -> set[URIRef]:
 # The loaded form of each document, kept in the build so that `r2pkg add` and `remove` read no other
 # document again. A pickle: the build wrote it and only the build reads it. The version changes with
 # LoadedDocument's fields; a build kept with another cannot be added to (a full build can).
-KEPT_VERSION = 2
+KEPT_VERSION = 3   # 3: each Fact names the rules that emitted it (Fact.rules)
 
 
 def _keep_documents(docs: list[tuple[LoadedDocument, SourceDocument]], paths: stores.BuildPaths,

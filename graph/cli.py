@@ -556,12 +556,13 @@ def _evaluate_reviewed(args: argparse.Namespace) -> int:
     """Precision per rule and per property from the standing decisions: confirmed / (confirmed + rejected)."""
     import json
 
-    from .review import decisions_path, precision_by, read_decisions
+    from .review import decisions_path, precision_by, read_decisions, rules_index
 
-    decisions, problems = read_decisions(decisions_path(data_dir_from(args.data_dir)))
+    data_dir = data_dir_from(args.data_dir)
+    decisions, problems = read_decisions(decisions_path(data_dir))
     for problem in problems:
         print(f"r2pkg evaluate: {problem}", file=sys.stderr)
-    table = precision_by(decisions)
+    table = precision_by(decisions, rules_index(_served_documents(data_dir), decisions))
     if args.format == "json":
         print(json.dumps(table, indent=2))
         return 0
@@ -574,6 +575,24 @@ def _evaluate_reviewed(args: argparse.Namespace) -> int:
         print()
     print(f"from {len(decisions)} decision(s); the weakest first", file=sys.stderr)
     return 0
+
+
+def _served_documents(data_dir: Path) -> list:
+    """The served build's documents as loaded (each fact with the rules that read it); none, said on stderr,
+    when there is no build to read them from (every decided fact's rule is then not known)."""
+    from . import store as stores
+    from .buildparts import BuildError, kept_documents
+
+    served = stores.current_build(data_dir)
+    if served is None:
+        print(f"r2pkg evaluate: no build in {data_dir}: the rules of the decided facts are not known",
+              file=sys.stderr)
+        return []
+    try:
+        return [doc for doc, _ in kept_documents(served)]
+    except BuildError as exc:
+        print(f"r2pkg evaluate: the rules of the decided facts are not known: {exc}", file=sys.stderr)
+        return []
 
 
 def _link(argv: list[str]) -> int:

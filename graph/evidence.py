@@ -6,7 +6,8 @@ facts alone, while every fact can still be traced to its sentence:
     GRAPH graph/document/D { s p o }
     GRAPH graph/evidence/D {
         ev a r2p:Evidence ; rdf:subject s ; rdf:predicate p ; rdf:object o ;
-           r2p:sentence sent ; prov:wasDerivedFrom doc .
+           r2p:sentence sent ; prov:wasDerivedFrom doc ;
+           r2p:extractedBy id:rule/rule_meeting .    # each rule that read it there (Fact.rules), in order
         sent a r2p:Sentence ; oa:hasSource doc ; oa:start 10 ; oa:end 120 ; oa:exact "..." ;
              r2p:page 3 .                      # a paged document's (a PDF's) only
         mention a r2p:Mention ; oa:hasBody entity ; oa:hasSource doc ; oa:start ; oa:end ; oa:exact .
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from r2pkg.loaders.model import LoadedDocument, Span
 
@@ -77,6 +78,7 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
     t = terms.term
     a, subject, predicate, obj = t(RDF.type), t(RDF.subject), t(RDF.predicate), t(RDF.object)
     sentence, derived, evidence = t(R2P.sentence), t(PROV.wasDerivedFrom), t(R2P.Evidence)
+    extracted_by, rule_terms = t(R2P.extractedBy), {}
     doc_iri = iris.document(doc.slug)
     source = t(doc_iri)
     spans: set[Span] = set()
@@ -91,6 +93,11 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
         yield ev, obj, t(fact.object)
         yield ev, sentence, t(iris.sentence(doc.slug, span.start, span.end))
         yield ev, derived, source
+        for name in fact.rules:
+            rule = rule_terms.get(name)
+            if rule is None:
+                rule = rule_terms[name] = t(iris.rule(name))
+            yield ev, extracted_by, rule
     page = t(R2P.page)
     for span in sorted(spans):
         node = t(iris.sentence(doc.slug, span.start, span.end))
@@ -101,6 +108,19 @@ def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tup
         node = t(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
         yield from _located(node, R2P.Mention, doc, mention.span, terms)
         yield node, t(OA.hasBody), t(mention.entity)
+
+
+def rule_triples() -> Iterator[Triple]:
+    """Each extraction rule as evidence names it (r2p:extractedBy): an r2p:ExtractionRule with its name as label
+    and what it reads (`loaders.rules.description`), for the gazetteer graph, so that id/rule/NAME has a page."""
+    from r2pkg.loaders.rules import RULES, description
+
+    for each in RULES:
+        node, label = iris.rule(each.name), Literal(each.name, lang="en")
+        yield node, RDF.type, R2P.ExtractionRule
+        yield node, SKOS.prefLabel, label
+        yield node, RDFS.label, label
+        yield node, DCTERMS.description, Literal(description(each), lang="en")
 
 
 def evidence_ntriples(doc: LoadedDocument) -> list[str]:

@@ -94,6 +94,12 @@ def evidence(doc_slug: str, subject: str, predicate: str, obj: str, start: int, 
     return URIRef(f"{document(doc_slug)}/evidence/{digest}")
 
 
+def rule(name: str) -> URIRef:
+    """An extraction rule of loaders/rules by its name in `RULES` (id/rule/rule_meeting): the r2p:extractedBy
+    of the evidence it read."""
+    return URIRef(f"{ID}rule/{name}")
+
+
 def document_graph(doc_slug: str) -> URIRef:
     return URIRef(DOCUMENT_GRAPH_PREFIX + doc_slug)
 

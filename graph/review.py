@@ -32,6 +32,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 from rdflib.util import from_n3
 
+from r2pkg.loaders.model import LoadedDocument
+
 from . import iris
 from .evidence import nt
 from .vocab import GRAPH, ID, OA, R2P
@@ -333,17 +335,21 @@ class Applied:
     orphaned: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    rules: RuleIndex = field(default_factory=dict)  # the decided facts' evidence and the rules that read it
 
     def summary(self) -> dict:
         return {"decisions": self.counts, "orphaned": self.orphaned, "problems": self.problems}
 
 
 def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
-          evidence: Iterable[str] = ()) -> Applied:
+          evidence: Iterable[str] = (), docs: Iterable[LoadedDocument] = ()) -> Applied:
     """The standing decisions of DATA_DIR applied to a build's facts (slug -> rdflib triples), the
     documents' texts (slug -> text) locating the evidence of additions, and the documents' evidence
-    lines giving a correction that quotes nothing the sentences of the fact it corrects."""
+    lines giving a correction that quotes nothing the sentences of the fact it corrects. The loaded
+    documents (`docs`) name the rules of the facts decided on: a rejected fact keeps them in the graph of
+    rejected facts (r2p:extractedBy), and `Applied.rules` gives them to `precision_by`."""
     decisions, problems = read_decisions(decisions_path(data_dir))
+    rules = rules_index(docs, decisions)
     sentences = sentences_of(evidence)
     status, standing = resolve(decisions)
     extracted = {triple_key(t) for ts in doc_facts.values() for t in ts}
@@ -351,7 +357,7 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
     kept = {slug: [t for t in ts if triple_key(t) not in removed] for slug, ts in doc_facts.items()}
     out = Applied(kept, [], removed, {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
                   {DECISIONS_GRAPH: [], REJECTED_GRAPH: []}, problems=problems,
-                  counts=dict(Counter(d.decision for d in decisions)))
+                  counts=dict(Counter(d.decision for d in decisions)), rules=rules)
     withdrawn = withdrawn_ids(decisions)
     for d in decisions:
         out.records[DECISIONS_GRAPH] += _decision_lines(d, standing=d.id not in withdrawn)
@@ -366,7 +372,7 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
             out.records[DECISIONS_GRAPH].append(f"{_decision_iri(d)} <{R2P.reviewOrphaned}> \"true\"^^<{XSD.boolean}>")
             continue
         if d.decision in ("reject", "correct"):
-            out.records[REJECTED_GRAPH] += _rejected_lines(d)
+            out.records[REJECTED_GRAPH] += _rejected_lines(d, rules_of(d, rules))
         if d.decision in ("add", "correct"):
             _curate(out, d, status, texts, sentences.get(d.fact, ()))
     return out
@@ -490,11 +496,14 @@ def _evidence_lines(d: Decision, triple: Triple, texts: dict[str, str], sentence
     return lines
 
 
-def _rejected_lines(d: Decision) -> list[str]:
+def _rejected_lines(d: Decision, rules: list[str]) -> list[str]:
+    """A rejected fact as a reified statement, with the decision and the rules that had read it (so that the
+    precision of a rule is known after its fact left the graph)."""
     node = f"<{ID}review/rejected/{d.id}>"
     s, p, o = d.fact
     return [f"{node} <{RDF.type}> <{RDF.Statement}>", f"{node} <{RDF.subject}> {s}", f"{node} <{RDF.predicate}> {p}",
-            f"{node} <{RDF.object}> {o}", f"{node} <{R2P.rejectedBy}> {_decision_iri(d)}"]
+            f"{node} <{RDF.object}> {o}", f"{node} <{R2P.rejectedBy}> {_decision_iri(d)}",
+            *(f"{node} <{R2P.extractedBy}> <{iris.rule(name)}>" for name in rules)]
 
 
 def _decision_lines(d: Decision, *, standing: bool) -> list[str]:
@@ -534,26 +543,45 @@ def _digest(text: str) -> str:
 # Measured by review
 # --------------------------------------------------------------------------------------------
 
-def rules_of_properties() -> dict[str, list[str]]:
-    """Property IRI -> the extraction rules that declare they write it (loaders/rules, `Rule.writes`)."""
-    from r2pkg.loaders.rules import RULES
+RuleIndex = dict[Triple, list[tuple[str, int, int, tuple[str, ...]]]]
+NO_RULE = "(rule not known)"
 
-    from .vocab import PREFIXES
 
-    out: dict[str, list[str]] = {}
-    for each in RULES:
-        for curie in each.writes:
-            prefix, _, local = curie.partition(":")
-            if prefix in PREFIXES:
-                out.setdefault(PREFIXES[prefix] + local, []).append(each.name)
+def rules_index(docs: Iterable[LoadedDocument], decisions: Iterable[Decision]) -> RuleIndex:
+    """Each fact the decisions are about -> where it was read, (document slug, start, end, rules that read it
+    there), from the loaded documents (`Fact.rules`). Only the decided facts are indexed: a build names
+    hundreds of thousands of facts and reviewers decide on a few hundred."""
+    wanted = {d.fact for d in decisions if d.fact and d.decision in ("confirm", "reject", "correct")}
+    properties = {p[1:-1] for _, p, _ in wanted}
+    out: RuleIndex = {}
+    if not wanted:
+        return out
+    for doc in docs:
+        for f in doc.facts:
+            if str(f.predicate) in properties:
+                key = triple_key((f.subject, f.predicate, f.object))
+                if key in wanted:
+                    out.setdefault(key, []).append((doc.slug, f.evidence.start, f.evidence.end, f.rules))
     return out
 
 
-def precision_by(decisions: Iterable[Decision]) -> dict[str, dict[str, dict]]:
+def rules_of(d: Decision, index: RuleIndex) -> list[str]:
+    """The rules that read a decision's fact, in order: those of the evidence the decision quotes (its document,
+    and its sentence when the offsets still match one), else of every place the fact was read."""
+    places = index.get(d.fact, [])
+    if d.evidence:
+        places = [pl for pl in places if pl[0] == d.evidence.document] or places
+        quoted = [pl for pl in places if (pl[1], pl[2]) == (d.evidence.start, d.evidence.end)]
+        places = quoted or places
+    return list(dict.fromkeys(name for pl in places for name in pl[3]))
+
+
+def precision_by(decisions: Iterable[Decision], rules: RuleIndex) -> dict[str, dict[str, dict]]:
     """Standing verdicts on extracted facts, per property and per rule: confirmed, rejected (a correction
-    counts as rejected) and the precision they give, confirmed / (confirmed + rejected)."""
+    counts as rejected) and the precision they give, confirmed / (confirmed + rejected). A fact's rules are
+    those that read it (`rules_of`, from `rules_index`), never guessed from the property: a fact two rules
+    read counts for both; one whose rule is not known (no longer extracted) counts for NO_RULE."""
     _, standing = resolve(decisions)
-    rules = rules_of_properties()
     tables: dict[str, dict[str, Counter]] = {"property": {}, "rule": {}}
     for d in standing:
         if d.decision not in ("confirm", "reject", "correct"):
@@ -561,7 +589,7 @@ def precision_by(decisions: Iterable[Decision]) -> dict[str, dict[str, dict]]:
         verdict = "confirmed" if d.decision == "confirm" else "rejected"
         prop = d.fact[1][1:-1]
         tables["property"].setdefault(prop, Counter())[verdict] += 1
-        for name in rules.get(prop, ["(no rule declares it)"]):
+        for name in rules_of(d, rules) or [NO_RULE]:
             tables["rule"].setdefault(name, Counter())[verdict] += 1
     return {kind: {key: {"confirmed": c["confirmed"], "rejected": c["rejected"],
                          "precision": round(c["confirmed"] / (c["confirmed"] + c["rejected"]), 3)}

@@ -34,12 +34,15 @@ class Span:
 
 @dataclass(frozen=True)
 class Fact:
-    """One asserted triple and the sentence it was read from."""
+    """One asserted triple, the sentence it was read from, and the rules that read it there (names of
+    `loaders.rules.RULES`, in the order they emitted it: two rules that read the same triple from the same
+    sentence are both named, see `Ctx.emit`)."""
 
     subject: URIRef
     predicate: URIRef
     object: URIRef | Literal
     evidence: Span
+    rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ additions enter graph/curated with PROV evidence, inference runs over the result
 fact is gone is reported as orphaned. `r2pkg review apply` does the same without reading documents."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from r2pkg.graph import build as builds, review
 from r2pkg.graph.build import apply_review, build
 from r2pkg.graph.cli import main
+from r2pkg.graph.savedqueries import run_saved
 from r2pkg.graph.store import current_build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review"
@@ -19,6 +21,7 @@ SLUG = "lakeside-dialogue-2031"
 ID = "https://w3id.org/r2pkg/id/"
 R2P = "https://w3id.org/r2pkg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 MEETING = f"<{ID}meeting/atrocity-lakeside-prevention-dialogues-2>"
 PARTICIPANT = f"<{R2P}hasParticipant>"
 ATTENDS = "<https://schema.org/attendee>"
@@ -192,3 +195,43 @@ def test_the_saved_query_review_decisions_lists_the_decisions_of_a_period(data_d
     assert [r["object"] for r in rows] == [f"{ID}state/kenya", f"{ID}state/peru", f"{ID}state/kenya"]
     assert rows[0]["reason"] == "not named" and rows[2]["reason"] == "it was"
     assert ask(data_dir, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")       # the rejection was withdrawn
+
+
+def test_precision_per_rule_counts_the_rule_that_read_each_decided_fact(data_dir, capsys):
+    """Peru and Kenya were read by the participants rule from the list sentence, Chile by the focal-point rule
+    from the next one: rejecting the first two and confirming the third counts for those two rules only, not
+    for the others that merely declare they write r2p:hasParticipant (persons, announcements)."""
+    decide(data_dir, "reject", "peru", reason="not a participant")
+    decide(data_dir, "reject", "kenya", reason="not a participant")
+    decide(data_dir, "confirm", "chile",
+           quote="Ms. Odalys Ferreyra-Quist, the focal point of Chile, opened the dialogue.")
+    report = rebuild(data_dir)
+    expected = {"rule_participants": {"confirmed": 0, "rejected": 2, "precision": 0.0},
+                "rule_focal_points": {"confirmed": 1, "rejected": 0, "precision": 1.0}}
+    assert report.review["precision"]["rule"] == expected
+    assert "  rule rule_participants: 0 confirmed, 2 rejected, precision 0.00" in report.render().splitlines()
+    assert main(["evaluate", "--reviewed", "--format", "json", "--data-dir", str(data_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["rule"] == expected
+    assert main(["evaluate", "--reviewed", "--data-dir", str(data_dir)]) == 0
+    printed = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert printed[:3] == [["rule", "confirmed", "rejected", "precision"], ["rule_participants", "0", "2", "0.00"],
+                           ["rule_focal_points", "1", "0", "1.00"]]
+    # The saved query rule-precision gives the same, per rule and property, from the graph alone.
+    store = ox.Store.read_only(str(current_build(data_dir).store))
+    assert [(r["rule"].rsplit("/", 1)[-1], r["property"], r["confirmed"], r["rejected"])
+            for r in run_saved(store, "rule-precision", {})] == [
+        ("rule_participants", f"{R2P}hasParticipant", 0, 2), ("rule_focal_points", f"{R2P}hasParticipant", 1, 0)]
+    # A rejected fact left the graph; its statement in the graph of rejected facts keeps the rule that read it.
+    assert ask(data_dir, f"""GRAPH <{review.REJECTED_GRAPH}> {{ ?r <{RDF}object> <{ID}state/kenya> ;
+                                <{R2P}extractedBy> <{ID}rule/rule_participants> }}""")
+
+
+def test_the_evidence_of_a_built_fact_names_the_rule_that_read_it(data_dir):
+    assert ask(data_dir, f"""GRAPH ?g {{ ?ev <{RDF}subject> {MEETING} ; <{RDF}predicate> {PARTICIPANT} ;
+                               <{RDF}object> <{ID}state/ecuador> ;
+                               <{R2P}extractedBy> <{ID}rule/rule_participants> }}""")
+    assert not ask(data_dir, f"""GRAPH ?g {{ ?ev a <{R2P}Evidence> FILTER NOT EXISTS {{ ?ev <{R2P}extractedBy> ?rule }}
+                                   FILTER NOT EXISTS {{ ?ev <{PROV}wasAttributedTo> ?who }} }}""")
+    # The rule's IRI is described: a page shows its name and what it reads.
+    assert ask(data_dir, f"""<{ID}rule/rule_participants> a <{R2P}ExtractionRule> ;
+                               <http://purl.org/dc/terms/description> ?what FILTER(CONTAINS(?what, "took part"))""")

@@ -1,10 +1,12 @@
 """Sentence-level cases for every extraction rule, as data (pySHACL's style).
 
 tests/rules/<rule>.yaml holds the cases of one rule: a list of
-    {name, text, expect: [[s, p, o], ...], absent: [[s, p, o], ...], xfail: "<reason>", slug: "<doc slug>"}
+    {name, text, expect: [[s, p, o], [s, p, o, rule], ...], absent: [[s, p, o], ...], xfail: "<reason>",
+     slug: "<doc slug>"}
 `text` is a short document in the test's own words, loaded through the public loader (`load_document`), so a case
 says what a reader finds in a text whatever module the rule lives in. Every `expect` triple must be among the
-document's facts and no `absent` triple may be.
+document's facts and no `absent` triple may be. An `expect` triple with a fourth item, a rule's name, must have
+been read by that rule (`Fact.rules`: the rule its evidence names, r2p:extractedBy).
 
 Terms: an IRI relative to https://w3id.org/r2pkg/id/ (`meeting/annual-meeting-4`, `state/denmark`); a CURIE with a
 project prefix (`r2p:hostedBy`, `skos:prefLabel`, `rdf:type`); a literal written `"42"^^xsd:integer` or `"text"`;
@@ -53,6 +55,7 @@ class Case:
     absent: list[Pattern] = field(default_factory=list)
     xfail: str | None = None
     slug: str = "case"
+    read_by: list[tuple[Pattern, str]] = field(default_factory=list)   # expected triples and the rule that read them
 
     @property
     def id(self) -> str:
@@ -97,6 +100,15 @@ def parse_pattern(triple: list) -> Pattern:
     return tuple(parse_term(t) for t in triple)  # type: ignore[return-value]
 
 
+def parse_expected(item: list) -> tuple[Pattern, str | None]:
+    """An expected triple, and the rule that must have read it when a fourth item names one."""
+    if isinstance(item, list) and len(item) == 4:
+        if item[3] not in RULES:
+            raise ValueError(f"not a rule's name: {item[3]!r}")
+        return parse_pattern(item[:3]), item[3]
+    return parse_pattern(item), None
+
+
 def load_cases(path: Path) -> list[Case]:
     rule = path.stem
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
@@ -105,10 +117,12 @@ def load_cases(path: Path) -> list[Case]:
         unknown = set(item) - CASE_KEYS
         if unknown:
             raise ValueError(f"{path.name}: case {item.get('name')!r} has unknown keys {sorted(unknown)}")
+        expected = [parse_expected(t) for t in item.get("expect") or []]
         cases.append(Case(rule=rule, name=item["name"], text=item["text"],
-                          expect=[parse_pattern(t) for t in item.get("expect") or []],
+                          expect=[pattern for pattern, _ in expected],
                           absent=[parse_pattern(t) for t in item.get("absent") or []],
-                          xfail=item.get("xfail"), slug=item.get("slug", "case")))
+                          xfail=item.get("xfail"), slug=item.get("slug", "case"),
+                          read_by=[(pattern, by) for pattern, by in expected if by]))
     return cases
 
 
@@ -141,7 +155,9 @@ def show(term: Term) -> str:
 
 
 def show_triple(triple) -> str:
-    return "[" + ", ".join(show(t) for t in triple) + "]"
+    """A fact as the case files write it, and the rules that read it when it names them."""
+    rules = f"  (read by {', '.join(triple[3])})" if len(triple) > 3 and triple[3] else ""
+    return "[" + ", ".join(show(t) for t in triple[:3]) + "]" + rules
 
 
 def matches(pattern: Pattern, triple: tuple) -> bool:
@@ -151,11 +167,12 @@ def matches(pattern: Pattern, triple: tuple) -> bool:
 # -- the tests ----------------------------------------------------------------------------------------------------
 
 def read_facts(text: str, slug: str, tmp_path: Path) -> list[tuple]:
+    """(s, p, o, rules that read it) of each fact of the text."""
     from r2pkg.loaders.document import load_document
 
     path = tmp_path / f"{slug}.txt"
     path.write_text(text, encoding="utf-8")
-    return [(f.subject, f.predicate, f.object) for f in load_document(path, slug).facts]
+    return [(f.subject, f.predicate, f.object, f.rules) for f in load_document(path, slug).facts]
 
 
 @pytest.mark.parametrize("case", [as_param(c) for c in all_cases()])
@@ -163,9 +180,12 @@ def test_rule_case(case: Case, tmp_path):
     facts = read_facts(case.text, case.slug, tmp_path)
     missing = [p for p in case.expect if not any(matches(p, f) for f in facts)]
     unwanted = [f for p in case.absent for f in facts if matches(p, f)]
-    if missing or unwanted:
+    misread = [(p, by) for p, by in case.read_by if any(matches(p, f) for f in facts)
+               and not any(matches(p, f) and by in f[3] for f in facts)]
+    if missing or unwanted or misread:
         lines = [f"case {case.id}"]
         lines += [f"  missing:  {show_triple(p)}" for p in missing]
+        lines += [f"  not read by {by}: {show_triple(p)}" for p, by in misread]
         lines += [f"  unwanted: {show_triple(f)}" for f in dict.fromkeys(unwanted)]
         lines.append(f"facts found ({len(facts)}):")
         lines += [f"  {show_triple(f)}" for f in dict.fromkeys(facts)]
@@ -195,3 +215,14 @@ def test_term_syntax():
     with pytest.raises(ValueError):
         parse_term("Denmark")
     assert show(parse_term('"42"^^xsd:integer')) == '"42"^^xsd:integer'
+
+
+def test_a_case_names_the_rule_that_read_a_fact(tmp_path):
+    """A fourth item names the rule whose evidence the fact carries; a case naming another rule fails."""
+    case = next(c for c in load_cases(CASES_DIR / "rule_participants.yaml") if c.read_by)
+    pattern, rule = case.read_by[0]
+    facts = read_facts(case.text, case.slug, tmp_path)
+    assert rule == "rule_participants"
+    assert [f[3] for f in facts if matches(pattern, f)] == [("rule_participants",)]
+    with pytest.raises(ValueError, match="not a rule's name"):
+        parse_expected(["state/brazil", "r2p:hasParticipant", "state/kenya", "rule_nothing"])

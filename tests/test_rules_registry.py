@@ -151,3 +151,33 @@ def test_no_rule_keeps_a_list_of_content_words_in_code():
     found = {p.name: word_lists_in_code(p.read_text(encoding="utf-8"), grammar) for p in sorted(RULES_DIR.glob("*.py"))}
     found = {k: v for k, v in found.items() if v}
     assert not found, f"word lists belong in gazetteers/cues.json: {found}"
+
+
+def test_a_fact_names_the_rules_that_read_it_from_its_sentence_in_order():
+    """The running rule is named on each fact it emits; a later rule emitting the same triple from the same
+    sentence makes no second fact but is named after the first (precision per rule counts both)."""
+    from rdflib import URIRef
+
+    text = "Summary of a meeting\n\nThe delegates of Ghana spoke first. Kenya spoke next."
+    gaz = gazetteer()
+    an = analyse_text(clean(text, is_html=False), gaz)
+    ctx = Ctx("case", an, gaz, original=text)
+    triple = (URIRef("urn:x:s"), URIRef("urn:x:p"), URIRef("urn:x:o"))
+    first, second = an.sents[-2], an.sents[-1]
+    ctx.rule = ("rule_meeting",)
+    ctx.emit(*triple, first)
+    ctx.rule = ("rule_participants",)
+    ctx.emit(*triple, first)
+    ctx.emit(*triple, first)
+    assert [f.rules for f in ctx.facts] == [("rule_meeting", "rule_participants")]
+    ctx.emit(*triple, second)                      # another sentence: another fact, of the rule that read it there
+    assert [f.rules for f in ctx.facts] == [("rule_meeting", "rule_participants"), ("rule_participants",)]
+
+
+def test_every_fact_of_a_document_names_a_rule_of_the_registry():
+    from r2pkg.loaders.document import load_document
+
+    names = {r.name for r in rules.RULES}
+    for path in sorted((ROOT / "tests" / "fixtures" / "unseen").glob("*.txt"))[:3]:
+        facts = load_document(path).facts
+        assert facts and all(f.rules and set(f.rules) <= names for f in facts), path.name

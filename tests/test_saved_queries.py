@@ -337,7 +337,7 @@ def test_fact_evidence(run):
         "subject": post, "predicate": "http://www.w3.org/ns/org#heldBy", "object": ID + "person/christian-leffler",
         "sentence": "The ninth annual meeting was opened by the Deputy Secretary General of the European External "
                     "Action Service and R2P Focal Point for the EU, Mr. Christian Leffler.",
-        "document": ID + "document/summary-2019", "start": 700, "end": 820,
+        "document": ID + "document/summary-2019", "start": 700, "end": 820, "rule": ID + "rule/rule_persons",
     }]
     count = run("fact-evidence", {"subject": ID + "meeting/annual-meeting-2"})
     assert [(r["predicate"], r["object"], r["start"]) for r in count] == [(R2P + "participantCount", 36, 0)]

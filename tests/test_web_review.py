@@ -210,6 +210,41 @@ def test_the_queue_lists_unreviewed_facts_filterable_riskiest_first(data_dir):
     assert client.get("/review/queue?document=nothing-such").get_data(as_text=True).count('class="queue-item"') == 0
 
 
+def test_the_queue_filters_and_weighs_facts_by_the_rule_that_read_them(data_dir):
+    """Peru and Ecuador were read by the participants rule, Chile's participation by the focal-point rule: the
+    rule filter gives each rule's own facts, not every fact of a property the rule declares it writes."""
+    client = client_of(data_dir)
+    sign_in(client)
+
+    def participants(rule: str) -> set[str]:
+        query = {"rule": rule, "property": KENYA[1][1:-1]}
+        html = client.get("/review/queue", query_string=query).get_data(as_text=True)
+        rows = html.split('class="queue-item"')[1:]
+        assert all(f'title="rules: {rule}"' in row for row in rows)
+        return {state for row in rows for state in re.findall(r"state/([a-z-]+)", row)}
+
+    assert participants("rule_participants") == {"peru", "ecuador", "kenya"}
+    assert participants("rule_focal_points") == {"chile"}
+    # Kenya rejected (the participants rule's), Chile confirmed (the focal-point rule's): the property stands at
+    # even odds, the participants rule at worse, and the person the persons rule read is no riskier than its property.
+    client.post("/review/decide", data=reject_form(token(client, MEETING_PAGE)))
+    client.post("/review/decide", data={**reject_form(token(client, MEETING_PAGE)), "decision": "confirm",
+                                        "object": f"<{ID}state/chile>", "reason": ""})
+    apply_review(data_dir)      # the rejected fact leaves the evidence: its rule comes from graph/review/rejected
+    html = client.get("/review/queue", query_string={"property": KENYA[1][1:-1]}).get_data(as_text=True)
+    risk = {who: float(value) for value, who in
+            re.findall(r'title="rules: [a-z_]+">([0-9.]+)</td>.*?(?:state|person)/([a-z-]+)', html, re.S)}
+    assert set(risk) == {"peru", "ecuador", "odalys-ferreyra-quist"}
+    assert risk["peru"] == risk["ecuador"] == round(2 / 3, 2) > risk["odalys-ferreyra-quist"] == 0.5
+
+
+def test_a_rule_has_a_page_with_what_it_reads(data_dir):
+    client = client_of(data_dir)
+    assert client.get("/id/rule/rule_participants").status_code == 303
+    page = client.get("/page/rule/rule_participants").get_data(as_text=True)
+    assert "rule_participants" in page and "took part in the document" in page
+
+
 def test_a_signed_in_reviewers_pages_are_never_cached_and_public_pages_change_with_a_decision(data_dir):
     client = client_of(data_dir)
     assert client.get("/review/login").headers["Cache-Control"] == "private, no-store"

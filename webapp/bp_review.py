@@ -328,12 +328,40 @@ def store_quads(data, subject, object_):
 # --------------------------------------------------------------------------------------------
 
 _QUEUE = f"""
-SELECT ?g ?s ?p ?o ?start ?end ?exact WHERE {{
+SELECT ?g ?s ?p ?o ?start ?end ?exact ?rule WHERE {{
   GRAPH ?g {{ ?ev a <{R2P}Evidence> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
                   <{R2P}sentence> ?sent .
-             ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact . }}
+             ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact .
+             OPTIONAL {{ ?ev <{R2P}extractedBy> ?rule }} }}
   FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}"))
 }}"""
+RULE_PREFIX = str(iris.rule(""))
+
+# The rules that read given facts: r2p:extractedBy of their evidence, or of their statement in the graph of
+# rejected facts once a build took them out (graph/review.py). VALUES: the facts, as N-Triples terms.
+_RULES_OF = f"""
+SELECT DISTINCT ?s ?p ?o ?rule WHERE {{
+  VALUES (?s ?p ?o) {{ %s }}
+  GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}extractedBy> ?rule }}
+}}"""
+
+
+def rule_name(term) -> str:
+    """A rule's name (as in loaders.rules.RULES) from its IRI, id/rule/<name>."""
+    return term.value.removeprefix(RULE_PREFIX)
+
+
+def rules_of_facts(data, triples) -> dict[tuple, list[str]]:
+    """Fact (N-Triples terms, as decisions name it) -> the rules that read it, in the store's order. The terms
+    are canonical N-Triples (graph/review.py `term`), so they are written into the VALUES block as they are."""
+    triples = list(triples)
+    out: dict[tuple, list[str]] = {}
+    if not triples:
+        return out
+    values = " ".join(f"({s} {p} {o})" for s, p, o in triples)
+    for r in data.query(_RULES_OF % values):
+        out.setdefault((term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])), []).append(rule_name(r["rule"]))
+    return out
 
 
 @dataclass
@@ -375,20 +403,21 @@ def build_queue(filters: dict[str, str], page: int) -> Queue:
     rejected, then the facts with the least context (the shortest sentence)."""
     data = graph_data()
     statuses = review_state().statuses()
-    rules = review.rules_of_properties()
+    decided = {t: s for t, s in statuses.items()
+               if s.decision.decision in ("confirm", "reject", "correct") and t == s.decision.fact}
+    rules = rules_of_facts(data, decided)
     verdicts: dict[str, Counter] = {}
-    for triple, status in statuses.items():
-        if status.decision.decision in ("confirm", "reject", "correct") and triple == status.decision.fact:
-            verdict = "confirmed" if status.state == "confirmed" else "rejected"
-            for key in [triple[1][1:-1], *rules.get(triple[1][1:-1], ())]:
-                verdicts.setdefault(key, Counter())[verdict] += 1
+    for triple, status in decided.items():
+        verdict = "confirmed" if status.state == "confirmed" else "rejected"
+        for key in [triple[1][1:-1], *rules.get(triple, ())]:
+            verdicts.setdefault(key, Counter())[verdict] += 1
     facts: dict[tuple, QueueItem] = {}
     docs, kinds, props, rule_names = set(), set(), set(), set()
     for r in data.query(_QUEUE):
         slug = r["g"].value[len(EVIDENCE_GRAPH_PREFIX):]
         triple = (term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"]))
         prop = r["p"].value
-        fact_rules = rules.get(prop, [])
+        fact_rules = [rule_name(r["rule"])] if r["rule"] is not None else []
         docs.add(slug)
         kinds.add(kind_of(r["s"]))
         props.add(prop)
@@ -398,6 +427,10 @@ def build_queue(filters: dict[str, str], page: int) -> Queue:
         exact, start = r["exact"].value, int(r["start"].value)
         known = facts.get(triple)
         if known is not None and known.fact.start is not None and known.fact.start <= start:
+            same_sentence = (known.fact.document, known.fact.start) == (slug, start)
+            if same_sentence and fact_rules and fact_rules[0] not in known.rules:
+                known.rules += fact_rules          # another rule read it from the same sentence (a row each)
+                known.risk = max(known.risk, *(risk_of(verdicts.get(k, Counter())) for k in fact_rules))
             continue
         risks = [risk_of(verdicts.get(k, Counter())) for k in [prop, *fact_rules]]
         facts[triple] = QueueItem(ReviewFact(triple, data.label(prop), slug, exact, start, int(r["end"].value)),

@@ -32,12 +32,24 @@ RULES: tuple[Rule, ...] = tuple(run.contract for run in (
 ))
 
 
+def description(each: Rule) -> str:
+    """What a rule reads, in a sentence or two: the first paragraph of its docstring, else of its module's
+    (one module per kind of fact). The page of the rule's IRI shows it (graph/evidence.py `rule_triples`)."""
+    import sys
+
+    text = each.run.__doc__ or sys.modules[each.run.__module__].__doc__ or each.name
+    return " ".join(text.strip().split("\n\n")[0].split())
+
+
 def run_rules(ctx: Ctx) -> None:
-    """Every rule in order; the mentions rules find themselves join the document's. Then the labels any rule
-    wrote are given their language and an rdfs:label (`label_for_every_client`)."""
+    """Every rule in order, each fact named with the rule that emitted it (`Fact.rules`); the mentions rules
+    find themselves join the document's. Then the labels any rule wrote are given their language and an
+    rdfs:label (`label_for_every_client`), named with the rules of the label it copies."""
     for each in RULES:
+        ctx.rule = (each.name,)
         each.run(ctx)
+    ctx.rule = ()
     label_for_every_client(ctx)
 
 
-__all__ = ["Ctx", "Meeting", "RULES", "Rule", "find_date", "rule", "run_rules", "yearless_date_text"]
+__all__ = ["Ctx", "Meeting", "RULES", "Rule", "description", "find_date", "rule", "run_rules", "yearless_date_text"]

@@ -101,6 +101,7 @@ class Ctx:
     _seen: dict[tuple, list] = field(default_factory=dict)
     _by_ids: dict[tuple[int, int, int], tuple[list, tuple]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
+    rule: tuple[str, ...] = ()   # the running rule's name, as a Fact's `rules` (set by `run_rules`; one tuple per rule)
 
     # -- output -------------------------------------------------------------------------------
     def span(self, where: Sent | tuple[int, int]) -> Span:
@@ -117,16 +118,24 @@ class Ctx:
             key = (s, p, o)
             known = self._by_ids[ids] = (self._seen.setdefault(key, [0, {}]), key)
         seen = known[0]
-        if seen[0] >= limit:
-            return
         span = self.span(where)
-        # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan).
+        # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan):
+        # no new fact, but a rule that had not read it there is named on it too, after the others.
         last = seen[1].get((span.start, span.end))
         if last is not None and last >= len(self.facts) - 50:
+            self._also_read_by(last)
+            return
+        if seen[0] >= limit:
             return
         seen[0] += 1
         seen[1][(span.start, span.end)] = len(self.facts)
-        self.facts.append(Fact(s, p, o, span))
+        self.facts.append(Fact(s, p, o, span, self.rule))
+
+    def _also_read_by(self, index: int) -> None:
+        """The running rule named on a fact an earlier rule emitted from the same sentence (kept in order)."""
+        fact = self.facts[index]
+        if self.rule and self.rule[0] not in fact.rules:
+            self.facts[index] = Fact(fact.subject, fact.predicate, fact.object, fact.evidence, fact.rules + self.rule)
 
     def node(self, iri: URIRef, cls: URIRef, label: str, where) -> URIRef:
         """A node made by a rule (meeting, post, role assignment...): its type and one prefLabel."""

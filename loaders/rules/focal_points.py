@@ -32,6 +32,8 @@ def _negation_rx(gaz: Gazetteer) -> re.Pattern:
       writes=("r2p:hasFocalPoint", "r2p:hasParticipant", "r2p:partOf", "r2p:positionTitle",
              "r2p:withinBody", "r2p:year", "rdf:type", "skos:prefLabel"))
 def rule_focal_points(ctx: Ctx) -> None:
+    """Which state or organization has an R2P Focal Point ('the Focal Point of Ghana'), and the post's place
+    and holder."""
     an = ctx.an
     speaking = ctx.cue("speaking")
     rx_of = re.compile(r"\b(?:R2P\s+)?Focal\s+Points?\s+(?:of|for|from)\s+(?:the\s+)?", re.I)

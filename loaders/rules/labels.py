@@ -72,9 +72,9 @@ def label_for_every_client(ctx: Ctx) -> None:
             continue
         o = fact.object
         if isinstance(o, Literal) and o.language is None and o.datatype is None:
-            fact = facts[i] = Fact(fact.subject, fact.predicate, english(str(o)), fact.evidence)
+            fact = facts[i] = Fact(fact.subject, fact.predicate, english(str(o)), fact.evidence, fact.rules)
         if fact.predicate == RDFS.label:
             labelled.add(fact.subject)
         elif fact.predicate == SKOS.prefLabel:
             preferred.setdefault(fact.subject, fact)
-    facts.extend(Fact(s, RDFS.label, f.object, f.evidence) for s, f in preferred.items() if s not in labelled)
+    facts.extend(Fact(s, RDFS.label, f.object, f.evidence, f.rules) for s, f in preferred.items() if s not in labelled)

@@ -151,6 +151,8 @@ def _size_date(ctx: Ctx, s: Sent) -> Literal | None:
       writes=("r2p:asOf", "r2p:group", "r2p:groupMember", "r2p:partOf", "r2p:since", "r2p:year", "rdf:type",
              "skos:prefLabel"))
 def rule_groups(ctx: Ctx) -> None:
+    """The network's coordination groups (its steering group): which states and organizations are members,
+    and since when."""
     sents = ctx.an.sents
     member_rx = ctx.cue("membership_verbs")
     for i, s in enumerate(sents):

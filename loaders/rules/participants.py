@@ -14,6 +14,8 @@ from .meetings import _meeting_mentions
 @rule(reads=("meeting",),
       writes=("r2p:countIsLowerBound", "r2p:participantCount"))
 def rule_counts(ctx: Ctx) -> None:
+    """How many took part in the document's meeting ('more than 40 countries'), and whether the count is a
+    lower bound."""
     if ctx.meeting is None:
         return
     num = _number_rx(ctx.gaz)
@@ -55,6 +57,7 @@ def _theme_rx(gaz: Gazetteer) -> re.Pattern:
 @rule(reads=("meeting",),
       writes=("r2p:theme",))
 def rule_theme(ctx: Ctx) -> None:
+    """The meeting's theme, as the text quotes it ('under the theme \"...\"')."""
     if ctx.meeting is None:
         return
     for s in ctx.an.sents:

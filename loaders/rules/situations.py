@@ -26,6 +26,8 @@ def situation_of(ctx: Ctx, state: URIRef, where) -> URIRef:
       writes=("situations", "r2p:discussedSituation", "r2p:involvesCrime", "r2p:situationIn",
              "rdf:type", "skos:prefLabel"))
 def rule_situations(ctx: Ctx) -> None:
+    """Situations the meeting discussed: states named as places of crises or atrocity crimes, and the crimes
+    involved."""
     before = ctx.cue("situation_before")
     after = ctx.cue("situation_after")
     intro = ctx.cue("situation_list_intro")
@@ -125,6 +127,7 @@ def _historical_rx(gaz: Gazetteer) -> re.Pattern:
 @rule(reads=("meeting",),
       writes=("r2p:discussed",))
 def rule_crimes_pillars(ctx: Ctx) -> None:
+    """The atrocity crimes and the pillars of R2P ('pillar II') that the meeting discussed."""
     if ctx.meeting is None:
         return
     for s in ctx.an.sents[1:]:
