@@ -6,8 +6,7 @@ REF is a git revision whose queries/ are the old ones; the new ones are the work
 shared machine the load changes from one minute to the next, so each run of a query times the old
 text and then the new one, on the same open store: the load weighs on both alike, and their ratio
 holds where the absolute figures do not. Each answer is compared too (rows and their order), as a
-rewrite must not change it. Parameters are the benchmark's (bench.run.saved_params), plus a theme
-for theme-across-meetings, whose parameter is required.
+rewrite must not change it. Parameters are the benchmark's (bench.run.saved_params).
 """
 from __future__ import annotations
 
@@ -25,9 +24,6 @@ from r2pkg.graph.savedqueries import SavedQuery, load_saved_queries, query_text,
 from r2pkg.graph.sparql import run_query
 from r2pkg.graph.store import open_store
 
-DEFAULT_THEME = "https://w3id.org/r2pkg/ontology#Genocide"
-
-
 def queries_at(ref: str, into: Path) -> dict[str, SavedQuery]:
     """The saved queries as they were at a git revision (written to `into`, then loaded)."""
     names = subprocess.run(["git", "ls-tree", "--name-only", ref, "queries/"], capture_output=True, text=True,
@@ -36,14 +32,6 @@ def queries_at(ref: str, into: Path) -> dict[str, SavedQuery]:
         text = subprocess.run(["git", "show", f"{ref}:{name}"], capture_output=True, text=True, check=True).stdout
         (into / Path(name).name).write_text(text)
     return load_saved_queries(into)
-
-
-def parameters(store: TripleStore) -> dict[str, dict[str, str]]:
-    """The benchmark's parameters, and a theme the graph's sentences discuss."""
-    params = saved_params(entities(store))
-    rows = run_query(store, "SELECT ?t WHERE { ?s <https://w3id.org/r2pkg/ontology#discussesTheme> ?t } LIMIT 1").rows
-    params["theme-across-meetings"] = {"theme": rows[0]["t"].value if rows else DEFAULT_THEME}
-    return params
 
 
 def compare(store: TripleStore, versions: dict[str, dict[str, SavedQuery]], name: str, params: dict[str, str],
@@ -72,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path)
     args = p.parse_intermixed_args(argv)
     store = open_store(args.data_dir)
-    params = parameters(store)
+    params = saved_params(entities(store))
     with tempfile.TemporaryDirectory() as old_dir:
         versions = {"old": queries_at(args.ref, Path(old_dir)), "new": load_saved_queries()}
         out = {}
