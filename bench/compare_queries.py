@@ -24,6 +24,7 @@ from r2pkg.graph.savedqueries import SavedQuery, load_saved_queries, query_text,
 from r2pkg.graph.sparql import run_query
 from r2pkg.graph.store import open_store
 
+
 def queries_at(ref: str, into: Path) -> dict[str, SavedQuery]:
     """The saved queries as they were at a git revision (written to `into`, then loaded)."""
     names = subprocess.run(["git", "ls-tree", "--name-only", ref, "queries/"], capture_output=True, text=True,
