@@ -374,7 +374,7 @@ def child_graph(size: int, workdir: Path) -> dict:
 
     from bench import graphgen
     from r2pkg.graph import store as stores
-    from r2pkg.graph.build import write_dumps
+    from r2pkg.graph.buildparts import write_dumps
     from r2pkg.graph.reasoning import Reasoner, load_ontology
     from r2pkg.graph.vocab import INFERRED_GRAPH
 
@@ -461,8 +461,12 @@ def entities(store) -> dict:
     situation = _first(store, f"SELECT ?s WHERE {{ ?s a <{r2p}AtrocitySituation> }} LIMIT 1")
     meeting = _first(store, f"SELECT ?m WHERE {{ ?m <{r2p}ordinal> ?o }} ORDER BY ?o LIMIT 1")
     ordinal = _first(store, f"SELECT ?o WHERE {{ ?m <{r2p}ordinal> ?o }} ORDER BY ?o LIMIT 1")
+    try:   # a theme the sentences discuss (the generated graph has none: then one of the ontology's)
+        theme = _first(store, f"SELECT ?t WHERE {{ ?s <{r2p}discussesTheme> ?t }} LIMIT 1")
+    except LookupError:
+        theme = f"{r2p}Genocide"
     return {"person": person, "state": state, "hub": HUB, "situation": situation, "meeting": meeting,
-            "ordinal": ordinal}
+            "ordinal": ordinal, "theme": theme}
 
 
 def saved_params(ents: dict) -> dict:
@@ -470,7 +474,8 @@ def saved_params(ents: dict) -> dict:
             "meeting-recommendations": {"ordinal": ents["ordinal"]},
             "meetings-by-situation": {"situation": ents["situation"]},
             "state-profile": {"state": ents["hub"]},
-            "fact-evidence": {"subject": ents["meeting"]}}
+            "fact-evidence": {"subject": ents["meeting"]},
+            "theme-across-meetings": {"theme": ents["theme"]}}
 
 
 PAGE_LIMIT = 500

@@ -168,13 +168,6 @@ def virtuoso_config():
 # and go between runs, so a query of this list that happens to answer alike passes.
 VIRTUOSO_DIFFERENCES: dict[str, str] = {
     "state-profile": "SP031: refuses ORDER BY on an aggregate's alias; GRAPH ?g { } matches no graph",
-    # Saved queries of issue 12, not yet rewritten for Virtuoso (measured 2026-12-06 with .ci/virtuoso):
-    "mechanism-history": "no row: VALUES over a variable predicate joined with a/rdfs:subClassOf* matches nothing",
-    "meeting-statements": "SQ074: refuses a sub-select ordered and limited inside GROUP_CONCAT's sub-select",
-    "meeting-parties": "tied rows in another order (hosts of one meeting)",
-    "members-at": "tied rows in another order",
-    "post-descriptions": "tied rows in another order",
-    "role-holders": "tied rows in another order (a role held by an organization)",
 }
 
 
