@@ -36,7 +36,7 @@ def decode(path: Path, raw: bytes) -> str:
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = _strict(path, raw, "utf-16")
     else:
-        if b"\x00" in raw:
+        if b"\x00" in raw and not _utf8_beyond_ascii(raw):
             text = _bomless_utf16(raw)
             if text is None:
                 raise DocumentError(path, "binary data (NUL bytes), not text")
@@ -74,6 +74,18 @@ def _bomless_utf16(raw: bytes) -> str | None:
                 return None
             return text if units >= UTF16_MIN_UNITS and _reads_as_text(text) else None
     return None
+
+
+def _utf8_beyond_ascii(raw: bytes) -> bool:
+    """Valid UTF-8 with multi-byte characters: UTF-8 whatever NULs it holds (then refused for them). UTF-16 of
+    ASCII text is valid UTF-8 too, but all ASCII; UTF-16 of any other text is almost never valid UTF-8."""
+    if raw.isascii():
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _reads_as_text(text: str) -> bool:

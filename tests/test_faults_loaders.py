@@ -42,6 +42,9 @@ BAD = {  # file name -> (bytes, words the one-line error must contain)
     # a few UTF-8 bytes with a NUL among them: no UTF-16 text, though its NULs sit on one side
     "short-with-nul.txt": (b"000\x00", "binary"),
     "symbols-with-nuls.txt": ("〰0〰0〰0〰0".encode("utf-16-le"), "binary"),
+    # valid UTF-8 beyond ASCII with a stray NUL (its NULs on one side, and it decodes as UTF-16 to letters):
+    # refused for the NUL, never read as UTF-16 symbols
+    "utf8-with-a-nul.txt": ("12 \x003\u0080\u0080\u0080\u0080\u00804".encode("utf-8"), "binary"),
     # 16-bit samples: NULs on both sides
     "samples.txt": (b"".join(n.to_bytes(2, "little") for n in range(0, 60000, 7)) * 2, "binary"),
 }
