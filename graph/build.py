@@ -9,6 +9,7 @@ import errno
 import json
 import sys
 import time
+from itertools import islice
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +32,7 @@ from .evidence import evidence_ntriples, fact_triples, rule_triples
 from .review import without_evidence_of
 from .stats import count_entities
 from .resources import ONTOLOGY_FILE
-from .vocab import CORPUS_GRAPH, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, serialization_prefixes
+from .vocab import CORPUS_GRAPH, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, serialization_prefixes
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # From this many documents on, the load stage uses worker processes (loaders/batch.py). Below it
@@ -286,8 +287,9 @@ def _stage(report: BuildReport, say: Progress, name: str) -> Iterator[None]:
     say(f"[{name}] ...")
     t0 = time.perf_counter()
     yield
-    report.seconds_per_stage[name] = round(time.perf_counter() - t0, 3)
-    say(f"[{name}] done in {report.seconds_per_stage[name]:.2f} s")
+    seconds = time.perf_counter() - t0
+    report.seconds_per_stage[name] = round(report.seconds_per_stage.get(name, 0) + seconds, 3)   # a stage in parts adds up
+    say(f"[{name}] done in {seconds:.2f} s")
 
 
 def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
@@ -306,10 +308,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
     with stage("facts"):
         doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
-        doc_evidence = {d.slug: evidence_ntriples(d) for d, _ in docs}
-        reviewed = _apply_review(paths, docs, doc_facts, doc_evidence, report)
+        reviewed = _apply_review(paths, docs, doc_facts, report)
         doc_facts = reviewed.doc_facts
-        doc_evidence = {s: without_evidence_of(lines, reviewed.removed) for s, lines in doc_evidence.items()}
         facts = [t for ts in doc_facts.values() for t in ts] + reviewed.curated
         entities = _entities(facts)
         reference = list(reference_facts(entities)) + list(rule_triples())
@@ -325,10 +325,8 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         paths.incremental.mkdir()
         inferred = sorted(reasoner.infer(reasoned_input, keep=incremental.closure_path(paths.incremental)))
         report.consistency = list(reasoner.check(reasoned_input + inferred))
+        del reasoned_input, reasoner
 
-    asserted = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}
-    asserted |= {iris.evidence_graph(s): lines for s, lines in doc_evidence.items()}
-    asserted |= {g: lines for g, lines in reviewed.graphs.items() if lines}
     derived = {INFERRED_GRAPH: _ntriples(inferred), GAZETTEER_GRAPH: _ntriples(reference),
                CORPUS_GRAPH: _ntriples(corpus)}
     schema = {ONTOLOGY_GRAPH: _ntriples(ontology)}
@@ -336,31 +334,20 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
     if external:
         from .external import EXTERNAL_GRAPH
         schema[EXTERNAL_GRAPH] = _ntriples(external)
+    asserted = {iris.document_graph(s): _ntriples(ts) for s, ts in doc_facts.items()}   # their evidence: later
+    asserted |= {g: lines for g, lines in reviewed.graphs.items() if lines}
     report.asserted_triples = len(set(facts))
-    report.evidence_triples = sum(len(lines) for lines in doc_evidence.values())
     report.reference_triples = len(reference)
     report.external_triples = len(external)
     report.inferred_triples = len(inferred)
+    del facts, inferred, corpus, external
+    doc_facts.clear()    # as text in `asserted` now (the same dict as reviewed.doc_facts)
 
-    with stage("shacl"):
-        report.shacl, dataset, named, findings = _validate_while_loading(asserted, derived)
-    incremental.keep_state(paths.incremental, entities, findings)
-    named.append(_nquads(schema))
-    dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
-
-    # The on-disk store is written here, beside the dumps, not in the background from the facts
-    # stage on: there it took the second core from inference and SHACL, and on 2 cores the
-    # build of 1,000 summaries took 158 s instead of 117 s.
     try:
-        with stage("store"), ThreadPoolExecutor(1) as writer:
-            default = _merged_ntriples([asserted, derived, schema])
-            written = writer.submit(stores.write_store, paths.store, lambda store: _fill(store, named, default))
-            report.total_quads, report.entities_per_class = len(dataset), count_entities(dataset)
-            t0 = time.perf_counter()
-            _write_dataset_dumps(dataset, default, paths.dumps)
-            compress_dumps(paths.dumps, paths.compressed_dumps)
-            report.seconds_per_stage["dumps"] = round(time.perf_counter() - t0, 3)
-            written.result()
+        findings = stores.write_store(paths.store, lambda store: _write_and_validate(
+            store, paths, asserted, _asserted_graphs(docs, asserted, reviewed.removed, report), derived, schema,
+            report, stage))
+        incremental.keep_state(paths.incremental, entities, findings)
         report.seconds_total = round(time.perf_counter() - started, 3)
         paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the store, before it is published
     except OSError as exc:
@@ -368,12 +355,13 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
 
 
 def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
-                  doc_facts: dict[str, list], doc_evidence: dict[str, list[str]], report: BuildReport):
+                  doc_facts: dict[str, list], report: BuildReport) -> review.Applied:
     """The reviewers' standing decisions (DATA_DIR/review) applied to the documents' facts, entered in
-    the report; graph/review.py says what each decision does."""
+    the report; graph/review.py says what each decision does. The evidence (for the sentences of a
+    corrected fact) is made again for that, and only when there are decisions."""
     data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
-    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs},
-                           (line for lines in doc_evidence.values() for line in lines), (d for d, _ in docs))
+    evidence = (line for doc, _ in docs for line in evidence_ntriples(doc)) if _has_decisions(data_dir) else ()
+    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs}, evidence, (d for d, _ in docs))
     report.review = applied.summary()
     if applied.counts:
         report.review["precision"] = review.precision_by(
@@ -389,60 +377,152 @@ def _write_problem(root: Path, exc: OSError) -> str:
     return f"cannot write the new build in {root}{where}: {reason}{hint} (the served graph is unchanged)"
 
 
-def _validate_while_loading(asserted: Graphs, derived: Graphs) -> tuple[dict, ox.Store, list[str], list]:
-    """SHACL over an in-memory dataset filled in two steps (see graph/validate.Validator): the
-    document and evidence graphs, then the inferred and reference graphs. Returns the report's
-    SHACL entry, the dataset (kept for the entity counts and the dumps), its N-Quads and the findings
-    as `r2pkg add` keeps them (graph/incremental.py)."""
+# Documents whose graphs go to the store in one bulk load: at most about this many statements (some
+# 40 MB of N-Quads), so that memory does not grow with the corpus, and few enough loads that RocksDB
+# is not handed thousands of tiny files (1,000 summaries: about 20 loads).
+BATCH_STATEMENTS = 250_000
+
+
+def _asserted_graphs(docs: list[tuple[LoadedDocument, SourceDocument]], facts: Graphs, removed: set,
+                     report: BuildReport) -> Iterator[Graphs]:
+    """The asserted graphs, a batch of documents at a time: the `facts` (the documents' graphs, then
+    the reviewers' curated graphs), each document's with its evidence graph, made here. Evidence is
+    80% of a build's quads: it is written out as it is made, never held for the whole corpus. Counts
+    the evidence triples into the report; `removed`: the facts whose evidence the reviewers removed."""
+    batch: Graphs = {}
+    size = 0
+    report.evidence_triples = 0
+    written = set()
+    for doc, _ in docs:
+        evidence = without_evidence_of(evidence_ntriples(doc), removed)
+        report.evidence_triples += len(evidence)
+        graph = iris.document_graph(doc.slug)
+        batch[graph] = facts[graph]
+        batch[iris.evidence_graph(doc.slug)] = evidence
+        written.add(graph)
+        size += len(evidence) + len(facts[graph])
+        if size >= BATCH_STATEMENTS:
+            yield batch
+            batch, size = {}, 0
+    yield batch | {g: lines for g, lines in facts.items() if g not in written}
+
+
+def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs, asserted: Iterable[Graphs],
+                        derived: Graphs, schema: Graphs, report: BuildReport, stage: Callable) -> list:
+    """The on-disk store written graph by graph, SHACL checked on it in the two steps of
+    graph/validate.Validator (the document and evidence graphs, then with the inferred and reference
+    graphs too), then the schema graphs and the merged default graph; the dumps written meanwhile
+    from the N-Quads and N-Triples dumps written first. Fills the report's quads, entities, SHACL
+    entry and dumps' seconds; returns the findings as `r2pkg add` keeps them (graph/incremental.py).
+
+    No in-memory copy of the graph: SHACL and the counts read the store, the dumps their files, so
+    memory stays flat whatever the corpus size."""
     from .validate import Validator
 
     validator = Validator()
-    dataset = ox.Store()
-    named = [_nquads(asserted)]
-    dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
-    validator.check_facts_and_evidence(dataset)
-    evidence_found = len(validator.results)
-    named.append(_nquads(derived))
-    dataset.bulk_load(named[-1], ox.RdfFormat.N_QUADS)
-    validator.check_everything(dataset)
+    with _GraphWriter(paths.dumps, [facts, derived, schema]) as writer, ThreadPoolExecutor(1) as beside:
+        with stage("store"):
+            for graphs in asserted:
+                store.bulk_load(writer.write(graphs), ox.RdfFormat.N_QUADS)
+            later = [writer.write(derived), writer.write(schema)]   # in the store after SHACL (derived between)
+            writer.finish()
+        # The dumps from their files, on the other core while SHACL reads the store (both take a core:
+        # on 2 cores, one after the other took a third longer).
+        dumps = beside.submit(_timed, _write_dumps_from_files, paths)
+        with stage("shacl"):
+            validator.check_facts_and_evidence(store)
+        evidence_found = len(validator.results)
+        with stage("store"):
+            store.bulk_load(later[0], ox.RdfFormat.N_QUADS)
+        with stage("shacl"):
+            validator.check_everything(store)
+        with stage("store"):
+            store.bulk_load(later[1], ox.RdfFormat.N_QUADS)
+            del later
+            report.total_quads = len(store)               # the named graphs: the default one is not there yet
+            report.entities_per_class = count_entities(store)
+            writer.load_default_graph(store)
+        report.seconds_per_stage["dumps"] = dumps.result()
     result = validator.result()
-    return ({"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
-             "messages": list(result.messages)}, dataset, named,
-            incremental.findings_of(validator.results, evidence_found))
+    report.shacl = {"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
+                    "messages": list(result.messages)}
+    return incremental.findings_of(validator.results, evidence_found)
 
 
+def _timed(work: Callable, *args) -> float:
+    t0 = time.perf_counter()
+    work(*args)
+    return round(time.perf_counter() - t0, 3)
 
 
+def _write_dumps_from_files(paths: stores.BuildPaths) -> None:
+    _write_dataset_dumps(paths.dumps)
+    compress_dumps(paths.dumps, paths.compressed_dumps)
 
 
-def _merged_ntriples(parts: list[Graphs]) -> str:
-    """The default graph: every distinct triple of the named graphs once."""
-    lines = dict.fromkeys(line for graphs in parts for lines in graphs.values() for line in lines)
-    return "".join(f"{line} .\n" for line in lines)
+class _GraphWriter:
+    """Named graphs as N-Quads text for the store's bulk loader, a part at a time, also appended to
+    the N-Quads dump; their merge, each distinct triple once, to the N-Triples dump, which then
+    becomes the store's default graph.
+
+    The merge is made without holding the evidence: an evidence graph holds only the nodes of its own
+    document (its evidence, sentence and mention IRIs are under the document's slug), so its
+    statements are in no other document's evidence graph, and are written as they come unless
+    another kind of graph states them too (the curated evidence of a reviewer quotes a document's
+    sentence); the statements of all other graphs (`others`, a fifth of the quads) are gathered first
+    and written last."""
+
+    def __init__(self, folder: Path, others: Iterable[Graphs]):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.merged = folder / "graph.nt"
+        self.nquads = open(folder / "graph.nq", "w", encoding="utf-8")
+        self.default = open(self.merged, "w", encoding="utf-8")
+        self.shared = dict.fromkeys(line for graphs in others for lines in graphs.values() for line in lines)
+
+    def __enter__(self) -> "_GraphWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.nquads.close()
+        self.default.close()
+
+    def write(self, graphs: Graphs) -> str:
+        """Each graph's distinct statements (a document may state one twice), as N-Quads text."""
+        graphs = {g: dict.fromkeys(lines) for g, lines in graphs.items()}
+        text = _nquads(graphs)
+        self.nquads.write(text)
+        for graph, lines in graphs.items():
+            if str(graph).startswith(EVIDENCE_GRAPH_PREFIX):
+                self.default.writelines(f"{line} .\n" for line in lines if line not in self.shared)
+        return text
+
+    def finish(self) -> None:
+        """Both dumps complete: the other graphs' statements end the merge."""
+        self.default.writelines(f"{line} .\n" for line in self.shared)
+        self.shared = {}
+        self.default.close()
+        self.nquads.close()
+
+    def load_default_graph(self, store: ox.Store) -> None:
+        """The merge into the store from its dump, in parts (the bulk loader holds a part in memory,
+        and one of millions of statements took 1.6 GB)."""
+        with open(self.merged, encoding="utf-8") as merged:
+            while part := "".join(islice(merged, BATCH_STATEMENTS)):
+                store.bulk_load(part, ox.RdfFormat.N_TRIPLES, lenient=True)   # checked as named graphs
 
 
-def _fill(store: ox.Store, named: list[str], default: str) -> None:
-    """The on-disk store, by Oxigraph's bulk loader (text already checked by the dataset's parse):
-    the named graphs, then their merge as the default graph."""
-    for text in named:
-        store.bulk_load(text, ox.RdfFormat.N_QUADS, lenient=True)
-    store.bulk_load(default, ox.RdfFormat.N_TRIPLES, lenient=True)
-
-
-def _write_dataset_dumps(dataset: ox.Store, default: str, folder: Path) -> None:
-    """The dumps of write_dumps, from the in-memory dataset (reading RocksDB back is ~10x slower)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_dataset_dumps(folder: Path) -> None:
+    """The other dumps, from graph.nq and graph.nt (written with the store): reading the store back
+    is several times slower than parsing them (1,000 summaries: N-Triples of its default graph in 18 s
+    against 5 s)."""
     prefixes = serialization_prefixes()
-    for name in ("graph.trig", "graph.nq"):
-        fmt = DUMP_FORMATS[name]
-        dataset.dump(str(folder / name), fmt, **({"prefixes": prefixes} if fmt == ox.RdfFormat.TRIG else {}))
-    _dump_jsonld(folder / "graph.jsonld", lambda out: dataset.dump(out, ox.RdfFormat.JSON_LD))
-    # The merge streamed from its text, not loaded into a third in-memory store first (1,000 summaries:
-    # about 3M triples more in memory, and the time to index them).
-    for name in ("graph.ttl", "graph.nt"):
-        fmt = DUMP_FORMATS[name]
-        ox.serialize(ox.parse(default, ox.RdfFormat.N_TRIPLES, lenient=True), str(folder / name), fmt,
-                     **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
+    nquads = folder / "graph.nq"
+    ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
+                 ox.RdfFormat.TRIG, prefixes=prefixes)
+    _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
+        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
+    ox.serialize(ox.parse(path=str(folder / "graph.nt"), format=ox.RdfFormat.N_TRIPLES), str(folder / "graph.ttl"),
+                 ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def _disk_full(exc: OSError) -> bool:

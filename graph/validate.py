@@ -14,9 +14,9 @@ The data is given as plain iterables of rdflib triples:
 
 Every shape but one is checked against all four together. r2psh:FactEvidenceShape ("every
 asserted fact has evidence") is checked against facts + evidence only, because inferred and
-reference triples have no evidence by design. The build does the same on its own in-memory
-dataset (`Validator`): it checks FactEvidenceShape while the dataset holds the document and
-evidence graphs only, then adds the inferred and reference graphs and checks the rest.
+reference triples have no evidence by design. The build does the same on the on-disk store it
+writes (`Validator`): it checks FactEvidenceShape while the store holds the document and evidence
+graphs only, then adds the inferred and reference graphs and checks the rest.
 
 Why SPARQL and not pySHACL: pySHACL evaluates every constraint focus node by focus node in
 Python over an rdflib graph, and grew faster than linearly with the evidence (9 minutes for 10
