@@ -22,7 +22,7 @@ import os
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Set
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -333,6 +333,9 @@ class Applied:
     orphaned: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # removed fact -> the documents that state it, in the build's order (kept by the build, so that a
+    # withdrawal applied by the change knows which documents give the fact back: graph/reviewchange.py)
+    stated_by: dict[Triple, list[str]] = field(default_factory=dict)
 
     def summary(self) -> dict:
         return {"decisions": self.counts, "orphaned": self.orphaned, "problems": self.problems}
@@ -344,19 +347,32 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
     documents' texts (slug -> text) locating the evidence of additions, and the documents' evidence
     lines giving a correction that quotes nothing the sentences of the fact it corrects."""
     decisions, problems = read_decisions(decisions_path(data_dir))
-    sentences = sentences_of(evidence)
+    keys = {slug: [triple_key(t) for t in ts] for slug, ts in doc_facts.items()}
+    out = apply_decisions(decisions, problems, {k for ks in keys.values() for k in ks}, texts, sentences_of(evidence))
+    out.stated_by = {k: [] for k in out.removed}
+    for slug, ts in doc_facts.items():
+        out.doc_facts[slug] = [t for t, k in zip(ts, keys[slug]) if k not in out.removed]
+        for k in dict.fromkeys(k for k in keys[slug] if k in out.removed):
+            out.stated_by[k].append(slug)
+    return out
+
+
+def apply_decisions(decisions: list[Decision], problems: list[str], extracted: Set[Triple],
+                    texts: Mapping[str, str], sentences: Mapping[Triple, list[str]]) -> Applied:
+    """The decisions applied, given what of the build they read: `extracted` holds (at least) those of
+    the decisions' facts that a document states, `texts` the texts of the documents their evidence
+    quotes, `sentences` the sentences of the facts corrections quote nothing of. The documents' facts
+    are left to the caller (`apply` for a full build; graph/reviewchange.py for a change)."""
     status, standing = resolve(decisions)
-    extracted = {triple_key(t) for ts in doc_facts.values() for t in ts}
     removed = {k for k, s in status.items() if s.state in ("rejected", "corrected")}
-    kept = {slug: [t for t in ts if triple_key(t) not in removed] for slug, ts in doc_facts.items()}
-    out = Applied(kept, [], removed, {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
+    out = Applied({}, [], removed, {CURATED_GRAPH: [], CURATED_EVIDENCE_GRAPH: []},
                   {DECISIONS_GRAPH: [], REJECTED_GRAPH: []}, problems=problems,
                   counts=dict(Counter(d.decision for d in decisions)))
     withdrawn = withdrawn_ids(decisions)
     for d in decisions:
         out.records[DECISIONS_GRAPH] += _decision_lines(d, standing=d.id not in withdrawn)
-    known = extracted | {t for d in standing if d.decision in ("add", "correct")
-                         for t in [d.corrected or d.fact]}
+    known = set(extracted) | {t for d in standing if d.decision in ("add", "correct")
+                              for t in [d.corrected or d.fact]}
     for d in standing:
         if not _effective(d, status):
             continue
@@ -370,6 +386,11 @@ def apply(data_dir: Path, doc_facts: dict[str, list], texts: dict[str, str],
         if d.decision in ("add", "correct"):
             _curate(out, d, status, texts, sentences.get(d.fact, ()))
     return out
+
+
+def decision_facts(decisions: Iterable[Decision]) -> set[Triple]:
+    """Every fact a decision names, and every fact a correction puts in place."""
+    return {t for d in decisions for t in (d.fact, d.corrected) if t}
 
 
 def sentences_of(lines: Iterable[str]) -> dict[Triple, list[str]]:
