@@ -19,6 +19,8 @@ findings with their focus nodes. Adding documents to it then costs in proportion
 
 Removing a document (and adding one that replaces a document of the same slug) is not monotone:
 it re-derives every stage from the kept documents (graph/build.py), which remains the reference.
+With reviewers' decisions, graph/reviewchange.py applies them to the change afterwards (and alone
+for `r2pkg review apply`); every build keeps, for it, the facts its decisions removed (REVIEWED).
 """
 from __future__ import annotations
 

@@ -33,6 +33,11 @@ the delta graph, DISTINCT first, then FILTER NOT EXISTS on the head, which Oxigr
 as hash joins and index lookups. It stops when a round adds nothing; the build can skip
 rdflib entirely with `Reasoner.infer_ox` (pyoxigraph quads in, triples out).
 
+A closure kept on disk (`infer(..., keep=path)`) is continued with more facts by
+`continue_closure` (the rules are monotone) and changed both ways by `change_closure`: delete and
+re-derive, the same rules read with their head present (what a removal may take away) and with
+their head bound to the deleted triples (what still follows without them).
+
 Not supported (compile_schema raises UnsupportedAxiom): axioms that make owl:sameAs
 (functional, inverse-functional, max-cardinality 1, hasKey) and owl:sameAs in the data.
 The ontology states its cardinalities in SHACL instead (ontology/shapes.ttl).
@@ -748,6 +753,9 @@ class Reasoner:
         ontology = self._ontology_ox()
         back = {t for t in deleted if t in axioms or t in ontology or stated(t)}
         todo = sorted(deleted - back, key=str)
+        if any(isinstance(term, ox.BlankNode) for t in todo for term in (t.subject, t.object)):
+            # a SPARQL VALUES table cannot name a blank node; the loaders write none (the ontology's are skolemised)
+            raise UnsupportedAxiom("a blank node in the data: delete and re-derive needs every node named")
         for rule in self.rules:
             for start in range(0, len(todo), 500):
                 query = rule.support(todo[start:start + 500])
