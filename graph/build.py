@@ -39,6 +39,8 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # 100 summaries loaded in 2.30 s in-process and 1.38 s with 2 workers; 1,000 in 11.2 s with 2 workers.
 PARALLEL_LOAD_MIN = 40
 MANIFEST = "manifest.json"
+CANNOT_CONTINUE = ("the served build's kept state cannot be continued (kept by another r2pkg, ontology or shapes, "
+                   "or before builds kept the facts their decisions removed)")
 
 
 
@@ -169,7 +171,7 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
         if not continued:
             say("every stage is re-derived from the kept documents: " + (
                 "an added document replaces one of the same name" if replaced else
-                "the served build kept no state this r2pkg, ontology and shapes can continue"))
+                CANNOT_CONTINUE))
         if continued:
             try:
                 def stage(name: str):
@@ -219,8 +221,7 @@ def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildRe
         served = _served_build(data_dir)
         continued = reviewchange.can_apply(served)
         if not continued:
-            say("every stage is re-derived from the kept documents: the served build kept no state this "
-                "r2pkg, ontology and shapes can continue")
+            say("every stage is re-derived from the kept documents: " + CANNOT_CONTINUE)
             _rederive_into(paths, served, lambda kept: kept, report, say, started)
             return report
         try:
