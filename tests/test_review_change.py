@@ -67,20 +67,20 @@ def _assert_same_as_full_build(data_dir: Path, report, full: Path) -> None:
     assert json.loads(current_build(data_dir).report.read_text())["total_quads"] == expected["total_quads"]
 
 
-def _first_decisions(data_dir: Path) -> review.Decision:
+def _first_decisions(data_dir: Path) -> tuple[review.Decision, review.Decision]:
     """A rejection of each kind, a correction, an addition and a confirmation; returns the rejection
-    of Kenya's participation (withdrawn later)."""
+    of Kenya's participation and the correction (withdrawn later)."""
     kenya = _decide(data_dir, "reject", (MEETING, PARTICIPANT, f"<{ID}state/kenya>"), reason="not named")
     # a type entailing superclasses (Agent, foaf:Agent, prov:Agent), some of which still follow from her participation
     _decide(data_dir, "reject", (f"<{ID}person/odalys-ferreyra-quist>", TYPE, f"<{R2P}Person>"))
     # a fact both documents state (and the gazetteer too)
     _decide(data_dir, "reject", (f"<{ID}state/ecuador>", TYPE, f"<{R2P}State>"))
-    _decide(data_dir, "correct", (MEETING, PARTICIPANT, f"<{ID}state/ecuador>"),
+    correction = _decide(data_dir, "correct", (MEETING, PARTICIPANT, f"<{ID}state/ecuador>"),
             correction={"object": f"<{ID}state/bolivia>"},
             new_entities=[review.NewEntity(f"{ID}state/bolivia", f"{R2P}State", "Bolivia")])
     _decide(data_dir, "add", (MEETING, f"<{R2P}hostedBy>", f"<{ID}state/chile>"), evidence=review.Evidence(LAKESIDE, HOSTS))
     _decide(data_dir, "confirm", (MEETING, PARTICIPANT, f"<{ID}state/peru>"))
-    return kenya
+    return kenya, correction
 
 
 def _ask(data_dir: Path, query: str) -> bool:
@@ -94,7 +94,7 @@ def test_review_apply_by_the_change_gives_the_store_and_report_of_a_full_build(t
     data = tmp_path / "data"
     build([corpus], data)
 
-    kenya = _first_decisions(data)
+    kenya, correction = _first_decisions(data)
     report = apply_review(data)
     _assert_same_as_full_build(data, report, _full_build(corpus, data, tmp_path / "full-1"))
     assert not _ask(data, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")
@@ -103,14 +103,16 @@ def test_review_apply_by_the_change_gives_the_store_and_report_of_a_full_build(t
     assert _ask(data, f"GRAPH <https://w3id.org/r2pkg/graph/inferred> {{ <{ID}person/odalys-ferreyra-quist> {TYPE} "
                       f"<{R2P}Agent> }}")                 # no longer stated as a Person, still an Agent by taking part
 
-    review.append_decision(data, review.new_decision("ben", "withdraw", withdraws=kenya.id, reason="she was named"))
+    for decision in (kenya, correction):
+        review.append_decision(data, review.new_decision("ben", "withdraw", withdraws=decision.id, reason="it was right"))
     report = apply_review(data)
     _assert_same_as_full_build(data, report, _full_build(corpus, data, tmp_path / "full-2"))
     # the withdrawal gave the fact back to its document, with its evidence
     assert _ask(data, f"GRAPH <https://w3id.org/r2pkg/graph/document/{LAKESIDE}> {{ {MEETING} {PARTICIPANT} <{ID}state/kenya> }}")
     assert _ask(data, f"GRAPH <https://w3id.org/r2pkg/graph/evidence/{LAKESIDE}> {{ ?ev a <{R2P}Evidence> ; "
                       f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}state/kenya> }}")
-    assert report.review["decisions"] == {"reject": 3, "correct": 1, "add": 1, "confirm": 1, "withdraw": 1}
+    assert not _ask(data, f"GRAPH <{review.CURATED_GRAPH}> {{ {MEETING} {PARTICIPANT} <{ID}state/bolivia> }}")
+    assert report.review["decisions"] == {"reject": 3, "correct": 1, "add": 1, "confirm": 1, "withdraw": 2}
     assert set(incremental.wait_for_dumps(timeout=120)) == {0}       # the dumps, written after publishing
 
 
