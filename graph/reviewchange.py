@@ -218,18 +218,19 @@ class _Texts(Mapping):
 
 
 class _Sentences(Mapping):
-    """fact -> the sentences its evidence names in the documents stating it, in the build's order (what
-    review.sentences_of gives over every document's evidence), read when a correction asks."""
+    """fact -> the sentences its evidence names in the first document stating it (in the build's order)
+    that has any: the head of what review.sentences_of gives over every document's evidence, and all a
+    correction quoting nothing uses (its first). Read only when such a correction asks."""
 
     def __init__(self, stating: dict[review.Triple, list[str]], docs: _Documents):
         self.stating, self.docs = stating, docs
 
     def __getitem__(self, fact: review.Triple) -> list[str]:
-        found = [s for slug in self.stating.get(fact, ()) for s in
-                 review.sentences_of(self.docs.evidence(slug)).get(fact, [])]
-        if not found:
-            raise KeyError(fact)
-        return found
+        for slug in self.stating.get(fact, ()):
+            found = review.sentences_of(self.docs.evidence(slug)).get(fact)
+            if found:
+                return found
+        raise KeyError(fact)
 
     def __iter__(self) -> Iterator[review.Triple]:
         return iter(self.stating)

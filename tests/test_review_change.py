@@ -80,6 +80,9 @@ def _first_decisions(data_dir: Path) -> tuple[review.Decision, review.Decision]:
             new_entities=[review.NewEntity(f"{ID}state/bolivia", f"{R2P}State", "Bolivia")])
     _decide(data_dir, "add", (MEETING, f"<{R2P}hostedBy>", f"<{ID}state/chile>"), evidence=review.Evidence(LAKESIDE, HOSTS))
     _decide(data_dir, "confirm", (MEETING, PARTICIPANT, f"<{ID}state/peru>"))
+    # a correction quoting nothing: its evidence is the sentence of the fact it corrects, read from the document
+    _decide(data_dir, "correct", (f"<{ID}state/chile>", f"<{R2P}hasFocalPoint>", f"<{ID}post/focal-point-chile>"),
+            evidence=None, correction={"subject": f"<{ID}state/peru>"})
     return kenya, correction
 
 
@@ -112,7 +115,7 @@ def test_review_apply_by_the_change_gives_the_store_and_report_of_a_full_build(t
     assert _ask(data, f"GRAPH <https://w3id.org/r2pkg/graph/evidence/{LAKESIDE}> {{ ?ev a <{R2P}Evidence> ; "
                       f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{ID}state/kenya> }}")
     assert not _ask(data, f"GRAPH <{review.CURATED_GRAPH}> {{ {MEETING} {PARTICIPANT} <{ID}state/bolivia> }}")
-    assert report.review["decisions"] == {"reject": 3, "correct": 1, "add": 1, "confirm": 1, "withdraw": 2}
+    assert report.review["decisions"] == {"reject": 3, "correct": 2, "add": 1, "confirm": 1, "withdraw": 2}
     assert set(incremental.wait_for_dumps(timeout=120)) == {0}       # the dumps, written after publishing
 
 
