@@ -73,15 +73,19 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("summaries", type=int)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/r2pkg-bench-review"))
+    p.add_argument("--reuse", action="store_true",
+                   help="the build WORKDIR holds (with its decisions), not built again; by the change only, no check")
     args = p.parse_args(argv)
     corpus_dir, data_dir = args.workdir / f"corpus-{args.summaries}", args.workdir / f"data-{args.summaries}"
-    if not (corpus_dir / "manifest.json").is_file():
-        corpus.generate(args.summaries, corpus_dir)
-    shutil.rmtree(data_dir, ignore_errors=True)
-    t0 = time.perf_counter()
-    build([corpus_dir], data_dir)
-    results = [{"what": "full build", "seconds": round(time.perf_counter() - t0, 2)}]
-    print(f"full build: {results[0]['seconds']:.1f} s", flush=True)
+    results = []
+    if not args.reuse:
+        if not (corpus_dir / "manifest.json").is_file():
+            corpus.generate(args.summaries, corpus_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        t0 = time.perf_counter()
+        build([corpus_dir], data_dir)
+        results = [{"what": "full build", "seconds": round(time.perf_counter() - t0, 2)}]
+        print(f"full build: {results[0]['seconds']:.1f} s", flush=True)
 
     facts = _facts(data_dir)
     decided = []
@@ -95,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     results.append(_timed(f"review apply of {len(decided)} decisions, by the change", lambda: apply_review(data_dir)))
     review.append_decision(data_dir, review.new_decision("bench", "withdraw", withdraws=decided[0].id))
     results.append(_timed("review apply of a withdrawal, by the change", lambda: apply_review(data_dir)))
+    if args.reuse:
+        print(json.dumps({"summaries": args.summaries, "results": results}, indent=1))
+        return 0
     by_change = _digest(data_dir)
     (current_build(data_dir).incremental / incremental.REVIEWED).unlink()
     results.append(_timed("review apply, full re-derivation (before)", lambda: apply_review(data_dir)))
