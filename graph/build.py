@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import incremental, iris, review, store as stores
+from . import incremental, iris, review, reviewchange, store as stores
 from .buildparts import (DUMP_FORMATS, BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
                          kept_documents)
@@ -40,6 +40,8 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # 100 summaries loaded in 2.30 s in-process and 1.38 s with 2 workers; 1,000 in 11.2 s with 2 workers.
 PARALLEL_LOAD_MIN = 40
 MANIFEST = "manifest.json"
+CANNOT_CONTINUE = ("the served build's kept state cannot be continued (kept by another r2pkg, ontology or shapes, "
+                   "or before builds kept the facts their decisions removed)")
 
 
 
@@ -161,14 +163,23 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
             raise BuildError("no document could be added: " + ("; ".join(report.errors) or "no file given")
                              + " (the served graph is unchanged)")
         # Continued from the served build when no added document replaces one (monotone: see
-        # graph/incremental.py); else every stage after loading re-derived from the kept documents.
+        # graph/incremental.py), the reviewers' decisions then applied to the change (graph/reviewchange.py);
+        # else every stage after loading re-derived from the kept documents.
         slugs = {doc.slug for doc, _ in added}
-        # Reviewers' decisions may concern the added facts: with any, every stage is re-derived.
-        continued = incremental.can_continue(served) and not slugs & incremental.served_slugs(served) \
-            and not _has_decisions(data_dir)
+        decided = _has_decisions(data_dir) or bool(incremental.removed_by_review(served.incremental))
+        replaced = slugs & incremental.served_slugs(served)
+        continued = incremental.can_continue(served) and not replaced and (not decided or reviewchange.can_apply(served))
+        if not continued:
+            say("every stage is re-derived from the kept documents: " + (
+                "an added document replaces one of the same name" if replaced else
+                CANNOT_CONTINUE))
         if continued:
             try:
-                lines = incremental.add(paths, served, added, report, lambda name: _stage(report, say, name))
+                def stage(name: str):
+                    return _stage(report, say, name)
+                lines = incremental.add(paths, served, added, report, stage)
+                if decided:
+                    reviewchange.after_add(paths, served, report, stage, [doc for doc, _ in added])
                 report.seconds_total = round(time.perf_counter() - started, 3)
                 paths.report.write_text(report.to_json(), encoding="utf-8")
             except OSError as exc:
@@ -200,9 +211,28 @@ def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> Bu
 
 
 def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
-    """The served build with the reviewers' decisions as they now are, reading no document again: every
-    stage after loading re-derived from the kept documents (as `remove` does), and published as `build` does."""
-    return _rederive_served(data_dir, progress, lambda kept: kept)
+    """The served build with the reviewers' decisions as they now are, reading no document again, and
+    published as `build` does: changed by the decisions' difference (graph/reviewchange.py) when its kept
+    state can be continued, else every stage after loading re-derived from the kept documents."""
+    data_dir = Path(data_dir).resolve()
+    say = progress or (lambda _m: None)
+    report = BuildReport(data_dir=str(data_dir))
+    with stores.new_build(data_dir) as paths:
+        started = time.perf_counter()
+        served = _served_build(data_dir)
+        continued = reviewchange.can_apply(served)
+        if not continued:
+            say("every stage is re-derived from the kept documents: " + CANNOT_CONTINUE)
+            _rederive_into(paths, served, lambda kept: kept, report, say, started)
+            return report
+        try:
+            reviewchange.apply(paths, served, report, lambda name: _stage(report, say, name))
+            report.seconds_total = round(time.perf_counter() - started, 3)
+            paths.report.write_text(report.to_json(), encoding="utf-8")
+        except OSError as exc:
+            raise BuildError(_write_problem(paths.root, exc)) from None
+    incremental.write_dumps_later(paths)
+    return report
 
 
 def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable[[list], list]) -> BuildReport:
@@ -211,13 +241,16 @@ def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable
     say = progress or (lambda _m: None)
     report = BuildReport(data_dir=str(data_dir))
     with stores.new_build(data_dir) as paths:
-        started = time.perf_counter()
-        served = _served_build(data_dir)
-        with _stage(report, say, "load"):
-            kept = choose(kept_documents(served))
-        _report_kept(report, kept)
-        _derive_and_write(paths, kept, report, say, started, reused=served)
+        _rederive_into(paths, _served_build(data_dir), choose, report, say, time.perf_counter())
     return report
+
+
+def _rederive_into(paths: stores.BuildPaths, served: stores.BuildPaths, choose: Callable[[list], list],
+                   report: BuildReport, say: Progress, started: float) -> None:
+    with _stage(report, say, "load"):
+        kept = choose(kept_documents(served))
+    _report_kept(report, kept)
+    _derive_and_write(paths, kept, report, say, started, reused=served)
 
 
 def _has_decisions(data_dir: Path) -> bool:
@@ -347,7 +380,7 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         findings = stores.write_store(paths.store, lambda store: _write_and_validate(
             store, paths, asserted, _asserted_graphs(docs, asserted, reviewed.removed, report), derived, schema,
             report, stage))
-        incremental.keep_state(paths.incremental, entities, findings)
+        incremental.keep_state(paths.incremental, entities, findings, reviewed.stated_by)
         report.seconds_total = round(time.perf_counter() - started, 3)
         paths.report.write_text(report.to_json(), encoding="utf-8")   # beside the store, before it is published
     except OSError as exc:

@@ -148,7 +148,7 @@ def _review_parsers(sub, data_dir_option) -> None:
     data_dir_option(im)
     im.set_defaults(run=_review_import)
     ap = rsub.add_parser("apply", help="publish the served graph with the decisions as they now are, "
-                                        "reading no document again")
+                                        "changed by their difference only (docs/review.md)")
     ap.add_argument("--quiet", action="store_true", help="print only the report")
     data_dir_option(ap)
     ap.set_defaults(run=_review_apply)

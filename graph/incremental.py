@@ -19,6 +19,8 @@ findings with their focus nodes. Adding documents to it then costs in proportion
 
 Removing a document (and adding one that replaces a document of the same slug) is not monotone:
 it re-derives every stage from the kept documents (graph/build.py), which remains the reference.
+With reviewers' decisions, graph/reviewchange.py applies them to the change afterwards (and alone
+for `r2pkg review apply`); every build keeps, for it, the facts its decisions removed (REVIEWED).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ from .buildparts import (_corpus_triples, _entities, _external, _keep_documents,
                          _ntriples, write_dumps)
 from .evidence import evidence_ntriples, fact_triples
 from .resources import ONTOLOGY_FILE, SHAPES_FILE
+from .review import DECISIONS_GRAPH, REJECTED_GRAPH
 from .store import from_ox, to_ox
 from .vocab import (ID, CORPUS_GRAPH, GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH,
                     PREFIXES)
@@ -50,13 +53,14 @@ from .vocab import (ID, CORPUS_GRAPH, GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRA
 # What the kept state means; a build kept with another version, ontology or shapes is re-derived in full.
 VERSION = 1
 CLOSURE, ENTITIES, FINDINGS, STATE = "closure", "entities.txt", "shacl.json", "state.json"
+REVIEWED = "review-removed.json"   # the facts the decisions removed, with the documents stating them
 R2P_CLASS_PREFIX = PREFIXES["r2p"]
 NOT_ENTITY_CLASSES = {R2P_CLASS_PREFIX + c for c in ("Evidence", "Sentence", "Mention")}
 TYPE = ox.NamedNode(str(RDF.type))
 ID_PREFIX = str(ID)
 DEFAULT = ox.DefaultGraph()
 # Graphs the build writes after SHACL (graph/build.py: `schema`): not part of what is validated.
-SCHEMA_GRAPHS = {str(ONTOLOGY_GRAPH), str(GRAPH["external"])}
+SCHEMA_GRAPHS = {str(ONTOLOGY_GRAPH), str(GRAPH["external"]), str(DECISIONS_GRAPH), str(REJECTED_GRAPH)}
 SCHEMA_GRAPH_NODES = [ox.NamedNode(g) for g in sorted(SCHEMA_GRAPHS)]
 
 Finding = tuple[str, str, str, str]   # (kind: "evidence" | "general", severity, focus in N3, message)
@@ -72,9 +76,13 @@ def _fingerprint() -> dict:
     return {"version": VERSION, "ontology": digest(ONTOLOGY_FILE), "shapes": digest(SHAPES_FILE)}
 
 
-def keep_state(folder: Path, entities: Iterable[URIRef], findings: list[Finding]) -> None:
-    """Write the entities, the findings and the fingerprint beside the closure (written by the reasoner)."""
+def keep_state(folder: Path, entities: Iterable[URIRef], findings: list[Finding],
+               removed_by_review: dict[tuple, list[str]] | None = None) -> None:
+    """Write the entities, the findings and the fingerprint beside the closure (written by the reasoner),
+    and the facts the reviewers' decisions removed with the documents that state them (review.Applied.stated_by)."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / REVIEWED).write_text(json.dumps([[*fact, slugs] for fact, slugs in sorted((removed_by_review or {}).items())],
+                                              ensure_ascii=False), encoding="utf-8")
     (folder / ENTITIES).write_text("".join(f"{e}\n" for e in sorted(map(str, entities))), encoding="utf-8")
     (folder / FINDINGS).write_text(json.dumps(findings, ensure_ascii=False), encoding="utf-8")
     (folder / STATE).write_text(json.dumps(_fingerprint()), encoding="utf-8")
@@ -172,8 +180,17 @@ def add(paths: stores.BuildPaths, served: stores.BuildPaths, added: list[tuple[L
                                                   old_findings(served.incremental))
     del store
     report.documents[:0] = old["documents"]
-    keep_state(paths.incremental, known | entities, findings)
+    keep_state(paths.incremental, known | entities, findings, removed_by_review(served.incremental))
     return lines
+
+
+def removed_by_review(folder: Path) -> dict[tuple, list[str]]:
+    """The facts the kept build's decisions removed -> the documents stating them ({} if none kept)."""
+    try:
+        rows = json.loads((folder / REVIEWED).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    return {tuple(row[:3]): row[3] for row in rows}
 
 
 def old_findings(folder: Path) -> list[Finding]:

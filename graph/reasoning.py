@@ -33,6 +33,11 @@ the delta graph, DISTINCT first, then FILTER NOT EXISTS on the head, which Oxigr
 as hash joins and index lookups. It stops when a round adds nothing; the build can skip
 rdflib entirely with `Reasoner.infer_ox` (pyoxigraph quads in, triples out).
 
+A closure kept on disk (`infer(..., keep=path)`) is continued with more facts by
+`continue_closure` (the rules are monotone) and changed both ways by `change_closure`: delete and
+re-derive, the same rules read with their head present (what a removal may take away) and with
+their head bound to the deleted triples (what still follows without them).
+
 Not supported (compile_schema raises UnsupportedAxiom): axioms that make owl:sameAs
 (functional, inverse-functional, max-cardinality 1, hasKey) and owl:sameAs in the data.
 The ontology states its cardinalities in SHACL instead (ontology/shapes.ttl).
@@ -49,7 +54,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -68,6 +73,7 @@ SKOLEM = "urn:r2pkg:reasoning:bnode:"
 INPUT_GRAPH = ox.NamedNode("urn:r2pkg:reasoning:input")
 ROUND_GRAPH = "urn:r2pkg:reasoning:round/"
 ADDED_GRAPH = "urn:r2pkg:reasoning:added"
+DELETED_GRAPH = "urn:r2pkg:reasoning:deleted/"
 
 RDF_NS, RDFS_NS, OWL_NS, XSD_NS = str(RDF), str(RDFS), str(OWL), str(XSD)
 
@@ -420,8 +426,9 @@ class Rule:
     closed: bool = True
     one_premise: bool = False
 
-    def query(self, delta: str | None = None, at: int = 0) -> str:
-        """The rule as a CONSTRUCT; with a `delta` graph, body atom `at` is read from it.
+    def query(self, delta: str | None = None, at: int = 0, *, present: bool = False) -> str:
+        """The rule as a CONSTRUCT; with a `delta` graph, body atom `at` is read from it. `present`:
+        the heads already in the store (what a deletion may take away), not those missing from it.
 
         Written for Oxigraph's planner: the delta atom comes first and the other atoms are
         LATERAL, so each is an index lookup per delta match rather than a scan; DISTINCT
@@ -443,7 +450,48 @@ class Rule:
         variables = " ".join(dict.fromkeys(t for t in self.head if t.startswith("?")))
         return (f"CONSTRUCT {{ {head} }} WHERE {{\n  {{ SELECT DISTINCT {variables} WHERE {{\n"
                 f"    {self.values}\n    " + "\n    ".join(atoms)
-                + f"\n  }} }}\n  LATERAL {{ FILTER NOT EXISTS {{ {head} }} }}\n}}")
+                + f"\n  }} }}\n  LATERAL {{ FILTER {'EXISTS' if present else 'NOT EXISTS'} {{ {head} }} }}\n}}")
+
+    def support(self, heads: list[ox.Triple]) -> str:
+        """The `heads` (triples this rule could give) that its body still derives from the store: a
+        SELECT of the head's variables, the heads as a VALUES table read first."""
+        variables = list(dict.fromkeys(t for t in self.head if t.startswith("?")))
+        rows = set()
+        for triple in heads:
+            row = _unify(self.head, triple)
+            if row is not None:
+                rows.add(tuple(str(row[v]) for v in variables))
+        if not rows:
+            return ""
+        table = " ".join("(" + " ".join(row) + ")" for row in sorted(rows))
+        atoms = " ".join(f"LATERAL {{ {atom} }}" for atom in self.body)
+        return (f"SELECT DISTINCT {' '.join(variables)} WHERE {{\n  VALUES ({' '.join(variables)}) {{ {table} }}\n"
+                f"  {self.values}\n  {atoms}\n}}")
+
+
+def _unify(head: tuple[str, str, str], triple: ox.Triple) -> dict | None:
+    """The head's variables bound to the triple's terms, or None when its constants differ."""
+    row: dict = {}
+    for pattern, value in zip(head, (triple.subject, triple.predicate, triple.object)):
+        if pattern.startswith("?"):
+            if row.setdefault(pattern, value) != value:
+                return None
+        elif _head_term(pattern) != value:
+            return None
+    return row
+
+
+_HEAD_TERMS: dict = {}
+
+
+def _head_term(pattern: str):
+    """A rule head's constant (written in N3, "a" for rdf:type) as a pyoxigraph term."""
+    term = _HEAD_TERMS.get(pattern)
+    if term is None:
+        from rdflib.util import from_n3
+
+        term = _HEAD_TERMS[pattern] = to_ox(RDF.type if pattern == "a" else from_n3(pattern))
+    return term
 
 
 def _n3(term) -> str:
@@ -640,6 +688,90 @@ class Reasoner:
         del store
         in_scope = ScopeFilter(self.schema.terms)
         return [t for t in set(derived) if in_scope(t)]
+
+    def change_closure(self, path: Path, removed: Iterable[ox.Triple], added: Iterable[ox.Triple],
+                       stated: Callable[[ox.Triple], bool]) -> tuple[set[ox.Triple], set[ox.Triple]]:
+        """Take facts from and add facts to a closure kept by `infer(..., keep=path)` (changed in place),
+        by delete and re-derive (DRed; Gupta, Mumick and Subrahmanian 1993). Returns the triples that
+        left the closure and those that entered it (unfiltered: the caller scopes them).
+
+        `removed`: facts that are no longer input; `stated(t)`: whether t is input after the change
+        (a fact, a reference triple, the ontology). The rules are monotone but a removal is not:
+          1. over-delete: every triple of the closure with a derivation using a removed one, rule by
+             rule with one body atom read from the last round's deletions and the others from the
+             closure as it was, to a fixpoint;
+          2. re-derive: of those, the ones still input, given by cls-oo, or derived in one step by a
+             rule from what is left (each rule's body matched with its head bound to them);
+          3. insert: those and the `added` facts are the first delta of the semi-naive rounds
+             (`continue_closure`), which derive again everything that still follows.
+        What is left after 1 is closed but for the triples 2 finds, so 3 ends in the closure of the
+        new input: the same triples as `infer` on it (tests/test_reasoning.py checks on a small case,
+        tests/test_review_change.py against full builds)."""
+        store = ox.Store(str(path))
+        deleted = self._over_delete(store, {t for t in set(removed) if _contains(store, t)})
+        for t in deleted:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, INPUT_GRAPH))
+        back = self._rederive(store, deleted, stated)
+        delta = ox.NamedNode(ADDED_GRAPH)
+        seeds = back | {t for t in set(added) if not _contains(store, t)}
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in seeds)
+        derived = set(self.run(store, start=delta))
+        graphs = [g for g in store.named_graphs() if g != INPUT_GRAPH]
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH)
+                     for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+        for g in graphs:
+            store.remove_graph(g)
+        store.flush()
+        del store
+        now_in = seeds | derived
+        return deleted - now_in, now_in - deleted
+
+    def _over_delete(self, store: ox.Store, removed: set[ox.Triple]) -> set[ox.Triple]:
+        """Step 1 of `change_closure`: the removed triples and everything derived using them."""
+        deleted = set(removed)
+        frontier = removed
+        for k in count():
+            if not frontier:
+                break
+            graph = ox.NamedNode(f"{DELETED_GRAPH}{k}")
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in frontier)
+            found: set[ox.Triple] = set()
+            for rule in self.rules:
+                for at in range(len(rule.body)):
+                    found.update(store.query(rule.query(graph.value, at, present=True),
+                                             use_default_graph_as_union=True))
+            frontier = found - deleted
+            deleted |= frontier
+        for g in [g for g in store.named_graphs() if g.value.startswith(DELETED_GRAPH)]:
+            store.remove_graph(g)
+        return deleted
+
+    def _rederive(self, store: ox.Store, deleted: set[ox.Triple],
+                  stated: Callable[[ox.Triple], bool]) -> set[ox.Triple]:
+        """Step 2 of `change_closure`: the deleted triples that hold without what was deleted."""
+        axioms = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in _one_of_triples(self.schema)}
+        ontology = self._ontology_ox()
+        back = {t for t in deleted if t in axioms or t in ontology or stated(t)}
+        todo = sorted(deleted - back, key=str)
+        if any(isinstance(term, ox.BlankNode) for t in todo for term in (t.subject, t.object)):
+            # a SPARQL VALUES table cannot name a blank node; the loaders write none (the ontology's are skolemised)
+            raise UnsupportedAxiom("a blank node in the data: delete and re-derive needs every node named")
+        for rule in self.rules:
+            for start in range(0, len(todo), 500):
+                query = rule.support(todo[start:start + 500])
+                if not query:
+                    continue
+                variables = [v for v in dict.fromkeys(rule.head) if v.startswith("?")]
+                for row in store.query(query, use_default_graph_as_union=True):
+                    values = {v: row[v[1:]] for v in variables}
+                    s, p, o = (values[t] if t.startswith("?") else _head_term(t) for t in rule.head)
+                    back.add(ox.Triple(s, p, o))
+        return back
+
+    def _ontology_ox(self) -> set[ox.Triple]:
+        if not hasattr(self, "_ontology"):
+            self._ontology = {ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self.schema.ontology}
+        return self._ontology
 
     def run(self, store: ox.Store, start: ox.NamedNode = INPUT_GRAPH) -> list[ox.Triple]:
         """Run the rules to a fixpoint over `store`, whose facts sit in INPUT_GRAPH; `start`: the
