@@ -20,7 +20,7 @@ from r2pkg.graph.sandbox import end_with_parent
 from .document import load_document
 from .model import DocumentError, LoadedDocument
 from .nlp import pipeline
-from .themes import cue_index
+from .themes import compile_cue_patterns
 
 # Below this many documents per worker, starting workers costs more than it saves.
 MIN_DOCUMENTS_PER_WORKER = 4
@@ -43,7 +43,7 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
     if n <= 1:
         return [_outcome(_load(source)) for source in todo]
     pipeline()  # built once here, so forked workers inherit it
-    cue_index()  # and the themes' cue pattern (a tenth of a second to compile)
+    compile_cue_patterns()  # and the themes' cue patterns (a tenth of a second each to compile)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # Small chunks: no worker is left with a long last chunk while the other idles, and the parent
