@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
 from spacy.attrs import IS_PUNCT, ORTH
 from spacy.language import Language
@@ -69,34 +70,38 @@ class GazetteerRuler(EntityRuler):
 
 
 class ArraySentencizer(Sentencizer):
-    """spaCy's Sentencizer with `predict` reading token texts and punctuation flags from one array call
-    instead of making a Token object per token (which was most of its time). Same rule, same result."""
+    """spaCy's Sentencizer with `predict` computed on arrays (one array call for the token texts and punctuation
+    flags, and numpy for the rule) instead of a Python step per token, which was most of its time. Same rule, same
+    result: a sentence starts at the first token that is neither punctuation nor a sentence-final character after
+    one or more sentence-final characters (and at the first token)."""
 
     def predict(self, docs):
         return [self._guesses(doc) for doc in docs]
 
     def _guesses(self, doc: Doc) -> list[bool]:
         n = len(doc)
-        guesses = [False] * n
         if n == 0:
-            return guesses
-        orths, puncts = doc.to_array([ORTH, IS_PUNCT]).reshape(n, 2).T.tolist()
-        strings = doc.vocab.strings
-        in_chars = {orth: strings[orth] in self.punct_chars for orth in set(orths)}
-        start = 0
-        seen_period = False
+            return []
+        distinct, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
+        kinds = self._kinds
+        for orth in distinct.tolist():
+            if orth not in kinds:
+                lexeme = doc.vocab[orth]
+                kinds[orth] = (lexeme.orth_ in self.punct_chars, lexeme.is_punct)
+        final, punct = np.array([kinds[orth] for orth in distinct.tolist()], dtype=bool).reshape(-1, 2)[inverse].T
+        at = np.flatnonzero(~final & ~punct)              # the tokens that may start a sentence
+        seen = np.cumsum(final)[at]                       # sentence-final characters up to each of them
+        before = np.concatenate(([0], seen[:-1]))         # ... up to the one before
+        guesses = np.zeros(n, dtype=bool)
         guesses[0] = True
-        for i in range(n):
-            is_in_punct_chars = in_chars[orths[i]]
-            if seen_period and not puncts[i] and not is_in_punct_chars:
-                guesses[start] = True
-                start = i
-                seen_period = False
-            elif is_in_punct_chars:
-                seen_period = True
-        if start < n:
-            guesses[start] = True
-        return guesses
+        guesses[at[seen > before]] = True                 # a final character since the last one
+        return guesses.tolist()
+
+    @property
+    def _kinds(self) -> dict[int, tuple[bool, bool]]:
+        """Per token text, by its string id (a hash of the text, the same in every Doc): whether it is a
+        sentence-final character, and whether it is punctuation (a flag of the lexeme, so of the text)."""
+        return self.__dict__.setdefault("_kinds_by_id", {})
 
 
 @Language.factory("array_sentencizer", assigns=["token.is_sent_start", "doc.sents"])
