@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_PUNCT, ORTH
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_PUNCT, ORTH
 from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
@@ -53,6 +53,8 @@ class GazetteerRuler(EntityRuler):
         overwriting (spaCy evaluates that test before `not self.overwrite`, making a Token per token)."""
         if not self.overwrite:
             return super().set_annotations(doc, matches)
+        if not doc.has_annotation("ENT_IOB"):
+            return self._set_fresh(doc, matches)
         entities = list(doc.ents)
         new_entities = []
         seen_tokens: set[int] = set()
@@ -67,6 +69,30 @@ class GazetteerRuler(EntityRuler):
                 entities = [e for e in entities if not (e.start < end and e.end > start)]
                 seen_tokens.update(range(start, end))
         doc.ents = entities + new_entities
+
+    def _set_fresh(self, doc: Doc, matches) -> None:
+        """set_annotations on a Doc that has no entity annotation yet (every Doc this pipeline makes): the token
+        attributes `doc.ents = spans` would set, written with one `from_array` (spaCy's setter makes each Span
+        twice and visits each token from Python). The matches come longest first, so a match whose ends are free
+        overlaps none taken before: the entities are well formed, and spaCy's repair pass would change nothing."""
+        strings = doc.vocab.strings
+        n = len(doc)
+        columns = np.zeros((n, 4), dtype=np.uint64)      # ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID
+        columns[:, 0] = 2                                # outside ("O")
+        seen_tokens: set[int] = set()
+        for match_id, start, end in matches:
+            if start not in seen_tokens and end - 1 not in seen_tokens:
+                if match_id in self._ent_ids:
+                    label, ent_id = self._ent_ids[match_id]
+                    label, ent_id = strings.add(label), strings.add(ent_id) if ent_id else 0
+                else:
+                    label, ent_id = match_id, 0
+                columns[start, 0] = 3                    # begin ("B"), then inside ("I")
+                columns[start + 1:end, 0] = 1
+                columns[start:end, 1] = label
+                columns[start:end, 2] = ent_id
+                seen_tokens.update(range(start, end))
+        doc.from_array([ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID], columns)
 
 
 class ArraySentencizer(Sentencizer):
