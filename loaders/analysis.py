@@ -27,6 +27,10 @@ from .wordlists import word_alternation
 
 AGENT_LABELS = (STATE, ORG, GOV_BODY, STATE_ADJ)
 
+# A gazetteer entity's IRI, made once per process: the same few hundred come back in every document, and rdflib
+# checks an IRI's characters each time it makes one (a URIRef is immutable, so one object serves them all).
+_iri = lru_cache(maxsize=8192)(URIRef)
+
 
 @dataclass
 class Block:
@@ -121,7 +125,7 @@ def analyse_text(mapped: MappedText, gaz: Gazetteer) -> Analysis:
             if prev is not None and prev.text[:1].isupper() and prev.ent_type_ == "" and not prev.is_sent_start \
                     and prev.text not in gaz.cues["title_words"]:
                 continue  # "Emerge USA": part of an unknown proper name
-        raw.append(Ment(start, end, ent.label_, URIRef(ent_id), ent_text))
+        raw.append(Ment(start, end, ent.label_, _iri(ent_id), ent_text))
 
     sent_starts = [s.start for s in sents]
     sent_of = {id(m): s for m in raw if (s := _sent_at(sents, sent_starts, m.start)) is not None}

@@ -8,19 +8,24 @@ Workers end with the process that started them, however it ends (SIGKILL include
 """
 from __future__ import annotations
 
+import copyreg
 import gc
+import io
 import multiprocessing
 import os
+import pickle
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from rdflib import Literal, URIRef
 
 from r2pkg.graph.sandbox import end_with_parent
 
 from .document import load_document
 from .model import DocumentError, LoadedDocument
 from .nlp import pipeline
-from .themes import cue_index
+from .themes import compile_cue_patterns
 
 # Below this many documents per worker, starting workers costs more than it saves.
 MIN_DOCUMENTS_PER_WORKER = 4
@@ -43,7 +48,7 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
     if n <= 1:
         return [_outcome(_load(source)) for source in todo]
     pipeline()  # built once here, so forked workers inherit it
-    cue_index()  # and the themes' cue pattern (a tenth of a second to compile)
+    compile_cue_patterns()  # and the themes' cue patterns (a tenth of a second each to compile)
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # Small chunks: no worker is left with a long last chunk while the other idles, and the parent
@@ -60,7 +65,7 @@ def load_documents(sources: Iterable[Source], *, workers: int | None = None) -> 
         # and the pool is shut down before this function returns: so this thread outlives them, and
         # PR_SET_PDEATHSIG (which fires when the forking *thread* ends) fires only when the build dies.
         with ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
-            return [_outcome(result) for result in pool.map(_load, todo, chunksize=chunk)]
+            return [_outcome(_unpacked(result)) for result in pool.map(_load_packed, todo, chunksize=chunk)]
     finally:
         gc.enable()
         gc.unfreeze()
@@ -104,3 +109,50 @@ def _load(source: tuple[Path, str | None]) -> LoadedDocument | tuple[str, str]:
 
 def _outcome(result: LoadedDocument | tuple[str, str]) -> LoadedDocument | DocumentError:
     return result if isinstance(result, LoadedDocument) else DocumentError(*result)
+
+
+# -- results from the workers ------------------------------------------------------------------
+# A loaded document is some 600 facts whose terms are rdflib URIRefs and Literals. Pickled as rdflib
+# pickles them, each is made again in the parent by its constructor (a Literal parses its value: several
+# microseconds each), which was most of the parent's time: the parent competes with the workers for the
+# cores. Here a term is sent as its text, and the parent makes each distinct term once and reuses it.
+
+def _load_packed(source: tuple[Path, str | None]) -> bytes:
+    """Runs in a worker: `_load`'s result, pickled with the terms as text (see _TermPickler)."""
+    out = io.BytesIO()
+    _TermPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(_load(source))
+    return out.getvalue()
+
+
+def _unpacked(packed: bytes) -> LoadedDocument | tuple[str, str]:
+    return pickle.loads(packed)
+
+
+_TERMS: dict = {}       # in the parent: every term received, by its text (URIRefs) or (text, language, datatype)
+MAX_TERMS = 200_000     # then forgotten all at once (a term made twice is equal, only not shared)
+
+
+def _uri(text: str) -> URIRef:
+    term = _TERMS.get(text)
+    if term is None:
+        if len(_TERMS) >= MAX_TERMS:
+            _TERMS.clear()
+        term = _TERMS[text] = URIRef(text)
+    return term
+
+
+def _literal(text: str, language: str | None, datatype: URIRef | None) -> Literal:
+    key = (text, language, datatype)
+    term = _TERMS.get(key)
+    if term is None:
+        if len(_TERMS) >= MAX_TERMS:
+            _TERMS.clear()
+        term = _TERMS[key] = Literal(text, lang=language, datatype=datatype)
+    return term
+
+
+class _TermPickler(pickle.Pickler):
+    """Pickles URIRefs and Literals as calls of _uri and _literal (rdflib's own reductions call the constructors)."""
+    dispatch_table = {**copyreg.dispatch_table,
+                      URIRef: lambda term: (_uri, (str(term),)),
+                      Literal: lambda term: (_literal, (str(term), term.language, term.datatype))}

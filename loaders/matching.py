@@ -68,6 +68,10 @@ class TokenMatcher:
         # pattern numbers (a word that starts many names, "the", need not try each of them).
         self._index2: list[dict[int, dict[int, dict[int, list[int]]]]] = [{}, {}, {}]
         self._unindexed: list[int] = []                          # patterns without such a value
+        # Patterns without such a value whose fixed prefix has one at a later offset ("of" in NAME of ORG):
+        # (pattern, offset, column, values as an array); they may start only that many tokens before one.
+        self._offset_indexed: list[tuple[int, int, int, np.ndarray]] = []
+        self._keys: list[frozenset[int]] | None = None             # per column: the values of both indexes
         # Per pattern: its leading ONE nodes still to check where it may start (see _index_pattern), and
         # how many tokens they span.
         self._prefixes: list[tuple[int, tuple[tuple[int, Node], ...]]] = []
@@ -89,7 +93,7 @@ class TokenMatcher:
             pattern = Pattern(key_id, nodes)
             prefix = pattern.fixed_prefix
             width = 1 + max((k for k, _ in prefix), default=-1)
-            known = self._index_pattern(len(self.patterns), nodes[0], nodes[1] if width >= 2 else None)
+            known = self._index_pattern(len(self.patterns), nodes[0], nodes[1] if width >= 2 else None, prefix)
             self.patterns.append(pattern)
             self._prefixes.append((width, tuple((k, n) for k, n in prefix if k not in known)))
 
@@ -114,13 +118,21 @@ class TokenMatcher:
         checks.sort(key=lambda c: c[1] == "regex")  # cheap comparisons first; the result is the same
         return [Node(q, tuple(checks)) for q in _OPS[op]]
 
-    def _index_pattern(self, number: int, first: Node, second: Node | None) -> set[int]:
+    def _index_pattern(self, number: int, first: Node, second: Node | None,
+                       prefix: tuple[tuple[int, Node], ...]) -> set[int]:
         """Index a pattern under the values its first token may have (and its second, when that is a fixed
-        token too); without any, try it everywhere. Returns the offsets of the nodes whose every check a
-        token found this way passes (nothing left to test there).
+        token too); without any, under the values of a later token of its fixed prefix; without any, try it
+        everywhere. Returns the offsets of the nodes whose every check a token found this way passes (nothing
+        left to test there).
         """
+        self._keys = None
         key = _index_key(first) if first.quantifier == ONE else None
         if key is None:
+            later = next(((k, found) for k, node in prefix if k and (found := _index_key(node))), None)
+            if later is not None:
+                (offset, (col, values)) = later
+                self._offset_indexed.append((number, offset, col, np.array(sorted(values), dtype=np.uint64)))
+                return set()
             self._unindexed.append(number)
             return {0} if first.quantifier == ONE else set()  # found by Features.where, which applies all its checks
         col, values = key
@@ -177,10 +189,12 @@ class TokenMatcher:
         emitting anything or adding states, so leaving them out changes nothing.
         """
         cands: dict[int, set[int]] = {}
+        if self._keys is None:
+            self._keys = [frozenset(index.keys() | index2.keys()) for index, index2 in zip(self._index, self._index2)]
         for col, (index, index2) in enumerate(zip(self._index, self._index2)):
             values = feats.cols[col]
             # The few indexed values the document has (a set intersection), then where they are.
-            present = (index.keys() | index2.keys()) & set(values) if index or index2 else ()
+            present = self._keys[col].intersection(values)
             if not present:
                 continue
             at = np.flatnonzero(np.isin(feats.array[:, col], np.fromiter(present, dtype=np.uint64, count=len(present))))
@@ -193,6 +207,10 @@ class TokenMatcher:
                         found = by_value.get(feats.cols[col2][i + 1])
                         if found:
                             cands.setdefault(i, set()).update(found)
+        for p, offset, col, values in self._offset_indexed:
+            for j in np.flatnonzero(np.isin(feats.array[:, col], values)).tolist():
+                if j >= offset:
+                    cands.setdefault(j - offset, set()).add(p)
         for p in self._unindexed:
             first = self.patterns[p].nodes[0]
             for i in feats.where(first.checks) if first.quantifier == ONE else range(feats.n):

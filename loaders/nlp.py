@@ -12,8 +12,9 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import spacy
-from spacy.attrs import IS_PUNCT, ORTH
+from spacy.attrs import ENT_ID, ENT_IOB, ENT_KB_ID, ENT_TYPE, IS_PUNCT, ORTH
 from spacy.language import Language
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
@@ -52,6 +53,8 @@ class GazetteerRuler(EntityRuler):
         overwriting (spaCy evaluates that test before `not self.overwrite`, making a Token per token)."""
         if not self.overwrite:
             return super().set_annotations(doc, matches)
+        if not doc.has_annotation("ENT_IOB"):
+            return self._set_fresh(doc, matches)
         entities = list(doc.ents)
         new_entities = []
         seen_tokens: set[int] = set()
@@ -67,36 +70,64 @@ class GazetteerRuler(EntityRuler):
                 seen_tokens.update(range(start, end))
         doc.ents = entities + new_entities
 
+    def _set_fresh(self, doc: Doc, matches) -> None:
+        """set_annotations on a Doc that has no entity annotation yet (every Doc this pipeline makes): the token
+        attributes `doc.ents = spans` would set, written with one `from_array` (spaCy's setter makes each Span
+        twice and visits each token from Python). The matches come longest first, so a match whose ends are free
+        overlaps none taken before: the entities are well formed, and spaCy's repair pass would change nothing."""
+        strings = doc.vocab.strings
+        n = len(doc)
+        columns = np.zeros((n, 4), dtype=np.uint64)      # ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID
+        columns[:, 0] = 2                                # outside ("O")
+        seen_tokens: set[int] = set()
+        for match_id, start, end in matches:
+            if start not in seen_tokens and end - 1 not in seen_tokens:
+                if match_id in self._ent_ids:
+                    label, ent_id = self._ent_ids[match_id]
+                    label, ent_id = strings.add(label), strings.add(ent_id) if ent_id else 0
+                else:
+                    label, ent_id = match_id, 0
+                columns[start, 0] = 3                    # begin ("B"), then inside ("I")
+                columns[start + 1:end, 0] = 1
+                columns[start:end, 1] = label
+                columns[start:end, 2] = ent_id
+                seen_tokens.update(range(start, end))
+        doc.from_array([ENT_IOB, ENT_TYPE, ENT_ID, ENT_KB_ID], columns)
+
 
 class ArraySentencizer(Sentencizer):
-    """spaCy's Sentencizer with `predict` reading token texts and punctuation flags from one array call
-    instead of making a Token object per token (which was most of its time). Same rule, same result."""
+    """spaCy's Sentencizer with `predict` computed on arrays (one array call for the token texts and punctuation
+    flags, and numpy for the rule) instead of a Python step per token, which was most of its time. Same rule, same
+    result: a sentence starts at the first token that is neither punctuation nor a sentence-final character after
+    one or more sentence-final characters (and at the first token)."""
 
     def predict(self, docs):
         return [self._guesses(doc) for doc in docs]
 
     def _guesses(self, doc: Doc) -> list[bool]:
         n = len(doc)
-        guesses = [False] * n
         if n == 0:
-            return guesses
-        orths, puncts = doc.to_array([ORTH, IS_PUNCT]).reshape(n, 2).T.tolist()
-        strings = doc.vocab.strings
-        in_chars = {orth: strings[orth] in self.punct_chars for orth in set(orths)}
-        start = 0
-        seen_period = False
+            return []
+        distinct, inverse = np.unique(doc.to_array(ORTH), return_inverse=True)
+        kinds = self._kinds
+        for orth in distinct.tolist():
+            if orth not in kinds:
+                lexeme = doc.vocab[orth]
+                kinds[orth] = (lexeme.orth_ in self.punct_chars, lexeme.is_punct)
+        final, punct = np.array([kinds[orth] for orth in distinct.tolist()], dtype=bool).reshape(-1, 2)[inverse].T
+        at = np.flatnonzero(~final & ~punct)              # the tokens that may start a sentence
+        seen = np.cumsum(final)[at]                       # sentence-final characters up to each of them
+        before = np.concatenate(([0], seen[:-1]))         # ... up to the one before
+        guesses = np.zeros(n, dtype=bool)
         guesses[0] = True
-        for i in range(n):
-            is_in_punct_chars = in_chars[orths[i]]
-            if seen_period and not puncts[i] and not is_in_punct_chars:
-                guesses[start] = True
-                start = i
-                seen_period = False
-            elif is_in_punct_chars:
-                seen_period = True
-        if start < n:
-            guesses[start] = True
-        return guesses
+        guesses[at[seen > before]] = True                 # a final character since the last one
+        return guesses.tolist()
+
+    @property
+    def _kinds(self) -> dict[int, tuple[bool, bool]]:
+        """Per token text, by its string id (a hash of the text, the same in every Doc): whether it is a
+        sentence-final character, and whether it is punctuation (a flag of the lexeme, so of the text)."""
+        return self.__dict__.setdefault("_kinds_by_id", {})
 
 
 @Language.factory("array_sentencizer", assigns=["token.is_sent_start", "doc.sents"])

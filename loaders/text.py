@@ -307,16 +307,19 @@ def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
     # A word broken inside a line by a hyphen and a space: "develop- ment" (not "pre- and post-").
     doc = doc.edit_regex(r"- (?<=[a-z]- )(?=(?!(?:and|or|to|as)\b)[a-z]{2,})", "")
     # Words glued where a hyphen was lost: "countryspecific", "nonstate".
-    repairs: dict[str, str] = rules["repairs"]
     lowered = doc.text.lower()
     after_hyphen = _after_prefix_hyphens(lowered, rules)
 
+    # Only the prefixes this document writes with a hyphen can be restored (most documents have none or a few).
+    by_initial = {c: [p for p in prefixes if p in after_hyphen] for c, prefixes in rules["_prefixes_by_initial"].items()}
+    no_initial = [p for p in rules["_prefixes_empty"] if p in after_hyphen]
+
     @cache  # per document; a summary repeats its words
     def hyphen_at(word: str) -> int | None:
-        fixed = repairs.get(word)
-        if fixed and fixed.replace("-", "") == word and fixed.count("-") == 1:
-            return fixed.index("-")
-        for p in rules["_prefixes_by_initial"].get(word[0], rules["_prefixes_empty"]):
+        at = _repaired_hyphen(word)
+        if at is not None:
+            return at
+        for p in by_initial.get(word[0], no_initial):
             rest = word[len(p):]
             if word.startswith(p) and len(rest) >= 4 \
                     and any(lowered.startswith(rest, at) for at in after_hyphen.get(p, ())):
@@ -324,13 +327,31 @@ def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
         return None
 
     edits: list[Edit] = []
-    glued = {w for w in set(_LOWER_WORD.findall(doc.text)) if hyphen_at(w) is not None}
+    words = set(_LOWER_WORD.findall(doc.text))
+    if not after_hyphen:   # then only the repairs can give a hyphen back: a set intersection
+        words &= _repairs_with_a_hyphen()
+    glued = {w for w in words if hyphen_at(w) is not None}
     if glued:  # most documents have none: then no match objects at all
         for m in _LOWER_WORD.finditer(doc.text):
             if m.group(0) in glued:
                 at = m.start() + hyphen_at(m.group(0))
                 edits.append((at, at, "-"))  # an insertion: letters keep their offsets
     return doc.edit(edits)
+
+
+@lru_cache(maxsize=4096)
+def _repaired_hyphen(word: str) -> int | None:
+    """Where the repairs of cleaning.json put a word's one hyphen back ("countryspecific"), or None."""
+    fixed = _rules()["repairs"].get(word)
+    if fixed and fixed.replace("-", "") == word and fixed.count("-") == 1:
+        return fixed.index("-")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _repairs_with_a_hyphen() -> frozenset[str]:
+    """The glued words the repairs give one hyphen back to."""
+    return frozenset(w for w in _rules()["repairs"] if _repaired_hyphen(w) is not None)
 
 
 def _blocks(doc: MappedText) -> MappedText:

@@ -98,6 +98,27 @@ def cue_index() -> tuple[re.Pattern, dict[str, tuple[URIRef, ...]]]:
     return pattern, {cue: tuple(dict.fromkeys(found)) for cue, found in said.items()}
 
 
+@lru_cache(maxsize=1)
+def _lower_cue_pattern() -> re.Pattern | None:
+    """The cue pattern without case folding, for lower-cased ASCII text: on such text it matches where the cue
+    pattern matches in the text as written (an ASCII letter folds only to its other case), and it is about twice as
+    fast (the engine compares characters as they are, and skips branches by their first character). None when a
+    cue has a letter that folds to an ASCII one ('ı', 'ſ'): then only the cue pattern is right."""
+    cues = {c.lower() for t in themes() for c in t.cues}
+    if any(ch in c for c in cues for ch in _FOLDS_TO_ASCII):
+        return None
+    return re.compile(word_trie(cues, ignore_case=False) + r"(?![\w-])")
+
+
+_FOLDS_TO_ASCII = "\u0131\u017f"   # lower-case letters that Python's re matches to ASCII ones in any case
+
+
+def compile_cue_patterns() -> None:
+    """Both cue patterns, compiled now (a tenth of a second each): worker processes forked after this inherit them."""
+    cue_index()
+    _lower_cue_pattern()
+
+
 def fold_cue(text: str) -> str:
     """A cue or a matched text as the index keys it: lower case, one space between words, one apostrophe."""
     return re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower()
@@ -105,8 +126,12 @@ def fold_cue(text: str) -> str:
 
 def cues_in(text: str) -> list[tuple[int, int, URIRef]]:
     """(start, end, theme) of every cue in a text."""
-    pattern, _said = cue_index()
-    return [(m.start(), m.end(), iri) for m in pattern.finditer(text) for iri in _themes_of(m.group(0))]
+    lower = _lower_cue_pattern()
+    if lower is not None and text.isascii():
+        spans = [m.span() for m in lower.finditer(text.lower())]
+    else:
+        spans = [m.span() for m in cue_index()[0].finditer(text)]
+    return [(start, end, iri) for start, end in spans for iri in _themes_of(text[start:end])]
 
 
 @lru_cache(maxsize=4096)

@@ -59,17 +59,22 @@ def _first_letters(letter: str, ignore_case: bool) -> str:
     return letter.lower() + letter.upper() + _FOLDS_BEYOND_ASCII.get(letter, "")
 
 
-def word_trie(words: Iterable[str], *, not_after: str = r"[\w-]") -> str:
+def word_trie(words: Iterable[str], *, not_after: str = r"[\w-]", ignore_case: bool = True) -> str:
     """Any of the words, in any case, longest first, not after a `not_after` character: the words as a trie (one
     branch per letter, shared beginnings tried once). For long lists of phrases (hundreds of cues) this is about
     twice as fast as `word_alternation`, whose words of one first letter are tried one after another; the matches
-    are the same (tests/test_themes.py). Spaces in a word match any run of white space."""
+    are the same (tests/test_themes.py). Spaces in a word match any run of white space.
+
+    ignore_case=False: the words in lower case only, as they are (for text lower-cased first, see
+    themes.cues_in)."""
     trie: dict = {}
     for word in words:
         node = trie
         for char in word.lower():
             node = node.setdefault(char, {})
         node[""] = {}
+    if not ignore_case:
+        return rf"(?<!{not_after})(?=[{''.join(map(re.escape, sorted(trie)))}]){_branches(trie)}"
     first = "".join(_first_letters(c, True) if c in string.ascii_letters else re.escape(c) for c in sorted(trie))
     return rf"(?i:(?<!{not_after})(?=[{first}]){_branches(trie)})"
 

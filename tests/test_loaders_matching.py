@@ -73,7 +73,9 @@ def test_token_matcher_operators_match_spacy():
     nlp = spacy.blank("en")
     patterns = [[{"LOWER": "a"}, {"LOWER": "b", "OP": "*"}, {"LOWER": "c", "OP": "?"}, {"LOWER": "d", "OP": "+"}],
                 [{"LOWER": {"IN": ["b", "c"]}, "OP": "+"}, {"TEXT": {"REGEX": "^[dD]$"}}],
-                [{"LOWER": "b", "OP": "?"}, {"ORTH": "c"}]]
+                [{"LOWER": "b", "OP": "?"}, {"ORTH": "c"}],
+                # no value to index the first token by: indexed by its second (as a name before "of")
+                [{"TEXT": {"REGEX": "^[aA]$"}}, {"LOWER": "b"}, {"LOWER": {"IN": ["c", "d"]}, "OP": "+"}]]
     rng = random.Random(3)
     for greedy in (None, "FIRST", "LONGEST"):
         ours, ref = TokenMatcher(nlp.vocab), Matcher(nlp.vocab)
