@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -20,10 +19,11 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 from flask_login import current_user, login_required, login_user, logout_user
 
 from r2pkg.graph import iris, review
-from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ID, ONTOLOGY_GRAPH, R2P
+from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, R2P
 
 from . import graph_data
 from .reviewing import Reviewer, csrf, requested_from, review_state, signed_in, term_nt
+from .reviewqueue import FILTERS, QUEUE_PAGE, build_queue
 
 bp = Blueprint("review", __name__)
 
@@ -32,7 +32,6 @@ OA = "http://www.w3.org/ns/oa#"
 CONFIG = Path(__file__).resolve().parent / "data" / "review.json"
 DOCUMENT_PREFIX = str(iris.document("x"))[:-1]
 CURATED = ox.NamedNode(str(review.CURATED_GRAPH))
-QUEUE_PAGE = 50
 
 
 @bp.before_request
@@ -327,104 +326,21 @@ def store_quads(data, subject, object_):
 # The review queue and the history
 # --------------------------------------------------------------------------------------------
 
-_QUEUE = f"""
-SELECT ?g ?s ?p ?o ?start ?end ?exact WHERE {{
-  GRAPH ?g {{ ?ev a <{R2P}Evidence> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
-                  <{R2P}sentence> ?sent .
-             ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact . }}
-  FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}"))
-}}"""
-
-
-@dataclass
-class QueueItem:
-    fact: ReviewFact
-    subject: object
-    predicate: object
-    object: object
-    rules: list[str]
-    risk: float                 # the most often rejected of its property and rules
-    property_risk: float        # its property's alone: breaks ties between facts of one rule
-
-
-@dataclass
-class Queue:
-    items: list[QueueItem]
-    total: int
-    documents: list[str]
-    kinds: list[str]
-    properties: list[str]
-    rules: list[str]
-    filters: dict[str, str] = field(default_factory=dict)
-
-
-def risk_of(verdicts: Counter) -> float:
-    """How likely a fact of a property (or rule) is wrong, from the standing decisions about its others:
-    (rejected + 1) / (reviewed + 2), so that one rejection counts for less than ten."""
-    return (verdicts["rejected"] + 1) / (verdicts["confirmed"] + verdicts["rejected"] + 2)
-
-
-def kind_of(term) -> str:
-    """The kind of an entity from its IRI (id/<kind>/...), what the queue filters facts by."""
-    value = getattr(term, "value", "")
-    return value[len(str(ID)):].split("/", 1)[0] if value.startswith(str(ID)) else ""
-
-
-def build_queue(filters: dict[str, str], page: int) -> Queue:
-    """Unreviewed facts, one per fact (its first sentence), riskiest first: the properties and rules most often
-    rejected, then the facts with the least context (the shortest sentence)."""
-    data = graph_data()
-    statuses = review_state().statuses()
-    rules = review.rules_of_properties()
-    verdicts: dict[str, Counter] = {}
-    for triple, status in statuses.items():
-        if status.decision.decision in ("confirm", "reject", "correct") and triple == status.decision.fact:
-            verdict = "confirmed" if status.state == "confirmed" else "rejected"
-            for key in [triple[1][1:-1], *rules.get(triple[1][1:-1], ())]:
-                verdicts.setdefault(key, Counter())[verdict] += 1
-    facts: dict[tuple, QueueItem] = {}
-    docs, kinds, props, rule_names = set(), set(), set(), set()
-    for r in data.query(_QUEUE):
-        slug = r["g"].value[len(EVIDENCE_GRAPH_PREFIX):]
-        triple = (term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"]))
-        prop = r["p"].value
-        fact_rules = rules.get(prop, [])
-        docs.add(slug)
-        kinds.add(kind_of(r["s"]))
-        props.add(prop)
-        rule_names.update(fact_rules)
-        if triple in statuses or not _passes(filters, slug, kind_of(r["s"]), prop, fact_rules):
-            continue
-        exact, start = r["exact"].value, int(r["start"].value)
-        known = facts.get(triple)
-        if known is not None and known.fact.start is not None and known.fact.start <= start:
-            continue
-        risks = [risk_of(verdicts.get(k, Counter())) for k in [prop, *fact_rules]]
-        facts[triple] = QueueItem(ReviewFact(triple, data.label(prop), slug, exact, start, int(r["end"].value)),
-                                  r["s"], r["p"], r["o"], fact_rules, max(risks), risks[0])
-    ordered = sorted(facts.values(), key=lambda i: (-i.risk, -i.property_risk, len(i.fact.exact), i.fact.document,
-                                                    i.fact.start))
-    first = (page - 1) * QUEUE_PAGE
-    return Queue(ordered[first:first + QUEUE_PAGE], len(ordered), sorted(docs), sorted(k for k in kinds if k),
-                 sorted(props, key=lambda p: data.label(p).lower()), sorted(rule_names), filters)
-
-
-def _passes(filters: dict[str, str], slug: str, kind: str, prop: str, rules: list[str]) -> bool:
-    return ((not filters.get("document") or filters["document"] == slug)
-            and (not filters.get("kind") or filters["kind"] == kind)
-            and (not filters.get("property") or filters["property"] == prop)
-            and (not filters.get("rule") or filters["rule"] in rules))
-
-
 @bp.route("/review/queue")
 @login_required
 def queue():
-    filters = {k: request.args.get(k, "").strip() for k in ("document", "kind", "property", "rule")}
+    """Unreviewed facts, riskiest first, filtered by document, kind, property and rule (reviewqueue.py)."""
+    filters = {k: request.args.get(k, "").strip() for k in FILTERS}
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400)
-    return render_template("review/queue.html", queue=build_queue(filters, page), page=page, page_size=QUEUE_PAGE)
+    found = build_queue(graph_data(), review_state().statuses(), filters, page, _queue_fact)
+    return render_template("review/queue.html", queue=found, page=page, page_size=QUEUE_PAGE)
+
+
+def _queue_fact(triple, label, slug, exact, start, end) -> ReviewFact:
+    return ReviewFact(triple, label, slug, exact, start, end)
 
 
 @bp.route("/review/decisions")
