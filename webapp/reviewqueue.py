@@ -109,6 +109,15 @@ def tiers_of(data, verdicts: dict[str, Counter], properties: list[str]) -> list[
 class BuildLists:
     documents: list[str]
     properties: list[str]
+    kinds: dict[str, list[str]] = field(default_factory=dict)
+    kind_properties: dict[str, set[str]] = field(default_factory=dict)
+
+    def entities_of_kind(self, data, kind: str) -> list[str]:
+        """The entities of the build (those with a type) whose IRI is id/<kind>/..., listed once per build."""
+        if kind not in self.kinds:
+            prefix = f"{ID}{kind}/"
+            self.kinds[kind] = sorted(iri for iri in data.snapshot().types if iri.startswith(prefix))
+        return self.kinds[kind]
 
 
 _lists: dict[str, BuildLists] = {}
@@ -174,10 +183,13 @@ def build_queue(data, statuses: dict, filters: dict[str, str], page: int, make_f
     if filters.get("document") and filters["document"] not in lists.documents \
             or filters.get("kind") and filters["kind"] not in iris.KINDS:
         tiers = []
+    if tiers and filters.get("kind"):
+        having = _properties_of_kind(data, filters["kind"])
+        tiers = [t for t in tiers if having is None or t.property in having]
     skip, wanted = (page - 1) * QUEUE_PAGE, QUEUE_PAGE + 1          # one more: is there a next page?
     found: list[tuple[Tier, tuple]] = []
     for tier in tiers:
-        query = _tier_query(tier, filters, statuses)
+        query = _tier_query(data, tier, filters, statuses)
         rows = _run(data, f"{query} LIMIT {wanted - len(found)} OFFSET {skip}", wanted - len(found))
         if not rows and skip:
             skip -= _count(data, query, skip)
@@ -204,12 +216,15 @@ def _tier_passes(tier: Tier, filters: dict[str, str]) -> bool:
             and (not filters.get("rule") or filters["rule"] in tier.rules))
 
 
-def _tier_query(tier: Tier, filters: dict[str, str], statuses: dict) -> str:
+def _tier_query(data, tier: Tier, filters: dict[str, str], statuses: dict) -> str:
     """The distinct unreviewed facts of a tier that pass the filters, without LIMIT (the caller adds it)."""
     prop = f"<{tier.property}>"
     graph = f"<{iris.evidence_graph(filters['document'])}>" if filters.get("document") else "?g"
-    where = [f"VALUES ?p {{ {prop} }}",
-             f"GRAPH {graph} {{ ?ev <{RDF}predicate> ?p ; <{RDF}subject> ?s ; <{RDF}object> ?o ."]
+    by_subject = filters.get("kind") and _of_kind(data, filters["kind"], tier.property)
+    # Oxigraph starts from the first pattern of those the values bind: the subject's, when there are subjects
+    first, then = (f"<{RDF}subject> ?s", f"<{RDF}predicate> ?p") if by_subject and by_subject.startswith("VALUES (") \
+        else (f"<{RDF}predicate> ?p", f"<{RDF}subject> ?s")
+    where = [by_subject or f"VALUES ?p {{ {prop} }}", f"GRAPH {graph} {{ ?ev {first} ; {then} ; <{RDF}object> ?o ."]
     if filters.get("rule"):
         where[-1] += f" OPTIONAL {{ ?ev <{EXTRACTED_BY}> ?rule }}"
     where[-1] += " }"
@@ -218,12 +233,38 @@ def _tier_query(tier: Tier, filters: dict[str, str], statuses: dict) -> str:
     if filters.get("rule"):
         # the rule the evidence names, or (none named) the tier's, which writes the property
         where.append(f"FILTER(!BOUND(?rule) || ?rule = <{RULE_PREFIX}{_iri_safe(filters['rule'])}>)")
-    if filters.get("kind"):
-        where.append(f'FILTER(STRSTARTS(STR(?s), "{ID}{filters["kind"]}/"))')
     reviewed = [t for t in statuses if t[1] == prop]
-    if reviewed:
-        where.append(f"MINUS {{ {_values(('s', 'p', 'o'), reviewed)} }}")
+    if reviewed:        # a filter, not MINUS: with MINUS, Oxigraph no longer starts from the bound values
+        where.append("FILTER(!(" + " || ".join(f"sameTerm(?s, {_term(s)}) && sameTerm(?o, {_term(o)})"
+                                                for s, _, o in reviewed) + "))")
     return "SELECT DISTINCT ?s ?p ?o WHERE {\n  " + "\n  ".join(where) + "\n}"
+
+
+KIND_VALUES_MAX = 2000
+
+
+def _of_kind(data, kind: str, prop: str) -> str:
+    """The query's condition on the subject's kind: when the kind has few entities, each (subject, property)
+    pair bound as values, found through the index (a filter on the IRI reads every fact of the tier, for a
+    rare kind in vain); else a filter on the IRI (a common kind fills a page soon)."""
+    entities = build_lists(data).entities_of_kind(data, kind)
+    if len(entities) <= KIND_VALUES_MAX:
+        return _values(("s", "p"), [(f"<{iri}>", f"<{prop}>") for iri in entities])
+    return f'VALUES ?p {{ <{prop}> }} FILTER(STRSTARTS(STR(?s), "{ID}{kind}/"))'
+
+
+def _properties_of_kind(data, kind: str) -> set[str] | None:
+    """The properties the kind's entities have facts of, when it has few entities (None: any may)."""
+    lists = build_lists(data)
+    entities = lists.entities_of_kind(data, kind)
+    if len(entities) > KIND_VALUES_MAX:
+        return None
+    if kind not in lists.kind_properties:
+        rows = _run(data, f"""SELECT DISTINCT ?p WHERE {{ {_values(("s",), [(f"<{iri}>",) for iri in entities])}
+            GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p }}
+            FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}")) }} LIMIT 1000""", 1000)
+        lists.kind_properties[kind] = {r["p"].value for r in rows}
+    return lists.kind_properties[kind]
 
 
 def _count(data, query: str, at_most: int) -> int:
@@ -239,28 +280,25 @@ def _first_sentences(data, facts: list[tuple], document: str | None) -> dict[tup
     graph = f"<{iris.evidence_graph(document)}>" if document else "?g"
     where_graph = "" if document else f'FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}"))'
     triples = [(term_nt(s), term_nt(p), term_nt(o)) for s, p, o in facts]
+    # the key sorts by graph, then start (zero-padded); it carries the sentence and the rule the evidence names
     first = _run(data, f"""SELECT ?s ?p ?o (MIN(?key) AS ?first) WHERE {{ {_values(("s", "p", "o"), triples)}
         GRAPH {graph} {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
-                         ?sent <{OA}start> ?start }} {where_graph}
+                         ?sent <{OA}start> ?start . OPTIONAL {{ ?ev <{EXTRACTED_BY}> ?rule }} }} {where_graph}
         BIND(CONCAT(STR({graph}), " ", SUBSTR(CONCAT("0000000000", STR(?start)), STRLEN(STR(?start)) + 1), " ",
-                    STR(?sent)) AS ?key)
+                    STR(?sent), " ", COALESCE(STR(?rule), "")) AS ?key)
     }} GROUP BY ?s ?p ?o LIMIT {len(facts)}""", len(facts))
-    chosen = [(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"]), *r["first"].value.split(" ")[::2])
-              for r in first]
+    chosen = {(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])): r["first"].value.split(" ") for r in first}
     if not chosen:
         return {}
-    rows = _run(data, f"""SELECT ?s ?p ?o ?g ?start ?end ?exact ?rule WHERE {{
-        {_values(("s", "p", "o", "g", "sent"), [(s, p, o, f"<{g}>", f"<{sent}>") for s, p, o, g, sent in chosen])}
-        GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
-                    OPTIONAL {{ ?ev <{EXTRACTED_BY}> ?rule }}
-                    ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact }}
-    }} LIMIT {len(chosen) * 4}""", len(chosen) * 4)
+    sentences = {r["sent"].value: r for r in _run(data, f"""SELECT ?sent ?start ?end ?exact WHERE {{
+        {_values(("sent",), [(f"<{key[2]}>",) for key in chosen.values()])}
+        ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact }} LIMIT {len(chosen)}""", len(chosen))}
     out = {}
-    for r in rows:
-        triple = (term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"]))
-        if triple not in out:
-            out[triple] = (r["g"].value[len(EVIDENCE_GRAPH_PREFIX):], int(r["start"].value), int(r["end"].value),
-                           r["exact"].value, r["rule"].value if r.get("rule") else None)
+    for triple, (g, _, sent, rule) in chosen.items():
+        if sent in sentences:
+            r = sentences[sent]
+            out[triple] = (g[len(EVIDENCE_GRAPH_PREFIX):], int(r["start"].value), int(r["end"].value),
+                           r["exact"].value, rule or None)
     return out
 
 
