@@ -323,7 +323,8 @@ def test_a_queue_page_asks_the_store_for_one_page_of_facts_not_all_evidence(summ
     assert len(facts) > 500
     client = client_of(summaries_dir)
     sign_in(client)
-    client.get("/review/queue")                   # the build's lists (documents, properties), read once per build
+    # the build's lists (its documents, the properties with facts, those of a kind's entities): once per build
+    client.get("/review/queue", query_string={"kind": "meeting"})
     served = graphdata.GraphData.store.fget(client.application.extensions["r2pkg.graph"])
     recording = RecordingStore(served)
     monkeypatch.setattr(graphdata.GraphData, "store", property(lambda self: recording))

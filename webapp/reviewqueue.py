@@ -262,7 +262,8 @@ def _properties_of_kind(data, kind: str) -> set[str] | None:
     if kind not in lists.kind_properties:
         rows = _run(data, f"""SELECT DISTINCT ?p WHERE {{ {_values(("s",), [(f"<{iri}>",) for iri in entities])}
             GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p }}
-            FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}")) }} LIMIT 1000""", 1000)
+            FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}")) }} LIMIT {len(lists.properties)}""",
+                    len(lists.properties))
         lists.kind_properties[kind] = {r["p"].value for r in rows}
     return lists.kind_properties[kind]
 
