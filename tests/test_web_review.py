@@ -311,7 +311,7 @@ def facts_of_page(html: str) -> list[tuple[str, str, str]]:
             q = dict(parse_qsl(urlsplit(htmllib.unescape(link.group(1))).query))
         else:
             q = {k: htmllib.unescape(v) for k, v in re.findall(r'name="(subject|property|object)" value="([^"]*)"', row)}
-        out.append((q["subject"], q["property"], q["object"]))
+        out.append(tuple(review.term(v if v[:1] in '<"' else f"<{v}>") for v in (q["subject"], q["property"], q["object"])))
     return out
 
 

@@ -129,6 +129,20 @@ def decide():
     return redirect(requested_from())
 
 
+@bp.route("/review/fact")
+@login_required
+def fact():
+    """One fact's review forms: what a page's review link opens without JavaScript (with it, the page fills
+    the row's controls from its template instead). Changes nothing: the forms post to /review/decide."""
+    triple = _fact_of_form("subject", "property", "object")
+    evidence = _evidence_of_form()
+    shown = ReviewFact(triple, graph_data().label(triple[1][1:-1]),
+                       *((evidence.document, evidence.exact, evidence.start, evidence.end) if evidence else ()),
+                       status=review_state().status_of(triple))
+    terms = [ox.NamedNode(triple[0][1:-1]), ox.NamedNode(triple[1][1:-1]), _term_of(triple[2])]
+    return render_template("review/fact.html", f=shown, terms=terms, here=_came_from())
+
+
 @bp.route("/review/withdraw", methods=["POST"])
 @login_required
 def withdraw():
@@ -184,8 +198,9 @@ def _term(text: str, name: str, *, iri: bool = False) -> str:
 
 
 def _fact_of_form(*names: str) -> review.Triple:
-    s, p, o = (request.form.get(n, "") for n in names)
-    return _term(s, "subject", iri=True), _term(p, "property", iri=True), _term(o, "object")
+    """The fact a form or a review link names: IRIs with or without angle brackets, a value in N-Triples."""
+    s, p, o = (request.values.get(n, "").strip() for n in names)
+    return _term(s, "subject", iri=True), _term(p, "property", iri=True), _term(o, "object", iri=o[:1] != '"')
 
 
 def _entity_term(name: str) -> str:
@@ -228,17 +243,28 @@ def _correction(fact: review.Triple) -> dict[str, str]:
 
 
 def _evidence_of_form() -> review.Evidence | None:
-    slug, exact = request.form.get("document", "").strip(), request.form.get("exact", "")
-    if not slug or not exact:
-        return None
+    """The evidence a form names: the document, and the exact words or (a page's review controls send no
+    text) the span of its sentence, whose words are read from the graph."""
+    slug, exact = request.values.get("document", "").strip(), request.values.get("exact", "")
     try:
-        start = int(request.form["start"]) if request.form.get("start") else None
-        end = int(request.form["end"]) if request.form.get("end") else None
+        start = int(request.values["start"]) if request.values.get("start") else None
+        end = int(request.values["end"]) if request.values.get("end") else None
     except ValueError:
         raise FormProblem("start, end: character offsets") from None
+    if not slug:
+        return None
     if not graph_data().exists(str(iris.document(slug))):
         raise FormProblem(f"document: there is no document {slug!r}")
-    return review.Evidence(slug, exact, start, end)
+    if not exact and start is not None and end is not None:
+        exact = _sentence_words(slug, start, end)
+    return review.Evidence(slug, exact, start, end) if exact else None
+
+
+def _sentence_words(slug: str, start: int, end: int) -> str:
+    """The words of a document's sentence at a span, as the evidence graphs quote them ("" when none is there)."""
+    rows = graph_data().query(f"SELECT ?exact WHERE {{ ?sent <{OA}exact> ?exact }} LIMIT 1",
+                              sent=ox.NamedNode(str(iris.sentence(slug, start, end))))
+    return rows[0]["exact"].value if rows else ""
 
 
 def _new_entity() -> review.NewEntity:

@@ -60,6 +60,7 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
   document.querySelectorAll("input[data-suggest]").forEach(attach);
+  window.r2pkgSuggest = attach;      /* for inputs added later (review.js's forms) */
 
   /* A document opened at #char=S,E: scroll the sentence into view and mark it. */
   function markTarget() {
