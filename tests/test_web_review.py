@@ -378,3 +378,53 @@ def all_facts_of(data_dir: Path, document: str) -> set[tuple[str, str, str]]:
     query = EVIDENCE_FACTS.replace("GRAPH ?g", f"GRAPH <https://w3id.org/r2pkg/graph/evidence/{document}>").replace(
         'FILTER(STRSTARTS(STR(?g), "https://w3id.org/r2pkg/graph/evidence/"))', "")
     return {(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])) for r in store.query(query)}
+
+
+# --------------------------------------------------------------------------------------------
+# A reviewer's document page: small, every write with its token, and a path without JavaScript
+# --------------------------------------------------------------------------------------------
+
+def post_forms(html: str) -> list[str]:
+    return re.findall(r'<form method="post".*?</form>', html, flags=re.S)
+
+
+def test_a_reviewers_document_page_costs_a_link_per_fact_not_its_forms(summaries_dir):
+    """Each fact row carries a link naming the fact (about 350 bytes), its status and the controls' summary;
+    the forms are on the page once, in a template (they cost about 2 KB a row when each row had its own)."""
+    document = sorted(p.stem for p in summaries_dir.parent.joinpath("corpus").glob("*.txt"))[0]
+    client = client_of(summaries_dir)
+    sign_in(client)
+    html = client.get(f"/document/{document}").get_data(as_text=True)
+    anonymous = client_of(summaries_dir).get(f"/document/{document}").get_data(as_text=True)
+    rows = html.count('class="review-controls"')
+    assert rows > 300
+    assert (len(html.encode()) - len(anonymous.encode())) / rows < 600
+    assert html.count('id="review-form-template"') == 1
+
+
+def test_every_form_of_a_reviewers_pages_carries_the_csrf_token(summaries_dir):
+    document = sorted(p.stem for p in summaries_dir.parent.joinpath("corpus").glob("*.txt"))[0]
+    client = client_of(summaries_dir)
+    sign_in(client)
+    for path in (f"/document/{document}", "/review/queue", "/page/state/norway", "/review/decisions"):
+        forms = post_forms(client.get(path).get_data(as_text=True))
+        assert forms, path
+        assert all(re.search(r'name="csrf_token" value="[^"]{20,}"', form) for form in forms), path
+
+
+def test_without_javascript_a_row_links_to_its_facts_review_page_whose_forms_decide(data_dir):
+    client = client_of(data_dir)
+    sign_in(client)
+    html = client.get(MEETING_PAGE).get_data(as_text=True)
+    import html as htmllib
+    link = next(htmllib.unescape(href) for href in re.findall(r'class="review-open" href="([^"]+)"', html)
+                if "state/kenya" in href and "hasParticipant" in href)
+    page = client.get(link, headers={"Referer": f"http://localhost{MEETING_PAGE}"}).get_data(as_text=True)
+    [form] = [f for f in post_forms(page) if 'class="review-form"' in f]
+    fields = {k: htmllib.unescape(v) for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)}
+    assert (fields["subject"], fields["property"], fields["object"]) == KENYA and fields["next"] == MEETING_PAGE
+    r = client.post("/review/decide", data={**fields, "decision": "reject", "reason": "not in the list"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(MEETING_PAGE)
+    [d] = decisions(data_dir)
+    assert d.fact == KENYA and d.evidence.exact.startswith("Representatives of Peru, Ecuador and Kenya")
+    assert client_of(data_dir).get(link).status_code == 302                # reviewers only
