@@ -1,11 +1,12 @@
 """The review pages at scale: the queue's response time and a signed-in reviewer's document page size.
 
-    python -m bench.review DATA_DIR [--decisions 8] [--late-page 40]
+    python -m bench.review DATA_DIR [--decisions 8] [--late-page 40] [--repeat 3]
 
 Signs in as a bench reviewer (made in DATA_DIR with `review.add_user` if absent), adds a few decisions on
 facts of the first queue page (unless DATA_DIR already holds decisions), then times, in this process with
-Flask's test client: the queue's first page, a filtered page (one document and one property), a late page,
-and the largest document's page for the signed-in reviewer (its size in bytes). Each is the best of
+Flask's test client: the queue's first page, filtered pages (one document and one property; a kind; a rule),
+a late page, and the largest document's page for the signed-in reviewer and for an anonymous visitor (their
+sizes in bytes). Each is the best of
 `--repeat` runs after a first untimed one (the first request of a build reads its labels and search index).
 """
 from __future__ import annotations
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = {
         "queue, first page": "/review/queue",
         "queue, one document and one property": "/review/queue?" + urlencode({"document": slug, "property": prop}),
+        "queue, kind city (a rare kind)": "/review/queue?kind=city",
+        "queue, kind person": "/review/queue?kind=person",
+        "queue, rule rule_participants": "/review/queue?rule=rule_participants",
         f"queue, page {args.late_page}": f"/review/queue?page={args.late_page}",
         f"document page (signed in), {slug}": f"/document/{slug}",
     }
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in paths.items():
         best, status, size = timed(client, path, args.repeat)
         print(f"{name}: {best * 1000:.0f} ms, {status}, {size:,} bytes")
+    anonymous = client.application.test_client().get(f"/document/{slug}")
+    print(f"document page (anonymous), {slug}: {len(anonymous.get_data()):,} bytes")
     return 0
 
 
