@@ -25,7 +25,7 @@ from r2pkg.loaders import load_documents, reference_facts
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
 from . import incremental, iris, review, reviewchange, store as stores
-from .buildparts import (DUMP_FORMATS, BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
+from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
                          kept_documents)
 from .evidence import evidence_ntriples, fact_triples, rule_triples

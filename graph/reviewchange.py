@@ -44,10 +44,10 @@ from r2pkg.loaders.model import LoadedDocument
 from . import incremental, iris, review, store as stores
 from .buildparts import _external, _nquads, _ntriples
 from .evidence import evidence_ntriples, rule_triples
-from .incremental import DEFAULT, TYPE, _Change, _individual, _nodes, closure_path
+from .incremental import _Change, _individual, _nodes, closure_path
 from .resources import ONTOLOGY_FILE
 from .store import from_ox
-from .vocab import CORPUS_GRAPH, DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH
+from .vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH
 
 RDF_SUBJECT, RDF_PREDICATE, RDF_OBJECT = (ox.NamedNode(str(t)) for t in (RDF.subject, RDF.predicate, RDF.object))
 REVIEW_GRAPHS = (review.CURATED_GRAPH, review.CURATED_EVIDENCE_GRAPH, review.DECISIONS_GRAPH, review.REJECTED_GRAPH)

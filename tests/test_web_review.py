@@ -284,3 +284,183 @@ def test_after_signing_in_a_reviewer_is_sent_only_to_a_page_of_this_site(data_di
     r = client.post("/review/login", data={"name": "ana", "password": PASSWORD, "csrf_token": token(client),
                                            "next": target})
     assert r.status_code == 302 and r.headers["Location"] == "/"
+
+
+# --------------------------------------------------------------------------------------------
+# The queue at scale: a page of facts is all a request asks the store for
+# --------------------------------------------------------------------------------------------
+
+EVIDENCE_FACTS = f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?ev <{R2P}sentence> ?x ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
+    <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }}
+    FILTER(STRSTARTS(STR(?g), "https://w3id.org/r2pkg/graph/evidence/")) }}"""
+
+
+@pytest.fixture(scope="module")
+def summaries_dir(tmp_path_factory) -> Path:
+    """Two synthetic meeting summaries (bench/corpus.py): a thousand facts and more, many per property."""
+    from bench import corpus
+
+    root = tmp_path_factory.mktemp("queue-web")
+    corpus.generate(2, root / "corpus", seed=3)
+    build([root / "corpus"], root / "data")
+    review.add_user(root / "data", "ana", PASSWORD)
+    return root / "data"
+
+
+class RecordingStore:
+    """The served store, recording the text of every query sent to it."""
+
+    def __init__(self, store):
+        self._store, self.queries = store, []
+
+    def query(self, text, **options):
+        self.queries.append(text)
+        return self._store.query(text, **options)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+def queue_rows(html: str) -> list[str]:
+    return html.split('class="queue-item"')[1:]
+
+
+def all_facts(data_dir: Path) -> set[tuple[str, str, str]]:
+    from r2pkg.graph.store import open_store
+    from r2pkg.webapp.reviewing import term_nt
+
+    store = open_store(data_dir, read_only=True)
+    return {(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])) for r in store.query(EVIDENCE_FACTS)}
+
+
+def facts_of_page(html: str) -> list[tuple[str, str, str]]:
+    """The facts a queue page lists, read from each row's review link or form."""
+    import html as htmllib
+    from urllib.parse import parse_qsl, urlsplit
+
+    out = []
+    for row in queue_rows(html):
+        link = re.search(r'href="(/review/fact\?[^"]+)"', row)
+        if link:
+            q = dict(parse_qsl(urlsplit(htmllib.unescape(link.group(1))).query))
+        else:
+            q = {k: htmllib.unescape(v) for k, v in re.findall(r'name="(subject|property|object)" value="([^"]*)"', row)}
+        out.append(tuple(review.term(v if v[:1] in '<"' else f"<{v}>") for v in (q["subject"], q["property"], q["object"])))
+    return out
+
+
+def test_a_queue_page_asks_the_store_for_one_page_of_facts_not_all_evidence(summaries_dir, monkeypatch):
+    from r2pkg.webapp import graphdata, reviewqueue
+
+    monkeypatch.setattr(reviewqueue, "QUEUE_PAGE", 5)
+    facts = all_facts(summaries_dir)
+    assert len(facts) > 500
+    client = client_of(summaries_dir)
+    sign_in(client)
+    # the build's lists (its documents, the properties with facts, those of a kind's entities): once per build
+    client.get("/review/queue", query_string={"kind": "meeting"})
+    served = graphdata.GraphData.store.fget(client.application.extensions["r2pkg.graph"])
+    recording = RecordingStore(served)
+    monkeypatch.setattr(graphdata.GraphData, "store", property(lambda self: recording))
+    for query in ({}, {"kind": "meeting"}, {"property": f"{R2P}hasParticipant", "page": "2"}):
+        recording.queries.clear()
+        html = client.get("/review/queue", query_string=query).get_data(as_text=True)
+        assert recording.queries, "the queue reads the store"
+        for text in recording.queries:
+            limits = [int(n) for n in re.findall(r"\bLIMIT\s+(\d+)", text)]
+            assert limits and max(limits) <= 10 * 5, f"a query reads more than a few pages:\n{text}"
+        assert len(queue_rows(html)) == 5
+
+
+def test_the_pages_of_the_queue_list_every_unreviewed_fact_once_riskiest_first(summaries_dir, monkeypatch):
+    from r2pkg.webapp import reviewqueue
+
+    monkeypatch.setattr(reviewqueue, "QUEUE_PAGE", 40)
+    client = client_of(summaries_dir)
+    sign_in(client)
+    document = sorted(p.stem for p in summaries_dir.parent.joinpath("corpus").glob("*.txt"))[0]
+    html = client.get("/review/queue", query_string={"kind": "state", "document": document}).get_data(as_text=True)
+    shown = facts_of_page(html)
+    rejected = shown[0]
+    confirmed = next(f for f in shown if f[1] != rejected[1])
+    tok = token(client, "/review/queue")
+    for fact, kind in ((rejected, "reject"), (confirmed, "confirm")):
+        form = {"csrf_token": tok, "decision": kind, "subject": fact[0], "property": fact[1], "object": fact[2],
+                "reason": "not said"}
+        assert client.post("/review/decide", data=form).status_code == 302
+    seen, risks, page = [], [], 1
+    while True:
+        html = client.get("/review/queue", query_string={"document": document, "page": page}).get_data(as_text=True)
+        seen += facts_of_page(html)
+        risks += [float(r) for r in re.findall(r'<td class="risk"[^>]*>([0-9.]+)</td>', html)]
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page > 3
+    expected = {f for f in all_facts_of(summaries_dir, document)} - {rejected, confirmed}
+    assert len(seen) == len(set(seen)), len(seen)
+    assert set(seen) == expected, (set(seen) - expected, expected - set(seen))
+    assert risks == sorted(risks, reverse=True) and risks[0] > 0.5
+    # the rejected fact's property comes first: its other facts are the likeliest to be wrong
+    assert seen[0][1] == rejected[1]
+
+
+def all_facts_of(data_dir: Path, document: str) -> set[tuple[str, str, str]]:
+    from r2pkg.graph.store import open_store
+    from r2pkg.webapp.reviewing import term_nt
+
+    store = open_store(data_dir, read_only=True)
+    query = EVIDENCE_FACTS.replace("GRAPH ?g", f"GRAPH <https://w3id.org/r2pkg/graph/evidence/{document}>").replace(
+        'FILTER(STRSTARTS(STR(?g), "https://w3id.org/r2pkg/graph/evidence/"))', "")
+    return {(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])) for r in store.query(query)}
+
+
+# --------------------------------------------------------------------------------------------
+# A reviewer's document page: small, every write with its token, and a path without JavaScript
+# --------------------------------------------------------------------------------------------
+
+def post_forms(html: str) -> list[str]:
+    return re.findall(r'<form method="post".*?</form>', html, flags=re.S)
+
+
+def test_a_reviewers_document_page_costs_a_link_per_fact_not_its_forms(summaries_dir):
+    """Each fact row carries a link naming the fact (about 350 bytes), its status and the controls' summary;
+    the forms are on the page once, in a template (they cost about 2 KB a row when each row had its own)."""
+    document = sorted(p.stem for p in summaries_dir.parent.joinpath("corpus").glob("*.txt"))[0]
+    client = client_of(summaries_dir)
+    sign_in(client)
+    html = client.get(f"/document/{document}").get_data(as_text=True)
+    anonymous = client_of(summaries_dir).get(f"/document/{document}").get_data(as_text=True)
+    rows = html.count('class="review-controls"')
+    assert rows > 300
+    assert (len(html.encode()) - len(anonymous.encode())) / rows < 600
+    assert html.count('id="review-form-template"') == 1
+
+
+def test_every_form_of_a_reviewers_pages_carries_the_csrf_token(summaries_dir):
+    document = sorted(p.stem for p in summaries_dir.parent.joinpath("corpus").glob("*.txt"))[0]
+    client = client_of(summaries_dir)
+    sign_in(client)
+    for path in (f"/document/{document}", "/review/queue", "/page/state/norway", "/review/decisions"):
+        forms = post_forms(client.get(path).get_data(as_text=True))
+        assert forms, path
+        assert all(re.search(r'name="csrf_token" value="[^"]{20,}"', form) for form in forms), path
+
+
+def test_without_javascript_a_row_links_to_its_facts_review_page_whose_forms_decide(data_dir):
+    client = client_of(data_dir)
+    sign_in(client)
+    html = client.get(MEETING_PAGE).get_data(as_text=True)
+    import html as htmllib
+    link = next(htmllib.unescape(href) for href in re.findall(r'class="review-open" href="([^"]+)"', html)
+                if "state/kenya" in href and "hasParticipant" in href)
+    page = client.get(link, headers={"Referer": f"http://localhost{MEETING_PAGE}"}).get_data(as_text=True)
+    [form] = [f for f in post_forms(page) if 'class="review-form"' in f]
+    fields = {k: htmllib.unescape(v) for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form)}
+    assert (fields["subject"], fields["property"], fields["object"]) == KENYA and fields["next"] == MEETING_PAGE
+    r = client.post("/review/decide", data={**fields, "decision": "reject", "reason": "not in the list"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(MEETING_PAGE)
+    [d] = decisions(data_dir)
+    assert d.fact == KENYA and d.evidence.exact.startswith("Representatives of Peru, Ecuador and Kenya")
+    assert client_of(data_dir).get(link).status_code == 302                # reviewers only

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_login import current_user, login_required, login_user, logout_user
 
 from r2pkg.graph import iris, review
-from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ID, ONTOLOGY_GRAPH, R2P
+from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, ONTOLOGY_GRAPH, R2P
 
 from . import graph_data
 from .reviewing import Reviewer, csrf, requested_from, review_state, signed_in, term_nt
+from .reviewqueue import FILTERS, QUEUE_PAGE, build_queue
 
 bp = Blueprint("review", __name__)
 
@@ -32,7 +32,6 @@ OA = "http://www.w3.org/ns/oa#"
 CONFIG = Path(__file__).resolve().parent / "data" / "review.json"
 DOCUMENT_PREFIX = str(iris.document("x"))[:-1]
 CURATED = ox.NamedNode(str(review.CURATED_GRAPH))
-QUEUE_PAGE = 50
 
 
 @bp.before_request
@@ -130,6 +129,20 @@ def decide():
     return redirect(requested_from())
 
 
+@bp.route("/review/fact")
+@login_required
+def fact():
+    """One fact's review forms: what a page's review link opens without JavaScript (with it, the page fills
+    the row's controls from its template instead). Changes nothing: the forms post to /review/decide."""
+    triple = _fact_of_form("subject", "property", "object")
+    evidence = _evidence_of_form()
+    shown = ReviewFact(triple, graph_data().label(triple[1][1:-1]),
+                       *((evidence.document, evidence.exact, evidence.start, evidence.end) if evidence else ()),
+                       status=review_state().status_of(triple))
+    terms = [ox.NamedNode(triple[0][1:-1]), ox.NamedNode(triple[1][1:-1]), _term_of(triple[2])]
+    return render_template("review/fact.html", f=shown, terms=terms, here=_came_from())
+
+
 @bp.route("/review/withdraw", methods=["POST"])
 @login_required
 def withdraw():
@@ -185,8 +198,9 @@ def _term(text: str, name: str, *, iri: bool = False) -> str:
 
 
 def _fact_of_form(*names: str) -> review.Triple:
-    s, p, o = (request.form.get(n, "") for n in names)
-    return _term(s, "subject", iri=True), _term(p, "property", iri=True), _term(o, "object")
+    """The fact a form or a review link names: IRIs with or without angle brackets, a value in N-Triples."""
+    s, p, o = (request.values.get(n, "").strip() for n in names)
+    return _term(s, "subject", iri=True), _term(p, "property", iri=True), _term(o, "object", iri=o[:1] != '"')
 
 
 def _entity_term(name: str) -> str:
@@ -229,17 +243,28 @@ def _correction(fact: review.Triple) -> dict[str, str]:
 
 
 def _evidence_of_form() -> review.Evidence | None:
-    slug, exact = request.form.get("document", "").strip(), request.form.get("exact", "")
-    if not slug or not exact:
-        return None
+    """The evidence a form names: the document, and the exact words or (a page's review controls send no
+    text) the span of its sentence, whose words are read from the graph."""
+    slug, exact = request.values.get("document", "").strip(), request.values.get("exact", "")
     try:
-        start = int(request.form["start"]) if request.form.get("start") else None
-        end = int(request.form["end"]) if request.form.get("end") else None
+        start = int(request.values["start"]) if request.values.get("start") else None
+        end = int(request.values["end"]) if request.values.get("end") else None
     except ValueError:
         raise FormProblem("start, end: character offsets") from None
+    if not slug:
+        return None
     if not graph_data().exists(str(iris.document(slug))):
         raise FormProblem(f"document: there is no document {slug!r}")
-    return review.Evidence(slug, exact, start, end)
+    if not exact and start is not None and end is not None:
+        exact = _sentence_words(slug, start, end)
+    return review.Evidence(slug, exact, start, end) if exact else None
+
+
+def _sentence_words(slug: str, start: int, end: int) -> str:
+    """The words of a document's sentence at a span, as the evidence graphs quote them ("" when none is there)."""
+    rows = graph_data().query(f"SELECT ?exact WHERE {{ ?sent <{OA}exact> ?exact }} LIMIT 1",
+                              sent=ox.NamedNode(str(iris.sentence(slug, start, end))))
+    return rows[0]["exact"].value if rows else ""
 
 
 def _new_entity() -> review.NewEntity:
@@ -327,137 +352,21 @@ def store_quads(data, subject, object_):
 # The review queue and the history
 # --------------------------------------------------------------------------------------------
 
-_QUEUE = f"""
-SELECT ?g ?s ?p ?o ?start ?end ?exact ?rule WHERE {{
-  GRAPH ?g {{ ?ev a <{R2P}Evidence> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ;
-                  <{R2P}sentence> ?sent .
-             ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact .
-             OPTIONAL {{ ?ev <{R2P}extractedBy> ?rule }} }}
-  FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}"))
-}}"""
-RULE_PREFIX = str(iris.rule(""))
-
-# The rules that read given facts: r2p:extractedBy of their evidence, or of their statement in the graph of
-# rejected facts once a build took them out (graph/review.py). VALUES: the facts, as N-Triples terms.
-_RULES_OF = f"""
-SELECT DISTINCT ?s ?p ?o ?rule WHERE {{
-  VALUES (?s ?p ?o) {{ %s }}
-  GRAPH ?g {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}extractedBy> ?rule }}
-}}"""
-
-
-def rule_name(term) -> str:
-    """A rule's name (as in loaders.rules.RULES) from its IRI, id/rule/<name>."""
-    return term.value.removeprefix(RULE_PREFIX)
-
-
-def rules_of_facts(data, triples) -> dict[tuple, list[str]]:
-    """Fact (N-Triples terms, as decisions name it) -> the rules that read it, in the store's order. The terms
-    are canonical N-Triples (graph/review.py `term`), so they are written into the VALUES block as they are."""
-    triples = list(triples)
-    out: dict[tuple, list[str]] = {}
-    if not triples:
-        return out
-    values = " ".join(f"({s} {p} {o})" for s, p, o in triples)
-    for r in data.query(_RULES_OF % values):
-        out.setdefault((term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])), []).append(rule_name(r["rule"]))
-    return out
-
-
-@dataclass
-class QueueItem:
-    fact: ReviewFact
-    subject: object
-    predicate: object
-    object: object
-    rules: list[str]
-    risk: float                 # the most often rejected of its property and rules
-    property_risk: float        # its property's alone: breaks ties between facts of one rule
-
-
-@dataclass
-class Queue:
-    items: list[QueueItem]
-    total: int
-    documents: list[str]
-    kinds: list[str]
-    properties: list[str]
-    rules: list[str]
-    filters: dict[str, str] = field(default_factory=dict)
-
-
-def risk_of(verdicts: Counter) -> float:
-    """How likely a fact of a property (or rule) is wrong, from the standing decisions about its others:
-    (rejected + 1) / (reviewed + 2), so that one rejection counts for less than ten."""
-    return (verdicts["rejected"] + 1) / (verdicts["confirmed"] + verdicts["rejected"] + 2)
-
-
-def kind_of(term) -> str:
-    """The kind of an entity from its IRI (id/<kind>/...), what the queue filters facts by."""
-    value = getattr(term, "value", "")
-    return value[len(str(ID)):].split("/", 1)[0] if value.startswith(str(ID)) else ""
-
-
-def build_queue(filters: dict[str, str], page: int) -> Queue:
-    """Unreviewed facts, one per fact (its first sentence), riskiest first: the properties and rules most often
-    rejected, then the facts with the least context (the shortest sentence)."""
-    data = graph_data()
-    statuses = review_state().statuses()
-    decided = {t: s for t, s in statuses.items()
-               if s.decision.decision in ("confirm", "reject", "correct") and t == s.decision.fact}
-    rules = rules_of_facts(data, decided)
-    verdicts: dict[str, Counter] = {}
-    for triple, status in decided.items():
-        verdict = "confirmed" if status.state == "confirmed" else "rejected"
-        for key in [triple[1][1:-1], *rules.get(triple, ())]:
-            verdicts.setdefault(key, Counter())[verdict] += 1
-    facts: dict[tuple, QueueItem] = {}
-    docs, kinds, props, rule_names = set(), set(), set(), set()
-    for r in data.query(_QUEUE):
-        slug = r["g"].value[len(EVIDENCE_GRAPH_PREFIX):]
-        triple = (term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"]))
-        prop = r["p"].value
-        fact_rules = [rule_name(r["rule"])] if r["rule"] is not None else []
-        docs.add(slug)
-        kinds.add(kind_of(r["s"]))
-        props.add(prop)
-        rule_names.update(fact_rules)
-        if triple in statuses or not _passes(filters, slug, kind_of(r["s"]), prop, fact_rules):
-            continue
-        exact, start = r["exact"].value, int(r["start"].value)
-        known = facts.get(triple)
-        if known is not None and known.fact.start is not None and known.fact.start <= start:
-            same_sentence = (known.fact.document, known.fact.start) == (slug, start)
-            if same_sentence and fact_rules and fact_rules[0] not in known.rules:
-                known.rules += fact_rules          # another rule read it from the same sentence (a row each)
-                known.risk = max(known.risk, *(risk_of(verdicts.get(k, Counter())) for k in fact_rules))
-            continue
-        risks = [risk_of(verdicts.get(k, Counter())) for k in [prop, *fact_rules]]
-        facts[triple] = QueueItem(ReviewFact(triple, data.label(prop), slug, exact, start, int(r["end"].value)),
-                                  r["s"], r["p"], r["o"], fact_rules, max(risks), risks[0])
-    ordered = sorted(facts.values(), key=lambda i: (-i.risk, -i.property_risk, len(i.fact.exact), i.fact.document,
-                                                    i.fact.start))
-    first = (page - 1) * QUEUE_PAGE
-    return Queue(ordered[first:first + QUEUE_PAGE], len(ordered), sorted(docs), sorted(k for k in kinds if k),
-                 sorted(props, key=lambda p: data.label(p).lower()), sorted(rule_names), filters)
-
-
-def _passes(filters: dict[str, str], slug: str, kind: str, prop: str, rules: list[str]) -> bool:
-    return ((not filters.get("document") or filters["document"] == slug)
-            and (not filters.get("kind") or filters["kind"] == kind)
-            and (not filters.get("property") or filters["property"] == prop)
-            and (not filters.get("rule") or filters["rule"] in rules))
-
-
 @bp.route("/review/queue")
 @login_required
 def queue():
-    filters = {k: request.args.get(k, "").strip() for k in ("document", "kind", "property", "rule")}
+    """Unreviewed facts, riskiest first, filtered by document, kind, property and rule (reviewqueue.py)."""
+    filters = {k: request.args.get(k, "").strip() for k in FILTERS}
     try:
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         abort(400)
-    return render_template("review/queue.html", queue=build_queue(filters, page), page=page, page_size=QUEUE_PAGE)
+    found = build_queue(graph_data(), review_state().statuses(), filters, page, _queue_fact)
+    return render_template("review/queue.html", queue=found, page=page, page_size=QUEUE_PAGE)
+
+
+def _queue_fact(triple, label, slug, exact, start, end) -> ReviewFact:
+    return ReviewFact(triple, label, slug, exact, start, end)
 
 
 @bp.route("/review/decisions")

@@ -152,3 +152,64 @@ def test_review_in_the_browser_survives_two_rebuilds(browser, review_site, artif
     context.close()
     assert not errors and not anon_errors, f"JavaScript errors: {errors + anon_errors}"
     assert not outside and not anon_outside
+
+
+# --------------------------------------------------------------------------------------------
+# The review pages pass axe-core (WCAG 2.1 A and AA: no serious or critical violation), as the others do
+# --------------------------------------------------------------------------------------------
+
+def _controls_open(page) -> None:
+    page.locator("details.review-controls summary").first.click()
+    page.locator("details.review-controls .review-form").first.wait_for()
+
+
+def _text_selected_and_form_filled(page) -> None:
+    select_text(page, HOSTS)
+    expect(page.locator("#review-add-exact")).to_have_value(HOSTS)
+    page.locator("#review-add-object").type("Chil", delay=40)
+    page.locator("#review-add .suggestions-list li").first.wait_for()
+
+
+REVIEW_PAGES = {
+    "sign-in": ("/review/login", None, False),
+    "decisions history": ("/review/decisions", None, True),
+    "queue, a fact's controls open": ("/review/queue", _controls_open, True),
+    "entity page, a fact's controls open": (MEETING, _controls_open, True),
+    "document page, a fact's controls open": (DOCUMENT, _controls_open, True),
+    "document page, adding a fact from selected text": (DOCUMENT, _text_selected_and_form_filled, True),
+    "a fact's review page": (f"/review/fact?subject={ID}meeting/atrocity-lakeside-prevention-dialogues-2"
+                             f"&property={R2P.replace('#', '%23')}hasParticipant&object={ID}state/peru", None, True),
+}
+
+
+@pytest.fixture(scope="module")
+def signed_in_state(browser, review_site) -> dict:
+    """The cookies of a signed-in reviewer (signing in once: sign-in attempts are rate-limited)."""
+    base, _ = review_site
+    context, page, _, _ = new_page(browser, base)
+    page.goto("/review/login")
+    page.fill("input[name=name]", "ana")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".reviewer-name")).to_have_text("ana")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+@pytest.mark.parametrize("name", REVIEW_PAGES)
+def test_the_review_pages_pass_axe(browser, review_site, signed_in_state, name):
+    from test_crawl import axe_violations
+
+    base, _ = review_site
+    path, prepare, signed = REVIEW_PAGES[name]
+    # axe is injected as an inline script, which the app's Content-Security-Policy rightly forbids
+    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900}, bypass_csp=True,
+                                  storage_state=signed_in_state if signed else None)
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    outside = only_local_requests(page, base)
+    found = axe_violations(page, base + path, prepare)
+    context.close()
+    assert found == [], found
+    assert not outside

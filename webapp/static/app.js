@@ -5,6 +5,7 @@
     var list = document.createElement("ul");
     list.className = "suggestions-list";
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Suggestions");     /* a listbox needs a name (axe: aria-input-field-name) */
     list.hidden = true;
     input.setAttribute("aria-autocomplete", "list");
     input.parentNode.style.position = "relative";
@@ -28,8 +29,9 @@
         var li = document.createElement("li");
         li.setAttribute("role", "option");
         li.className = "suggestion" + (i === active ? " active" : "");
-        var a = document.createElement("a");
-        a.href = item.url;
+        /* an option may not hold a link (axe: nested-interactive) where choosing fills the field */
+        var a = document.createElement(input.dataset.fill === "iri" ? "span" : "a");
+        if (input.dataset.fill !== "iri") { a.href = item.url; }
         a.textContent = item.label;
         li.appendChild(a);
         if (item.type) { var t = document.createElement("span"); t.className = "type"; t.textContent = item.type; li.appendChild(t); }
@@ -60,6 +62,7 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
   document.querySelectorAll("input[data-suggest]").forEach(attach);
+  window.r2pkgSuggest = attach;      /* for inputs added later (review.js's forms) */
 
   /* A document opened at #char=S,E: scroll the sentence into view and mark it. */
   function markTarget() {
