@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -40,6 +41,7 @@ DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # 100 summaries loaded in 2.30 s in-process and 1.38 s with 2 workers; 1,000 in 11.2 s with 2 workers.
 PARALLEL_LOAD_MIN = 40
 MANIFEST = "manifest.json"
+T = TypeVar("T")
 CANNOT_CONTINUE = ("the served build's kept state cannot be continued (kept by another r2pkg, ontology or shapes, "
                    "or before builds kept the facts their decisions removed)")
 
@@ -174,16 +176,14 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
                 "an added document replaces one of the same name" if replaced else
                 CANNOT_CONTINUE))
         if continued:
-            try:
+            def by_the_change() -> list[str]:
                 def stage(name: str):
                     return _stage(report, say, name)
-                lines = incremental.add(paths, served, added, report, stage)
+                added_lines = incremental.add(paths, served, added, report, stage)
                 if decided:
                     reviewchange.after_add(paths, served, report, stage, [doc for doc, _ in added])
-                report.seconds_total = round(time.perf_counter() - started, 3)
-                paths.report.write_text(report.to_json(), encoding="utf-8")
-            except OSError as exc:
-                raise BuildError(_write_problem(paths.root, exc)) from None
+                return added_lines
+            lines = _changed_in_place(paths, report, started, by_the_change)
         else:
             kept = kept_documents(served)
             others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
@@ -225,14 +225,22 @@ def apply_review(data_dir: Path, *, progress: Progress | None = None) -> BuildRe
             say("every stage is re-derived from the kept documents: " + CANNOT_CONTINUE)
             _rederive_into(paths, served, lambda kept: kept, report, say, started)
             return report
-        try:
-            reviewchange.apply(paths, served, report, lambda name: _stage(report, say, name))
-            report.seconds_total = round(time.perf_counter() - started, 3)
-            paths.report.write_text(report.to_json(), encoding="utf-8")
-        except OSError as exc:
-            raise BuildError(_write_problem(paths.root, exc)) from None
+        _changed_in_place(paths, report, started,
+                          lambda: reviewchange.apply(paths, served, report, lambda name: _stage(report, say, name)))
     incremental.write_dumps_later(paths)
     return report
+
+
+def _changed_in_place(paths: stores.BuildPaths, report: BuildReport, started: float, change: Callable[[], T]) -> T:
+    """`change` of the served build's copy in `paths` (graph/incremental.py, graph/reviewchange.py), then
+    its report written beside the store; a failed write is one line and the served build is unchanged."""
+    try:
+        result = change()
+        report.seconds_total = round(time.perf_counter() - started, 3)
+        paths.report.write_text(report.to_json(), encoding="utf-8")
+        return result
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
 
 
 def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable[[list], list]) -> BuildReport:

@@ -679,12 +679,7 @@ class Reasoner:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in set(added)
                      if not _contains(store, t))
         derived = self.run(store, start=delta)
-        graphs = [g for g in store.named_graphs() if g != INPUT_GRAPH]
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH)
-                     for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-        for g in graphs:
-            store.remove_graph(g)
-        store.flush()
+        _fold_into_input(store)
         del store
         in_scope = ScopeFilter(self.schema.terms)
         return [t for t in set(derived) if in_scope(t)]
@@ -716,12 +711,7 @@ class Reasoner:
         seeds = back | {t for t in set(added) if not _contains(store, t)}
         store.extend(ox.Quad(t.subject, t.predicate, t.object, delta) for t in seeds)
         derived = set(self.run(store, start=delta))
-        graphs = [g for g in store.named_graphs() if g != INPUT_GRAPH]
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH)
-                     for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-        for g in graphs:
-            store.remove_graph(g)
-        store.flush()
+        _fold_into_input(store)
         del store
         now_in = seeds | derived
         return deleted - now_in, now_in - deleted
@@ -835,6 +825,16 @@ class _Converter:
         if out is None:
             out = self.seen[term] = self.convert(term)
         return out
+
+
+def _fold_into_input(store: ox.Store) -> None:
+    """The rounds' graphs moved into INPUT_GRAPH, so that the kept closure is one graph again, closed for the next change."""
+    graphs = [g for g in store.named_graphs() if g != INPUT_GRAPH]
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH)
+                 for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    for g in graphs:
+        store.remove_graph(g)
+    store.flush()
 
 
 def _contains(store: ox.Store, t: ox.Triple) -> bool:
