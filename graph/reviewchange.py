@@ -300,7 +300,7 @@ def _graph_change(store: ox.Store, graph: URIRef, lines: list[str], into: list[o
 
 
 def _replace_graph(change: _Change, graph: URIRef, lines: list[str]) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    out: list[ox.Quad] = []
+    """A graph replaced by its new lines through `change` (so the default graph follows); what left and came."""
     into: list[ox.Quad] = []
     out = _graph_change(change.store, graph, lines, into)
     for q in out:
