@@ -174,25 +174,34 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
     return list(external_triples(entities)), len(unlinked(entities))
 
 
-def write_dumps(store_path: Path, folder: Path) -> None:
+def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lambda: True) -> bool:
     """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
     store's default graph). Streamed: the named graphs are read from the store once, into
-    graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat."""
+    graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat.
+
+    `wanted()` is asked before each dump: False stops the writing (the dumps are left unfinished and
+    False returned), for a build no longer served by the time its dumps would be written."""
     folder.mkdir(parents=True, exist_ok=True)
     store = ox.Store.read_only(str(store_path))
     prefixes = serialization_prefixes()
     nquads = folder / "graph.nq"
-    ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), str(nquads),
-                 ox.RdfFormat.N_QUADS)
-    ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
-                 ox.RdfFormat.TRIG, prefixes=prefixes)
-    _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
-        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
-    for name in ("graph.ttl", "graph.nt"):
-        fmt = DUMP_FORMATS[name]
-        store.dump(str(folder / name), fmt, from_graph=ox.DefaultGraph(),
-                   **({"prefixes": prefixes} if fmt == ox.RdfFormat.TURTLE else {}))
-    compress_dumps(folder, folder.parent / "dumps-gz")
+    steps = [
+        lambda: ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), str(nquads),
+                             ox.RdfFormat.N_QUADS),
+        lambda: ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
+                             ox.RdfFormat.TRIG, prefixes=prefixes),
+        lambda: _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
+            ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD)),
+        *(lambda name=name: store.dump(str(folder / name), DUMP_FORMATS[name], from_graph=ox.DefaultGraph(),
+                                       **({"prefixes": prefixes} if DUMP_FORMATS[name] == ox.RdfFormat.TURTLE else {}))
+          for name in ("graph.ttl", "graph.nt")),
+        lambda: compress_dumps(folder, folder.parent / "dumps-gz"),
+    ]
+    for step in steps:
+        if not wanted():
+            return False
+        step()
+    return True
 
 
 def _dump_jsonld(path: Path, write: Callable[[IO[bytes]], None]) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -433,12 +434,23 @@ def wait_for_dumps(timeout: float | None = None) -> list[int]:
 
 
 def write_dumps_now(root: Path) -> None:
-    """The dumps into hidden folders renamed when complete: /dumps lists them only once all are there."""
+    """The dumps into hidden folders renamed when complete: /dumps lists them only once all are there.
 
+    A build that a later change replaced before its dumps were done is left without them: no one can
+    download a build that is not served, and its writer would take a core from the next build's (quick
+    changes in a row each start one)."""
     build = stores.BuildPaths(root)
     partial = root / ".dumps-partial"
-    write_dumps(build.store, partial)        # writes partial/ and root/dumps-gz
-    os.replace(partial, build.dumps)
+    if write_dumps(build.store, partial, wanted=lambda: _served(root)):    # writes partial/ and root/dumps-gz
+        os.replace(partial, build.dumps)
+    else:
+        shutil.rmtree(partial, ignore_errors=True)
+        print(f"{root.name}: no longer served; its dumps are not written", file=sys.stderr)
+
+
+def _served(root: Path) -> bool:
+    served = stores.current_build(root.parents[1])      # DATA_DIR/builds/<stamp>
+    return served is not None and served.root.resolve() == root.resolve()
 
 
 if __name__ == "__main__":

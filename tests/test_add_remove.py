@@ -94,6 +94,27 @@ def test_adding_documents_makes_the_graph_a_full_build_makes(tmp_path, full, mon
         assert report.to_json() and getattr(report, figure) == expected[figure], figure
 
 
+def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(tmp_path, make_fixture_build):
+    """Quick changes in a row each start a dumps writer: one whose build is no longer served stops, and the
+    served build's writer writes them all."""
+    data = make_fixture_build(tmp_path / "data")
+    replaced = data / "builds" / "x"
+    shutil.rmtree(replaced / "dumps")
+    shutil.rmtree(replaced / "dumps-gz")
+    served = data / "builds" / "y"
+    served.mkdir()
+    shutil.copytree(replaced / "store", served / "store")
+    (data / "current").unlink()
+    (data / "current").symlink_to("builds/y")
+
+    incremental.write_dumps_now(replaced)
+    incremental.write_dumps_now(served)
+
+    assert not (replaced / "dumps").exists() and not (replaced / ".dumps-partial").exists()
+    assert sorted(p.name for p in (served / "dumps").iterdir()) == \
+        ["graph.jsonld", "graph.nq", "graph.nt", "graph.trig", "graph.ttl"]
+
+
 def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, full):
     folder, _full_data = full
     data = tmp_path / "data"
