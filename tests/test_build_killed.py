@@ -159,13 +159,41 @@ def test_a_build_killed_while_loading_leaves_no_loader_process_running(large_cor
         while time.monotonic() < deadline and any(_alive(w) for w in workers):
             time.sleep(0.1)
         assert not [w.pid for w in workers if _alive(w)], "loader processes outlived the killed build"
-        with stores.build_lock(tmp_path):   # and none of them holds the data directory's build lock
-            pass
+        _lock_is_released(tmp_path, deadline=time.monotonic() + 20)   # and nothing holds the build lock
     finally:
         proc.kill()
         for w in workers:   # only the processes this test started, should the assertion have failed
             if _alive(w):
                 w.kill()
+
+
+def _lock_is_released(data_dir, deadline: float) -> None:
+    """The data directory's build lock can be taken by the deadline (the kernel releases it as the last process
+    holding it ends, which a loaded machine may take a moment to finish); else the processes holding it are named."""
+    import time
+
+    import psutil
+
+    while True:
+        try:
+            with stores.build_lock(data_dir):
+                return
+        except stores.BuildLocked:
+            if time.monotonic() > deadline:
+                lock = str(data_dir / stores.LOCK_FILE)
+                holders = [(p.pid, p.info["cmdline"]) for p in psutil.process_iter(["cmdline"])
+                           if any(f.path == lock for f in _open_files(p))]
+                raise AssertionError(f"the killed build's lock is still held, by {holders}") from None
+            time.sleep(0.2)
+
+
+def _open_files(process) -> list:
+    import psutil
+
+    try:
+        return process.open_files()
+    except (psutil.AccessDenied, psutil.NoSuchProcess):
+        return []
 
 
 def _alive(process) -> bool:
