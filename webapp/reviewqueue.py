@@ -226,7 +226,7 @@ def build_queue(data, statuses: dict, filters: dict[str, str], page: int, make_f
     items = []
     for tier, (s, p, o) in shown:
         triple = (term_nt(s), term_nt(p), term_nt(o))
-        slug, start, end, exact, _ = sentences.get(triple, ("", None, None, "", None))
+        slug, start, end, exact = sentences.get(triple, ("", None, None, ""))
         items.append(QueueItem(make_fact(triple, data.label(p.value), slug, exact, start, end), s, p, o,
                                list(tier.rules), tier.risk))
     return Queue(items, len(found) > QUEUE_PAGE, lists.documents, sorted(iris.KINDS),
@@ -303,18 +303,18 @@ def _count(data, query: str, at_most: int) -> int:
 
 
 def _first_sentences(data, facts: list[tuple], document: str | None) -> dict[tuple, tuple]:
-    """Each fact's first sentence (by document, then position): (slug, start, end, exact, rule IRI or None)."""
+    """Each fact's first sentence (by document, then position): (slug, start, end, exact)."""
     if not facts:
         return {}
     graph = f"<{iris.evidence_graph(document)}>" if document else "?g"
     where_graph = "" if document else f'FILTER(STRSTARTS(STR(?g), "{EVIDENCE_GRAPH_PREFIX}"))'
     triples = [(term_nt(s), term_nt(p), term_nt(o)) for s, p, o in facts]
-    # the key sorts by graph, then start (zero-padded); it carries the sentence and the rule the evidence names
+    # the key sorts by graph, then start (zero-padded); it carries the sentence
     first = _run(data, f"""SELECT ?s ?p ?o (MIN(?key) AS ?first) WHERE {{ {_values(("s", "p", "o"), triples)}
         GRAPH {graph} {{ ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
-                         ?sent <{OA}start> ?start . OPTIONAL {{ ?ev <{EXTRACTED_BY}> ?rule }} }} {where_graph}
+                         ?sent <{OA}start> ?start }} {where_graph}
         BIND(CONCAT(STR({graph}), " ", SUBSTR(CONCAT("0000000000", STR(?start)), STRLEN(STR(?start)) + 1), " ",
-                    STR(?sent), " ", COALESCE(STR(?rule), "")) AS ?key)
+                    STR(?sent)) AS ?key)
     }} GROUP BY ?s ?p ?o LIMIT {len(facts)}""", len(facts))
     chosen = {(term_nt(r["s"]), term_nt(r["p"]), term_nt(r["o"])): r["first"].value.split(" ") for r in first}
     if not chosen:
@@ -323,11 +323,11 @@ def _first_sentences(data, facts: list[tuple], document: str | None) -> dict[tup
         {_values(("sent",), [(f"<{key[2]}>",) for key in chosen.values()])}
         ?sent <{OA}start> ?start ; <{OA}end> ?end ; <{OA}exact> ?exact }} LIMIT {len(chosen)}""", len(chosen))}
     out = {}
-    for triple, (g, _, sent, rule) in chosen.items():
+    for triple, (g, _, sent) in chosen.items():
         if sent in sentences:
             r = sentences[sent]
             out[triple] = (g[len(EVIDENCE_GRAPH_PREFIX):], int(r["start"].value), int(r["end"].value),
-                           r["exact"].value, rule or None)
+                           r["exact"].value)
     return out
 
 
