@@ -105,18 +105,17 @@ HEADED_KINDS = {"guidance": "guidance_heads", "legal": "legal_heads", "policy": 
 
 
 @lru_cache(maxsize=32)
-@lru_cache(maxsize=32)
-def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
-    """The word every name of a kind contains, to skip sentences without it."""
+def _probe(gaz: Gazetteer, kind: str) -> tuple[str, ...]:
+    """The words one of which every name of a kind contains (as written), to skip sentences without any."""
     words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
              "numbered": ["esolution"], "network": ["Network"]}.get(kind) or gaz.cues[HEADED_KINDS[kind]]
-    return re.compile("|".join(re.escape(w) for w in words))
+    return tuple(words)
 
 
 @lru_cache(maxsize=4)
-def _any_probe(gaz: Gazetteer) -> re.Pattern:
-    """The head words of every kind, in one pattern: most sentences name no open-class thing at all."""
-    return re.compile("|".join(sorted({_probe(gaz, kind).pattern for kind, _ in _open_class_patterns(gaz)})))
+def _any_probe(gaz: Gazetteer) -> tuple[str, ...]:
+    """The head words of every kind: most sentences name no open-class thing at all."""
+    return tuple(sorted({w for kind, _ in _open_class_patterns(gaz) for w in _probe(gaz, kind)}))
 
 
 def _body_by_symbol(symbol: str) -> str:
@@ -131,12 +130,12 @@ def open_class_names(ctx: Ctx) -> list[Named]:
     """Initiatives, reports, manuals, codes, resolutions by symbol or session number, and networks, by pattern."""
     out: list[Named] = []
     pats = _open_class_patterns(ctx.gaz)
-    any_kind = _any_probe(ctx.gaz)
+    any_kind = ctx.an.sentences_with(_any_probe(ctx.gaz))
     for s in ctx.an.sents:
-        if s.block.kind == "title" or not any_kind.search(s.text):
+        if s.block.kind == "title" or s.idx not in any_kind:
             continue  # cheap test first: the head word of some kind
         for kind, rx in pats:
-            if not _probe(ctx.gaz, kind).search(s.text):
+            if s.idx not in ctx.an.sentences_with(_probe(ctx.gaz, kind)):
                 continue  # cheap test first: the head word of the kind
             if kind == "network" and _every_network_word_named(s):
                 continue  # "the Global Network of ...": a name the gazetteer knows (_named would refuse it)
