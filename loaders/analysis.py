@@ -86,32 +86,10 @@ class Analysis:
     ments: list[Ment]
     entities: dict[URIRef, tuple[URIRef, str]]   # minted here (persons, bodies): iri -> (class, prefLabel)
     body_state: dict[URIRef, URIRef]              # government body -> its state
-    _with: dict[tuple[str, ...], frozenset[int]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def text(self) -> str:
         return self.mapped.text
-
-    def sentences_with(self, words: tuple[str, ...]) -> frozenset[int]:
-        """The indexes of the sentences in which one of these strings occurs as written (what
-        `any(w in s.text for w in words)` says of each sentence). Found by searching the whole text once per
-        string, not each sentence: a probe whose words start with common letters ('eport') scanned every
-        sentence slowly, and most sentences have none of them. Kept per list of strings."""
-        found = self._with.get(words)
-        if found is None:
-            found = self._with[words] = frozenset(self._sentences_with(words))
-        return found
-
-    def _sentences_with(self, words: tuple[str, ...]) -> Iterator[int]:
-        text, sents = self.mapped.text, self.sents
-        starts = [s.start for s in sents]
-        for word in words:
-            at = text.find(word)
-            while at >= 0:
-                i = bisect_right(starts, at) - 1
-                if i >= 0 and at + len(word) <= sents[i].end:
-                    yield sents[i].idx
-                at = text.find(word, at + 1)
 
     def sent_at(self, pos: int) -> Sent | None:
         for s in self.sents:

@@ -13,6 +13,7 @@ from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _mint_network
 from .history import headed_names, history, instances, partnerships, posts, proposal_before, quoted_instruments
 from .situations import _TRAILING, situation_of
+from ..wordlists import literal_probe
 
 
 @lru_cache(maxsize=1)
@@ -104,18 +105,22 @@ def _headed_name_rx(heads: list[str]) -> re.Pattern:
 HEADED_KINDS = {"guidance": "guidance_heads", "legal": "legal_heads", "policy": "policy_heads"}
 
 
+_PROBE_WORDS = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
+                "numbered": ["esolution"], "network": ["Network"]}
+
+
 @lru_cache(maxsize=32)
-def _probe(gaz: Gazetteer, kind: str) -> tuple[str, ...]:
+def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
     """The words one of which every name of a kind contains (as written), to skip sentences without any."""
-    words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
-             "numbered": ["esolution"], "network": ["Network"]}.get(kind) or gaz.cues[HEADED_KINDS[kind]]
-    return tuple(words)
+    words = _PROBE_WORDS.get(kind) or gaz.cues[HEADED_KINDS[kind]]
+    return literal_probe(words)
 
 
 @lru_cache(maxsize=4)
-def _any_probe(gaz: Gazetteer) -> tuple[str, ...]:
-    """The head words of every kind: most sentences name no open-class thing at all."""
-    return tuple(sorted({w for kind, _ in _open_class_patterns(gaz) for w in _probe(gaz, kind)}))
+def _any_probe(gaz: Gazetteer) -> re.Pattern:
+    """The head words of every kind, in one probe: most sentences name no open-class thing at all."""
+    return literal_probe({w for kind, _ in _open_class_patterns(gaz) for w in _PROBE_WORDS.get(kind) or
+                          gaz.cues[HEADED_KINDS[kind]]})
 
 
 def _body_by_symbol(symbol: str) -> str:
@@ -130,12 +135,12 @@ def open_class_names(ctx: Ctx) -> list[Named]:
     """Initiatives, reports, manuals, codes, resolutions by symbol or session number, and networks, by pattern."""
     out: list[Named] = []
     pats = _open_class_patterns(ctx.gaz)
-    any_kind = ctx.an.sentences_with(_any_probe(ctx.gaz))
+    any_kind = _any_probe(ctx.gaz)
     for s in ctx.an.sents:
-        if s.block.kind == "title" or s.idx not in any_kind:
+        if s.block.kind == "title" or not any_kind.search(s.text):
             continue  # cheap test first: the head word of some kind
         for kind, rx in pats:
-            if s.idx not in ctx.an.sentences_with(_probe(ctx.gaz, kind)):
+            if not _probe(ctx.gaz, kind).search(s.text):
                 continue  # cheap test first: the head word of the kind
             if kind == "network" and _every_network_word_named(s):
                 continue  # "the Global Network of ...": a name the gazetteer knows (_named would refuse it)
