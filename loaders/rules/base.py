@@ -118,18 +118,24 @@ class Ctx:
             key = (s, p, o)
             known = self._by_ids[ids] = (self._seen.setdefault(key, [0, {}]), key)
         seen = known[0]
-        span = self.span(where)
+        # self.span(where), inline: a fact or a repeat is emitted some 1,000 times a summary
+        cleaned = (where.start, where.end) if isinstance(where, Sent) else tuple(where)
+        span = self._spans.get(cleaned)
+        if span is None:
+            span = self._spans[cleaned] = self.an.mapped.span(*cleaned)
+        at = (span.start, span.end)
         # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan):
         # no new fact, but a rule that had not read it there is named on it too, after the others.
-        last = seen[1].get((span.start, span.end))
-        if last is not None and last >= len(self.facts) - 50:
+        last = seen[1].get(at)
+        facts = self.facts
+        if last is not None and last >= len(facts) - 50:
             self._also_read_by(last)
             return
         if seen[0] >= limit:
             return
         seen[0] += 1
-        seen[1][(span.start, span.end)] = len(self.facts)
-        self.facts.append(Fact(s, p, o, span, self.rule))
+        seen[1][at] = len(facts)
+        facts.append(Fact(s, p, o, span, self.rule))
 
     def _also_read_by(self, index: int) -> None:
         """The running rule named on a fact an earlier rule emitted from the same sentence (kept in order)."""
