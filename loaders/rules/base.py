@@ -102,6 +102,7 @@ class Ctx:
     _by_ids: dict[tuple[int, int, int], tuple[list, tuple]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
     rule: tuple[str, ...] = ()   # the running rule's name, as a Fact's `rules` (set by `run_rules`; one tuple per rule)
+    _in_text: dict[tuple[str, ...], bool] = field(default_factory=dict)   # see in_text
 
     # -- output -------------------------------------------------------------------------------
     def span(self, where: Sent | tuple[int, int]) -> Span:
@@ -167,6 +168,15 @@ class Ctx:
 
     def cue(self, name: str) -> re.Pattern:
         return _cue_rx(self.gaz, name)
+
+    def in_text(self, *names: str) -> bool:
+        """Whether a word of these cue lists is anywhere in the document's text, even inside a word (one search,
+        kept for the document). False says that no sentence has a match of `cue` for those lists: a sentence is a
+        piece of the text, and a match of a cue pattern in it is a match of the probe in the text."""
+        found = self._in_text.get(names)
+        if found is None:
+            found = self._in_text[names] = bool(_cue_probe(self.gaz, *names).search(self.an.text))
+        return found
 
     def year_lit(self, year: int | None) -> Literal | None:
         return _literal(str(year), datatype=XSD.gYear) if year else None
