@@ -87,3 +87,33 @@ def _branches(node: dict) -> str:
         return ""
     body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
     return f"(?:{body})?" if "" in node else body
+
+
+# Letters of English text from the most frequent to the least: a probe starts each string at its rarest one.
+_LETTER_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
+
+
+def literal_probe(strings: Iterable[str]) -> re.Pattern:
+    """A pattern that finds one of these strings (as written, anywhere) in a text where, and only where, one occurs:
+    for `probe.search(text)` as a yes or no, not for where the match is.
+
+    Each string is matched from its rarest character (an upper-case letter, else by English letter frequency),
+    with the characters before it checked behind: 'eport' is '(p)(?<=ep)ort'. A plain alternation of strings
+    that start with common letters ('eport', 'nitiative', 'onduct') stops at most characters of a text; this one
+    only where a rare letter is (twice as fast on the open-class head words)."""
+    return re.compile("|".join(_anchored(s) for s in sorted(set(strings))))
+
+
+def _anchored(string: str) -> str:
+    if not string:
+        return ""
+    at = max(range(len(string)), key=lambda i: (_rarity(string[i]), -i))
+    behind = f"(?<={re.escape(string[:at + 1])})" if at else ""
+    return re.escape(string[at]) + behind + re.escape(string[at + 1:])
+
+
+def _rarity(char: str) -> int:
+    if char.isupper():
+        return len(_LETTER_FREQUENCY) + 1
+    at = _LETTER_FREQUENCY.find(char.lower())
+    return at if at >= 0 else (-1 if char.isspace() else len(_LETTER_FREQUENCY))

@@ -12,7 +12,7 @@ import string
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from r2pkg.loaders.wordlists import _FOLDS_BEYOND_ASCII, word_alternation
+from r2pkg.loaders.wordlists import _FOLDS_BEYOND_ASCII, literal_probe, word_alternation
 
 
 def plain(words: list[str], ignore_case: bool, not_after: str, or_chars: str = "") -> re.Pattern:
@@ -83,3 +83,17 @@ def test_the_case_folds_beyond_ascii_are_all_of_them() -> None:
     for letter in string.ascii_lowercase:
         beyond = set(re.findall(f"(?i){letter}", everything)) - {letter, letter.upper()}
         assert beyond == set(_FOLDS_BEYOND_ASCII.get(letter, "")), letter
+
+
+@settings(max_examples=2000, deadline=None)
+@given(strings=st.lists(st.text(alphabet="eEpPort /RxNk\u00e9 ", min_size=0, max_size=6), min_size=1, max_size=5),
+       text=st.text(alphabet="eEpPort /RxNk\u00e9\n.", max_size=40))
+def test_a_literal_probe_finds_a_string_exactly_where_one_occurs(strings: list[str], text: str) -> None:
+    """A probe answers yes or no: one of its strings is in the text, as written, or none is."""
+    assert bool(literal_probe(strings).search(text)) == any(s in text for s in strings)
+
+
+def test_a_literal_probe_is_case_sensitive_and_finds_strings_inside_words() -> None:
+    probe = literal_probe(["eport", "Network"])
+    assert probe.search("the Reporters met") and probe.search("a Network")
+    assert not probe.search("a network of REPORTS")

@@ -102,6 +102,7 @@ class Ctx:
     _by_ids: dict[tuple[int, int, int], tuple[list, tuple]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], Span] = field(default_factory=dict)  # cleaned (start, end) -> original span
     rule: tuple[str, ...] = ()   # the running rule's name, as a Fact's `rules` (set by `run_rules`; one tuple per rule)
+    _in_text: dict[tuple[str, ...], bool] = field(default_factory=dict)   # see in_text
 
     # -- output -------------------------------------------------------------------------------
     def span(self, where: Sent | tuple[int, int]) -> Span:
@@ -118,18 +119,24 @@ class Ctx:
             key = (s, p, o)
             known = self._by_ids[ids] = (self._seen.setdefault(key, [0, {}]), key)
         seen = known[0]
-        span = self.span(where)
+        # self.span(where), inline: a fact or a repeat is emitted some 1,000 times a summary
+        cleaned = (where.start, where.end) if isinstance(where, Sent) else tuple(where)
+        span = self._spans.get(cleaned)
+        if span is None:
+            span = self._spans[cleaned] = self.an.mapped.span(*cleaned)
+        at = (span.start, span.end)
         # The same triple with the same evidence among the last 50 facts is a repeat (a dict lookup, not a scan):
         # no new fact, but a rule that had not read it there is named on it too, after the others.
-        last = seen[1].get((span.start, span.end))
-        if last is not None and last >= len(self.facts) - 50:
+        last = seen[1].get(at)
+        facts = self.facts
+        if last is not None and last >= len(facts) - 50:
             self._also_read_by(last)
             return
         if seen[0] >= limit:
             return
         seen[0] += 1
-        seen[1][(span.start, span.end)] = len(self.facts)
-        self.facts.append(Fact(s, p, o, span, self.rule))
+        seen[1][at] = len(facts)
+        facts.append(Fact(s, p, o, span, self.rule))
 
     def _also_read_by(self, index: int) -> None:
         """The running rule named on a fact an earlier rule emitted from the same sentence (kept in order)."""
@@ -161,6 +168,15 @@ class Ctx:
 
     def cue(self, name: str) -> re.Pattern:
         return _cue_rx(self.gaz, name)
+
+    def in_text(self, *names: str) -> bool:
+        """Whether a word of these cue lists is anywhere in the document's text, even inside a word (one search,
+        kept for the document). False says that no sentence has a match of `cue` for those lists: a sentence is a
+        piece of the text, and a match of a cue pattern in it is a match of the probe in the text."""
+        found = self._in_text.get(names)
+        if found is None:
+            found = self._in_text[names] = bool(_cue_probe(self.gaz, *names).search(self.an.text))
+        return found
 
     def year_lit(self, year: int | None) -> Literal | None:
         return _literal(str(year), datatype=XSD.gYear) if year else None

@@ -13,6 +13,7 @@ from .lists import _coordinated_tail, _in_parens, _list_at, _usable_agent
 from .meetings import _mint_network
 from .history import headed_names, history, instances, partnerships, posts, proposal_before, quoted_instruments
 from .situations import _TRAILING, situation_of
+from ..wordlists import literal_probe
 
 
 @lru_cache(maxsize=1)
@@ -104,19 +105,22 @@ def _headed_name_rx(heads: list[str]) -> re.Pattern:
 HEADED_KINDS = {"guidance": "guidance_heads", "legal": "legal_heads", "policy": "policy_heads"}
 
 
-@lru_cache(maxsize=32)
+_PROBE_WORDS = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
+                "numbered": ["esolution"], "network": ["Network"]}
+
+
 @lru_cache(maxsize=32)
 def _probe(gaz: Gazetteer, kind: str) -> re.Pattern:
-    """The word every name of a kind contains, to skip sentences without it."""
-    words = {"initiative": ["nitiative"], "report": ["eport"], "code": ["onduct"], "symbol": ["/RES/"],
-             "numbered": ["esolution"], "network": ["Network"]}.get(kind) or gaz.cues[HEADED_KINDS[kind]]
-    return re.compile("|".join(re.escape(w) for w in words))
+    """The words one of which every name of a kind contains (as written), to skip sentences without any."""
+    words = _PROBE_WORDS.get(kind) or gaz.cues[HEADED_KINDS[kind]]
+    return literal_probe(words)
 
 
 @lru_cache(maxsize=4)
 def _any_probe(gaz: Gazetteer) -> re.Pattern:
-    """The head words of every kind, in one pattern: most sentences name no open-class thing at all."""
-    return re.compile("|".join(sorted({_probe(gaz, kind).pattern for kind, _ in _open_class_patterns(gaz)})))
+    """The head words of every kind, in one probe: most sentences name no open-class thing at all."""
+    return literal_probe({w for kind, _ in _open_class_patterns(gaz) for w in _PROBE_WORDS.get(kind) or
+                          gaz.cues[HEADED_KINDS[kind]]})
 
 
 def _body_by_symbol(symbol: str) -> str:

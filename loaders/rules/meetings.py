@@ -15,6 +15,7 @@ from .base import (
 from .document_date import _URL_LINE, _cue_words_rx, date_line, dateline, rule_document_date
 from .lists import _coordinated_tail, _in_parens, _usable_agent
 from .time_words import words_rx
+from ..wordlists import literal_probe
 
 
 @dataclass(frozen=True)
@@ -145,11 +146,10 @@ _NUMBERED = re.compile(r"\d(?:st|nd|rd|th)\b|\b[IVXLC]{1,7}\s+[A-Z]")
 @lru_cache(maxsize=4)
 def _hint_rxs(gaz: Gazetteer) -> tuple[re.Pattern, re.Pattern]:
     """The meeting nouns and ordinal words as substrings of a lower-cased text (one search each, not
-    a test per word)."""
+    a test per word, each word from its rarest letter: see `literal_probe`)."""
     ordinals = (*gaz.numbers["ordinal_units"], *gaz.numbers["ordinal_tens"])
     nouns = (w.split()[0] for w in _meeting_data()["meeting_nouns"])
-    return tuple(re.compile("|".join(sorted(map(re.escape, set(words)), key=len, reverse=True)))
-                 for words in (nouns, ordinals))
+    return tuple(literal_probe(words) for words in (nouns, ordinals))
 
 
 def _may_name_a_numbered_meeting(gaz: Gazetteer, text: str) -> bool:

@@ -227,6 +227,8 @@ def _about_other_meeting(ctx: Ctx, s: Sent) -> bool:
     'regional meeting') that the document's title does not use for its own meeting."""
     if any(o != ctx.meeting.ordinal for o, _, _ in _meeting_mentions(ctx, s)):
         return True
+    if not ctx.in_text("other_event_nouns"):
+        return False  # no event noun in the document: none in this sentence either
     title = ctx.title_sent.text.lower() if ctx.title_sent else ""
     for m in ctx.cue("other_event_nouns").finditer(s.text):
         if m.group(0).lower() in title:

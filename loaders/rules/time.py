@@ -107,20 +107,26 @@ def _text_of(ctx: Ctx, where) -> str:
 
 
 @lru_cache(maxsize=4)
-def _status_rxs(gaz: Gazetteer) -> tuple[re.Pattern, list[tuple[URIRef, re.Pattern]]]:
-    """A probe for any status form, and one pattern per status."""
+def _status_rxs(gaz: Gazetteer) -> tuple[re.Pattern, re.Pattern, list[tuple[URIRef, re.Pattern]]]:
+    """A probe for any status form in a text; the same forms anywhere, even inside a word (no look behind: a
+    form in a sentence is then one in the whole text, so a text without any has no sentence to read); and one
+    pattern per status."""
     by_status = forms()["status_forms"]
-    probe = re.compile(word_alternation([w for ws in by_status.values() for w in ws], ignore_case=True))
+    every = [w for ws in by_status.values() for w in ws]
+    probe = re.compile(word_alternation(every, ignore_case=True))
+    anywhere = re.compile(word_alternation(every, ignore_case=True, not_after=None))
     statuses = {"not_yet_appointed": R2P.StatusNotYetAppointed, "being_appointed": R2P.StatusBeingAppointed}
-    return probe, [(statuses[k], re.compile(word_alternation(ws, ignore_case=True) + r"(?![\w-])"))
-                   for k, ws in by_status.items()]
+    return probe, anywhere, [(statuses[k], re.compile(word_alternation(ws, ignore_case=True) + r"(?![\w-])"))
+                             for k, ws in by_status.items()]
 
 
 def _statuses(ctx: Ctx) -> None:
-    probe, patterns = _status_rxs(ctx.gaz)
+    probe, anywhere, patterns = _status_rxs(ctx.gaz)
     date = document_date(ctx)
+    if not anywhere.search(ctx.an.text):
+        return  # one search of the text, not one per sentence: most documents state no status
     for s in ctx.an.sents:
-        if not probe.search(s.text) or not s.mentions_any((STATE, ORG_LABEL)):
+        if not s.mentions_any((STATE, ORG_LABEL)) or not probe.search(s.text):
             continue
         for status, rx in patterns:
             for m in rx.finditer(s.text):
