@@ -5,10 +5,13 @@
 The shape follows `r2pkg build` (graph/build.py, graph/evidence.py): per summary one document graph
 (meeting with ordinal, dates, city, hosts, participants, sessions, numbered recommendations naming
 mechanisms, situations discussed, focal-point posts within ministries held by persons, role
-assignments, announcements, a network-size observation, the type and label of every entity named)
-and one evidence graph (each fact as r2p:Evidence with rdf:subject/predicate/object ->
-r2p:Sentence with oa:start/end/exact, and r2p:Mentions of entities); the corpus graph (document
-metadata and text), the gazetteer graph (the state a city lies in) and the ontology graph. The
+assignments, announcements, a network-size observation, the type and label of every entity named;
+and what issue 12 added: each post as the summary describes it, a state with no focal point yet,
+national practices, the themes sentences discuss, the meeting's distinction and the next meeting
+it announces, a mechanism's history) and one evidence graph (each fact as r2p:Evidence with
+rdf:subject/predicate/object and the rule that read it -> r2p:Sentence with oa:start/end/exact, and
+r2p:Mentions of entities); the corpus graph (document metadata and text), the gazetteer graph (the
+state a city lies in, the rules and the themes named) and the ontology graph. The
 inferred graph is not written: the benchmark computes it with the reasoner, as the build does.
 
 A few hub states (HUBS) take part in every meeting and are mentioned many times in each summary,
@@ -47,6 +50,11 @@ HUB_MENTIONS = 6                            # mentions of each hub per summary
 CRIMES = ("Genocide", "WarCrimes", "EthnicCleansing", "CrimesAgainstHumanity")
 GIVEN = ("Amara", "Bruno", "Camila", "Dariusz", "Elena", "Farid", "Greta", "Hiroshi", "Ines", "Jonas", "Kofi",
          "Leila", "Mateo", "Nadia", "Oskar", "Priya", "Rosa", "Samuel", "Tamar", "Umar", "Vera", "Yara", "Zoran")
+# Topics of the theme scheme (loaders/gazetteers/themes.json) a sentence discusses: (a topic, a narrower one).
+TOPICS = (("risk-factors", "risk-factor-1-armed-conflict-or-instability"),
+          ("risk-factors", "risk-factor-8-triggering-factors"),
+          ("women-peace-and-security", "sexual-and-gender-based-violence"))
+PRACTICE_KINDS = ("BodyCreation", "PolicyIssuance")
 SYLLABLES = ("ba", "den", "kor", "mal", "ves", "tan", "ri", "sol", "lin", "gar", "no", "bel", "ham", "ski",
              "var", "o", "ek", "man", "dra", "sen", "lu", "ko", "vic", "ber", "ta", "mi", "ros", "ha")
 
@@ -86,6 +94,7 @@ class Writer:
         self.count = 0
         self._graph: str | None = None
         self._buf: list[str] = []
+        self.rules: set[str] = set()    # the extraction rules evidence names: each described once (`_references`)
 
     def quad(self, s: str, p: str, o: str, g: str) -> None:
         self.count += 1
@@ -136,6 +145,10 @@ class Summary:
         self.sentences: list[tuple[int, int, str]] = []
         self.typed: set[str] = set()
         self.facts = 0
+        self.rule = "rule_meeting"      # the extraction rule of the facts written next (r2p:extractedBy)
+
+    def sentence_iri(self, span: tuple[int, int, str]) -> str:
+        return iri(f"{self.doc}#char={span[0]},{span[1]}")
 
     def sentence(self, text: str) -> tuple[int, int, str]:
         span = (self.pos, self.pos + len(text), text)
@@ -156,6 +169,8 @@ class Summary:
         w.quad(ev, iri(RDF + "object"), o, g)
         w.quad(ev, iri(R2P + "sentence"), iri(f"{self.doc}#char={span[0]},{span[1]}"), g)
         w.quad(ev, iri(PROV + "wasDerivedFrom"), iri(self.doc), g)
+        w.quad(ev, iri(R2P + "extractedBy"), iri(f"{ID}rule/{self.rule}"), g)
+        w.rules.add(self.rule)
 
     def entity(self, node: str, cls: str, label: str, span) -> None:
         if node in self.typed:
@@ -184,8 +199,11 @@ class Summary:
             self._located(iri(f"{self.doc}#char={start},{end}"), "Sentence", (start, end, text))
 
 
-def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
+def _summary(w: Writer, n: int, rng: random.Random, names, seed: int = 0) -> int:
     """Write summary number n; returns its number of facts."""
+    # What issue 12 added to a build (descriptions of posts, practices, themes...) is drawn from a
+    # generator of its own, so that the rest of the summary is what it was before.
+    extra = random.Random(f"{seed}:{n}")
     states = [s for s in names.states if names.capital_of(s.slug)]
     hubs = [names.state(h) for h in HUBS]
     host, cohost = rng.sample(states, 2)
@@ -217,12 +235,18 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
     doc.entity(c, "City", city.name, s1)
     doc.fact(meeting, D("heldInCity"), c, s1)
     doc.fact(meeting, D("heldInCountry"), st(host), s1)
-    for agent, cls, label in ((st(host), "State", host.name), (st(cohost), "State", cohost.name),
-                              (org(partner), partner.cls, partner.name)):
+    for agent, cls, label, party in ((st(host), "State", host.name, "hostedBy"),
+                                     (st(cohost), "State", cohost.name, "hostedBy"),
+                                     (org(partner), partner.cls, partner.name, "inAssociationWith")):
         doc.entity(agent, cls, label, s1)
-        doc.fact(meeting, D("hostedBy"), agent, s1)
+        doc.fact(meeting, D(party), agent, s1)
         doc.mention(agent, s1)
+    if n % 5 == 1:          # what a summary says sets its meeting apart, now and then
+        doc.rule = "rule_meeting_statements"
+        s = doc.sentence(f"This was the first meeting of the network hosted in {city.name}.")
+        doc.fact(meeting, D("distinction"), lit(f"first meeting of the network hosted in {city.name}"), s)
 
+    doc.rule = "rule_participants"
     s2 = doc.sentence(f"The meeting brought together representatives of more than {rng.randint(25, 120)} countries, "
                       f"as well as officials of the regional organizations.")
     doc.fact(meeting, D("participantCount"), integer(rng.randint(25, 120)), s2)
@@ -242,6 +266,7 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
             s = doc.sentence(f"The delegation of {hub.name} recalled the founding of the initiative by {hub.name}.")
             doc.mention(st(hub), s)
 
+    doc.rule = "rule_network_size"
     s3 = doc.sentence(f"Since the launch of the initiative the network has expanded to include "
                       f"{rng.randint(20, 90)} national and {rng.randint(1, 4)} regional R2P Focal Points.")
     obs = iri(f"{ID}observation/network-size-{slug}")
@@ -252,6 +277,7 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
     doc.fact(obs, D("date"), lit(date, XSD + "date"), s3)
 
     # Persons with roles: the minister of the host, the Special Adviser.
+    doc.rule = "rule_organization_roles"
     for role_slug, role_name, in_org in (("minister-of-foreign-affairs", "Minister of Foreign Affairs", st(host)),
                                          ("un-special-adviser-on-the-responsibility-to-protect",
                                           "UN Special Adviser on the Responsibility to Protect",
@@ -273,6 +299,7 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.mention(person, s)
 
     # Focal points: one paragraph per state, a post within a ministry, often held by a person.
+    doc.rule = "rule_focal_points"
     for state in rng.sample(states, rng.randint(4, 12)):
         kind, ministry = rng.choice(names.ministries[:3])
         s = doc.sentence(f"The R2P Focal Point is the Director of Political Affairs at the {ministry} of {state.name}.")
@@ -287,14 +314,24 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.fact(post, D("withinBody"), body, s)
         doc.fact(body, D("partOf"), st(state), s)
         doc.mention(st(state), s)
+        person = None
         if rng.random() < 0.6:
             name = _person(rng)
             person = iri(f"{ID}person/{_slug(name)}")
             doc.entity(person, "Person", name, s)
             doc.fact(post, iri(ORG + "heldBy"), person, s)
             doc.mention(person, s)
+        _post_description(doc, state, post, date, s, title=f"Director of Political Affairs at the {ministry} of "
+                          f"{state.name}", body=body, holder=person)
+        doc.rule = "rule_focal_points"
+    not_yet = extra.choice(states)
+    s = doc.sentence(f"{not_yet.name} has not yet appointed an R2P Focal Point.")
+    doc.rule = "rule_focal_points"
+    doc.entity(st(not_yet), "State", not_yet.name, s)
+    _post_description(doc, not_yet, None, date, s, status="StatusNotYetAppointed")
 
-    # Announcements of appointments.
+    # Announcements of appointments: intentions, and now and then an appointment made.
+    doc.rule = "rule_announcements"
     for state in rng.sample(states, 2):
         s = doc.sentence(f"{state.name} announced its intention to appoint an R2P Focal Point.")
         ann = iri(f"{ID}announcement/{state.slug}-{year}")
@@ -304,8 +341,18 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.fact(ann, D("intent"), lit("intends"), s)
         doc.fact(ann, D("year"), lit(str(year), XSD + "gYear"), s)
         doc.fact(ann, D("date"), lit(date, XSD + "date"), s)
+    if extra.random() < 0.5:
+        state = extra.choice(states)
+        s = doc.sentence(f"{state.name} announced that it had appointed its R2P Focal Point.")
+        ann = iri(f"{ID}announcement/{state.slug}-{year}-appointed")
+        doc.entity(ann, "AppointmentAnnouncement", f"{state.name}: appointed an R2P Focal Point ({year})", s)
+        doc.fact(ann, D("announcedBy"), st(state), s)
+        doc.fact(ann, D("atMeeting"), meeting, s)
+        doc.fact(ann, D("intent"), lit("appointed"), s)
+        doc.fact(ann, D("date"), lit(date, XSD + "date"), s)
 
     # Situations, crimes, sessions.
+    doc.rule = "rule_situations"
     for state in rng.sample(states, rng.randint(2, 4)):
         s = doc.sentence(f"Participants discussed the situation in {state.name}.")
         sit = iri(f"{ID}situation/{state.slug}")
@@ -313,9 +360,19 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.fact(sit, D("situationIn"), st(state), s)
         doc.fact(meeting, D("discussedSituation"), sit, s)
         doc.mention(sit, s)
+    doc.rule = "rule_crimes_pillars"
     s = doc.sentence("They discussed genocide, war crimes, ethnic cleansing and crimes against humanity.")
     for crime in CRIMES:
         doc.fact(meeting, D("discussed"), iri(R2P + crime), s)
+    doc.rule = "rule_sentence_themes"
+    for crime in CRIMES:
+        doc.fact(doc.sentence_iri(s), D("discussesTheme"), iri(R2P + crime), s)
+    topic, narrower = extra.choice(TOPICS)
+    s = doc.sentence(f"Speakers returned to {topic.replace('-', ' ')} and to {narrower.replace('-', ' ')} in particular.")
+    for theme in (topic, narrower):
+        doc.fact(doc.sentence_iri(s), D("discussesTheme"), iri(f"{ID}topic/{theme}"), s)
+    _practices(doc, extra, names, states, date, meeting, st, D)
+    doc.rule = "rule_sessions"
     for title in rng.sample(("Opening Session", "National Experiences", "Situations of Concern",
                              "Early Warning and Early Action", "Accountability", "Recommendations"), 4):
         s = doc.sentence(title.upper())
@@ -325,6 +382,7 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.fact(meeting, D("hasSession"), session, s)
 
     # Numbered recommendations naming mechanisms.
+    doc.rule = "rule_recommendations"
     for number, (mslug, mname, mcls) in enumerate(rng.sample(names.mechanisms, 5), 1):
         text = f"States should support the {mname} and share their analyses with R2P Focal Points."
         s = doc.sentence(f"{number}. {text}")
@@ -338,6 +396,18 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         doc.fact(rec, D("recommendsMechanism"), mech, s)
         doc.fact(meeting, D("discussedMechanism"), mech, s)
         doc.mention(mech, s)
+        if extra.random() < 0.2:        # a mechanism's history, as a summary tells it now and then
+            doc.rule = "rule_mechanisms"
+            doc.fact(mech, D("establishedBy"), iri(ID + "org/united-nations"), s)
+            doc.fact(mech, D("launchedOn"), lit(str(extra.randint(1990, year)), XSD + "gYear"), s)
+            doc.rule = "rule_recommendations"
+    # The next meeting, announced at this one.
+    doc.rule = "rule_other_meetings"
+    s = doc.sentence(f"The annual meeting {n + 1} of the network should be held next year.")
+    following = iri(f"{ID}meeting/annual-meeting-{n + 1}")
+    doc.fact(following, iri(RDF + "type"), D("PlannedMeeting"), s)
+    doc.fact(following, D("announcedAt"), meeting, s)
+    doc.fact(iri(doc.doc), D("announcesMeeting"), following, s)
     doc.finish()
 
     # Corpus metadata (with the text), gazetteer facts.
@@ -352,6 +422,65 @@ def _summary(w: Writer, n: int, rng: random.Random, names) -> int:
         w.quad(graph_iri, iri(PROV + "wasDerivedFrom"), d, g)
     w.quad(c, iri(R2P + "cityOf"), st(host), iri(GRAPH + "gazetteer"))
     return doc.facts
+
+
+def _post_description(doc: Summary, state, post: str | None, date: str, span, *, title: str | None = None,
+                      body: str | None = None, holder: str | None = None, status: str = "StatusAppointed") -> None:
+    """The summary's description of a state's post (r2p:PostDescription), as rule_post_descriptions writes it:
+    dated by the summary, with the title, body and holder the sentence gives, or a status without a post."""
+    doc.rule = "rule_post_descriptions"
+    state_iri = iri(f"{ID}state/{state.slug}")
+    desc = iri(f"{ID}post-description/focal-point-{state.slug}-{doc.slug}")
+    doc.entity(desc, "PostDescription", f"R2P Focal Point of {state.name} ({date})", span)
+    doc.fact(desc, iri(R2P + "describesAgent"), state_iri, span)
+    if post is not None:
+        doc.fact(desc, iri(R2P + "describesPost"), post, span)
+    doc.fact(desc, iri(R2P + "appointmentStatus"), iri(R2P + status), span)
+    doc.fact(desc, iri(R2P + "asOf"), lit(date, XSD + "date"), span)
+    for prop, value in (("statedTitle", lit(title) if title else None), ("statedBody", body), ("statedHolder", holder)):
+        if value is not None:
+            doc.fact(desc, iri(R2P + prop), value, span)
+
+
+def _practices(doc: Summary, rng: random.Random, names, states, date: str, meeting: str, st, D) -> None:
+    """One or two national practices the summary tells (r2p:Practice), as rule_practices writes them: the actor (a
+    ministry of the state), the kind, what it produced, the date and the sentence."""
+    doc.rule = "rule_practices"
+    for k in range(rng.randint(1, 2)):
+        state = rng.choice(states)
+        kind, ministry = rng.choice(names.ministries[:3])
+        body = iri(f"{ID}org/{state.slug}-{kind}")
+        text = f"The {ministry} of {state.name} established a national committee on atrocity prevention."
+        s = doc.sentence(text)
+        practice = iri(f"{ID}practice/{doc.slug}-{k + 1}")
+        committee = iri(f"{ID}org/{state.slug}-national-committee-on-atrocity-prevention")
+        doc.entity(body, "GovernmentBody", f"{ministry} of {state.name}", s)
+        doc.fact(body, D("partOf"), st(state), s)
+        doc.entity(committee, "GovernmentBody", f"National Committee on Atrocity Prevention of {state.name}", s)
+        doc.entity(practice, "Practice", f"{ministry} of {state.name}: established a body or post", s)
+        doc.fact(practice, D("actor"), body, s)
+        doc.fact(practice, D("practiceKind"), D(rng.choice(PRACTICE_KINDS)), s)
+        doc.fact(practice, D("produced"), committee, s)
+        doc.fact(practice, D("date"), lit(date, XSD + "date"), s)
+        doc.fact(practice, D("text"), lit(text), s)
+        doc.mention(body, s)
+
+
+def _references(w: Writer, rules: set[str]) -> None:
+    """What a build writes beside the documents' graphs: each extraction rule the evidence names, and the themes
+    of the scheme the sentences discuss (graph/evidence.py rule_triples, loaders/themes.py scheme_triples)."""
+    from r2pkg.loaders.themes import scheme_triples
+
+    g = iri(GRAPH + "gazetteer")
+    for name in sorted(rules):
+        rule = iri(f"{ID}rule/{name}")
+        w.quad(rule, iri(RDF + "type"), iri(R2P + "ExtractionRule"), g)
+        w.quad(rule, iri(SKOS + "prefLabel"), f'"{name}"@en', g)
+        w.quad(rule, iri(RDFS + "label"), f'"{name}"@en', g)
+    from rdflib import URIRef
+
+    for s, p, o in scheme_triples([URIRef(f"{ID}topic/{t}") for pair in TOPICS for t in pair]):
+        w.quad(s.n3(), p.n3(), o.n3(), g)
 
 
 def _ontology(w: Writer) -> None:
@@ -383,7 +512,8 @@ def generate(target_quads: int, path: Path | str, *, fmt: str | None = None, see
         n = 0
         while w.count < target_quads:
             n += 1
-            counts.facts += _summary(w, n, rng, names)
+            counts.facts += _summary(w, n, rng, names, seed)
+        _references(w, w.rules)
         w.close()
     counts.quads, counts.documents = w.count, n
     counts.evidence = counts.facts * 6

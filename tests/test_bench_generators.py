@@ -109,6 +109,36 @@ def test_graph_parses_and_has_the_build_shape(small_graph):
         assert count(f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m <{R2P}hasParticipant> <{hub}> }}") == meetings
 
 
+def test_graph_has_what_a_build_adds_for_the_queries_of_issue_12(small_graph):
+    """Without these the saved queries of issue 12 answer nothing on a generated graph, and their figures at 1M
+    say only what an empty match costs."""
+    path, counts = small_graph
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def count(where: str) -> int:
+        query = f"PREFIX r2p: <{R2P}> SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}"
+        return int(next(iter(store.query(query, use_default_graph_as_union=True)))[0].value)
+
+    # every evidence names the rule that read it, and every such rule is described
+    assert count("?e a r2p:Evidence ; r2p:extractedBy ?rule") == counts.facts
+    assert count("?e r2p:extractedBy ?rule FILTER NOT EXISTS { ?rule a r2p:ExtractionRule ; "
+                 "<http://www.w3.org/2000/01/rdf-schema#label> ?name }") == 0
+    assert count("SELECT DISTINCT ?rule WHERE { ?e r2p:extractedBy ?rule }") >= 10
+    # the posts as each summary describes them, dated, with a status; and a state with none yet
+    assert count("?d a r2p:PostDescription ; r2p:describesPost ?p ; r2p:describesAgent ?a ; r2p:asOf ?when ; "
+                 "r2p:appointmentStatus r2p:StatusAppointed") == count("?a r2p:hasFocalPoint ?p")
+    assert count("?d r2p:appointmentStatus r2p:StatusNotYetAppointed") > 0
+    assert count("?x r2p:intent 'appointed'") > 0
+    # practices, sentence themes (with a broader theme of the scheme), meeting statements, parties, history
+    assert count("?p a r2p:Practice ; r2p:actor ?a ; r2p:practiceKind ?k . ?k <http://www.w3.org/2004/02/skos/core#notation> ?n") > 0
+    assert count("?s a r2p:Sentence ; r2p:discussesTheme ?t . ?t <http://www.w3.org/2004/02/skos/core#broader> ?b") > 0
+    assert count("?m r2p:distinction ?d") > 0
+    assert count("?m a r2p:PlannedMeeting ; r2p:announcedAt ?earlier . ?doc r2p:announcesMeeting ?m") > 0
+    assert count("?m r2p:inAssociationWith ?partner") == counts.documents
+    assert count("?mechanism r2p:establishedBy ?by ; r2p:launchedOn ?when") > 0
+
+
 def test_trig_holds_the_same_quads(small_graph, tmp_path):
     path, counts = small_graph
     graphgen.generate(4000, tmp_path / "g.trig", seed=3)
