@@ -74,6 +74,7 @@ class Snapshot:
     quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
     properties: object = None       # statements.PropertyHierarchy, read on first use
     statements: int | None = None   # quads in the named graphs, counted on first use
+    page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
 
 
 class GraphData:
