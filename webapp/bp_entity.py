@@ -84,6 +84,17 @@ def _mentions_query(node: ox.NamedNode) -> str:
   ?m <{OA}hasSource> ?doc .
 }} GROUP BY ?doc ORDER BY DESC(?n) ?doc"""
 MENTIONED_SHOWN = 50
+EXTRACTED_BY = str(R2P) + "extractedBy"
+EXTRACTED_BY_KEY = "^" + EXTRACTED_BY     # a rule page's ?property= for the facts it read
+
+
+def _rule_facts_query(rule: ox.NamedNode, limit: int, offset: int) -> str:
+    """One page of the evidence nodes naming the rule (the rule written in: VALUES would not reach the
+    sub-SELECT), with the fact and the sentence of each."""
+    return f"""SELECT ?ev ?s ?p ?o ?sent WHERE {{
+  {{ SELECT ?ev WHERE {{ ?ev <{EXTRACTED_BY}> {rule} }} LIMIT {limit} OFFSET {offset} }}
+  ?ev <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o ; <{R2P}sentence> ?sent .
+}}"""
 
 
 @dataclass
@@ -107,6 +118,32 @@ class EntityPage:
     evidence: dict = field(default_factory=dict)                # (property, other end) -> Evidence, for the review
     theme: str = ""                             # a theme of r2p:Themes: its slug, for the link to its theme page
     practices: list | None = None   # practices.Practice rows of a state or organization; None: not an actor
+    rule_facts: "RuleFacts | None" = None   # an extraction rule's page: the facts it read, one page of them
+
+
+@dataclass
+class RuleFact:
+    """One fact an extraction rule read, with the sentence it read it from."""
+
+    subject: object
+    predicate: ox.NamedNode
+    object: object
+    evidence: list[Evidence]
+
+
+@dataclass
+class RuleFacts:
+    """A page of the facts a rule read (one row per evidence node naming it), in the store's order."""
+
+    facts: list[RuleFact]
+    total: int                      # evidence nodes naming the rule: every fact it read, once per sentence
+    page: int
+    page_size: int
+    key: str = EXTRACTED_BY_KEY     # the ?property= that pages them
+
+    @property
+    def pages(self) -> int:
+        return max(1, (self.total + self.page_size - 1) // self.page_size)
 
 
 def source_of(graph) -> str:
@@ -289,7 +326,21 @@ def build_page(iri: str, focus: str | None = None, number: int = 1) -> EntityPag
     attach_evidence(shown, page.evidence)
     if is_actor_kind(data, iri):
         page.practices = practices_of(data, iri, lambda sentences: _sentence_spans(data, sentences))
+    if data.is_a(iri, str(R2P.ExtractionRule)):
+        page.rule_facts = rule_facts(data, iri, number if focus == EXTRACTED_BY_KEY else 1,
+                                     current_app.config["LIST_PAGE_SIZE"], counts["in"].get(EXTRACTED_BY, 0))
     return add_map_and_links(data, page)
+
+
+def rule_facts(data, iri: str, number: int, size: int, total: int) -> RuleFacts:
+    """Page `number` of the facts an extraction rule read, each with its sentence, in document order on the
+    page: analysts check a rule by its output. Read from the store a page at a time, as a rule's evidence
+    runs to hundreds of thousands of nodes."""
+    rows = data.query(_rule_facts_query(ox.NamedNode(iri), size, (number - 1) * size))
+    spans = _sentence_spans(data, {r["sent"].value for r in rows})
+    facts = [RuleFact(r["s"], r["p"], r["o"], list(spans.get(r["sent"].value, ()))) for r in rows]
+    facts.sort(key=lambda f: [(e.document.value, e.start) for e in f.evidence] or [("", 0)])
+    return RuleFacts(facts, total, number, size)
 
 
 def store_paged_group(data, iri: str, direction: str, p: str, focus: str | None, number: int,

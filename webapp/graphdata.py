@@ -429,10 +429,12 @@ def external_links(data: GraphData, iri: str) -> list[ExternalLink]:
     store = data.store
     node = ox.NamedNode(iri)
     values: dict[str, list] = {}
-    for q in store.quads_for_pattern(node, None, None, None):
-        slot = values.setdefault(q.predicate.value, [])
-        if q.object not in slot:
-            slot.append(q.object)
+    wanted = (*_LINK_PROPERTIES, *(p for p, _, _ in _ISO), str(R2P) + "unRegionalGroup", GEO + "lat", GEO + "long")
+    for p in wanted:        # each property looked up: a hub's thousands of other triples are not read
+        for q in store.quads_for_pattern(node, ox.NamedNode(p), None, None):
+            slot = values.setdefault(p, [])
+            if q.object not in slot:
+                slot.append(q.object)
     out: list[ExternalLink] = []
     seen: set[str] = set()
     for p in _LINK_PROPERTIES:
