@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -280,14 +281,67 @@ def read_quads(data, iri: str, direction: str, properties: list[str]) -> list[Qu
     return [Quad(r["p"], r["x"], r["g"]) for r in rows]
 
 
+BUSY = 100              # statements' triples from which an entity's page model is kept for the build
+BUSY_PAGES_KEPT = 32    # busy entities whose page model a build's snapshot keeps (the most recently asked)
+_KEPT_LOCK = threading.Lock()
+
+
 def build_page(iri: str, focus: str | None = None, number: int = 1) -> EntityPage:
     """The page's model: every statement group counted and sorted, but only the page of each the reader sees
     (`focus`: the group at page `number`, the others at their first) carries evidence. A property with more
-    triples than PAGE_MAX_FACTS * 4 is paged by the store in its own order instead of read."""
+    triples than PAGE_MAX_FACTS * 4 is paged by the store in its own order instead of read. What does not
+    depend on the page asked is kept per build for busy entities (`_page_base`)."""
     data = graph_data()
+    size = current_app.config["PAGE_STATEMENTS"]
+    base, big = _page_base(data, iri)
+    page = replace(base, outgoing=[_page_of(grp, focus, number, size) for grp in base.outgoing],
+                   incoming=[_page_of(grp, focus, number, size) for grp in base.incoming])
+    for direction, props in big.items():
+        for p in props:
+            group = store_paged_group(data, iri, direction, p, focus, number, size)
+            (page.outgoing if direction == "out" else page.incoming).append(group)
+    for lst in (page.outgoing, page.incoming):
+        lst.sort(key=lambda grp: grp.label.lower())
+    shown = [st for group in page.outgoing + page.incoming for st in group.statements]
+    page.evidence = _evidence(data, iri, shown)
+    attach_evidence(shown, page.evidence)
+    if data.is_a(iri, str(R2P.ExtractionRule)):
+        total = property_counts(data, iri)["in"].get(EXTRACTED_BY, 0)
+        page.rule_facts = rule_facts(data, iri, number if focus == EXTRACTED_BY_KEY else 1,
+                                     current_app.config["LIST_PAGE_SIZE"], total)
+    return page
+
+
+def _page_of(group: StatementGroup, focus: str | None, number: int, size: int) -> StatementGroup:
+    """A copy of the group holding the page asked for, its statements copies too: evidence and review
+    status are the request's, the kept model stays as built."""
+    copy = replace(group)
+    paginate(copy, focus, number, size)
+    copy.statements = [replace(st, evidence=[], reviewable=[]) for st in copy.statements]
+    return copy
+
+
+def _page_base(data, iri: str) -> tuple[EntityPage, dict[str, list[str]]]:
+    """The page model without a page chosen (every statement, sorted, no evidence), and the properties the
+    store pages; kept in the build's snapshot for a busy entity, whose model costs tens of milliseconds."""
+    kept = data.snapshot().entity_pages
+    key = (iri, current_app.config["PAGE_MAX_FACTS"], current_app.config["PAGE_STATEMENTS"])
+    with _KEPT_LOCK:        # waitress's threads share the snapshot
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    built, raws = _build_base(data, iri)
+    if raws >= BUSY:
+        with _KEPT_LOCK:
+            kept[key] = built
+            while len(kept) > BUSY_PAGES_KEPT:
+                kept.popitem(last=False)
+    return built
+
+
+def _build_base(data, iri: str) -> tuple[tuple[EntityPage, dict[str, list[str]]], int]:
     node = ox.NamedNode(iri)
     limit = current_app.config["PAGE_MAX_FACTS"]
-    size = current_app.config["PAGE_STATEMENTS"]
     counts = property_counts(data, iri)
     quads: dict[str, list[Quad]] = {}
     big: dict[str, list[str]] = {}
@@ -298,15 +352,10 @@ def build_page(iri: str, focus: str | None = None, number: int = 1) -> EntityPag
     out_quads = quads["out"]
     types = _distinct_types(data, [ox.NamedNode(t) for t in data.types_of(iri)])
     descriptions = list(dict.fromkeys(q.other.value for q in out_quads if q.predicate.value in DESCRIPTION))
-    raws = [Raw((d, q.predicate.value), q.other, source_of(q.graph), q.graph.value) for d in ("out", "in") for q in quads[d]
+    raws = [Raw((d, q.predicate.value), q.other, source_of(q.graph), q.graph.value) for d in ("out", "in")
+            for q in quads[d]
             if not (d == "out" and q.predicate.value in DESCRIPTION) and source_of(q.graph) not in NOT_STATEMENTS]
     outgoing, incoming = build_groups(data, iri, raws, limit)
-    for direction, props in big.items():
-        for p in props:
-            group = store_paged_group(data, iri, direction, p, focus, number, size)
-            (outgoing if direction == "out" else incoming).append(group)
-    for lst in (outgoing, incoming):
-        lst.sort(key=lambda grp: grp.label.lower())
     mentions = data.query(_mentions_query(node))
     page = EntityPage(
         iri=iri, label=data.label(iri), types=types, descriptions=descriptions, outgoing=outgoing, incoming=incoming,
@@ -314,22 +363,13 @@ def build_page(iri: str, focus: str | None = None, number: int = 1) -> EntityPag
         mentioned_in=[(r["doc"], int(r["n"].value)) for r in mentions[:MENTIONED_SHOWN]],
         mentioned_more=max(0, len(mentions) - MENTIONED_SHOWN),
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
-        summary=summary_card(data, data.types_of(iri), outgoing), page_size=size,
+        summary=summary_card(data, data.types_of(iri), outgoing), page_size=current_app.config["PAGE_STATEMENTS"],
     )
     page.theme = theme_slug(out_quads)
     add_group_member_notes(data, page)
-    for group in outgoing + incoming:
-        if not group.paged_in_store:
-            paginate(group, focus, number, size)
-    shown = [st for group in outgoing + incoming for st in group.statements]
-    page.evidence = _evidence(data, iri, shown)
-    attach_evidence(shown, page.evidence)
     if is_actor_kind(data, iri):
         page.practices = practices_of(data, iri, lambda sentences: _sentence_spans(data, sentences))
-    if data.is_a(iri, str(R2P.ExtractionRule)):
-        page.rule_facts = rule_facts(data, iri, number if focus == EXTRACTED_BY_KEY else 1,
-                                     current_app.config["LIST_PAGE_SIZE"], counts["in"].get(EXTRACTED_BY, 0))
-    return add_map_and_links(data, page)
+    return (add_map_and_links(data, page), big), len(raws) + len(mentions)
 
 
 def rule_facts(data, iri: str, number: int, size: int, total: int) -> RuleFacts:

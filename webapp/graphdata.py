@@ -7,6 +7,7 @@ endpoint, saved queries) go through graph/sparql.py's time-limited worker pool i
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class Snapshot:
     properties: object = None       # statements.PropertyHierarchy, read on first use
     statements: int | None = None   # quads in the named graphs, counted on first use
     page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
+    entity_pages: OrderedDict = field(default_factory=OrderedDict)   # busy entities' page models (bp_entity.py)
 
 
 class GraphData:
