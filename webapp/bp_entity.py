@@ -111,7 +111,6 @@ class EntityPage:
     mentioned_in: list[tuple[ox.NamedNode, int]]          # the documents mentioning it most, and how often
     graph_json: str
     mentioned_more: int = 0                     # documents mentioning it beyond those listed
-    truncated: bool = False
     links: list = field(default_factory=list)   # graphdata.ExternalLink rows of the External links block
     map: object = None                          # graphdata.MapData, or None when there is no place to show
     map_json: str = ""
@@ -356,7 +355,7 @@ def _build_base(data, iri: str) -> tuple[tuple[EntityPage, dict[str, list[str]]]
     raws = [Raw((d, q.predicate.value), q.other, source_of(q.graph), q.graph.value) for d in ("out", "in")
             for q in quads[d]
             if not (d == "out" and q.predicate.value in DESCRIPTION) and source_of(q.graph) not in NOT_STATEMENTS]
-    outgoing, incoming = build_groups(data, iri, raws, limit)
+    outgoing, incoming = build_groups(data, iri, raws)
     mentions = data.query(_mentions_query(node))
     page = EntityPage(
         iri=iri, label=data.label(iri), types=types, descriptions=descriptions, outgoing=outgoing, incoming=incoming,

@@ -203,7 +203,7 @@ def property_label(data, p: str) -> str:
     return "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(local))
 
 
-def build_groups(data, iri: str, raws: list[Raw], limit: int) -> tuple[list, list]:
+def build_groups(data, iri: str, raws: list[Raw]) -> tuple[list, list]:
     """(statements about the entity, statements of others about it), each a list of StatementGroup, sorted and
     counted but without evidence: `attach_evidence` adds it to the statements a page shows."""
     folded = fold(raws, hierarchy_of(data), _prefer(data))
