@@ -10,6 +10,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request
 
+from r2pkg.graph import iris
 from r2pkg.graph.review import CURATED_EVIDENCE_GRAPH, CURATED_GRAPH
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, CORPUS_GRAPH, R2P
 
@@ -79,12 +80,19 @@ _COUNTS = {"out": "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?e ?p ?x } } GR
 NOT_READ = {"in": HIDDEN_INCOMING | {str(R2P) + "extractedBy", str(R2P) + "sentence"},
             "out": {RDF + "type", *LABELS, "http://www.w3.org/2004/02/skos/core#altLabel", str(R2P.text), *EXTERNAL}}
 # A document's mentions of the entity, counted per document.
-def _mentions_query(node: ox.NamedNode) -> str:
-    """The entity is written in the text (VALUES would not reach into the sub-SELECT)."""
-    return f"""SELECT ?doc (COUNT(*) AS ?n) WHERE {{
-  {{ SELECT DISTINCT ?m WHERE {{ GRAPH ?g {{ ?m <{OA}hasBody> {node} }} }} }}
-  ?m <{OA}hasSource> ?doc .
-}} GROUP BY ?doc ORDER BY DESC(?n) ?doc"""
+# A document's mentions of the entity are in its evidence graph (graph/iris.py: evidence_graph(slug)), so they
+# are counted per graph, without reading each mention's oa:hasSource (17 ms against 2 for the hub's 2,293).
+_MENTIONS = f"""SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?m <{OA}hasBody> ?e }} }} GROUP BY ?g"""
+
+
+def mentions_of(data, node: ox.NamedNode) -> list[tuple[ox.NamedNode, int]]:
+    """(document, mentions of the entity in it), the most mentions first."""
+    counts = [(int(r["n"].value), r["g"].value[len(EVIDENCE_GRAPH_PREFIX):]) for r in data.query(_MENTIONS, e=node)
+              if r["g"].value.startswith(EVIDENCE_GRAPH_PREFIX)]
+    counts.sort(key=lambda c: (-c[0], c[1]))        # sorted here: Oxigraph orders IRIs slowly
+    return [(ox.NamedNode(str(iris.document(slug))), n) for n, slug in counts]
+
+
 MENTIONED_SHOWN = 50
 EXTRACTED_BY = str(R2P) + "extractedBy"
 EXTRACTED_BY_KEY = "^" + EXTRACTED_BY     # a rule page's ?property= for the facts it read
@@ -356,11 +364,11 @@ def _build_base(data, iri: str) -> tuple[tuple[EntityPage, dict[str, list[str]]]
             for q in quads[d]
             if not (d == "out" and q.predicate.value in DESCRIPTION) and source_of(q.graph) not in NOT_STATEMENTS]
     outgoing, incoming = build_groups(data, iri, raws)
-    mentions = data.query(_mentions_query(node))
+    mentions = mentions_of(data, node)
     page = EntityPage(
         iri=iri, label=data.label(iri), types=types, descriptions=descriptions, outgoing=outgoing, incoming=incoming,
         alt_labels=data.snapshot().alt_labels.get(iri, []),
-        mentioned_in=[(r["doc"], int(r["n"].value)) for r in mentions[:MENTIONED_SHOWN]],
+        mentioned_in=mentions[:MENTIONED_SHOWN],
         mentioned_more=max(0, len(mentions) - MENTIONED_SHOWN),
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
         summary=summary_card(data, data.types_of(iri), outgoing), page_size=current_app.config["PAGE_STATEMENTS"],
