@@ -311,10 +311,14 @@ def attach_review(data, iri: str, groups: list, evidence: dict) -> None:
     node = ox.NamedNode(iri)
     limit = current_app.config["PAGE_MAX_FACTS"] * 4
     asserted: dict[str, list[tuple]] = {}
-    for direction, quads in (("out", store_quads(data, node, None)), ("in", store_quads(data, None, node))):
+    shown = {str(st.value): st.value for grp in groups for st in grp.statements}
+    for key, other in shown.items():        # the statements shown, not every triple of a hub: both ends known
+        if isinstance(other, ox.Literal):
+            quads = store_quads(data, node, other)
+        else:
+            quads = [*store_quads(data, node, other), *store_quads(data, other, node)]
         for q in quads:
-            other = q.object if direction == "out" else q.subject
-            asserted.setdefault(str(other), []).append((direction, q))
+            asserted.setdefault(key, []).append(("out" if q.subject == node else "in", q))
     hierarchy = hierarchy_of(data)
     state = review_state()
     for grp in groups:

@@ -7,6 +7,7 @@ endpoint, saved queries) go through graph/sparql.py's time-limited worker pool i
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,8 @@ class Snapshot:
     quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
     properties: object = None       # statements.PropertyHierarchy, read on first use
     statements: int | None = None   # quads in the named graphs, counted on first use
+    page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
+    entity_pages: OrderedDict = field(default_factory=OrderedDict)   # busy entities' page models (bp_entity.py)
 
 
 class GraphData:
@@ -428,10 +431,12 @@ def external_links(data: GraphData, iri: str) -> list[ExternalLink]:
     store = data.store
     node = ox.NamedNode(iri)
     values: dict[str, list] = {}
-    for q in store.quads_for_pattern(node, None, None, None):
-        slot = values.setdefault(q.predicate.value, [])
-        if q.object not in slot:
-            slot.append(q.object)
+    wanted = (*_LINK_PROPERTIES, *(p for p, _, _ in _ISO), str(R2P) + "unRegionalGroup", GEO + "lat", GEO + "long")
+    for p in wanted:        # each property looked up: a hub's thousands of other triples are not read
+        for q in store.quads_for_pattern(node, ox.NamedNode(p), None, None):
+            slot = values.setdefault(p, [])
+            if q.object not in slot:
+                slot.append(q.object)
     out: list[ExternalLink] = []
     seen: set[str] = set()
     for p in _LINK_PROPERTIES:

@@ -119,6 +119,7 @@ class Statement:
     qualifiers: list[Qualifier] = field(default_factory=list)
     restates: list[str] = field(default_factory=list)   # labels of the folded forms, for the row's tooltip
     reviewable: list = field(default_factory=list)      # bp_review.ReviewFact: the asserted facts it stands for
+    raws: list = field(default_factory=list)            # the triples (Raw) it stands for: its evidence is theirs
 
 
 @dataclass
@@ -130,6 +131,7 @@ class StatementGroup:
     total: int = 0                          # before paging
     page: int = 1
     note: str = ""                          # "named in the texts: 1 of the more than 45 stated"
+    paged_in_store: bool = False            # `statements` is already the page shown (a property with thousands)
 
     @property
     def key(self) -> str:
@@ -148,6 +150,7 @@ class Raw:
     form: Form
     other: object
     source: str
+    graph: str = ""                 # the IRI of the graph stating it (its evidence is in the matching graph)
 
 
 def fold(raws: list[Raw], hierarchy: PropertyHierarchy, prefer) -> dict[tuple[Form, str], list[Raw]]:
@@ -200,8 +203,9 @@ def property_label(data, p: str) -> str:
     return "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(local))
 
 
-def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) -> tuple[list, list]:
-    """(statements about the entity, statements of others about it), each a list of StatementGroup."""
+def build_groups(data, iri: str, raws: list[Raw]) -> tuple[list, list]:
+    """(statements about the entity, statements of others about it), each a list of StatementGroup, sorted and
+    counted but without evidence: `attach_evidence` adds it to the statements a page shows."""
     folded = fold(raws, hierarchy_of(data), _prefer(data))
     labels: dict[str, str] = {}
 
@@ -213,31 +217,41 @@ def build_groups(data, iri: str, raws: list[Raw], evidence: dict, limit: int) ->
     groups: dict[Form, list[Statement]] = {}
     for (form, _), members in folded.items():
         sources = sorted({m.source for m in members})
-        ev: list[Evidence] = []
-        seen = set()
-        for m in members:
-            key = (("" if m.form[0] == "out" else "^") + m.form[1], str(m.other))
-            for e in evidence.get(key, ()):
-                if (e.document.value, e.start) not in seen:
-                    seen.add((e.document.value, e.start))
-                    ev.append(e)
-        ev.sort(key=lambda e: (e.document.value, e.start))
         restated = sorted({label_of(m.form[1]) for m in members if m.form != form})
         value = members[0].other
         groups.setdefault(form, []).append(Statement(
-            value, all(s == "inferred" for s in sources), sources, ev,
-            restates=[r for r in restated if r != label_of(form[1])]))
+            value, all(s == "inferred" for s in sources), sources,
+            restates=[r for r in restated if r != label_of(form[1])], raws=members))
     notes = partial_notes(data, folded, hierarchy_of(data), display_config())
     out, inc = [], []
     for form, statements in groups.items():
         statements.sort(key=lambda s: (s.inferred, _sort_key(data, s.value), str(s.value)))
         label = label_of(form[1])
-        group = StatementGroup(ox.NamedNode(form[1]), label, form[0], statements[:limit], len(statements),
+        group = StatementGroup(ox.NamedNode(form[1]), label, form[0], statements, len(statements),
                                note=notes.get(form, ""))
         (out if form[0] == "out" else inc).append(group)
     for lst in (out, inc):
         lst.sort(key=lambda g: g.label.lower())
     return out, inc
+
+
+def evidence_key(raw: Raw) -> tuple[str, str]:
+    """How an entity page's evidence is keyed: (property, other end), an incoming property written "^p"."""
+    return ("" if raw.form[0] == "out" else "^") + raw.form[1], str(raw.other)
+
+
+def attach_evidence(statements, evidence: dict[tuple[str, str], list[Evidence]]) -> None:
+    """Each statement's sentences: those of every triple it stands for, once per place, in document order."""
+    for st in statements:
+        ev: list[Evidence] = []
+        seen = set()
+        for raw in st.raws:
+            for e in evidence.get(evidence_key(raw), ()):
+                if (e.document.value, e.start) not in seen:
+                    seen.add((e.document.value, e.start))
+                    ev.append(e)
+        ev.sort(key=lambda e: (e.document.value, e.start))
+        st.evidence = ev
 
 
 def partial_notes(data, folded: dict, hierarchy: PropertyHierarchy, display: Display) -> dict[Form, str]:
