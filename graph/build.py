@@ -422,6 +422,7 @@ def _write_problem(root: Path, exc: OSError) -> str:
 # 40 MB of N-Quads), so that memory does not grow with the corpus, and few enough loads that RocksDB
 # is not handed thousands of tiny files (1,000 summaries: about 20 loads).
 BATCH_STATEMENTS = 250_000
+DEFAULT_GRAPH_PART = 250_000      # the merged default graph goes to the store in parts of this many (see _GraphWriter)
 
 
 def _asserted_graphs(docs: list[tuple[LoadedDocument, SourceDocument]], facts: Graphs, removed: set,
@@ -458,12 +459,14 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
 
     No in-memory copy of the graph: SHACL and the counts read the store, the dumps their files, so
     memory stays flat whatever the corpus size."""
-    from .validate import Validator
+    from .validate import Validator, unevidenced_subjects
 
     validator = Validator()
+    unevidenced: set[str] = set()       # found part by part: the evidence shape is queried only if any
     with _GraphWriter(paths.dumps, [facts, derived, schema]) as writer, ThreadPoolExecutor(1) as beside:
         with stage("store"):
             for graphs in asserted:
+                unevidenced |= unevidenced_subjects(graphs)
                 store.bulk_load(writer.write(graphs), ox.RdfFormat.N_QUADS)
             later = [writer.write(derived), writer.write(schema)]   # in the store after SHACL (derived between)
             writer.finish()
@@ -471,7 +474,7 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
         # on 2 cores, one after the other took a third longer).
         dumps = beside.submit(_timed, _write_dumps_from_files, paths)
         with stage("shacl"):
-            validator.check_facts_and_evidence(store)
+            validator.check_facts_and_evidence(store, unevidenced=unevidenced)
         evidence_found = len(validator.results)
         with stage("store"):
             store.bulk_load(later[0], ox.RdfFormat.N_QUADS)
@@ -548,21 +551,25 @@ class _GraphWriter:
         """The merge into the store from its dump, in parts (the bulk loader holds a part in memory,
         and one of millions of statements took 1.6 GB)."""
         with open(self.merged, encoding="utf-8") as merged:
-            while part := "".join(islice(merged, BATCH_STATEMENTS)):
+            while part := "".join(islice(merged, DEFAULT_GRAPH_PART)):
                 store.bulk_load(part, ox.RdfFormat.N_TRIPLES, lenient=True)   # checked as named graphs
 
 
 def _write_dataset_dumps(folder: Path) -> None:
     """The other dumps, from graph.nq and graph.nt (written with the store): reading the store back
     is several times slower than parsing them (1,000 summaries: N-Triples of its default graph in 18 s
-    against 5 s)."""
+    against 5 s). Parsed leniently (IRIs not checked again: 1.5 s against 3.5 s for the N-Quads of 200
+    summaries, over half of each dump's time): the store's loader checked the same statements strictly."""
     prefixes = serialization_prefixes()
     nquads = folder / "graph.nq"
-    ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
-                 ox.RdfFormat.TRIG, prefixes=prefixes)
+
+    def parsed(path: Path, format: ox.RdfFormat) -> Iterator[ox.Quad]:
+        return ox.parse(path=str(path), format=format, lenient=True)
+
+    ox.serialize(parsed(nquads, ox.RdfFormat.N_QUADS), str(folder / "graph.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
     _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
-        ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
-    ox.serialize(ox.parse(path=str(folder / "graph.nt"), format=ox.RdfFormat.N_TRIPLES), str(folder / "graph.ttl"),
+        parsed(nquads, ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
+    ox.serialize(parsed(folder / "graph.nt", ox.RdfFormat.N_TRIPLES), str(folder / "graph.ttl"),
                  ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 

@@ -129,3 +129,53 @@ def test_the_default_graph_is_the_merge_of_all_graphs(built_data_dir):
     assert [r["label"].value for r in run_query(built_data_dir, query).rows] == ["Denmark"]
     graphs = run_query(built_data_dir, query.replace("WHERE {", "WHERE { GRAPH ?g {") + " }").rows
     assert len(graphs) > 1
+
+
+UNSUPPORTED = ('<https://w3id.org/r2pkg/id/state/nowhere-in-particular> <http://www.w3.org/2000/01/rdf-schema#comment> '
+               '"a statement no sentence of ours supports"')
+
+
+def _build_with_a_statement_apart(tmp_path, monkeypatch, *, evidence_elsewhere: bool):
+    """The bundled corpus built a document per part (graph/build.py writes and pre-checks the store in parts),
+    the first document's evidence graph also stating UNSUPPORTED, and, when `evidence_elsewhere`, the last
+    one's holding an r2p:Evidence that names it: the fact and its evidence in different parts."""
+    from r2pkg.graph import build as builds
+
+    entries = json.loads((CORPUS_DIR / "manifest.json").read_text())["documents"]
+    first, last = (entries[i]["file"].removesuffix(".txt") for i in (0, -1))
+    made = builds.evidence_ntriples
+
+    def evidence(doc) -> list[str]:
+        lines = made(doc)
+        if doc.slug == first:
+            lines.append(UNSUPPORTED)
+        if doc.slug == last and evidence_elsewhere:
+            lines += _evidence_of(UNSUPPORTED, lines, f"<https://w3id.org/r2pkg/id/document/{last}#made-up-evidence>")
+        return lines
+
+    monkeypatch.setattr(builds, "evidence_ntriples", evidence)
+    monkeypatch.setattr(builds, "BATCH_STATEMENTS", 1)
+    return build([CORPUS_DIR], tmp_path / "data")
+
+
+def _evidence_of(statement: str, lines: list[str], node: str) -> list[str]:
+    """An r2p:Evidence naming the statement, from one of the document's sentences by one of its rules."""
+    rdf, r2p = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "https://w3id.org/r2pkg/ontology#"
+    sentence = next(line.split(" ", 1)[0] for line in lines if line.endswith(f"<{rdf}type> <{r2p}Sentence>"))
+    rule = next(line.split(" ", 2)[2] for line in lines if f" <{r2p}extractedBy> " in line)
+    s, p, o = statement.split(" ", 2)
+    return [f"{node} <{rdf}type> <{r2p}Evidence>", f"{node} <{rdf}subject> {s}", f"{node} <{rdf}predicate> {p}",
+            f"{node} <{rdf}object> {o}", f"{node} <{r2p}sentence> {sentence}", f"{node} <{r2p}extractedBy> {rule}"]
+
+
+def test_a_fact_whose_evidence_another_part_holds_has_evidence(tmp_path, monkeypatch):
+    report = _build_with_a_statement_apart(tmp_path, monkeypatch, evidence_elsewhere=True)
+    assert report.shacl["conforms"] and report.shacl["messages"] == []
+
+
+def test_a_fact_without_evidence_in_any_part_is_reported(tmp_path, monkeypatch):
+    report = _build_with_a_statement_apart(tmp_path, monkeypatch, evidence_elsewhere=False)
+    assert not report.shacl["conforms"]
+    assert report.shacl["messages"] == [
+        'Violation: <https://w3id.org/r2pkg/id/state/nowhere-in-particular> rdfs:comment "a statement no sentence '
+        'of ours supports": an asserted fact has no r2p:Evidence naming its subject, predicate and object']

@@ -14,7 +14,8 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from r2pkg.graph.reasoning import Reasoner, load_ontology
-from r2pkg.graph.validate import ValidationResult, validate
+from r2pkg.graph.evidence import nt
+from r2pkg.graph.validate import FACT_EVIDENCE_SHAPE, ValidationResult, unevidenced_subjects, validate
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX
 
 CASES = Path(__file__).parent / "fixtures" / "reasoning" / "shapes"
@@ -105,3 +106,26 @@ def test_fact_evidence_is_not_required_of_inferred_or_reference_triples():
     facts = [t for g, ts in graphs.items() if "/document/" in g for t in ts]
     assert reference and reasoner().infer(facts + reference)   # neither has evidence
     assert build(graphs).conforms
+
+
+def _as_text(graphs: dict[URIRef, set], names) -> dict[URIRef, list[str]]:
+    """Named graphs as the build hands them to the store: N-Triples statements without the final " ."."""
+    return {name: [f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in graphs[name]] for name in names}
+
+
+def _asserted(graphs: dict[URIRef, set]) -> list[URIRef]:
+    return [g for g in graphs if str(g).startswith((DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX))]
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.trig")), ids=lambda p: p.stem)
+def test_the_builds_pre_check_finds_every_fact_the_evidence_shape_reports(case: Path):
+    """The build queries r2psh:FactEvidenceShape only when `unevidenced_subjects` finds a candidate in
+    a part it writes: its candidates must include every focus node the shape reports, whether the
+    document and evidence graphs are written together or each in a part of its own."""
+    graphs = read(case) if case.name == "good.trig" else patched(case)
+    reported = {nt(f.focus) for f in build(graphs).findings if f.shape == FACT_EVIDENCE_SHAPE}
+    together = unevidenced_subjects(_as_text(graphs, _asserted(graphs)))
+    apart = set().union(*(unevidenced_subjects(_as_text(graphs, [g])) for g in _asserted(graphs)))
+    assert reported <= together <= apart
+    if case.name in ("good.trig", "fail-fact-without-evidence.trig"):
+        assert bool(together) == (case.name != "good.trig")      # a build that conforms queries nothing
