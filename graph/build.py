@@ -366,11 +366,12 @@ def _derive_and_write(paths: stores.BuildPaths, docs: Iterable[tuple[LoadedDocum
         from .reasoning import Reasoner
 
         reasoner = Reasoner(ontology)          # the ontology compiled once for both calls
-        reasoned_input = facts + reference
         paths.incremental.mkdir()
-        inferred = sorted(reasoner.infer(reasoned_input, keep=incremental.closure_path(paths.incremental)))
-        report.consistency = list(reasoner.check(reasoned_input + inferred))
-        del reasoned_input, reasoner
+        closure = incremental.closure_path(paths.incremental)
+        # Checked in the closure kept on disk: a second store of facts and inferences in memory is not made.
+        inferred = sorted(reasoner.infer(chain(facts, reference), keep=closure))
+        report.consistency = reasoner.check_store(ox.Store.read_only(str(closure)))
+        del reasoner
 
     derived = {INFERRED_GRAPH: _ntriples(inferred), GAZETTEER_GRAPH: _ntriples(reference),
                CORPUS_GRAPH: _ntriples(corpus)}
