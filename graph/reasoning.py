@@ -678,6 +678,7 @@ class Reasoner:
                 closure.bulk_extend(part)
             closure.flush()
             del closure
+        del store                      # before the derived triples are gathered: the store was the most memory
         in_scope = ScopeFilter(self.schema.terms)
         return [t for t in set(derived) if in_scope(t)]
 
