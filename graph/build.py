@@ -9,7 +9,7 @@ import errno
 import json
 import sys
 import time
-from itertools import islice
+from itertools import chain, islice
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,13 +22,14 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from r2pkg.loaders import load_documents, reference_facts
+from r2pkg.loaders import reference_facts
+from r2pkg.loaders.batch import each_document
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
 from . import incremental, iris, review, reviewchange, store as stores
 from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
-                         kept_documents)
+                         keep_document, kept_documents, KeptDocuments)
 from .evidence import evidence_ntriples, fact_triples, rule_triples
 from .review import without_evidence_of
 from .stats import count_entities
@@ -186,11 +187,10 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
             lines = _changed_in_place(paths, report, started, by_the_change)
         else:
             kept = kept_documents(served)
-            others = [(doc, source) for doc, source in kept if doc.slug not in slugs]
+            others = kept.without(slugs)
             _report_kept(report, others)
-            _derive_and_write(paths, others + added, report, say, started, reused=served)
-            kept_slugs = {d.slug for d, _ in kept}
-            lines = [_what_it_added(doc, others, replaced=doc.slug in kept_slugs) for doc, _ in added]
+            _derive_and_write(paths, chain(others, added), report, say, started, reused=served)
+            lines = [_what_it_added(doc, others, replaced=doc.slug in kept.slugs) for doc, _ in added]
     if continued:
         incremental.write_dumps_later(paths)
     return report, lines
@@ -198,10 +198,10 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
 
 def remove(slug: str, data_dir: Path, *, progress: Progress | None = None) -> BuildReport:
     """Remove one document from the served build, reading no other again, and publish as `build` does."""
-    def others(kept: list) -> list:
-        rest = [(doc, source) for doc, source in kept if doc.slug != slug]
+    def others(kept: KeptDocuments) -> KeptDocuments:
+        rest = kept.without([slug])
         if len(rest) == len(kept):
-            listed = ", ".join(sorted(d.slug for d, _ in kept)[:10])
+            listed = ", ".join(sorted(kept.slugs)[:10])
             raise BuildError(f"no document {slug!r} in the served graph (it has {len(kept)}: {listed}"
                              f"{', ...' if len(kept) > 10 else ''})")
         if not rest:
@@ -243,7 +243,8 @@ def _changed_in_place(paths: stores.BuildPaths, report: BuildReport, started: fl
         raise BuildError(_write_problem(paths.root, exc)) from None
 
 
-def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable[[list], list]) -> BuildReport:
+def _rederive_served(data_dir: Path, progress: Progress | None,
+                     choose: Callable[[KeptDocuments], KeptDocuments]) -> BuildReport:
     """A new build from the served build's kept documents that `choose` keeps: no document is read again."""
     data_dir = Path(data_dir).resolve()
     say = progress or (lambda _m: None)
@@ -253,7 +254,7 @@ def _rederive_served(data_dir: Path, progress: Progress | None, choose: Callable
     return report
 
 
-def _rederive_into(paths: stores.BuildPaths, served: stores.BuildPaths, choose: Callable[[list], list],
+def _rederive_into(paths: stores.BuildPaths, served: stores.BuildPaths, choose: Callable[[KeptDocuments], KeptDocuments],
                    report: BuildReport, say: Progress, started: float) -> None:
     with _stage(report, say, "load"):
         kept = choose(kept_documents(served))
@@ -293,13 +294,13 @@ def _check_unique_slugs(sources: list[SourceDocument]) -> None:
         raise BuildError(f"two documents would share the IRI slug {clashes[0]!r}; rename one of them")
 
 
-def _report_kept(report: BuildReport, docs: list[tuple[LoadedDocument, SourceDocument]]) -> None:
+def _report_kept(report: BuildReport, docs: Iterable[tuple[LoadedDocument, SourceDocument]]) -> None:
     """The documents not read again, listed first in the report as a full build lists them."""
     report.documents[:0] = [{"slug": d.slug, "path": str(s.path), "facts": len(d.facts), "mentions": len(d.mentions)}
                             for d, s in docs]
 
 
-def _what_it_added(doc: LoadedDocument, others: list[tuple[LoadedDocument, SourceDocument]], replaced: bool) -> str:
+def _what_it_added(doc: LoadedDocument, others: Iterable[tuple[LoadedDocument, SourceDocument]], replaced: bool) -> str:
     """One line: the document's facts, those no other document states, and the entities new to the graph."""
     facts = set(fact_triples(doc))
     known = {t for other, _ in others for t in fact_triples(other)}
@@ -316,7 +317,7 @@ def _build_into(paths: stores.BuildPaths, corpus_dirs: Iterable[Path], report: B
     started = time.perf_counter()
     with _stage(report, say, "load"):
         sources = discover(corpus_dirs)
-        docs = _load_all(sources, report, say)
+        docs = _load_all(sources, report, say, keep=paths)
     if not docs:
         raise BuildError("no document could be loaded: " + ("; ".join(report.errors) or "the corpus is empty"))
     _derive_and_write(paths, docs, report, say, started)
@@ -333,28 +334,31 @@ def _stage(report: BuildReport, say: Progress, name: str) -> Iterator[None]:
     say(f"[{name}] done in {seconds:.2f} s")
 
 
-def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
+def _derive_and_write(paths: stores.BuildPaths, docs: Iterable[tuple[LoadedDocument, SourceDocument]],
                       report: BuildReport, say: Progress, started: float,
                       reused: stores.BuildPaths | None = None) -> None:
     """Every stage after loading: the documents kept (files and loaded form), facts, inference, SHACL,
-    store, dumps and report. `reused`: the build whose kept documents those not read again come from."""
+    store, dumps and report. `reused`: the build whose kept documents those not read again come from.
+
+    From here on the documents are read back from the build's own kept copies, one at a time, each time
+    a stage needs them (KeptDocuments): the facts and the corpus graph in one pass, the evidence graphs
+    as they are written, and with reviewers' decisions, one more pass for them."""
     def stage(name: str):
         return _stage(report, say, name)
 
     try:
         with stage("keep"):
-            _keep_documents(docs, paths, reused)
+            docs = _keep_documents(docs, paths, reused)
     except OSError as exc:
         raise BuildError(_write_problem(paths.root, exc)) from None
 
     with stage("facts"):
-        doc_facts = {d.slug: list(fact_triples(d)) for d, _ in docs}
+        doc_facts, corpus = _facts_and_corpus(docs)
         reviewed = _apply_review(paths, docs, doc_facts, report)
         doc_facts = reviewed.doc_facts
         facts = [t for ts in doc_facts.values() for t in ts] + reviewed.curated
         entities = _entities(facts)
         reference = list(reference_facts(entities)) + list(rule_triples())
-        corpus = list(_corpus_triples(docs))
         ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
         external, report.unlinked_entities = _external(entities)
 
@@ -362,11 +366,12 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         from .reasoning import Reasoner
 
         reasoner = Reasoner(ontology)          # the ontology compiled once for both calls
-        reasoned_input = facts + reference
         paths.incremental.mkdir()
-        inferred = sorted(reasoner.infer(reasoned_input, keep=incremental.closure_path(paths.incremental)))
-        report.consistency = list(reasoner.check(reasoned_input + inferred))
-        del reasoned_input, reasoner
+        closure = incremental.closure_path(paths.incremental)
+        # Checked in the closure kept on disk: a second store of facts and inferences in memory is not made.
+        inferred = sorted(reasoner.infer(chain(facts, reference), keep=closure))
+        report.consistency = reasoner.check_store(ox.Store.read_only(str(closure)))
+        del reasoner
 
     derived = {INFERRED_GRAPH: _ntriples(inferred), GAZETTEER_GRAPH: _ntriples(reference),
                CORPUS_GRAPH: _ntriples(corpus)}
@@ -395,14 +400,30 @@ def _derive_and_write(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument,
         raise BuildError(_write_problem(paths.root, exc)) from None
 
 
-def _apply_review(paths: stores.BuildPaths, docs: list[tuple[LoadedDocument, SourceDocument]],
+def _facts_and_corpus(docs: KeptDocuments) -> tuple[dict[str, list], list]:
+    """Each document's facts (slug -> rdflib triples) and the corpus graph's triples, in one reading of the
+    kept documents."""
+    doc_facts: dict[str, list] = {}
+    corpus: list = []
+    for doc, source in docs:
+        doc_facts[doc.slug] = list(fact_triples(doc))
+        corpus += _corpus_triples([(doc, source)])
+    return doc_facts, corpus
+
+
+def _apply_review(paths: stores.BuildPaths, docs: KeptDocuments,
                   doc_facts: dict[str, list], report: BuildReport) -> review.Applied:
     """The reviewers' standing decisions (DATA_DIR/review) applied to the documents' facts, entered in
-    the report; graph/review.py says what each decision does. The evidence (for the sentences of a
-    corrected fact) is made again for that, and only when there are decisions."""
+    the report; graph/review.py says what each decision does. The documents are read again for that (their
+    texts, rules and evidence: the sentences of a corrected fact) only when there are decisions."""
     data_dir = paths.root.parents[1]        # DATA_DIR/builds/<stamp>
-    evidence = (line for doc, _ in docs for line in evidence_ntriples(doc)) if _has_decisions(data_dir) else ()
-    applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs}, evidence, (d for d, _ in docs))
+    if not _has_decisions(data_dir):
+        # Nothing to apply: no key is made of each fact (3,000 summaries: 0.4 GB of them at the facts' peak).
+        applied = review.apply_decisions([], [], set(), {}, {})
+        applied.doc_facts.update(doc_facts)
+    else:
+        evidence = (line for doc, _ in docs for line in evidence_ntriples(doc))
+        applied = review.apply(data_dir, doc_facts, {d.slug: d.text for d, _ in docs}, evidence, (d for d, _ in docs))
     report.review = applied.summary()
     if applied.counts:
         report.review["precision"] = review.precision_by(
@@ -672,33 +693,45 @@ def _slug(path: Path) -> str:
     return iris.slugify(path.stem)
 
 
-def _load_all(sources: list[SourceDocument], report: BuildReport,
-              say: Progress) -> list[tuple[LoadedDocument, SourceDocument]]:
-    """The documents that load, in order; each one that does not is reported in one line."""
+def _load_all(sources: list[SourceDocument], report: BuildReport, say: Progress,
+              keep: stores.BuildPaths | None = None) -> list[tuple[LoadedDocument, SourceDocument]] | KeptDocuments:
+    """The documents that load, in order; each one that does not is reported in one line. With `keep`,
+    each is kept in that build as it is loaded (graph/buildparts.keep_document) and not held: the result
+    reads them back from there (the loaded form of 10,000 summaries would take some 4 GB)."""
     loaded = []
     for n, (source, outcome) in enumerate(zip(sources, _load_outcomes(sources)), 1):
         if isinstance(outcome, DocumentError):
             report.errors.append(str(outcome))
             say(f"  skipped {outcome}")
             continue
-        loaded.append((outcome, source))
+        loaded.append(outcome.slug if keep else (outcome, source))
+        if keep:
+            _keep_loaded(outcome, source, keep)
         report.documents.append({"slug": outcome.slug, "path": str(source.path), "facts": len(outcome.facts),
                                  "mentions": len(outcome.mentions)})
         say(f"  [{n}/{len(sources)}] {source.path.name}: {len(outcome.facts)} facts")
-    return loaded
+    return KeptDocuments(keep, loaded) if keep else loaded
 
 
-def _load_outcomes(sources: list[SourceDocument]) -> list[LoadedDocument | DocumentError]:
-    """Each source's document or DocumentError, in order: a refused or missing file is refused first
-    (never read); the others load in worker processes for a large corpus (see PARALLEL_LOAD_MIN), else here."""
-    outcomes: dict[int, LoadedDocument | DocumentError] = {
+def _keep_loaded(doc: LoadedDocument, source: SourceDocument, paths: stores.BuildPaths) -> None:
+    try:
+        keep_document(doc, source, paths)
+    except OSError as exc:
+        raise BuildError(_write_problem(paths.root, exc)) from None
+
+
+def _load_outcomes(sources: list[SourceDocument]) -> Iterator[LoadedDocument | DocumentError]:
+    """Each source's document or DocumentError, in order, as each is loaded: a refused or missing file is
+    refused first (never read); the others load in worker processes for a large corpus (see
+    PARALLEL_LOAD_MIN), else here."""
+    refused: dict[int, DocumentError] = {
         i: DocumentError(s.path, s.refusal or "no such file") for i, s in enumerate(sources)
         if s.refusal or not s.real.is_file()}
-    present = [i for i in range(len(sources)) if i not in outcomes]
+    present = [i for i in range(len(sources)) if i not in refused]
     workers = None if len(present) >= PARALLEL_LOAD_MIN else 1
-    results = load_documents([(sources[i].real, sources[i].slug) for i in present], workers=workers)
-    outcomes.update(zip(present, results))
-    return [outcomes[i] for i in range(len(sources))]
+    results = each_document([(sources[i].real, sources[i].slug) for i in present], workers=workers)
+    for i in range(len(sources)):
+        yield refused[i] if i in refused else next(results)
 
 
 

@@ -56,7 +56,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import count
+from itertools import count, islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -582,6 +582,11 @@ def _one_of_triples(schema: Schema) -> list[Triple]:
 # Running the rules
 # --------------------------------------------------------------------------------------------
 
+# Quads of a kept closure bulk loaded at a time: the loader holds a part in memory (300 summaries: a tenth of
+# the inference stage's peak with the whole closure at once).
+KEEP_BATCH = 100_000
+
+
 @dataclass
 class RunStats:
     rounds: int = 0
@@ -626,6 +631,13 @@ class Reasoner:
         store = ox.Store()
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), INPUT_GRAPH)
                      for s, p, o in (*facts, *inferred, *self.schema.ontology))
+        return self.check_store(store)
+
+    def check_store(self, store: ox.Store) -> list[str]:
+        """`check` on a store that already holds the facts, the ontology and their consequences: a closure
+        kept by `infer(..., keep=path)` (with the consequences out of scope too, which are about ontology
+        terms or trivial, so the checks find the same individuals; graph/incremental.py checks a change
+        the same way). The build checks its closure so, instead of copying it into a second store."""
         messages = []
         for c1, c2 in self.schema.disjoint_classes:
             q = f"SELECT DISTINCT ?x WHERE {{ ?x a {_n3(c1)} . ?x a {_n3(c2)} }} ORDER BY ?x"
@@ -661,9 +673,12 @@ class Reasoner:
         derived = self.run(store)
         if keep is not None:
             closure = ox.Store(str(keep))
-            closure.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH) for q in store)
+            quads = (ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH) for q in store)
+            while part := list(islice(quads, KEEP_BATCH)):   # the bulk loader holds a part in memory
+                closure.bulk_extend(part)
             closure.flush()
             del closure
+        del store                      # before the derived triples are gathered: the store was the most memory
         in_scope = ScopeFilter(self.schema.terms)
         return [t for t in set(derived) if in_scope(t)]
 

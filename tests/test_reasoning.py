@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, OWL, RDF, RDFS, SKOS
@@ -253,6 +254,22 @@ def test_a_person_that_is_also_an_organization_is_reported(facts, ontology):
         "<https://w3id.org/r2pkg/id/person/kwame-mensah> is both r2p:Person and r2p:Organization, "
         "which are disjoint classes (owl:disjointWith)",
     ]
+
+
+def test_a_kept_closure_reports_the_inconsistencies_its_facts_have(facts, ontology, tmp_path):
+    """The build checks the closure it keeps on disk rather than a second store of facts and inferences."""
+    bad = facts + Graph().parse(data="""
+        <https://w3id.org/r2pkg/id/person/kwame-mensah> a <https://w3id.org/r2pkg/ontology#GovernmentBody> .
+        <https://w3id.org/r2pkg/id/meeting/7th-annual-meeting> <https://w3id.org/r2pkg/ontology#hasFocalPoint>
+            <https://w3id.org/r2pkg/id/post/x> .
+    """, format="turtle")
+    reasoner = Reasoner(ontology)
+    reasoner.infer(bad, keep=tmp_path / "closure")
+    kept = reasoner.check_store(ox.Store.read_only(str(tmp_path / "closure")))
+    assert kept == check_consistency(bad, ontology)
+    assert len(kept) == 2 and "kwame-mensah> is both r2p:Person and r2p:Organization" in kept[1]
+    reasoner.infer(facts, keep=tmp_path / "consistent")
+    assert reasoner.check_store(ox.Store.read_only(str(tmp_path / "consistent"))) == []
 
 
 def test_inference_continued_from_a_kept_closure_equals_inference_on_all_facts(facts, ontology, inferred, tmp_path):

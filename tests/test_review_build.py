@@ -151,7 +151,7 @@ def test_review_apply_publishes_new_decisions_without_reading_any_document(data_
     def no_reading(*_a, **_k):
         raise AssertionError("a document was read again")
 
-    monkeypatch.setattr(builds, "load_documents", no_reading)
+    monkeypatch.setattr(builds, "each_document", no_reading)
     assert main(["review", "apply", "--quiet", "--data-dir", str(data_dir)]) == 0
     assert "Review decisions: 1 reject" in capsys.readouterr().out
     assert not ask(data_dir, f"{MEETING} {PARTICIPANT} <{ID}state/kenya>")
