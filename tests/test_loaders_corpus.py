@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -458,12 +457,3 @@ def test_reference_facts_give_cities_their_states():
     labels = [t for t in ref if t[1] in (SKOS.prefLabel, RDFS.label) and t[0] == E("city", "helsinki")]
     assert sorted(labels) == [(E("city", "helsinki"), RDFS.label, Literal("Helsinki", lang="en")),
                               (E("city", "helsinki"), SKOS.prefLabel, Literal("Helsinki", lang="en"))]
-
-
-def test_loading_is_fast_after_the_pipeline_is_built():
-    from r2pkg.loaders.nlp import pipeline
-    pipeline()
-    start = time.perf_counter()
-    for path in sorted(CORPUS.glob("*.txt")):
-        load_document(path)
-    assert time.perf_counter() - start < 4.0
