@@ -334,22 +334,14 @@ def _summary(w: Writer, n: int, rng: random.Random, names, seed: int = 0) -> int
     doc.rule = "rule_announcements"
     for state in rng.sample(states, 2):
         s = doc.sentence(f"{state.name} announced its intention to appoint an R2P Focal Point.")
-        ann = iri(f"{ID}announcement/{state.slug}-{year}")
-        doc.entity(ann, "AppointmentAnnouncement", f"{state.name}: intention to appoint an R2P Focal Point ({year})", s)
-        doc.fact(ann, D("announcedBy"), st(state), s)
-        doc.fact(ann, D("atMeeting"), meeting, s)
-        doc.fact(ann, D("intent"), lit("intends"), s)
-        doc.fact(ann, D("year"), lit(str(year), XSD + "gYear"), s)
-        doc.fact(ann, D("date"), lit(date, XSD + "date"), s)
+        _announcement(doc, iri(f"{ID}announcement/{state.slug}-{year}"),
+                      f"{state.name}: intention to appoint an R2P Focal Point ({year})", st(state), meeting, "intends",
+                      date, s, year=year)
     if extra.random() < 0.5:
         state = extra.choice(states)
         s = doc.sentence(f"{state.name} announced that it had appointed its R2P Focal Point.")
-        ann = iri(f"{ID}announcement/{state.slug}-{year}-appointed")
-        doc.entity(ann, "AppointmentAnnouncement", f"{state.name}: appointed an R2P Focal Point ({year})", s)
-        doc.fact(ann, D("announcedBy"), st(state), s)
-        doc.fact(ann, D("atMeeting"), meeting, s)
-        doc.fact(ann, D("intent"), lit("appointed"), s)
-        doc.fact(ann, D("date"), lit(date, XSD + "date"), s)
+        _announcement(doc, iri(f"{ID}announcement/{state.slug}-{year}-appointed"),
+                      f"{state.name}: appointed an R2P Focal Point ({year})", st(state), meeting, "appointed", date, s)
 
     # Situations, crimes, sessions.
     doc.rule = "rule_situations"
@@ -422,6 +414,19 @@ def _summary(w: Writer, n: int, rng: random.Random, names, seed: int = 0) -> int
         w.quad(graph_iri, iri(PROV + "wasDerivedFrom"), d, g)
     w.quad(c, iri(R2P + "cityOf"), st(host), iri(GRAPH + "gazetteer"))
     return doc.facts
+
+
+def _announcement(doc, ann: str, label: str, state: str, meeting: str, intent: str, date: str, s: str,
+                  year: int | None = None) -> None:
+    """An announcement of an appointment at a meeting, as the announcements rule writes it."""
+    D = lambda p: iri(R2P + p)                                      # noqa: E731
+    doc.entity(ann, "AppointmentAnnouncement", label, s)
+    doc.fact(ann, D("announcedBy"), state, s)
+    doc.fact(ann, D("atMeeting"), meeting, s)
+    doc.fact(ann, D("intent"), lit(intent), s)
+    if year is not None:
+        doc.fact(ann, D("year"), lit(str(year), XSD + "gYear"), s)
+    doc.fact(ann, D("date"), lit(date, XSD + "date"), s)
 
 
 def _post_description(doc: Summary, state, post: str | None, date: str, span, *, title: str | None = None,
