@@ -93,7 +93,8 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
             if value is None:
                 out.append((label, "not measured", "-", "not part of this run"))
             else:
-                out.append((label, f"{value:,.1f} {unit}", check(name, value), what or ""))
+                out.append((label, f"{value:,.1f} {unit}" if value >= 10 else f"{value:.3g} {unit}",
+                            check(name, value), what or ""))
     return out
 
 
