@@ -572,6 +572,9 @@ def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> 
         with app.test_request_context("/"):
             g.urls = Urls("")
             out["entity"][f"{kind}_build_page"] = timed(lambda iri=iri: build_page(iri), reps=30, budget=budget)
+            # A build's first request for the page: nothing of it kept yet (a crawl of distinct busy pages).
+            out["entity"][f"{kind}_first_build_page"] = timed(lambda iri=iri: _first_page(data, build_page, iri),
+                                                              reps=10, budget=budget)
         path = "/page/" + iri.split("/id/", 1)[1]
         out["entity"][f"{kind}_render"] = timed(lambda path=path: client.get(path), reps=30, budget=budget)
     index = data.snapshot().index
@@ -584,6 +587,14 @@ def child_queries(data_dir: Path, quads: int, budget: float, timeout: float) -> 
     if quads <= RDFLIB_CAP:
         out["rdflib"] = _rdflib_queries(data_dir, texts, ents, budget)
     return out
+
+
+def _first_page(data, build_page: Callable, iri: str):
+    """The page model as a build's first request for it makes it: the counts and models kept per build dropped."""
+    snapshot = data.snapshot()
+    snapshot.entity_pages.clear()
+    snapshot.page_counts.clear()
+    return build_page(iri)
 
 
 def _rdflib_queries(data_dir: Path, texts: dict, ents: dict, budget: float) -> dict:
