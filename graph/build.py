@@ -190,7 +190,9 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
             others = kept.without(slugs)
             _report_kept(report, others)
             _derive_and_write(paths, chain(others, added), report, say, started, reused=served)
-            lines = [_what_it_added(doc, others, replaced=doc.slug in kept.slugs) for doc, _ in added]
+            known = {t for other, _ in others for t in fact_triples(other)}   # the kept documents read once
+            known_entities = _entities(list(known))
+            lines = [_what_it_added(doc, known, known_entities, replaced=doc.slug in kept.slugs) for doc, _ in added]
     if continued:
         incremental.write_dumps_later(paths)
     return report, lines
@@ -300,11 +302,11 @@ def _report_kept(report: BuildReport, docs: Iterable[tuple[LoadedDocument, Sourc
                             for d, s in docs]
 
 
-def _what_it_added(doc: LoadedDocument, others: Iterable[tuple[LoadedDocument, SourceDocument]], replaced: bool) -> str:
-    """One line: the document's facts, those no other document states, and the entities new to the graph."""
+def _what_it_added(doc: LoadedDocument, known: set, known_entities: set, replaced: bool) -> str:
+    """One line: the document's facts, those no other document states (`known`: the other documents' facts),
+    and the entities new to the graph."""
     facts = set(fact_triples(doc))
-    known = {t for other, _ in others for t in fact_triples(other)}
-    new_entities = _entities(list(facts)) - _entities(list(known))
+    new_entities = _entities(list(facts)) - known_entities
     kinds = Counter(str(o).rsplit("#", 1)[-1] for s, p, o in facts if p == RDF.type and s in new_entities)
     shown = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common(6))
     verb = "replaced" if replaced else "added"
