@@ -700,11 +700,69 @@ def load_test(port: int, path: str, clients: int, seconds: float, headers: dict 
             "errors": errors[0]}
 
 
+def crawl_test(port: int, paths: list[str], clients: int) -> dict:
+    """Each path asked once, the clients taking the next one as they finish (keep-alive): a crawl of distinct
+    pages, which no rendered page or kept page model answers, since each is asked for the first time."""
+    todo = list(reversed(paths))
+    lat: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while True:
+            with lock:
+                if not todo:
+                    break
+                path = todo.pop()
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            mine.append((time.perf_counter() - t0) * 1000)
+        conn.close()
+        with lock:
+            lat.extend(mine)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker) for _ in range(clients)]:
+            f.result()
+    elapsed = time.perf_counter() - started
+    return {"rps": len(lat) / elapsed, "p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "n": len(lat),
+            "errors": errors[0], "distinct": len(set(paths))}
+
+
+CRAWLED_CLASSES = ("State", "Meeting")      # busy pages: a state in tens of meetings, a meeting's participants
+
+
+def crawl_paths(store) -> list[str]:
+    """The page of every state and every meeting of the graph (at 1M: 180 states in 20 to 231 meetings each,
+    232 meetings), in IRI order."""
+    r2p = "https://w3id.org/r2pkg/ontology#"
+    found = set()
+    for cls in CRAWLED_CLASSES:
+        found |= {row[0].value for row in store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{r2p}{cls}> }}",
+                                                      use_default_graph_as_union=True)
+                  if "/id/" in row[0].value}
+    return ["/page/" + iri.split("/id/", 1)[1] for iri in sorted(found)]
+
+
 def http_bench(data_dir: Path, clients: int, seconds: float) -> dict:
     from r2pkg.graph.store import open_store
 
     store = open_store(data_dir)
     ents = entities(store)
+    crawl = crawl_paths(store)
     del store
     port = free_port()
     cmd = [str(Path(sys.executable).parent / "r2pkg"), "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -757,6 +815,8 @@ def http_bench(data_dir: Path, clients: int, seconds: float) -> dict:
         for name, path in endpoints.items():
             headers = {"Accept": "application/sparql-results+json"} if name.startswith("sparql") else None
             out["endpoints"][name] = load_test(port, path, clients, seconds, headers)
+        # Last: distinct busy pages, each asked once (what a crawler or many readers of different pages cost).
+        out["endpoints"]["page crawl (distinct states and meetings)"] = crawl_test(port, crawl, clients)
         stop.set()
         sampler.join()
         out["rss_peak_mb"] = peak[0]

@@ -39,20 +39,33 @@ NOT_STATEMENTS = {"evidence", "decisions", "rejected"}
 NEGOTIABLE = ["text/html", "application/xhtml+xml", *DATA_FORMATS.values(), "application/json"]
 
 # The evidence of some facts about the entity, each in the evidence graph of the graph stating it: (?g ?p ?o)
-# in a VALUES block, ?o the other end. The entity's own end is written first: in one document's evidence
-# it names few evidence nodes, where a meeting names hundreds (Oxigraph follows the order written; 0.7 ms
-# against 6 ms for 30 facts of a busy state). The sentences' offsets and text come from the search index
+# in a VALUES block, ?o the other end. Oxigraph follows the order written, so the end that names fewer
+# evidence nodes in one document's evidence is written first: a state's own end (a few nodes per document,
+# where a meeting it took part in names hundreds: 2.2 ms against 5.4 for 27 facts at 1M), but a meeting's
+# other end (3.4 ms against 15 for its 48 facts). The sentences' offsets and text come from the search index
 # (webapp/search.py), which holds them already; reading them here too would cost four lookups per node.
 EVIDENCE_BATCH = 200
 EVIDENCE_GRAPH_OF = {str(CURATED_GRAPH): str(CURATED_EVIDENCE_GRAPH)}
+# Evidence nodes naming the entity per document above which its other end is the better start.
+BUSY_END = 20
 
 
-def _evidence_query(values: str, node: ox.NamedNode, direction: str) -> str:
+def _evidence_query(values: str, node: ox.NamedNode, direction: str, own_first: bool = True) -> str:
     own, other = (RDF + "subject", RDF + "object") if direction == "out" else (RDF + "object", RDF + "subject")
+    first, then = (f"?ev <{own}> {node}", f"?ev <{other}> ?o") if own_first else (f"?ev <{other}> ?o",
+                                                                                   f"?ev <{own}> {node}")
     return f"""SELECT ?p ?o ?sent WHERE {{
   VALUES (?g ?p ?o) {{ {values} }}
-  GRAPH ?g {{ ?ev <{own}> {node} . ?ev <{other}> ?o ; <{RDF}predicate> ?p ; <{R2P}sentence> ?sent . }}
+  GRAPH ?g {{ {first} . {then} ; <{RDF}predicate> ?p ; <{R2P}sentence> ?sent . }}
 }}"""
+
+
+def own_end_first(data, iri: str, direction: str, documents: int) -> bool:
+    """Whether the entity names few evidence nodes per document in this direction (its facts' rdf:subject when
+    it is their subject): then its own end is the better start of the evidence query."""
+    counts = property_counts(data, iri)["in"]
+    named = counts.get(RDF + ("subject" if direction == "out" else "object"), 0)
+    return named <= BUSY_END * max(1, documents)
 
 
 def evidence_graph_of(graph: str) -> str | None:
@@ -199,10 +212,11 @@ def _distinct_types(data, types: list[ox.NamedNode]) -> list[ox.NamedNode]:
     return distinct
 
 
-def _evidence(data, iri: str, statements) -> dict[tuple[str, str], list[Evidence]]:
+def _evidence(data, iri: str, statements, documents: int = 1) -> dict[tuple[str, str], list[Evidence]]:
     """(property, other end) -> the sentences stating the fact, one per place in a document and in document
     order, for the triples the given statements stand for (a page's, not all of a hub's thousands); an
-    incoming property is written "^p"."""
+    incoming property is written "^p". `documents`: how many documents mention the entity (the density of
+    its evidence, which chooses the query's order)."""
     node = ox.NamedNode(iri)
     wanted: dict[str, set] = {"out": set(), "in": set()}
     for st in statements:
@@ -213,9 +227,10 @@ def _evidence(data, iri: str, statements) -> dict[tuple[str, str], list[Evidence
     rows = []
     for direction, facts in wanted.items():
         facts = sorted(facts, key=str)
+        own_first = own_end_first(data, iri, direction, documents) if facts else True
         for chunk in range(0, len(facts), EVIDENCE_BATCH):
             block = " ".join(f"({g} {p} {o})" for g, p, o in facts[chunk:chunk + EVIDENCE_BATCH])
-            rows += [(direction, r) for r in data.query(_evidence_query(block, node, direction))]
+            rows += [(direction, r) for r in data.query(_evidence_query(block, node, direction, own_first))]
     spans = _sentence_spans(data, {r["sent"].value for _, r in rows})
     out: dict[tuple[str, str], list[Evidence]] = {}
     seen: set[tuple[tuple[str, str], str, int]] = set()
@@ -311,7 +326,7 @@ def build_page(iri: str, focus: str | None = None, number: int = 1) -> EntityPag
     for lst in (page.outgoing, page.incoming):
         lst.sort(key=lambda grp: grp.label.lower())
     shown = [st for group in page.outgoing + page.incoming for st in group.statements]
-    page.evidence = _evidence(data, iri, shown)
+    page.evidence = _evidence(data, iri, shown, len(page.mentioned_in) + page.mentioned_more)
     attach_evidence(shown, page.evidence)
     if data.is_a(iri, str(R2P.ExtractionRule)):
         total = property_counts(data, iri)["in"].get(EXTRACTED_BY, 0)

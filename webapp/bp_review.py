@@ -11,7 +11,6 @@ import json
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -305,51 +304,47 @@ class ReviewFact:
 
 
 def attach_review(data, iri: str, groups: list, evidence: dict) -> None:
-    """Give each statement of an entity page the asserted facts it stands for (`Statement.reviewable`)."""
+    """Give each statement of an entity page the asserted facts it stands for (`Statement.reviewable`): the
+    triples of its forms (`Statement.raws`, read with the page, each with the graph stating it) that a
+    document graph or the curated graph asserts, so the store is not probed again per statement."""
     from .statements import hierarchy_of, property_label
 
     node = ox.NamedNode(iri)
-    limit = current_app.config["PAGE_MAX_FACTS"] * 4
-    asserted: dict[str, list[tuple]] = {}
-    shown = {str(st.value): st.value for grp in groups for st in grp.statements}
-    for key, other in shown.items():        # the statements shown, not every triple of a hub: both ends known
-        if isinstance(other, ox.Literal):
-            quads = store_quads(data, node, other)
-        else:
-            quads = [*store_quads(data, node, other), *store_quads(data, other, node)]
-        for q in quads:
-            asserted.setdefault(key, []).append(("out" if q.subject == node else "in", q))
     hierarchy = hierarchy_of(data)
-    state = review_state()
+    statuses = review_state().statuses()
     for grp in groups:
         entailed = hierarchy.entailed((grp.direction, grp.predicate.value))
         for st in grp.statements:
-            seen = set()
-            for direction, q in asserted.get(str(st.value), ())[:limit]:
-                if (direction, q.predicate.value) not in entailed:
-                    continue
-                triple = (term_nt(q.subject), term_nt(q.predicate), term_nt(q.object))
-                if triple in seen:
-                    continue
-                seen.add(triple)
-                key = ("" if direction == "out" else "^") + q.predicate.value
+            for triple, predicate, direction, curated in _asserted(node, st.raws, entailed):
+                key = ("" if direction == "out" else "^") + predicate
                 ev = next(iter(evidence.get((key, str(st.value)), ())), None)
                 st.reviewable.append(ReviewFact(
-                    triple, property_label(data, q.predicate.value),
-                    *(_evidence_parts(ev) if ev else ()), status=state.status_of(triple),
-                    curated=q.graph_name == CURATED))
+                    triple, property_label(data, predicate),
+                    *(_evidence_parts(ev) if ev else ()), status=statuses.get(triple), curated=curated))
+
+
+def _asserted(node: ox.NamedNode, raws: list, entailed) -> list[tuple[tuple[str, str, str], str, str, bool]]:
+    """(N-Triples triple, property, direction, asserted by the curated graph) of each asserted triple among a
+    statement's raws whose form the group's form entails, once each: the entity as subject first, then by
+    property."""
+    found: dict[tuple[str, str, str], list] = {}
+    for raw in raws:
+        direction, predicate = raw.form
+        if (direction, predicate) not in entailed or not _is_asserted(raw.graph):
+            continue
+        subject, object_ = (node, raw.other) if direction == "out" else (raw.other, node)
+        triple = (term_nt(subject), term_nt(ox.NamedNode(predicate)), term_nt(object_))
+        entry = found.setdefault(triple, [triple, predicate, direction, False])
+        entry[3] = entry[3] or raw.graph == CURATED.value
+    return sorted((tuple(e) for e in found.values()), key=lambda e: (e[2] != "out", e[1], e[0]))
+
+
+def _is_asserted(graph: str) -> bool:
+    return graph.startswith(DOCUMENT_GRAPH_PREFIX) or graph == CURATED.value
 
 
 def _evidence_parts(ev) -> tuple[str, str, int, int]:
     return ev.document.value.removeprefix(DOCUMENT_PREFIX), ev.sentence, ev.start, ev.end
-
-
-def store_quads(data, subject, object_):
-    """The asserted quads (document graphs and the curated graph) with this subject or object."""
-    for q in islice(data.store.quads_for_pattern(subject, None, object_, None), 20000):
-        graph = q.graph_name
-        if isinstance(graph, ox.NamedNode) and (graph.value.startswith(DOCUMENT_GRAPH_PREFIX) or graph == CURATED):
-            yield q
 
 
 # --------------------------------------------------------------------------------------------
