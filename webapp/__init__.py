@@ -130,15 +130,30 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
         if app.config["STORE_SERVER"] is None:
             query_pool(app.config)
     if app.config.get("REQUEST_LOG") and not request_log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-        request_log.addHandler(handler)
-        request_log.setLevel(logging.INFO)
-        request_log.propagate = False     # waitress configures the root logger too: one line per request
+        _log_requests_to_stderr()
     options = serving.server_options(app.config)
     source = app.config["STORE_SERVER"].query_url if app.config["STORE_SERVER"] else app.config["DATA_DIR"]
     print(f"Serving {source} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="r2pkg", _server=serving.make_server, **options)
+
+
+def _log_requests_to_stderr() -> None:
+    """The request log on stderr, written by a thread of its own: a request thread only queues its line, so
+    the serving threads never wait on each other for the stream's lock or the write."""
+    import logging.handlers
+    import queue
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    lines: queue.SimpleQueue = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(lines, handler)
+    listener.start()
+    request_log.addHandler(logging.handlers.QueueHandler(lines))
+    request_log.setLevel(logging.INFO)
+    request_log.propagate = False     # waitress configures the root logger too: one line per request
+    import atexit
+
+    atexit.register(listener.stop)     # the lines still queued are written before the process ends
 
 
 def server_config(value):

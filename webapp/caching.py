@@ -9,6 +9,7 @@ the query run. A new build changes every ETag at once.
 from __future__ import annotations
 
 import hashlib
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -55,9 +56,15 @@ def _served_build() -> str | None:
 
 def _queries_stamp() -> str:
     """The saved queries' folder as of now: its files are re-read when they change (bp_queries.saved_queries),
-    and the pages listing them with them."""
-    files = sorted(Path(current_app.config["QUERIES_DIR"]).glob("*.rq"))
-    return f"{len(files)}-{sum(p.stat().st_mtime_ns for p in files)}"
+    and the pages listing them with them. One scandir and a stat per file (pathlib's glob cost as much as the
+    rest of a cached page's ETag)."""
+    count = total = 0
+    with os.scandir(current_app.config["QUERIES_DIR"]) as entries:
+        for entry in entries:
+            if entry.name.endswith(".rq") and entry.is_file():
+                count += 1
+                total += entry.stat().st_mtime_ns
+    return f"{count}-{total}"
 
 
 def _cache_control() -> str:

@@ -6,6 +6,7 @@ endpoint, saved queries) go through graph/sparql.py's time-limited worker pool i
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class GraphData:
         self._remote = RemoteStore(server) if server is not None else None
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
+        self._resolved: tuple[str, str | None] | None = None     # (what `current` names, the build's folder)
 
     # ---- the current build ----
     def _target(self) -> str | None:
@@ -95,8 +97,24 @@ class GraphData:
                 return self._remote.build_stamp()
             except RemoteStoreError as exc:
                 return f"unreachable: {exc}"
+        return self._local_target()
+
+    def _local_target(self) -> str | None:
+        """The served build's folder. Asked on every request: DATA_DIR/current is a symlink that a new build
+        replaces (graph/store.py), so while it names the same folder the folder resolved before is reused, at
+        the cost of one readlink instead of resolving the whole path (a fifth of a cached page's work)."""
+        link = self.data_dir / "current"
+        try:
+            named = os.readlink(link)
+        except OSError:            # no build yet, or not a symlink: resolve it the long way
+            named = None
+        memo = self._resolved
+        if named is not None and memo is not None and memo[0] == named:
+            return memo[1]
         build = current_build(self.data_dir)
-        return str(build.root) if build is not None else None
+        target = str(build.root) if build is not None else None
+        self._resolved = (named, target) if named is not None else None
+        return target
 
     def snapshot(self) -> Snapshot:
         """The graph as of the current build. Within a request the build is looked up once, so

@@ -13,20 +13,24 @@ from .statements import Evidence
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
-# The practices of the entity (bind ?e) and of its government bodies (r2p:partOf the state), with the
-# sentence their actor was read from. The same shape as the saved query national-practices.
+# The practices of the entity and of its government bodies (r2p:partOf the state, transitively), with the
+# sentence their actor was read from: the same answer as the saved query national-practices, in three steps
+# so that Oxigraph starts each from what is bound (7 ms for a state at 1M in one query, where it walked
+# r2p:partOf+ from every actor of every practice and read every evidence node of r2p:actor; 0.6 ms so).
+_PARTS = f"SELECT DISTINCT ?actor WHERE {{ ?actor <{R2P}partOf>+ ?e }}"      # bind ?e
 _PRACTICES = f"""
-SELECT DISTINCT ?practice ?actor ?kindName ?object ?date ?place ?sent WHERE {{
-  {{ ?practice <{R2P}actor> ?e . BIND(?e AS ?actor) }}
-  UNION {{ ?practice <{R2P}actor> ?actor . ?actor <{R2P}partOf>+ ?e }}
+SELECT DISTINCT ?practice ?actor ?kindName ?object ?date ?place WHERE {{
+  ?practice <{R2P}actor> ?actor .
   ?practice a <{R2P}Practice> ; <{R2P}practiceKind> ?kind .
   OPTIONAL {{ ?kind <{SKOS}prefLabel> ?kindName }}
   OPTIONAL {{ ?practice <{R2P}produced>|<{R2P}concerns> ?object }}
   OPTIONAL {{ ?practice <{R2P}date> ?date }}
   OPTIONAL {{ ?practice <{R2P}practicePlace> ?place }}
-  OPTIONAL {{ ?ev <{RDF}subject> ?practice ; <{RDF}predicate> <{R2P}actor> ; <{RDF}object> ?actor ;
-                  <{R2P}sentence> ?sent }}
-}}"""
+}}"""                                                                         # VALUES ?actor
+_SENTENCES = f"""
+SELECT ?practice ?sent WHERE {{
+  ?ev <{RDF}subject> ?practice ; <{RDF}predicate> <{R2P}actor> ; <{RDF}object> ?actor ; <{R2P}sentence> ?sent .
+}}"""                                                                         # VALUES (?practice ?actor)
 
 
 @dataclass
@@ -49,9 +53,15 @@ def is_actor_kind(data, iri: str) -> bool:
 def practices_of(data, iri: str, spans) -> list[Practice]:
     """The practices of a state or organization, dated ones first in date order, each with its sentences
     (`spans(sentence IRIs)` -> sentence IRI -> Evidence list, as the entity page reads them)."""
-    rows = data.query(_PRACTICES, e=ox.NamedNode(iri))
+    node = ox.NamedNode(iri)
+    actors = [node, *(r["actor"] for r in data.query(_PARTS, e=node)
+                      if isinstance(r["actor"], ox.NamedNode) and r["actor"] != node)]
+    rows = data.query(with_rows(_PRACTICES, ("actor",), [(a,) for a in actors]))
     found: dict[str, Practice] = {}
     sentences: dict[str, set[str]] = {}
+    pairs = sorted({(r["practice"], r["actor"]) for r in rows if isinstance(r["practice"], ox.NamedNode)}, key=str)
+    for r in data.query(with_rows(_SENTENCES, ("practice", "actor"), pairs)) if pairs else ():
+        sentences.setdefault(r["practice"].value, set()).add(r["sent"].value)
     for r in rows:
         p = found.setdefault(r["practice"].value, Practice(r["practice"], r["kindName"].value if r["kindName"] else ""))
         actor = r["actor"]
@@ -61,8 +71,6 @@ def practices_of(data, iri: str, spans) -> list[Practice]:
             p.objects.append(r["object"])
         p.date = p.date or r["date"]
         p.place = p.place or r["place"]
-        if r["sent"] is not None:
-            sentences.setdefault(r["practice"].value, set()).add(r["sent"].value)
     texts = spans({s for group in sentences.values() for s in group})
     for key, p in found.items():
         seen = set()
@@ -72,3 +80,10 @@ def practices_of(data, iri: str, spans) -> list[Practice]:
                     seen.add((ev.document.value, ev.start))
                     p.evidence.append(ev)
     return sorted(found.values(), key=lambda p: (p.date is None, str(p.date.value) if p.date else "", p.iri.value))
+
+
+def with_rows(query: str, names: tuple[str, ...], rows: list[tuple]) -> str:
+    """The query with a VALUES block of these rows put first in its WHERE clause, where Oxigraph starts from it."""
+    variables = " ".join("?" + n for n in names)
+    block = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
+    return query.replace("WHERE {", f"WHERE {{ VALUES ({variables}) {{ {block} }}", 1)
