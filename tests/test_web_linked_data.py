@@ -154,6 +154,44 @@ def test_a_new_build_changes_the_etag(tmp_path, make_fixture_build, web_queries_
     assert tags[0] != tags[1]
 
 
+def test_a_conditional_get_with_the_current_etag_is_answered_before_the_page_is_built(client, monkeypatch):
+    from r2pkg.webapp import bp_entity
+
+    first = client.get("/page/state/spain")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the page was built for a client that has it")
+
+    monkeypatch.setattr(bp_entity, "build_page", not_again)
+    again = client.get("/page/state/spain", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_build_published_while_serving_is_served_at_the_next_request(tmp_path, make_fixture_build, web_queries_dir):
+    """`current` swapped to a new build (as graph/store.py publishes one) under a running app: the next page
+    comes from the new build, with a new ETag."""
+    import os
+    import shutil
+
+    from r2pkg.webapp import create_app
+
+    served = make_fixture_build(tmp_path / "served")
+    newer = make_fixture_build(tmp_path / "newer", """<https://w3id.org/r2pkg/graph/gazetteer> {
+  <https://w3id.org/r2pkg/id/state/spain> <http://www.w3.org/2004/02/skos/core#altLabel> "Kingdom of Tiles"@en . }""")
+    client = create_app({"TESTING": True, "DATA_DIR": str(served), "QUERIES_DIR": str(web_queries_dir)}).test_client()
+    before = client.get("/page/state/spain")
+    assert "Kingdom of Tiles" not in before.get_data(as_text=True)
+    build = (newer / "current").resolve()
+    moved = served / "builds" / (build.name + "-newer")
+    shutil.move(str(build), str(moved))
+    link = served / "current.swap"
+    link.symlink_to(moved.relative_to(served))
+    os.replace(link, served / "current")
+    after = client.get("/page/state/spain")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Kingdom of Tiles" in after.get_data(as_text=True)
+
+
 # ---- dumps: compressed, and no server paths ---------------------------------------------------
 
 def test_a_dump_comes_gzipped_to_a_client_that_accepts_it(built):

@@ -18,8 +18,8 @@ from . import graph_data
 from .errors import NOT_AN_IRI, NotFound
 from .practices import is_actor_kind, practices_of
 from .untrusted import is_iri, printable
-from .statements import (Evidence, Raw, Statement, StatementGroup, SummaryRow, attach_evidence, build_groups,
-                         fill_qualifiers, property_label, summary_card)
+from .statements import (Evidence, Raw, Statement, StatementGroup, SummaryRow, value_sort_key, attach_evidence,
+                         build_groups, fill_qualifiers, property_label, summary_card)
 from .urls import DATA_FORMATS, EXTENSION_OF
 
 bp = Blueprint("entity", __name__)
@@ -406,21 +406,50 @@ def rule_facts(data, iri: str, number: int, size: int, total: int) -> RuleFacts:
     return RuleFacts(facts, total, number, size)
 
 
-def store_paged_group(data, iri: str, direction: str, p: str, focus: str | None, number: int,
-                      size: int) -> StatementGroup:
-    """A property with thousands of values: its distinct values counted (once per build) and one page of them
-    read in the store's order, each with the graphs that state it. Its forms are not folded."""
+ORDERED_MAX = 20_000        # values of a paged property read and sorted by label once per build; more: store order
+ORDERS_KEPT = 32            # paged properties whose sorted values a build's snapshot keeps (the most recently asked)
+
+
+def paged_values(data, iri: str, direction: str, p: str, page: int, size: int) -> tuple[list, int]:
+    """(the values on page `page`, how many distinct values there are) of a property with thousands of values,
+    in the order of the groups read whole: by label, then IRI. Its values are read and sorted once per build
+    (kept for the ORDERS_KEPT most recently asked); one with more than ORDERED_MAX is counted and paged by the
+    store in the store's order, which is stable for a build but not meaningful."""
     node, prop = ox.NamedNode(iri), ox.NamedNode(p)
     pattern = f"{node} {prop} ?x" if direction == "out" else f"?x {prop} {node}"
-    cache = _counts_cache(data)
+    orders = data.snapshot().paged_orders
     key = (iri, direction, p)
+    with _KEPT_LOCK:
+        ordered = orders.get(key)
+        if ordered is not None:
+            orders.move_to_end(key)
+    if ordered is None:
+        rows = data.query(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ {pattern} }} }} LIMIT {ORDERED_MAX + 1}")
+        ordered = sorted((r["x"] for r in rows), key=lambda v: (value_sort_key(data, v), str(v))) \
+            if len(rows) <= ORDERED_MAX else ()
+        with _KEPT_LOCK:
+            orders[key] = ordered
+            while len(orders) > ORDERS_KEPT:
+                orders.popitem(last=False)
+    if ordered:
+        return list(ordered[(page - 1) * size:page * size]), len(ordered)
+    cache = _counts_cache(data)
     if key not in cache:
         cache[key] = int(data.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} }}")[0]["n"].value)
-    total = cache[key]
-    group_key = ("^" if direction == "in" else "") + p
-    page = number if group_key == focus else 1
     values = [r["x"] for r in data.query(f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ {pattern} }} }} "
                                           f"LIMIT {size} OFFSET {(page - 1) * size}")]
+    return values, cache[key]
+
+
+def store_paged_group(data, iri: str, direction: str, p: str, focus: str | None, number: int,
+                      size: int) -> StatementGroup:
+    """A property with thousands of values: one page of its distinct values (`paged_values`), each with the
+    graphs that state it. Its forms are not folded."""
+    node, prop = ox.NamedNode(iri), ox.NamedNode(p)
+    pattern = f"{node} {prop} ?x" if direction == "out" else f"?x {prop} {node}"
+    group_key = ("^" if direction == "in" else "") + p
+    page = number if group_key == focus else 1
+    values, total = paged_values(data, iri, direction, p, page, size)
     graphs: dict[str, set[str]] = {}
     if values:
         block = " ".join(str(v) for v in values)

@@ -78,6 +78,7 @@ class Snapshot:
     statements: int | None = None   # quads in the named graphs, counted on first use
     page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
     entity_pages: OrderedDict = field(default_factory=OrderedDict)   # busy entities' page models (bp_entity.py)
+    paged_orders: OrderedDict = field(default_factory=OrderedDict)   # paged properties' values, sorted (bp_entity.py)
 
 
 class GraphData:

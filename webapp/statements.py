@@ -225,7 +225,7 @@ def build_groups(data, iri: str, raws: list[Raw]) -> tuple[list, list]:
     notes = partial_notes(data, folded, hierarchy_of(data), display_config())
     out, inc = [], []
     for form, statements in groups.items():
-        statements.sort(key=lambda s: (s.inferred, _sort_key(data, s.value), str(s.value)))
+        statements.sort(key=lambda s: (s.inferred, value_sort_key(data, s.value), str(s.value)))
         label = label_of(form[1])
         group = StatementGroup(ox.NamedNode(form[1]), label, form[0], statements, len(statements),
                                note=notes.get(form, ""))
@@ -274,7 +274,7 @@ def named_of_stated(named: int, stated: str, lower_bound: bool) -> str:
     return f"named in the texts: {named:,} of the {'more than ' if lower_bound else ''}{stated} stated"
 
 
-def _sort_key(data, term) -> str:
+def value_sort_key(data, term) -> str:
     if isinstance(term, ox.NamedNode):
         return data.label(term.value).lower()
     return getattr(term, "value", str(term))
