@@ -140,6 +140,7 @@ def serve(host: str = "127.0.0.1", port: int = 5000, data_dir=None, threads: int
 def _log_requests_to_stderr() -> None:
     """The request log on stderr, written by a thread of its own: a request thread only queues its line, so
     the serving threads never wait on each other for the stream's lock or the write."""
+    import atexit
     import logging.handlers
     import queue
 
@@ -151,8 +152,6 @@ def _log_requests_to_stderr() -> None:
     request_log.addHandler(logging.handlers.QueueHandler(lines))
     request_log.setLevel(logging.INFO)
     request_log.propagate = False     # waitress configures the root logger too: one line per request
-    import atexit
-
     atexit.register(listener.stop)     # the lines still queued are written before the process ends
 
 

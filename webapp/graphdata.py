@@ -103,7 +103,8 @@ class GraphData:
     def _local_target(self) -> str | None:
         """The served build's folder. Asked on every request: DATA_DIR/current is a symlink that a new build
         replaces (graph/store.py), so while it names the same folder the folder resolved before is reused, at
-        the cost of one readlink instead of resolving the whole path (a fifth of a cached page's work)."""
+        the cost of one readlink instead of resolving the whole path (a fifth of a cached page's wall time on a
+        loaded server, its threads waiting for the GIL after each system call)."""
         link = self.data_dir / "current"
         try:
             named = os.readlink(link)
