@@ -177,9 +177,8 @@ def child_build(n: int, workdir: Path, with_shacl: bool = True) -> dict:
     owl_s = time.perf_counter() - t0
     out["owlrl_s"] = owl_s * len(facts) / len(sample)
     out["owlrl_extrapolated"] = len(sample) < len(facts)
-    dump = Path(os.path.realpath(data_dir / "current")) / "dumps" / "graph.nq"
     if out["quads"] <= RDFLIB_CAP:
-        out.update(_rdflib_load_dump(dump))
+        out.update(_rdflib_load_dump(data_dir))
     return out
 
 
@@ -335,12 +334,20 @@ def child_shacl(k: int, workdir: Path) -> dict:
             "shacl_s": report.seconds_per_stage.get("shacl"), "peak_rss_mb": peak_rss_mb()}
 
 
-def _rdflib_load_dump(nq: Path) -> dict:
+def _nquads_dump(data_dir: Path):
+    """The served build's N-Quads dump, decompressed (a build keeps its dumps gzipped: graph/dumps.py)."""
+    from r2pkg.graph import dumps
+
+    return dumps.reading(Path(os.path.realpath(data_dir / "current")) / "dumps", "graph.nq")
+
+
+def _rdflib_load_dump(data_dir: Path) -> dict:
     from rdflib import Dataset
 
     t0 = time.perf_counter()
     ds = Dataset()
-    ds.parse(str(nq), format="nquads")
+    with _nquads_dump(data_dir) as nq:
+        ds.parse(source=nq, format="nquads")
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     ds.serialize(format="trig")
@@ -600,9 +607,9 @@ def _first_page(data, build_page: Callable, iri: str):
 def _rdflib_queries(data_dir: Path, texts: dict, ents: dict, budget: float) -> dict:
     from rdflib import Dataset
 
-    nq = Path(os.path.realpath(data_dir / "current")) / "dumps" / "graph.nq"
     ds = Dataset(default_union=True)
-    ds.parse(str(nq), format="nquads")
+    with _nquads_dump(data_dir) as nq:
+        ds.parse(source=nq, format="nquads")
     res: dict = {"saved": {}, "entity": {}, "search": {}}
     def alarm(_signum, _frame):
         raise TimeoutError
