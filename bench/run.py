@@ -160,6 +160,7 @@ def child_build(n: int, workdir: Path, with_shacl: bool = True) -> dict:
         "evidence": report.evidence_triples, "errors": len(report.errors),
         "loader_mb_s": text_bytes / 1e6 / stages["load"] if stages.get("load") else None,
         "quads_per_s": report.total_quads / total, "peak_rss_mb": peak_rss_mb(),
+        "disk_mb": _disk_mb(Path(os.path.realpath(data_dir / "current"))),
     }
     # Plain stack: owlrl on the same facts (capped), rdflib load and dumps of the built graph.
     from r2pkg.graph.reasoning import infer, load_ontology, owlrl_inferences
@@ -177,9 +178,8 @@ def child_build(n: int, workdir: Path, with_shacl: bool = True) -> dict:
     owl_s = time.perf_counter() - t0
     out["owlrl_s"] = owl_s * len(facts) / len(sample)
     out["owlrl_extrapolated"] = len(sample) < len(facts)
-    dump = Path(os.path.realpath(data_dir / "current")) / "dumps" / "graph.nq"
     if out["quads"] <= RDFLIB_CAP:
-        out.update(_rdflib_load_dump(dump))
+        out.update(_rdflib_load_dump(data_dir))
     return out
 
 
@@ -335,12 +335,27 @@ def child_shacl(k: int, workdir: Path) -> dict:
             "shacl_s": report.seconds_per_stage.get("shacl"), "peak_rss_mb": peak_rss_mb()}
 
 
-def _rdflib_load_dump(nq: Path) -> dict:
+def _disk_mb(folder: Path) -> dict[str, float]:
+    """A build's disk use, per part (store, dumps, documents ...) and in total, in MB."""
+    parts = {part.name: sum(f.stat().st_size for f in part.rglob("*") if f.is_file()) / 1e6
+             for part in folder.iterdir() if part.is_dir()}
+    return parts | {"total": sum(parts.values()) + sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) / 1e6}
+
+
+def _nquads_dump(data_dir: Path):
+    """The served build's N-Quads dump, decompressed (a build keeps its dumps gzipped: graph/dumps.py)."""
+    from r2pkg.graph import dumps
+
+    return dumps.reading(Path(os.path.realpath(data_dir / "current")) / "dumps", "graph.nq")
+
+
+def _rdflib_load_dump(data_dir: Path) -> dict:
     from rdflib import Dataset
 
     t0 = time.perf_counter()
     ds = Dataset()
-    ds.parse(str(nq), format="nquads")
+    with _nquads_dump(data_dir) as nq:
+        ds.parse(source=nq, format="nquads")
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     ds.serialize(format="trig")
@@ -600,9 +615,9 @@ def _first_page(data, build_page: Callable, iri: str):
 def _rdflib_queries(data_dir: Path, texts: dict, ents: dict, budget: float) -> dict:
     from rdflib import Dataset
 
-    nq = Path(os.path.realpath(data_dir / "current")) / "dumps" / "graph.nq"
     ds = Dataset(default_union=True)
-    ds.parse(str(nq), format="nquads")
+    with _nquads_dump(data_dir) as nq:
+        ds.parse(source=nq, format="nquads")
     res: dict = {"saved": {}, "entity": {}, "search": {}}
     def alarm(_signum, _frame):
         raise TimeoutError
@@ -872,6 +887,9 @@ def print_build(r: dict) -> None:
     rss_target = {1000: "build_1000_rss_mb", 10000: "build_10000_rss_mb"}.get(r["summaries"])
     print(f"  peak RSS of the build {r['peak_rss_mb']:.0f} MB" + (f"   {check(rss_target, r['peak_rss_mb'])}"
                                                                   if rss_target else ""))
+    if "disk_mb" in r:
+        print(f"  on disk {r['disk_mb']['total']:,.0f} MB (" + ", ".join(
+            f"{k} {v:,.0f}" for k, v in r["disk_mb"].items() if k != "total") + ")")
     print("  stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in st.items())
           + ("" if r.get("with_shacl") else "   (SHACL stubbed out by --no-shacl)"))
     print(f"  loaders {r['loader_mb_s']:.3f} MB/s   {check('loader_mb_s', r['loader_mb_s'])}")

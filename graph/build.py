@@ -13,7 +13,7 @@ from itertools import chain, islice
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -26,9 +26,9 @@ from r2pkg.loaders import reference_facts
 from r2pkg.loaders.batch import each_document
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
-from . import incremental, iris, review, reviewchange, store as stores
+from . import dumps, incremental, iris, review, reviewchange, store as stores
 from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
-                         _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable, compress_dumps,
+                         _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable,
                          keep_document, kept_documents, KeptDocuments)
 from .evidence import evidence_ntriples, fact_triples, rule_triples
 from .review import without_evidence_of
@@ -524,13 +524,12 @@ def _timed(work: Callable, *args) -> float:
 
 def _write_dumps_from_files(paths: stores.BuildPaths) -> None:
     _write_dataset_dumps(paths.dumps)
-    compress_dumps(paths.dumps, paths.compressed_dumps)
 
 
 class _GraphWriter:
-    """Named graphs as N-Quads text for the store's bulk loader, a part at a time, also appended to
-    the N-Quads dump; their merge, each distinct triple once, to the N-Triples dump, which then
-    becomes the store's default graph.
+    """Named graphs as N-Quads text for the store's bulk loader, a part at a time, also written to the
+    N-Quads dump; their merge, each distinct triple once, to the N-Triples dump, which then becomes the
+    store's default graph. Both dumps are written gzipped (graph/dumps.py).
 
     The merge is made without holding the evidence: an evidence graph holds only the nodes of its own
     document (its evidence, sentence and mention IRIs are under the document's slug), so its
@@ -540,18 +539,17 @@ class _GraphWriter:
     and written last."""
 
     def __init__(self, folder: Path, others: Iterable[Graphs]):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.merged = folder / "graph.nt"
-        self.nquads = open(folder / "graph.nq", "w", encoding="utf-8")
-        self.default = open(self.merged, "w", encoding="utf-8")
+        self.folder = folder
+        self.files = ExitStack()
+        self.nquads = self.files.enter_context(dumps.writing_text(folder, "graph.nq"))
+        self.default = self.files.enter_context(dumps.writing_text(folder, "graph.nt"))
         self.shared = dict.fromkeys(line for graphs in others for lines in graphs.values() for line in lines)
 
     def __enter__(self) -> "_GraphWriter":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.nquads.close()
-        self.default.close()
+        self.files.__exit__(*exc)
 
     def write(self, graphs: Graphs) -> str:
         """Each graph's distinct statements (a document may state one twice), as N-Quads text."""
@@ -567,33 +565,27 @@ class _GraphWriter:
         """Both dumps complete: the other graphs' statements end the merge."""
         self.default.writelines(f"{line} .\n" for line in self.shared)
         self.shared = {}
-        self.default.close()
-        self.nquads.close()
+        self.files.close()
 
     def load_default_graph(self, store: ox.Store) -> None:
         """The merge into the store from its dump, in parts (the bulk loader holds a part in memory,
         and one of millions of statements took 1.6 GB)."""
-        with open(self.merged, encoding="utf-8") as merged:
-            while part := "".join(islice(merged, DEFAULT_GRAPH_PART)):
+        with dumps.reading(self.folder, "graph.nt") as merged:
+            while part := b"".join(islice(merged, DEFAULT_GRAPH_PART)):
                 store.bulk_load(part, ox.RdfFormat.N_TRIPLES, lenient=True)   # checked as named graphs
 
 
 def _write_dataset_dumps(folder: Path) -> None:
     """The other dumps, from graph.nq and graph.nt (written with the store): reading the store back
     is several times slower than parsing them (1,000 summaries: N-Triples of its default graph in 18 s
-    against 5 s). Parsed leniently (IRIs not checked again: 1.5 s against 3.5 s for the N-Quads of 200
-    summaries, over half of each dump's time): the store's loader checked the same statements strictly."""
+    against 5 s)."""
     prefixes = serialization_prefixes()
-    nquads = folder / "graph.nq"
-
-    def parsed(path: Path, format: ox.RdfFormat) -> Iterator[ox.Quad]:
-        return ox.parse(path=str(path), format=format, lenient=True)
-
-    ox.serialize(parsed(nquads, ox.RdfFormat.N_QUADS), str(folder / "graph.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
-    _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
-        parsed(nquads, ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD))
-    ox.serialize(parsed(folder / "graph.nt", ox.RdfFormat.N_TRIPLES), str(folder / "graph.ttl"),
-                 ox.RdfFormat.TURTLE, prefixes=prefixes)
+    with dumps.writing(folder, "graph.trig") as out:
+        ox.serialize(dumps.parsed(folder, "graph.nq"), out, ox.RdfFormat.TRIG, prefixes=prefixes)
+    with dumps.writing(folder, "graph.jsonld") as out:
+        _dump_jsonld(out, lambda out: ox.serialize(dumps.parsed(folder, "graph.nq"), out, ox.RdfFormat.JSON_LD))
+    with dumps.writing(folder, "graph.ttl") as out:
+        ox.serialize(dumps.parsed(folder, "graph.nt"), out, ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def _disk_full(exc: OSError) -> bool:

@@ -5,13 +5,11 @@ over (tests/test_import_graph.py).
 """
 from __future__ import annotations
 
-import gzip
 import os
 import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -23,25 +21,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from r2pkg.loaders.batch import dump_terms_as_text
 from r2pkg.loaders.model import LoadedDocument
 
-from . import iris, jsonld, store as stores
+from . import dumps, iris, jsonld, store as stores
 from .evidence import nt
 from .vocab import R2P, serialization_prefixes
 
 
 class BuildError(RuntimeError):
     """The build cannot produce a graph (no corpus folder, no loadable document)."""
-
-
-DUMP_FORMATS = {
-    "graph.trig": ox.RdfFormat.TRIG,
-    "graph.nq": ox.RdfFormat.N_QUADS,
-    "graph.jsonld": ox.RdfFormat.JSON_LD,
-    "graph.ttl": ox.RdfFormat.TURTLE,
-    "graph.nt": ox.RdfFormat.N_TRIPLES,
-}
-
-
-SINGLE_GRAPH_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES}
 
 
 Triple = tuple
@@ -218,60 +204,43 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
 
 def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lambda: True) -> bool:
     """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
-    store's default graph). Streamed: the named graphs are read from the store once, into
-    graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat.
+    store's default graph), each written gzipped (graph/dumps.py). Streamed: the named graphs are read
+    from the store once, into graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat.
 
     `wanted()` is asked before each dump: False stops the writing (the dumps are left unfinished and
     False returned), for a build no longer served by the time its dumps would be written."""
-    folder.mkdir(parents=True, exist_ok=True)
     store = ox.Store.read_only(str(store_path))
     prefixes = serialization_prefixes()
-    nquads = folder / "graph.nq"
-    steps = [
-        lambda: ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), str(nquads),
-                             ox.RdfFormat.N_QUADS),
-        lambda: ox.serialize(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), str(folder / "graph.trig"),
-                             ox.RdfFormat.TRIG, prefixes=prefixes),
-        lambda: _dump_jsonld(folder / "graph.jsonld", lambda out: ox.serialize(
-            ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS), out, ox.RdfFormat.JSON_LD)),
-        *(lambda name=name: store.dump(str(folder / name), DUMP_FORMATS[name], from_graph=ox.DefaultGraph(),
-                                       **({"prefixes": prefixes} if DUMP_FORMATS[name] == ox.RdfFormat.TURTLE else {}))
-          for name in ("graph.ttl", "graph.nt")),
-        lambda: compress_dumps(folder, folder.parent / "dumps-gz"),
+
+    def named_graphs(out: IO[bytes]) -> None:
+        ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), out, ox.RdfFormat.N_QUADS)
+
+    def default_graph(name: str) -> Callable[[IO[bytes]], None]:
+        options = {"prefixes": prefixes} if dumps.FORMATS[name] == ox.RdfFormat.TURTLE else {}
+        return lambda out: store.dump(out, dumps.FORMATS[name], from_graph=ox.DefaultGraph(), **options)
+
+    steps: list[tuple[str, Callable[[IO[bytes]], None]]] = [
+        ("graph.nq", named_graphs),
+        ("graph.trig", lambda out: ox.serialize(dumps.parsed(folder, "graph.nq"), out, ox.RdfFormat.TRIG,
+                                                prefixes=prefixes)),
+        ("graph.jsonld", lambda out: _dump_jsonld(out, lambda into: ox.serialize(
+            dumps.parsed(folder, "graph.nq"), into, ox.RdfFormat.JSON_LD))),
+        *((name, default_graph(name)) for name in ("graph.ttl", "graph.nt")),
     ]
-    for step in steps:
+    for name, write in steps:
         if not wanted():
             return False
-        step()
+        with dumps.writing(folder, name) as out:
+            write(out)
     return True
 
 
-def _dump_jsonld(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def _dump_jsonld(out: IO[bytes], write: Callable[[IO[bytes]], None]) -> None:
     """JSON-LD with the project's prefixes as its @context: pyoxigraph writes expanded JSON-LD, which is
     wrapped as the context's @graph as it streams to the file (a dump is too large to read back)."""
-    with open(path, "wb") as out:
-        out.write(jsonld.stream_prefix(serialization_prefixes()))
-        write(out)
-        out.write(jsonld.STREAM_SUFFIX)
-
-
-def compress_dumps(folder: Path, target: Path) -> None:
-    """Each dump gzipped into `target` (graph.ttl -> graph.ttl.gz), the files in parallel: RDF compresses
-    to about a tenth, and the web app sends these to every client that accepts gzip."""
-    target.mkdir(parents=True, exist_ok=True)
-    files = [path for path in sorted(folder.iterdir()) if path.is_file()]
-    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1) or 1) as pool:
-        for done in [pool.submit(_gzip_file, path, target / (path.name + ".gz")) for path in files]:
-            done.result()
-
-
-def _gzip_file(source: Path, target: Path) -> None:
-    """gzip without the file name and time in the header, so one build's files compress the same twice.
-    Level 3: on our N-Quads about 170 MB/s a core against 80 MB/s at gzip's default 6, for files some 18%
-    larger (a tenth of the text either way), so a build of millions of quads waits seconds, not a minute."""
-    with open(source, "rb") as src, open(target, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=3, mtime=0) as out:
-        shutil.copyfileobj(src, out, 1 << 20)
+    out.write(jsonld.stream_prefix(serialization_prefixes()))
+    write(out)
+    out.write(jsonld.STREAM_SUFFIX)
 
 
 def _sluggable(text: str) -> bool:

@@ -441,7 +441,7 @@ def write_dumps_now(root: Path) -> None:
     changes in a row each start one)."""
     build = stores.BuildPaths(root)
     partial = root / ".dumps-partial"
-    if write_dumps(build.store, partial, wanted=lambda: _served(root)):    # writes partial/ and root/dumps-gz
+    if write_dumps(build.store, partial, wanted=lambda: _served(root)):
         os.replace(partial, build.dumps)
     else:
         shutil.rmtree(partial, ignore_errors=True)

@@ -5,7 +5,7 @@ served:
 
     DATA_DIR/current -> builds/20261122T101500-1234
     DATA_DIR/builds/<stamp>/store/      embedded Oxigraph store
-    DATA_DIR/builds/<stamp>/dumps/      TriG, Turtle, N-Triples, JSON-LD
+    DATA_DIR/builds/<stamp>/dumps/      TriG, N-Quads, Turtle, N-Triples, JSON-LD, gzipped (graph/dumps.py)
     DATA_DIR/builds/<stamp>/report.json build report
     DATA_DIR/builds/<stamp>/originals/  the documents' files as read
     DATA_DIR/builds/<stamp>/documents/  the documents as loaded, for `r2pkg add` and `remove`
@@ -67,11 +67,6 @@ class BuildPaths:
     @property
     def dumps(self) -> Path:
         return self.root / "dumps"
-
-    @property
-    def compressed_dumps(self) -> Path:
-        """The dumps gzipped (graph.ttl.gz ...), which the web app serves to clients accepting gzip."""
-        return self.root / "dumps-gz"
 
     @property
     def report(self) -> Path:

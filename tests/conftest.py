@@ -20,11 +20,11 @@ def _make_fixture_build(root: Path, extra_trig: str = "") -> Path:
     `extra_trig` (TriG text) is loaded into the store beside the fixture graph."""
     import pyoxigraph as ox
 
-    from r2pkg.graph.build import compress_dumps
+    from r2pkg.graph import dumps as dump_files
 
     trig = WEB_FIXTURES / "graph.trig"
     build = root / "builds" / "x"
-    (build / "dumps").mkdir(parents=True)
+    build.mkdir(parents=True)
     store = ox.Store(str(build / "store"))
     store.load(path=str(trig), format=ox.RdfFormat.TRIG)
     if extra_trig:
@@ -32,12 +32,12 @@ def _make_fixture_build(root: Path, extra_trig: str = "") -> Path:
     store.flush()
     quads = list(store.quads_for_pattern(None, None, None, None))
     dumps = build / "dumps"
-    shutil.copy(trig, dumps / "graph.trig")
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    ox.serialize(triples, str(dumps / "graph.ttl"), format=ox.RdfFormat.TURTLE)
-    ox.serialize(triples, str(dumps / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
-    ox.serialize(quads, str(dumps / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
-    compress_dumps(dumps, build / "dumps-gz")
+    with dump_files.writing(dumps, "graph.trig") as out:
+        out.write(trig.read_bytes())
+    for name, statements in (("graph.ttl", triples), ("graph.nt", triples), ("graph.jsonld", quads)):
+        with dump_files.writing(dumps, name) as out:
+            ox.serialize(statements, out, format=dump_files.FORMATS[name])
     del store
     (build / "report.json").write_text(json.dumps({"triples": len(quads), "fixture": True}))
     os.symlink("builds/x", root / "current")

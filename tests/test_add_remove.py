@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from pdfs import Layout, write_pdf
-from r2pkg.graph import build as builds, incremental
+from r2pkg.graph import build as builds, dumps, incremental
 from r2pkg.graph.build import build
 from r2pkg.graph.cli import main
 from r2pkg.graph.resources import CORPUS_DIR
@@ -100,7 +100,6 @@ def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(
     data = make_fixture_build(tmp_path / "data")
     replaced = data / "builds" / "x"
     shutil.rmtree(replaced / "dumps")
-    shutil.rmtree(replaced / "dumps-gz")
     served = data / "builds" / "y"
     served.mkdir()
     shutil.copytree(replaced / "store", served / "store")
@@ -111,7 +110,7 @@ def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(
     incremental.write_dumps_now(served)
 
     assert not (replaced / "dumps").exists() and not (replaced / ".dumps-partial").exists()
-    assert sorted(p.name for p in (served / "dumps").iterdir()) == \
+    assert [d.name for d in dumps.listed(served / "dumps")] == \
         ["graph.jsonld", "graph.nq", "graph.nt", "graph.trig", "graph.ttl"]
 
 
@@ -122,13 +121,13 @@ def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, fu
     builds.add([folder / ADDED], data)
     codes = incremental.wait_for_dumps(timeout=120)
     assert codes and set(codes) == {0}
-    dumps = current_build(data).dumps
+    folder = current_build(data).dumps
     store = ox.Store.read_only(str(current_build(data).store))
     named = {q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    dumped = set(ox.parse(path=str(dumps / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    dumped = set(dumps.parsed(folder, "graph.nq"))
     assert len(dumped) == len(named) and any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumped)
-    assert sorted(p.name for p in current_build(data).compressed_dumps.iterdir()) == \
-        sorted(p.name + ".gz" for p in dumps.iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == \
+        sorted(f"{name}.gz" for name in dumps.FORMATS) + [dumps.SIZES]
 
 
 def test_adding_a_document_again_replaces_it_and_the_graph_stays_a_full_builds(tmp_path, full):

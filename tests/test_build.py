@@ -7,7 +7,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
-from r2pkg.graph import store as stores
+from r2pkg.graph import dumps, store as stores
 from r2pkg.graph.build import BuildError, build
 from r2pkg.graph.resources import CORPUS_DIR
 from r2pkg.graph.vocab import INFERRED_GRAPH
@@ -74,12 +74,22 @@ def test_evidence_sentences_are_substrings_of_the_documents(built_data_dir):
 
 
 def test_dumps_are_written_in_every_format(built_data_dir):
-    dumps = stores.current_build(built_data_dir).dumps
+    folder = stores.current_build(built_data_dir).dumps
+    listed = {d.name: d for d in dumps.listed(folder)}
     for name, fmt in [("graph.trig", ox.RdfFormat.TRIG), ("graph.ttl", ox.RdfFormat.TURTLE),
                       ("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.jsonld", ox.RdfFormat.JSON_LD),
                       ("graph.nq", ox.RdfFormat.N_QUADS)]:
-        parsed = list(ox.parse(path=str(dumps / name), format=fmt))
-        assert len(parsed) > 1000, name
+        with listed[name].open() as source:
+            text = source.read()
+        assert len(text) == listed[name].size, name
+        assert len(list(ox.parse(text, format=fmt))) > 1000, name
+
+
+def test_a_build_keeps_its_dumps_gzipped_only(built_data_dir):
+    """The plain files were most of a build's disk; every client gets them from the gzipped ones."""
+    folder = stores.current_build(built_data_dir).dumps
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*(f"{name}.gz" for name in dumps.FORMATS), dumps.SIZES])
+    assert not (folder.parent / "dumps-gz").exists()
 
 
 def test_iris_are_stable_across_builds(tmp_path, built_data_dir):

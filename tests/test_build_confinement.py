@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from r2pkg.graph import store as stores
+from r2pkg.graph import dumps as dump_files, store as stores
 from r2pkg.graph.build import build
 
 SUMMARY = ("Summary of the Tenth Annual Meeting of the Global Network of R2P Focal Points\n\n"
@@ -68,7 +68,7 @@ def _everything_published(data_dir: Path) -> str:
     store = stores.open_store(data_dir)
     terms = " ".join(term.value for quad in store for term in quad if hasattr(term, "value"))
     build = stores.current_build(data_dir)
-    dumps = " ".join(p.read_text(encoding="utf-8") for p in sorted(build.dumps.iterdir()))
+    dumps = " ".join(d.open().read().decode("utf-8") for d in dump_files.listed(build.dumps))
     return "\n".join([terms, dumps, build.report.read_text(encoding="utf-8")])
 
 

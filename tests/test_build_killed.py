@@ -48,7 +48,7 @@ def test_a_killed_build_leaves_the_served_graph_intact(served, stage):
     _kill_build_at(served, stage)
     assert stores.current_build(served).root == before
     assert len(stores.open_store(served)) == quads
-    assert (before / "dumps" / "graph.trig").stat().st_size > 0
+    assert (before / "dumps" / "graph.trig.gz").stat().st_size > 0
 
 
 @pytest.mark.slow

@@ -52,7 +52,9 @@ def test_construct_as_jsonld_has_a_context(client):
 def test_the_jsonld_dump_has_a_context(built_data_dir):
     from r2pkg.graph.store import current_build
 
-    head = (current_build(built_data_dir).dumps / "graph.jsonld").read_bytes()[:200]
+    from r2pkg.graph import dumps
+
+    head = dumps.reading(current_build(built_data_dir).dumps, "graph.jsonld").read(200)
     assert head.startswith(b'{"@context": {"r2p": "https://w3id.org/r2pkg/ontology#"')
 
 
@@ -207,6 +209,38 @@ def test_the_gz_files_are_downloads(built):
     assert response.status_code == 200 and response.mimetype == "application/gzip"
     assert gzip.decompress(response.data) == built.get("/dumps/graph.nq").data
     assert "graph.nq.gz" in built.get("/dumps").get_data(as_text=True)
+
+
+def test_a_client_that_does_not_accept_gzip_gets_the_dump_decompressed_with_its_length(built):
+    plain = built.get("/dumps/graph.nt")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert int(plain.headers["Content-Length"]) == len(plain.data) > 1000
+    assert plain.data.decode("utf-8").splitlines()[0].endswith(" .")
+    again = built.get("/dumps/graph.nt", headers={"If-None-Match": plain.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    packed = built.get("/dumps/graph.nt", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_the_dumps_of_a_build_made_before_they_were_kept_gzipped_only_are_served(tmp_path, make_fixture_build,
+                                                                               web_queries_dir):
+    """Plain files in dumps/ and their gzipped copies in dumps-gz/, as builds of earlier versions left them."""
+    from r2pkg.webapp import create_app
+
+    root = make_fixture_build(tmp_path / "data")
+    build = root / "builds" / "x"
+    (build / "dumps-gz").mkdir()
+    for packed in sorted((build / "dumps").glob("*.gz")):
+        (build / "dumps" / packed.stem).write_bytes(gzip.decompress(packed.read_bytes()))
+        packed.rename(build / "dumps-gz" / packed.name)
+    (build / "dumps" / "sizes.json").unlink()
+    client = create_app({"TESTING": True, "DATA_DIR": str(root), "QUERIES_DIR": str(web_queries_dir)}).test_client()
+    page = client.get("/dumps").get_data(as_text=True)
+    assert "graph.trig.gz" in page and "graph.ttl" in page
+    assert client.get("/dumps/graph.trig").data == (build / "dumps" / "graph.trig").read_bytes()
+    packed = client.get("/dumps/graph.trig", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == (build / "dumps" / "graph.trig").read_bytes()
 
 
 def test_the_dumps_page_shows_no_server_paths(built, built_data_dir):

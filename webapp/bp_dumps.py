@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, g, render_template, request, send_file
 
+from r2pkg.graph import dumps
+from r2pkg.graph.dumps import Dump
 from r2pkg.graph.store import current_build
 from r2pkg.graph.vocab import ID, PREFIXES
 
@@ -39,7 +41,8 @@ class DumpFile:
     size: int
     media_type: str
     description: str
-    gzip_size: int | None = None      # the size of name.gz, when the build compressed it
+    gzip_size: int | None = None      # the size of name.gz, when the build has it
+    dump: Dump | None = None
 
     @property
     def gzip_name(self) -> str:
@@ -48,15 +51,14 @@ class DumpFile:
 
 def dump_files() -> list[DumpFile]:
     build = current_build(graph_data().data_dir)
-    if build is None or not build.dumps.is_dir():
+    if build is None:
         return []
     out = []
-    for path in sorted(build.dumps.iterdir()):
-        kind = DUMP_TYPES.get(path.suffix)
-        if path.is_file() and kind:
-            packed = build.compressed_dumps / (path.name + ".gz")
-            out.append(DumpFile(path.name, path.stat().st_size, kind[0], kind[1],
-                                packed.stat().st_size if packed.is_file() else None))
+    for dump in dumps.listed(build.dumps):
+        kind = DUMP_TYPES.get(Path(dump.name).suffix)
+        if kind:
+            out.append(DumpFile(dump.name, dump.size, kind[0], kind[1],
+                                dump.packed.stat().st_size if dump.packed else None, dump))
     return out
 
 
@@ -119,19 +121,40 @@ def file(filename: str):
         raise NotFound(f"There is no dump called “{printable(filename)}”; the dumps are {', '.join(names) or 'not built yet'}.",
                        what="dump")
     if filename in packed:
-        response = send_file(build.compressed_dumps / filename, mimetype="application/gzip", as_attachment=True,
+        response = send_file(packed[filename].dump.packed, mimetype="application/gzip", as_attachment=True,
                              download_name=filename, conditional=True)
     elif files[filename].gzip_size is not None and _accepts_gzip():
-        response = send_file(build.compressed_dumps / (filename + ".gz"), mimetype=files[filename].media_type,
+        response = send_file(files[filename].dump.packed, mimetype=files[filename].media_type,
                              as_attachment=False, download_name=filename, conditional=True)
         response.headers["Content-Encoding"] = "gzip"
         response.set_etag(f"{response.get_etag()[0]}-gzip")
-    else:
-        response = send_file(build.dumps / filename, mimetype=files[filename].media_type, as_attachment=False,
+    elif files[filename].dump.plain is not None:
+        response = send_file(files[filename].dump.plain, mimetype=files[filename].media_type, as_attachment=False,
                              download_name=filename, conditional=True)
+    else:
+        response = _decompressed(files[filename])
     response.vary.add("Accept-Encoding")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _decompressed(f: DumpFile) -> Response:
+    """A dump the build keeps only gzipped, for a client that does not accept gzip: decompressed as it is
+    sent, a megabyte at a time, with its length and validators (a matching If-None-Match gets a 304)."""
+    packed = f.dump.packed
+    stat = packed.stat()
+
+    def chunks():
+        with f.dump.open() as source:
+            while block := source.read(1 << 20):
+                yield block
+
+    response = Response(chunks(), mimetype=f.media_type, direct_passthrough=True)
+    response.content_length = f.size
+    response.last_modified = datetime.fromtimestamp(stat.st_mtime, timezone.utc)
+    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}-identity")
+    response.headers["Content-Disposition"] = f"inline; filename={f.name}"
+    return response.make_conditional(request)
 
 
 def _accepts_gzip() -> bool:
