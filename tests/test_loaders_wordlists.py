@@ -12,9 +12,8 @@ import string
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from r2pkg.loaders.rules.base import WordGatedPattern
-from r2pkg.loaders.wordlists import (_FOLDS_BEYOND_ASCII, _ODD_FOLDS, folded_text, literal_probe, plain_words,
-                                      plain_words_in, word_alternation)
+from r2pkg.loaders.wordlists import (_FOLDS_BEYOND_ASCII, _ODD_FOLDS, WordGatedPattern, folded_text, literal_probe,
+                                      plain_words, plain_words_in, word_alternation)
 
 
 def plain(words: list[str], ignore_case: bool, not_after: str, or_chars: str = "") -> re.Pattern:
@@ -144,6 +143,7 @@ def test_a_word_gated_pattern_answers_as_its_pattern(words: list[str], text: str
     gated = WordGatedPattern(rx, plain_words(words))
     assert [m.span() for m in gated.finditer(text)] == [m.span() for m in rx.finditer(text)]
     assert gated.findall(text) == rx.findall(text)
+    assert gated.sub("#", text) == rx.sub("#", text) and gated.subn("#", text, 1) == rx.subn("#", text, 1)
     for found, expected in ((gated.search(text, at), rx.search(text, at)), (gated.match(text, at), rx.match(text, at)),
                             (gated.fullmatch(text), rx.fullmatch(text))):
         assert (found and found.span()) == (expected and expected.span())

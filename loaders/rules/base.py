@@ -10,7 +10,7 @@ from r2pkg.graph import iris, vocab
 from ..analysis import Analysis, Ment, Sent
 from ..gazetteer import Gazetteer, data_json
 from ..model import Fact, Span
-from ..wordlists import folded_text, plain_words, plain_words_in, word_alternation
+from ..wordlists import folded_text, gated, plain_words, plain_words_in, word_alternation
 
 
 class _Terms:
@@ -208,9 +208,8 @@ def _cue_probe(gaz: Gazetteer, *names: str) -> re.Pattern:
     """The words of these cue lists anywhere, in any case: no match, and no pattern built on those lists
     can match either (a cheap test that spares most sentences a rule's patterns)."""
     words = [w for name in names for w in gaz.cues[name]]
-    rx = re.compile(word_alternation(words, ignore_case=True, not_after=None, is_pattern=lambda word: "[" in word))
-    plain = _cue_words(gaz, *names)
-    return rx if plain is None else WordGatedPattern(rx, plain)
+    return gated(re.compile(word_alternation(words, ignore_case=True, not_after=None, is_pattern=lambda word: "[" in word)),
+                 words)
 
 
 @lru_cache(maxsize=64)
@@ -222,46 +221,10 @@ def _cue_words(gaz: Gazetteer, *names: str) -> tuple[str, ...] | None:
 def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
     if name not in _CUE_CACHE:
         found = word_alternation(gaz.cues[name], ignore_case=True, is_pattern=lambda word: "[" in word)
-        rx = re.compile(found + r"(?![\w-])")  # a word with "[" in it is a pattern
-        words = plain_words(gaz.cues[name])
-        _CUE_CACHE[name] = rx if words is None else WordGatedPattern(rx, words)
+        _CUE_CACHE[name] = gated(re.compile(found + r"(?![\w-])"), gaz.cues[name])  # a word with "[" is a pattern
     return _CUE_CACHE[name]
 
 
-# The folded form of the texts searched last (a rule searches the same sentence for several cue lists).
-_folded_text = lru_cache(maxsize=1024)(folded_text)
-
-
-class WordGatedPattern:
-    """A cue list's pattern that first looks for the list's words in the text with `in` (lower case, white space
-    folded: `wordlists.folded_text`), and runs only where one is there. A match of the pattern is one of those
-    words, so where none is there it has none either: the answers are the pattern's. Why: a rule searches every
-    sentence for several cue lists, and a list whose words start with common letters cost the regex engine a try
-    at every few characters (tests/test_loaders_cue_probes.py)."""
-
-    __slots__ = ("rx", "words", "pattern", "flags")
-
-    def __init__(self, rx: re.Pattern, words: tuple[str, ...]) -> None:
-        self.rx, self.words, self.pattern, self.flags = rx, words, rx.pattern, rx.flags
-
-    def _absent(self, text: str) -> bool:
-        folded = _folded_text(text)
-        return folded is not None and not plain_words_in(self.words, folded)
-
-    def search(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.search(text, *bounds)
-
-    def match(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.match(text, *bounds)
-
-    def fullmatch(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.fullmatch(text, *bounds)
-
-    def finditer(self, text: str, *bounds: int):
-        return iter(()) if self._absent(text) else self.rx.finditer(text, *bounds)
-
-    def findall(self, text: str, *bounds: int) -> list:
-        return [] if self._absent(text) else self.rx.findall(text, *bounds)
 
 
 def number_value(gaz: Gazetteer, text: str) -> int | None:
