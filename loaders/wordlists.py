@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable
 
 # What Python's re matches for an ASCII letter under IGNORECASE, besides its two cases (the test checks
 # this against every code point).
@@ -93,6 +92,7 @@ def _branches(node: dict) -> str:
 # Characters that Python's re matches to an ASCII letter under IGNORECASE but that str.lower() does not turn into
 # that letter alone (the Kelvin sign, which re matches to "k", lowers to "k").
 _ODD_FOLDS = "\u0130\u0131\u017f"
+_ODD_FOLD = re.compile(f"[{_ODD_FOLDS}]")
 
 
 def folded_text(text: str) -> str | None:
@@ -102,7 +102,7 @@ def folded_text(text: str) -> str | None:
     Why: a document-wide test for a case-blind word list costs one regex pass over the text per list (near a
     millisecond for a list whose words start with common letters); `in` over this text costs a few microseconds a
     word, and the text is made once per document."""
-    if any(c in text for c in _ODD_FOLDS):
+    if not text.isascii() and _ODD_FOLD.search(text):
         return None
     return " ".join(text.lower().split())
 
@@ -126,54 +126,6 @@ def plain_words_in(words: tuple[str, ...], folded: str) -> bool:
     (`word_alternation(words, ignore_case=True, not_after=None)`), finds a match in the text `folded` came from
     (tests/test_loaders_wordlists.py)."""
     return any(w in folded for w in words)
-
-
-def gated(rx: re.Pattern, words: Iterable[str]) -> re.Pattern | WordGatedPattern:
-    """The pattern of a case-blind list of these words, gated by the words (WordGatedPattern) when they are plain."""
-    plain = plain_words(words)
-    return rx if plain is None else WordGatedPattern(rx, plain)
-
-
-# The folded form of the texts searched last (a rule searches the same sentence for several cue lists).
-_folded_text = lru_cache(maxsize=1024)(folded_text)
-
-
-class WordGatedPattern:
-    """A cue list's pattern that first looks for the list's words in the text with `in` (lower case, white space
-    folded: `wordlists.folded_text`), and runs only where one is there. A match of the pattern is one of those
-    words, so where none is there it has none either: the answers are the pattern's. Why: a rule searches every
-    sentence for several cue lists, and a list whose words start with common letters cost the regex engine a try
-    at every few characters (tests/test_loaders_wordlists.py)."""
-
-    __slots__ = ("rx", "words", "pattern", "flags")
-
-    def __init__(self, rx: re.Pattern, words: tuple[str, ...]) -> None:
-        self.rx, self.words, self.pattern, self.flags = rx, words, rx.pattern, rx.flags
-
-    def _absent(self, text: str) -> bool:
-        folded = _folded_text(text)
-        return folded is not None and not plain_words_in(self.words, folded)
-
-    def search(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.search(text, *bounds)
-
-    def match(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.match(text, *bounds)
-
-    def fullmatch(self, text: str, *bounds: int) -> re.Match | None:
-        return None if self._absent(text) else self.rx.fullmatch(text, *bounds)
-
-    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
-        return iter(()) if self._absent(text) else self.rx.finditer(text, *bounds)
-
-    def findall(self, text: str, *bounds: int) -> list:
-        return [] if self._absent(text) else self.rx.findall(text, *bounds)
-
-    def sub(self, repl, text: str, count: int = 0) -> str:
-        return text if self._absent(text) else self.rx.sub(repl, text, count)
-
-    def subn(self, repl, text: str, count: int = 0) -> tuple[str, int]:
-        return (text, 0) if self._absent(text) else self.rx.subn(repl, text, count)
 
 
 # Letters of English text from the most frequent to the least: a probe starts each string at its rarest one.

@@ -12,7 +12,7 @@ import string
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from r2pkg.loaders.wordlists import (_FOLDS_BEYOND_ASCII, _ODD_FOLDS, WordGatedPattern, folded_text, literal_probe,
+from r2pkg.loaders.wordlists import (_FOLDS_BEYOND_ASCII, _ODD_FOLDS, folded_text, literal_probe,
                                       plain_words, plain_words_in, word_alternation)
 
 
@@ -134,16 +134,3 @@ def test_plain_words_refuses_patterns_and_letters_beyond_ascii() -> None:
     assert plain_words(["Took Part", "took part in", "attend"]) == ("attend", "took part")
     assert plain_words(["[Pp]lans?"]) is None and plain_words(["état"]) is None
     assert plain_words(["took  part"]) is None and plain_words([" part"]) is None   # two runs of white space
-
-
-@settings(max_examples=1000, deadline=None)
-@given(words=st.lists(odd_word, min_size=1, max_size=5), text=odd_text, at=st.integers(0, 60))
-def test_a_word_gated_pattern_answers_as_its_pattern(words: list[str], text: str, at: int) -> None:
-    rx = re.compile(word_alternation(words, ignore_case=True) + r"(?![\w-])")
-    gated = WordGatedPattern(rx, plain_words(words))
-    assert [m.span() for m in gated.finditer(text)] == [m.span() for m in rx.finditer(text)]
-    assert gated.findall(text) == rx.findall(text)
-    assert gated.sub("#", text) == rx.sub("#", text) and gated.subn("#", text, 1) == rx.subn("#", text, 1)
-    for found, expected in ((gated.search(text, at), rx.search(text, at)), (gated.match(text, at), rx.match(text, at)),
-                            (gated.fullmatch(text), rx.fullmatch(text))):
-        assert (found and found.span()) == (expected and expected.span())

@@ -10,7 +10,7 @@ from r2pkg.graph import iris, vocab
 from ..analysis import Analysis, Ment, Sent
 from ..gazetteer import Gazetteer, data_json
 from ..model import Fact, Span
-from ..wordlists import folded_text, gated, plain_words, plain_words_in, word_alternation
+from ..wordlists import folded_text, plain_words, plain_words_in, word_alternation
 
 
 class _Terms:
@@ -208,8 +208,7 @@ def _cue_probe(gaz: Gazetteer, *names: str) -> re.Pattern:
     """The words of these cue lists anywhere, in any case: no match, and no pattern built on those lists
     can match either (a cheap test that spares most sentences a rule's patterns)."""
     words = [w for name in names for w in gaz.cues[name]]
-    return gated(re.compile(word_alternation(words, ignore_case=True, not_after=None, is_pattern=lambda word: "[" in word)),
-                 words)
+    return re.compile(word_alternation(words, ignore_case=True, not_after=None, is_pattern=lambda word: "[" in word))
 
 
 @lru_cache(maxsize=64)
@@ -221,7 +220,7 @@ def _cue_words(gaz: Gazetteer, *names: str) -> tuple[str, ...] | None:
 def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
     if name not in _CUE_CACHE:
         found = word_alternation(gaz.cues[name], ignore_case=True, is_pattern=lambda word: "[" in word)
-        _CUE_CACHE[name] = gated(re.compile(found + r"(?![\w-])"), gaz.cues[name])  # a word with "[" is a pattern
+        _CUE_CACHE[name] = re.compile(found + r"(?![\w-])")  # a word with "[" in it is a pattern
     return _CUE_CACHE[name]
 
 

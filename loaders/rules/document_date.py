@@ -6,7 +6,7 @@ from functools import lru_cache
 from rdflib import Literal
 from r2pkg.graph import iris
 from ..analysis import Sent
-from ..wordlists import gated, word_alternation
+from ..wordlists import word_alternation
 from .base import Ctx, DCT, DateFound, XSD, _meeting_data, find_date
 
 
@@ -49,8 +49,7 @@ def dateline(ctx: Ctx, s: Sent) -> DateFound | None:
 @lru_cache(maxsize=16)
 def _cue_words_rx(name: str) -> re.Pattern:
     """A word list of meetings.json as one pattern, on word boundaries, case-insensitive."""
-    words = _meeting_data()[name]
-    return gated(re.compile(word_alternation(words, ignore_case=True) + r"(?![\w-])"), words)
+    return re.compile(word_alternation(_meeting_data()[name], ignore_case=True) + r"(?![\w-])")
 
 
 def rule_document_date(ctx: Ctx) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from ..gazetteer import data_json
-from ..wordlists import gated, word_alternation
+from ..wordlists import word_alternation
 
 
 @lru_cache(maxsize=1)
@@ -15,4 +15,4 @@ def forms() -> dict:
 @lru_cache(maxsize=16)
 def words_rx(name: str) -> re.Pattern:
     """Any word of a list, in any case, on word boundaries."""
-    return gated(re.compile(word_alternation(forms()[name], ignore_case=True) + r"(?![\w-])"), forms()[name])
+    return re.compile(word_alternation(forms()[name], ignore_case=True) + r"(?![\w-])")
