@@ -224,8 +224,6 @@ def _cue_rx(gaz: Gazetteer, name: str) -> re.Pattern:
     return _CUE_CACHE[name]
 
 
-
-
 def number_value(gaz: Gazetteer, text: str) -> int | None:
     t = text.strip().lower()
     if t.isdigit():
