@@ -327,9 +327,10 @@ def _dehyphenate(doc: MappedText, rules: dict) -> MappedText:
         return None
 
     edits: list[Edit] = []
-    words = set(_LOWER_WORD.findall(doc.text))
-    if not after_hyphen:   # then only the repairs can give a hyphen back: a set intersection
-        words &= _repairs_with_a_hyphen()
+    if after_hyphen:
+        words = set(_LOWER_WORD.findall(doc.text))
+    else:   # then only the repairs can give a hyphen back: those of them that are words of the text
+        words = {w for w in _repairs_with_a_hyphen() if w in doc.text and _lower_word(w).search(doc.text)}
     glued = {w for w in words if hyphen_at(w) is not None}
     if glued:  # most documents have none: then no match objects at all
         for m in _LOWER_WORD.finditer(doc.text):
@@ -350,8 +351,16 @@ def _repaired_hyphen(word: str) -> int | None:
 
 @lru_cache(maxsize=1)
 def _repairs_with_a_hyphen() -> frozenset[str]:
-    """The glued words the repairs give one hyphen back to."""
-    return frozenset(w for w in _rules()["repairs"] if _repaired_hyphen(w) is not None)
+    """The glued words the repairs give one hyphen back to, those that _LOWER_WORD can find."""
+    return frozenset(w for w in _rules()["repairs"] if _repaired_hyphen(w) is not None and _LOWER_WORD.fullmatch(w))
+
+
+@lru_cache(maxsize=64)
+def _lower_word(word: str) -> re.Pattern:
+    """The word where _LOWER_WORD would find it (a lowercase word is one of its matches exactly where it stands
+    between such bounds): a test for the few repairs, where listing every lowercase word of a document took a
+    pass of the regex engine over all of it."""
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
 
 
 def _blocks(doc: MappedText) -> MappedText:

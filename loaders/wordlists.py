@@ -89,6 +89,45 @@ def _branches(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
+# Characters that Python's re matches to an ASCII letter under IGNORECASE but that str.lower() does not turn into
+# that letter alone (the Kelvin sign, which re matches to "k", lowers to "k").
+_ODD_FOLDS = "\u0130\u0131\u017f"
+_ODD_FOLD = re.compile(f"[{_ODD_FOLDS}]")
+
+
+def folded_text(text: str) -> str | None:
+    """The text in lower case with each run of white space as one space, for `plain_words_in`; None when it has a
+    character (dotted capital I, dotless i, long s) that makes lower case and re's IGNORECASE disagree.
+
+    Why: a document-wide test for a case-blind word list costs one regex pass over the text per list (near a
+    millisecond for a list whose words start with common letters); `in` over this text costs a few microseconds a
+    word, and the text is made once per document."""
+    if not text.isascii() and _ODD_FOLD.search(text):
+        return None
+    return " ".join(text.lower().split())
+
+
+def plain_words(words: Iterable[str]) -> tuple[str, ...] | None:
+    """The words in lower case, a word that holds another left out; None when a word is not plain ASCII text with
+    single spaces between its parts (a pattern, letters whose case re folds otherwise, or spaces that the pattern
+    would read as more than one run of white space)."""
+    words = set(words)
+    if not all(w and w.isascii() and " ".join(w.split()) == w and not _PATTERN_CHARS.intersection(w) for w in words):
+        return None
+    lowered = {w.lower() for w in words}
+    return tuple(sorted(w for w in lowered if not any(o != w and o in w for o in lowered)))
+
+
+_PATTERN_CHARS = frozenset("[]()\\|?*+{}^$")
+
+
+def plain_words_in(words: tuple[str, ...], folded: str) -> bool:
+    """Whether the case-blind alternation of these words, spaces matching any run of white space and taken anywhere
+    (`word_alternation(words, ignore_case=True, not_after=None)`), finds a match in the text `folded` came from
+    (tests/test_loaders_wordlists.py)."""
+    return any(w in folded for w in words)
+
+
 # Letters of English text from the most frequent to the least: a probe starts each string at its rarest one.
 _LETTER_FREQUENCY = "etaoinshrdlcumwfgypbvkjxqz"
 

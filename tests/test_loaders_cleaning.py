@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from r2pkg.loaders import DocumentError, load_document
 from r2pkg.loaders.text import MappedText, clean
@@ -95,3 +96,16 @@ def test_utf8_bom_and_utf16_are_decoded(tmp_path):
         assert any(m.entity.endswith("/state/cote-d-ivoire") for m in doc.mentions)
         for m in doc.mentions:
             assert doc.text[m.span.start:m.span.end]
+
+
+@settings(max_examples=500, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["countryspecific", "nonstate", "-", " ", "\n", "x", "S", "_", "é", "2", ".",
+                                        "interministerial", "crosscutting", "postatrocity"]), max_size=12))
+def test_the_repairs_found_in_a_text_are_its_lowercase_words_among_them(pieces: list[str]) -> None:
+    """A document with no prefix written with a hyphen looks only for the repairs' words: the same words as listing
+    every lowercase word of the text and keeping the repairs."""
+    from r2pkg.loaders.text import _LOWER_WORD, _lower_word, _repairs_with_a_hyphen
+
+    text = "".join(pieces)
+    listed = set(_LOWER_WORD.findall(text)) & _repairs_with_a_hyphen()
+    assert listed == {w for w in _repairs_with_a_hyphen() if w in text and _lower_word(w).search(text)}

@@ -12,7 +12,8 @@ import string
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from r2pkg.loaders.wordlists import _FOLDS_BEYOND_ASCII, literal_probe, word_alternation
+from r2pkg.loaders.wordlists import (_FOLDS_BEYOND_ASCII, _ODD_FOLDS, folded_text, literal_probe,
+                                      plain_words, plain_words_in, word_alternation)
 
 
 def plain(words: list[str], ignore_case: bool, not_after: str, or_chars: str = "") -> re.Pattern:
@@ -97,3 +98,39 @@ def test_a_literal_probe_is_case_sensitive_and_finds_strings_inside_words() -> N
     probe = literal_probe(["eport", "Network"])
     assert probe.search("the Reporters met") and probe.search("a Network")
     assert not probe.search("a network of REPORTS")
+
+
+# Texts with every kind of white space \s matches, capitals, hyphens, and the letters whose case folds oddly.
+odd_text = st.text(alphabet="AaBbKkSsIi -.\n\t\u00a0\u2003\x1c\u212a\u017f\u0130\u0131", max_size=60)
+odd_word = st.text(alphabet="abkis -", min_size=1, max_size=6).filter(lambda w: w.strip() and " ".join(w.split()) == w)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(words=st.lists(odd_word, min_size=1, max_size=5), text=odd_text)
+def test_plain_words_in_the_folded_text_answer_as_the_case_blind_pattern(words: list[str], text: str) -> None:
+    """`in` on the folded text says yes exactly where the pattern of the words taken anywhere, in any case, finds
+    one; a text on which the two could disagree is not folded at all."""
+    anywhere = re.compile(word_alternation(words, ignore_case=True, not_after=None))
+    folded = folded_text(text)
+    if folded is None:
+        assert any(c in text for c in _ODD_FOLDS)
+        return
+    assert plain_words_in(plain_words(words), folded) == bool(anywhere.search(text))
+
+
+def test_only_the_odd_folds_lower_to_something_else_than_re_ignorecase_matches() -> None:
+    """Every character that lower() turns into text with an ASCII letter is that letter's other case, the Kelvin
+    sign (which re matches to "k"), or one of the odd folds (for which folded_text gives None)."""
+    for i in range(0x110000):
+        c = chr(i)
+        if 0xD800 <= i < 0xE000 or c.isascii():
+            continue
+        lowered = c.lower()
+        if any(x.isascii() and x.isalpha() for x in lowered):
+            assert c == "\u212a" or c in _ODD_FOLDS, hex(i)
+
+
+def test_plain_words_refuses_patterns_and_letters_beyond_ascii() -> None:
+    assert plain_words(["Took Part", "took part in", "attend"]) == ("attend", "took part")
+    assert plain_words(["[Pp]lans?"]) is None and plain_words(["état"]) is None
+    assert plain_words(["took  part"]) is None and plain_words([" part"]) is None   # two runs of white space
