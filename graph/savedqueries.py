@@ -17,6 +17,11 @@ exception is a page's size and start, which SPARQL cannot take from a variable: 
 parameter that `sets: LIMIT` (or OFFSET) replaces the number of the query's one LIMIT (OFFSET)
 clause, written with its default so that the file runs as it is; only a non-negative integer,
 written by Python, ever replaces it (`query_text`).
+
+A sub-SELECT does not see the values bound at the top of the query (SPARQL evaluates it first, on
+its own), so a query that must answer for one value inside a sub-SELECT (one year, not every year
+the data knows) declares its parameter `inner: true`: the value is then also bound at the top of
+the WHERE group of every sub-SELECT that uses the variable.
 """
 from __future__ import annotations
 
@@ -63,6 +68,7 @@ class Parameter:
     required: bool = False
     default: str | None = None
     sets: str | None = None         # "LIMIT" or "OFFSET": the clause whose number it replaces
+    inner: bool = False             # also bound inside every sub-SELECT that uses it (see query_text)
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,16 @@ def _parameter(path: Path, spec: object) -> Parameter:
         required=bool(spec.get("required", False)),
         default=None if spec.get("default") is None else str(spec["default"]),
         sets=sets,
+        inner=_flag(path, spec, "inner"),
     )
+
+
+def _flag(path: Path, spec: dict, key: str) -> bool:
+    """A yes/no key of a parameter (absent: no); anything but a YAML boolean is a mistake in the file."""
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        raise SavedQueryError(f"{path}: parameter {spec['name']!r} has {key}: {value!r}; expected true or false")
+    return value
 
 
 def expand_curie(value: str) -> str:
@@ -189,7 +204,9 @@ def bind_parameters(query: SavedQuery, values: Mapping[str, str],
 def query_text(query: SavedQuery, values: Mapping[str, str], resolve_label: LabelResolver | None = None) -> str:
     """The query ready to run: its parameters bound as values, and the clauses that parameters set
     (a page's LIMIT and OFFSET) given their numbers. Raises ParameterError as `bind_parameters`."""
-    text = with_values(query.text, bind_parameters(query, values, resolve_label))
+    bound = bind_parameters(query, values, resolve_label)
+    inner = {var: term for var, term in bound.items() if (p := query.parameter(var.value)) and p.inner}
+    text = with_values(with_values_inside(query.text, inner), bound)
     for param in query.parameters:
         if not param.sets:
             continue
@@ -200,6 +217,58 @@ def query_text(query: SavedQuery, values: Mapping[str, str], resolve_label: Labe
         match = _clause_numbers(text, param.sets)[0]
         text = text[:match.start(1)] + str(int(number)) + text[match.end(1):]
     return text
+
+
+def with_values_inside(text: str, bindings: Mapping[ox.Variable, ox.Literal | ox.NamedNode]) -> str:
+    """`text` with each binding also as a VALUES block at the top of the WHERE group of every sub-SELECT
+    that uses its variable (the outermost query is left to `with_values`).
+
+    A sub-SELECT is evaluated before it is joined with the rest, so without this it answers for every
+    value its variable could take; bound inside, it answers for the one asked."""
+    if not bindings:
+        return text
+    live = mask(text)
+    inserts: list[tuple[int, str]] = []
+    for open_at, close_at in _subselect_groups(live):
+        group = live[open_at:close_at]
+        used = {var: term for var, term in bindings.items()
+                if re.search(rf"[?$]{re.escape(var.value)}(?!\w)", group)}
+        if used:
+            block = with_values("{", used)[1:]          # " VALUES (?v) { (term) }", written as with_values does
+            inserts.append((open_at + 1, block))
+    for at, block in sorted(inserts, reverse=True):
+        text = text[:at] + block + text[at:]
+    return text
+
+
+def _subselect_groups(live: str) -> list[tuple[int, int]]:
+    """(offset of '{', offset of its '}') of the WHERE group of every sub-SELECT, in masked text (comments,
+    strings and IRIs blanked): every SELECT but the query's own when the query is a SELECT."""
+    groups = []
+    forms = list(re.finditer(r"(?i)(?<![?$\w:])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?!\w)", live))
+    own = 1 if forms and forms[0].group(1).upper() == "SELECT" else 0
+    for keyword in [f for f in forms if f.group(1).upper() == "SELECT"][own:]:
+        depth, at = 0, keyword.end()
+        while at < len(live) and not (live[at] == "{" and depth == 0):
+            depth += {"(": 1, ")": -1}.get(live[at], 0)
+            at += 1
+        if at == len(live):
+            continue
+        groups.append((at, _closing(live, at)))
+    return groups
+
+
+def _closing(live: str, open_at: int) -> int:
+    """The offset of the '}' that closes the '{' at `open_at`."""
+    depth = 0
+    for at in range(open_at, len(live)):
+        if live[at] == "{":
+            depth += 1
+        elif live[at] == "}":
+            depth -= 1
+            if depth == 0:
+                return at
+    return len(live)
 
 
 def _typed(param: Parameter, raw: str, resolve_label: LabelResolver | None) -> ox.Literal | ox.NamedNode:

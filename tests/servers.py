@@ -166,9 +166,7 @@ def virtuoso_config():
 # Saved queries Virtuoso 7.2.5 does not answer as the standard says (docs/backends.md, "Saved queries
 # on Virtuoso"): an expected failure there. Some differences are in the order of tied rows and come
 # and go between runs, so a query of this list that happens to answer alike passes.
-VIRTUOSO_DIFFERENCES: dict[str, str] = {
-    "state-profile": "SP031: refuses ORDER BY on an aggregate's alias; GRAPH ?g { } matches no graph",
-}
+VIRTUOSO_DIFFERENCES: dict[str, str] = {}
 
 
 def backend_difference(backend_name: str, query_name: str) -> str | None:

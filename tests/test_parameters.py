@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from r2pkg.graph.savedqueries import (ParameterError, SavedQueryError, bind_parameters,
-                                      load_saved_queries, parse_saved_query, run_saved)
+                                      load_saved_queries, parse_saved_query, query_text, run_saved)
 
 QUERY = """#+ summary: Meetings of an ordinal
 #+ description: Test query.
@@ -196,4 +196,51 @@ def test_a_page_parameter_needs_an_integer_and_its_one_clause(tmp_path, spec, me
     path.write_text("#+ summary: bad\n#+ parameters:\n" + spec
                     + "# OFFSET 3 in a comment does not count\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 10\n", encoding="utf-8")
     with pytest.raises(SavedQueryError, match=re.escape(message)):
+        parse_saved_query(path)
+
+
+# A sub-SELECT does not see the values bound at the top of the query: a query that needs its parameter inside one
+# declares it `inner: true`. Here the latest thing up to a number, counted in a sub-SELECT.
+LATEST = """#+ summary: The latest thing up to a number
+#+ description: Test query.
+#+ tags: [test]
+#+ parameters:
+#+   - name: upTo
+#+     type: integer
+#+     required: true
+#+     inner: true
+PREFIX ex: <https://example.org/>
+SELECT ?latest ?upTo
+WHERE {
+  {
+    # "SELECT" in a comment, and "?upTo" too, are not a sub-SELECT
+    SELECT (MAX(?n) AS ?latest) WHERE { ?thing ex:number ?n FILTER(?n <= ?upTo) }
+  }
+  { SELECT ?other WHERE { ?other ex:number 1 } }
+}
+"""
+
+
+def _numbered(*numbers: int) -> ox.Store:
+    s = ox.Store()
+    s.extend(ox.Quad(ox.NamedNode(f"https://example.org/thing/{n}"), ox.NamedNode("https://example.org/number"),
+                     ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+                     ox.NamedNode("https://example.org/graph")) for n in numbers)
+    return s
+
+
+def test_an_inner_parameter_is_bound_inside_the_sub_selects_that_use_it(tmp_path):
+    (tmp_path / "latest.rq").write_text(LATEST, encoding="utf-8")
+    store = _numbered(1, 3, 7, 12)
+    rows = run_saved(store, "latest", {"upTo": "8"}, directory=tmp_path)
+    assert rows == [{"latest": 7, "upTo": 8}]
+    assert run_saved(store, "latest", {"upTo": "100"}, directory=tmp_path) == [{"latest": 12, "upTo": 100}]
+    text = query_text(parse_saved_query(tmp_path / "latest.rq"), {"upTo": "8"})
+    assert text.count("VALUES (?upTo)") == 2        # the query's own group and the one sub-SELECT that reads it
+
+
+def test_an_inner_flag_is_true_or_false(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text(LATEST.replace("inner: true", "inner: sometimes"), encoding="utf-8")
+    with pytest.raises(SavedQueryError, match="'upTo' has inner: 'sometimes'; expected true or false"):
         parse_saved_query(path)

@@ -65,3 +65,21 @@ def test_index_scores_only_candidates_but_finds_what_a_scan_finds():
     assert [e.iri for e in index.named("KINGDOM of spain")] == ["urn:e:spain"]
     assert [e.iri for e in index.named("sparta")] == ["urn:e:sparta"]
     assert index.sentence("urn:s:2")[0].start == 0 and index.sentence("urn:s:9") == []
+
+
+def test_a_short_page_of_hits_is_the_start_of_a_long_one():
+    """Only the best `limit` entity hits are made (a common word matches thousands of labels in a large graph):
+    a page of n hits is the first n of a longer one, ties in the same order, with the sentences where they rank."""
+    from r2pkg.webapp.search import SearchIndex
+
+    posts = [(f"urn:e:post-{i}", f"Focal Point of State {i % 7}", [], {"urn:c:Post"}) for i in range(40)]
+    index = SearchIndex.build(
+        posts + [("urn:e:fp", "Focal point", [], {"urn:c:Concept"}),
+                 ("urn:e:office", "Office of the focal point network", [], set())],
+        [(f"urn:s:{i}", "urn:d:a", i * 50, i * 50 + 40, f"The focal point of a state spoke ({i}).") for i in range(30)],
+        {"urn:d:a": "A"})
+    everything = index.search("focal point", limit=200)
+    assert everything[0].iri == "urn:e:fp" and len(everything) == 72
+    for n in (1, 5, 41, 45, 71):
+        assert [(h.kind, h.iri, h.score) for h in index.search("focal point", limit=n)] == \
+               [(h.kind, h.iri, h.score) for h in everything[:n]]

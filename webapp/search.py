@@ -222,17 +222,30 @@ class SearchIndex:
         possibly as a prefix of any length (a label prefix)."""
         return sorted(_at_least_half(self.entry_words.matches(qwords, last_prefix_min=1)))
 
-    def _entity_hits(self, qwords: list[str], accept: Callable[[Entry], bool] | None) -> list[Hit]:
+    def _entity_scores(self, qwords: list[str],
+                       accept: Callable[[Entry], bool] | None) -> list[tuple[float, str, int]]:
+        """(score, matched alternative label, entry id) of every candidate that scores."""
         qnorm = " ".join(qwords)
-        hits = []
+        scored = []
         for i in self._entity_candidates(qwords):
             e = self.entries[i]
             if accept is not None and not accept(e):
                 continue
             score, alt = self._score_entry(e, qnorm, qwords)
             if score > 0:
-                hits.append(Hit("entity", e.iri, e.label, score, e.types, alt))
-        return hits
+                scored.append((score, alt, i))
+        return scored
+
+    def _entity_hits(self, scored: list[tuple[float, str, int]], limit: int) -> list[Hit]:
+        """The best `limit` entity hits, in the order of `_hit_key`: only those are made into hits, as no other
+        can be among the best `limit` of all (a common word scores thousands of entries at 1M triples)."""
+        def key(s: tuple[float, str, int]) -> tuple:
+            label = self.entries[s[2]].label
+            return (-s[0], len(label), label.lower(), 0)
+
+        best = heapq.nsmallest(limit, scored, key=key)     # as sorted(...)[:limit]: ties keep their order
+        return [Hit("entity", e.iri, e.label, score, e.types, alt)
+                for score, alt, e in ((score, alt, self.entries[i]) for score, alt, i in best)]
 
     def _sentence_hit(self, i: int, score: float) -> Hit:
         s = self.sentences[i]
@@ -278,8 +291,9 @@ class SearchIndex:
         qwords = tokens(q)
         if not qwords:
             return []
-        hits = self._entity_hits(qwords, accept)
-        strong = sum(h.score > SENTENCE_MAX for h in hits)
+        scored = self._entity_scores(qwords, accept)
+        hits = self._entity_hits(scored, limit)
+        strong = sum(score > SENTENCE_MAX for score, _, _ in scored)
         if sentences and strong < limit:
             full = self._full_sentences(qwords, limit)
             hits += full
