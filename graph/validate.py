@@ -374,6 +374,10 @@ class _PartChecks:
     def __init__(self, compiler: "_Compiler", checks: Mapping[object, list[Check]]):
         self.shapes = [_LocalShape(compiler, shape, shape_checks) for shape, shape_checks in checks.items()]
         self.checks = [check for shape_checks in checks.values() for check in shape_checks]
+        self.reading: dict[str, list[_LocalShape]] = {}     # predicate -> the shapes that read it
+        for shape in self.shapes:
+            for p in shape.predicates:
+                self.reading.setdefault(p, []).append(shape)
         self.checked = False
 
     def begin(self, beside: Mapping[object, Iterable[str]]) -> None:
@@ -386,8 +390,16 @@ class _PartChecks:
 
     def check(self, graphs: Mapping[object, Iterable[str]], rows: Callable) -> None:
         self.checked = True
-        relevant = {shape: {line for part in graphs.values() for line in part if shape.relevant(line)}
-                    for shape in self.shapes}
+        relevant: dict[_LocalShape, set[str]] = {shape: set() for shape in self.shapes}
+        for lines in graphs.values():
+            for line in lines:
+                _, p, o = line.split(" ", 2)
+                for shape in self.reading.get(p, ()):
+                    if p != _RDF_TYPE or o in shape.classes:
+                        relevant[shape].add(line)
+                if p == _SUBCLASS:
+                    for shape in self.shapes:
+                        shape.everything = True
         store = ox.Store()
         store.load("".join(f"{line} .\n" for line in set().union(*relevant.values())), ox.RdfFormat.N_TRIPLES,
                    to_graph=_PART_GRAPH, lenient=True)   # loaded strictly into the build's store
