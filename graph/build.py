@@ -485,12 +485,14 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
     from .validate import Validator, unevidenced_subjects
 
     validator = Validator()
+    validator.begin_parts(derived)      # the subject-local shapes are checked part by part, in memory
     unevidenced: set[str] = set()       # found part by part: the evidence shape is queried only if any
     with _GraphWriter(paths.dumps, [facts, derived, schema]) as writer, ThreadPoolExecutor(1) as beside:
         with stage("store"):
             for graphs in asserted:
                 unevidenced |= unevidenced_subjects(graphs)
                 store.bulk_load(writer.write(graphs), ox.RdfFormat.N_QUADS)
+                validator.check_part(graphs)
             later = [writer.write(derived), writer.write(schema)]   # in the store after SHACL (derived between)
             writer.finish()
         # The dumps from their files, on the other core while SHACL reads the store (both take a core:

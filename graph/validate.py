@@ -29,7 +29,8 @@ pySHACL stays the reference: tests/test_shapes_pyshacl.py checks that both find 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
 from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
@@ -178,15 +179,20 @@ class Check:
 class Validator:
     """The shapes compiled once, run in two steps over a store whose named graphs make up the
     data: `check_facts_and_evidence` while it holds the facts and the evidence only,
-    `check_everything` once the inferred and reference triples are there too."""
+    `check_everything` once the inferred and reference triples are there too. A build that writes
+    the data in parts may check the subject-local shapes part by part first (`check_part`)."""
 
     def __init__(self, shapes: Graph | None = None):
         shapes = shapes if shapes is not None else load_shapes()
         compiler = _Compiler(shapes)
+        general = [s for s in compiler.targeted() if s != FACT_EVIDENCE_SHAPE]
+        by_shape = {shape: compiler.checks([shape]) for shape in general}
+        local = [shape for shape in general if compiler.subject_local(shape)]
         self.evidence_checks = compiler.checks([FACT_EVIDENCE_SHAPE])
-        self.general_checks = compiler.checks([s for s in compiler.targeted() if s != FACT_EVIDENCE_SHAPE])
+        self.general_checks = [check for shape in general for check in by_shape[shape]]
         self.namespaces = _namespaces()
         self.results: list[Finding] = []
+        self.parts = _PartChecks(compiler, {shape: by_shape[shape] for shape in local})
 
     def check_facts_and_evidence(self, store: ox.Store, *, unevidenced: set[str] | None = None) -> None:
         """`unevidenced`: the subjects `unevidenced_subjects` found in the parts the store was written
@@ -196,10 +202,30 @@ class Validator:
             return
         self.results += self._run(store, self.evidence_checks)
 
+    def begin_parts(self, beside: Mapping[object, Iterable[str]]) -> None:
+        """Before `check_part`: the graphs (as `check_part` takes them) that the store will hold beside
+        the parts when `check_everything` runs."""
+        self.parts.begin(beside)
+
+    def check_part(self, graphs: Mapping[object, Iterable[str]]) -> None:
+        """The subject-local shapes checked on one part of the data (N-Triples statements without the
+        final " ." per graph), on a small in-memory store, before `check_everything` checks the rest on
+        the whole store. On RocksDB those shapes were four fifths of the general checks' time."""
+        self.parts.check(graphs, lambda store, checks: self._rows(store, checks))
+
     def check_everything(self, store: ox.Store, *, focus: set | None = None) -> None:
         """`focus`: report only these focus nodes (pyoxigraph terms), for a store that holds them with
-        their neighbourhood only (graph/incremental.py), whose other nodes' results mean nothing."""
-        self.results += self._run(store, self.general_checks, focus)
+        their neighbourhood only (graph/incremental.py), whose other nodes' results mean nothing.
+        After `check_part`, the subject-local shapes' results are the parts' except for the nodes they
+        cannot decide, checked on the store."""
+        if not self.parts.checked:
+            self.results += self._run(store, self.general_checks, focus)
+            return
+        for check in self.general_checks:
+            if check in self.parts.checks:
+                self.results += self.parts.results(check, lambda: self._rows(store, [check]))
+            else:
+                self.results += self._run(store, [check], focus)
 
     def result(self) -> ValidationResult:
         severities = [finding.severity for finding in self.results]
@@ -209,15 +235,15 @@ class Validator:
                                 findings=list(self.results))
 
     def _run(self, store: ox.Store, checks: list[Check], focus: set | None = None) -> list[Finding]:
+        return [finding for row, finding in self._rows(store, checks)
+                if focus is None or row["this"] in focus]
+
+    def _rows(self, store: ox.Store, checks: list[Check]) -> Iterator[tuple[ox.QuerySolution, Finding]]:
         """The data graph is the union of the store's graphs (duplicates removed by DISTINCT)."""
-        results = []
         for check in checks:
             for row in store.query(check.query, use_default_graph_as_union=True):
-                if focus is not None and row["this"] not in focus:
-                    continue
-                results += [Finding(check.severity, from_ox(row["this"]), check.shape, m)
-                            for m in self._messages(check, row)]
-        return results
+                for m in self._messages(check, row):
+                    yield row, Finding(check.severity, from_ox(row["this"]), check.shape, m)
 
     def _messages(self, check: Check, row: ox.QuerySolution) -> list[str]:
         """'Severity: <focus> [path] [value]: message', as pySHACL's reports read."""
@@ -325,6 +351,110 @@ def _prebind(query: str, group: str) -> str:
     return f"{query[:at + 1]} {group}{query[at + 1:]}"
 
 
+def _key(term: str) -> int:
+    """A node by its N-Triples text, in 8 bytes: two nodes sharing a key are only both undecided."""
+    return hash(term)
+
+
+_PART_GRAPH = ox.NamedNode("urn:r2pkg:validate:part")
+_SUBCLASS = f"<{RDFS.subClassOf}>"
+
+
+class _PartChecks:
+    """The subject-local shapes (`_Compiler.subject_local`) checked part by part on an in-memory
+    store, their results exactly those of the whole data: a node's result for such a shape depends
+    only on the statements about it whose predicate the shape reads, or rdf:type to one of its target
+    classes (`relevant`), so it is decided in the part holding every such statement. Undecided, and
+    checked on the whole store: the nodes with relevant statements in two parts, or in a graph written
+    beside the parts that their part does not hold as well (the inferred graph types each sentence
+    again), or written two ways (a backslash escape); every node of the shape if rdfs:subClassOf (which
+    targets follow) is stated anywhere, or a blank node has relevant statements. Kept per part: a key
+    per node, 8 bytes, not the statements."""
+
+    def __init__(self, compiler: "_Compiler", checks: Mapping[object, list[Check]]):
+        self.shapes = [_LocalShape(compiler, shape, shape_checks) for shape, shape_checks in checks.items()]
+        self.checks = [check for shape_checks in checks.values() for check in shape_checks]
+        self.reading: dict[str, list[_LocalShape]] = {}     # predicate -> the shapes that read it
+        for shape in self.shapes:
+            for p in shape.predicates:
+                self.reading.setdefault(p, []).append(shape)
+        self.checked = False
+
+    def begin(self, beside: Mapping[object, Iterable[str]]) -> None:
+        """`beside`: the graphs of the data that no part holds (checked on the store only)."""
+        for lines in beside.values():
+            for line in lines:
+                for shape in self.shapes:
+                    if shape.relevant(line):
+                        shape.beside[line] = _key(line.split(" ", 1)[0])
+
+    def check(self, graphs: Mapping[object, Iterable[str]], rows: Callable) -> None:
+        self.checked = True
+        relevant: dict[_LocalShape, set[str]] = {shape: set() for shape in self.shapes}
+        for lines in graphs.values():
+            for line in lines:
+                _, p, o = line.split(" ", 2)
+                for shape in self.reading.get(p, ()):
+                    if p != _RDF_TYPE or o in shape.classes:
+                        relevant[shape].add(line)
+                if p == _SUBCLASS:
+                    for shape in self.shapes:
+                        shape.everything = True
+        store = ox.Store()
+        store.load("".join(f"{line} .\n" for line in set().union(*relevant.values())), ox.RdfFormat.N_TRIPLES,
+                   to_graph=_PART_GRAPH, lenient=True)   # loaded strictly into the build's store
+        for shape, lines in relevant.items():
+            shape.note(lines)
+            if lines:
+                for check in shape.checks:
+                    shape.found[check] += [(_key(str(row["this"])), finding) for row, finding in rows(store, [check])]
+
+    def results(self, check: Check, on_store: Callable) -> list[Finding]:
+        """The check's results: the parts' for the nodes they decide, the store's (`on_store`) for the others."""
+        shape = next(shape for shape in self.shapes if check in shape.found)
+        undecided = shape.undecided()
+        if undecided is None:
+            return [finding for _, finding in on_store()]
+        found = [finding for key, finding in shape.found[check] if key not in undecided]
+        if undecided:
+            found += [finding for row, finding in on_store() if _key(str(row["this"])) in undecided]
+        return found
+
+
+class _LocalShape:
+    """One subject-local shape as `_PartChecks` checks it: what it reads, and what the parts found."""
+
+    def __init__(self, compiler: "_Compiler", shape, checks: list[Check]):
+        self.checks = checks
+        self.predicates = {f"<{p}>" for p in compiler.local_predicates(shape)}
+        self.classes = {f"<{c}>" for c in compiler.g.objects(shape, SH.targetClass)}
+        self.found: dict[Check, list[tuple[int, Finding]]] = {check: [] for check in checks}
+        self.everything = False              # undecided: every node
+        self.keys = array("q")               # each part's nodes, once per part
+        self.beside: dict[str, int] = {}     # relevant statements written beside the parts -> their node
+
+    def relevant(self, line: str) -> bool:
+        _, p, o = line.split(" ", 2)
+        if p == _SUBCLASS:
+            self.everything = True
+        return p in self.predicates and (p != _RDF_TYPE or o in self.classes)
+
+    def note(self, lines: set[str]) -> None:
+        """A part's relevant statements: their nodes' keys kept, the statements beside it they repeat."""
+        nodes = {line.split(" ", 1)[0] for line in lines}
+        self.everything |= any(node.startswith("_:") or "\\" in node for node in nodes)
+        self.keys.extend({_key(node) for node in nodes})
+        for line in lines & self.beside.keys():
+            del self.beside[line]
+
+    def undecided(self) -> set[int] | None:
+        """The keys of the nodes the parts cannot decide; None: every node."""
+        if self.everything:
+            return None
+        ordered = sorted(self.keys)
+        return {a for a, b in zip(ordered, ordered[1:]) if a == b} | set(self.beside.values())
+
+
 # --------------------------------------------------------------------------------------------
 # Compiling: shapes -> SELECT queries
 # --------------------------------------------------------------------------------------------
@@ -338,6 +468,46 @@ class _Compiler:
         self.g = shapes
         self.names = count()
         self.namespaces = _namespaces()
+
+    def subject_local(self, shape) -> bool:
+        """Whether a focus node's results depend only on the statements about it: class targets,
+        property shapes of plain forward paths, constraints on each value alone (or comparing two of the
+        node's values), no SHACL-SPARQL. `_PartChecks` checks such shapes part by part."""
+        targets = {p for t in TARGETS for p in [t] if (shape, t, None) in self.g}
+        if targets != {SH.targetClass} or (shape, RDF.type, RDFS.Class) in self.g or (shape, SH.sparql, None) in self.g:
+            return False
+        props = list(self.g.objects(shape, SH.property))
+        return (all(self._value_local(c, o) for c, o in self._components(shape)) and
+                all(self._forward_predicates(prop) and not self._deactivated(prop) and
+                    all(c in (SH.minCount, SH.maxCount, *PAIR_COMPARISONS) or self._value_local(c, o)
+                        for c, o in self._components(prop)) for prop in props))
+
+    def local_predicates(self, shape) -> set:
+        """rdf:type and the predicates a subject-local shape reads from its focus nodes."""
+        props = list(self.g.objects(shape, SH.property))
+        return ({RDF.type} | {p for prop in props for p in self._forward_predicates(prop)}
+                | {o for prop in props for c, o in self._components(prop) if c in PAIR_COMPARISONS})
+
+    def _forward_predicates(self, prop) -> list:
+        """The predicates of a path that is one predicate or alternatives of predicates ([] if not)."""
+        path = self.g.value(prop, SH.path)
+        if isinstance(path, URIRef):
+            return [path]
+        alternatives = self.g.value(path, SH.alternativePath) if path is not None else None
+        members = list(Collection(self.g, alternatives)) if alternatives is not None else []
+        return members if members and all(isinstance(m, URIRef) for m in members) else []
+
+    def _value_local(self, c, o) -> bool:
+        """Whether the constraint (c, o) reads the value node alone (not its statements)."""
+        if c in (SH.datatype, SH.nodeKind, SH["in"], SH.hasValue, *COMPARISONS):
+            return True
+        if c in (SH["or"], SH["and"], SH.xone):
+            return all(self._shape_value_local(s) for s in Collection(self.g, o))
+        return c in (SH["not"], SH.node) and self._shape_value_local(o)
+
+    def _shape_value_local(self, shape) -> bool:
+        return (shape, SH.path, None) not in self.g and (shape, SH.property, None) not in self.g and \
+            all(self._value_local(c, o) for c, o in self._components(shape))
 
     def targeted(self) -> list:
         """Shapes with a target, sorted; only they produce results."""

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import RDF, Dataset, URIRef
 
 from r2pkg.graph.reasoning import Reasoner, load_ontology
 from r2pkg.graph.evidence import nt
@@ -129,3 +129,49 @@ def test_the_builds_pre_check_finds_every_fact_the_evidence_shape_reports(case: 
     assert reported <= together <= apart
     if case.name in ("good.trig", "fail-fact-without-evidence.trig"):
         assert bool(together) == (case.name != "good.trig")      # a build that conforms queries nothing
+
+
+def _checked_in_parts(graphs: dict[URIRef, set], parts: list[list[URIRef]]) -> ValidationResult:
+    """The build's way: the document and evidence graphs written in `parts` to one store, the subject-local
+    shapes checked part by part in memory, then the rest on the store with the inferred and reference graphs."""
+    import pyoxigraph as ox
+    from r2pkg.graph.store import to_ox
+    from r2pkg.graph.validate import Validator
+
+    facts, _, reference, inferred = split(graphs)
+    beside = {URIRef("urn:r2pkg:test:beside"): [f"{nt(s)} {nt(p)} {nt(o)}" for s, p, o in [*reference, *inferred]]}
+    store, validator = ox.Store(), Validator()
+    validator.begin_parts(beside)
+    for part in parts:
+        for name in part:
+            store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(name)) for s, p, o in graphs[name])
+        validator.check_part(_as_text(graphs, part))
+    validator.check_facts_and_evidence(store)
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode("urn:r2pkg:test:beside"))
+                 for s, p, o in [*reference, *inferred])
+    validator.check_everything(store)
+    return validator.result()
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.trig")), ids=lambda p: p.stem)
+def test_shapes_checked_part_by_part_report_what_the_whole_data_reports(case: Path):
+    """Every finding of the whole data, no other, whether the asserted graphs are one part or a part each."""
+    graphs = read(case) if case.name == "good.trig" else patched(case)
+    whole = build(graphs)
+    for parts in ([_asserted(graphs)], [[g] for g in _asserted(graphs)]):
+        assert _checked_in_parts(graphs, parts).messages == whole.messages
+
+
+def test_evidence_stated_about_in_two_parts_is_checked_on_the_whole_data():
+    """Each part alone conforms: one gives the evidence node all it needs, the other a second rdf:subject.
+    The whole data gives it two, which EvidenceShape must still report."""
+    graphs = read(CASES / "good.trig")
+    evidence = next(g for g in _asserted(graphs) if str(g).startswith(EVIDENCE_GRAPH_PREFIX))
+    node = next(s for s, p, o in graphs[evidence] if p == RDF.subject)
+    elsewhere = URIRef("urn:r2pkg:test:another-part")
+    graphs[elsewhere] = {(node, RDF.subject, URIRef("https://w3id.org/r2pkg/id/person/someone-else"))}
+    parts = [[g for g in _asserted(graphs) if g != elsewhere], [elsewhere]]
+    result = _checked_in_parts(graphs, parts)
+    assert [m for m in result.messages if "evidence names exactly one rdf:subject" in m] == [
+        f"Violation: {nt(node)} rdf:subject: evidence names exactly one rdf:subject"]
+    assert result.messages == build(graphs).messages
