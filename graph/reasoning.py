@@ -22,7 +22,18 @@ r2p.ttl changes a table row, not code:
     cls-svf1/2, cls-hv1/2, cls-avf, cls-int1  one rule per restriction or intersection
     cls-oo                                    once, for the members of an owl:oneOf
 
-`Reasoner.run` evaluates them semi-naively in an in-memory pyoxigraph store. The input sits in
+`Reasoner.infer_ox` (and `infer`, `infer_lines`) streams the facts by once, in memory that does not
+grow with them but for what the join rules read: the one-premise rules (prp-spo1/eqp/inv/symp,
+prp-dom/rng, cax-sco/eqc, cls-int2/uni, cls-svf2, cls-hv1/2) close each triple alone from a
+template made once per predicate or class (`OnePremise`); their consequences are deduplicated in a
+scratch store (on disk beside a kept closure); only the triples a join rule's body can match
+(its predicates, and the types of the classes it names: a few thousand at 1,000 summaries) are
+held in an in-memory store, where the join rules run semi-naively as below (`_join_rounds`), each
+round's heads closed by `OnePremise` again. The result is the same fixpoint the rules reach on all
+the triples held together (tests/test_reasoning.py checks the kept closures are equal).
+
+`Reasoner.run`, which `continue_closure` and `change_closure` use on a kept closure, evaluates
+every rule semi-naively in a pyoxigraph store. The input sits in
 one named graph; round k writes the triples that are new into two graphs, round/k/closed and
 round/k/open, and round k+1 evaluates each rule once per body atom with that atom read from
 them (the other atoms read the union of all graphs). The one-premise rules' tables are closed
