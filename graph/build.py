@@ -365,17 +365,19 @@ def _derive_and_write(paths: stores.BuildPaths, docs: Iterable[tuple[LoadedDocum
         external, report.unlinked_entities = _external(entities)
 
     with stage("inference"):
-        from .reasoning import Reasoner
+        from .reasoning import Reasoner, ox_triples
 
         reasoner = Reasoner(ontology)          # the ontology compiled once for both calls
         paths.incremental.mkdir()
         closure = incremental.closure_path(paths.incremental)
-        # Checked in the closure kept on disk: a second store of facts and inferences in memory is not made.
-        inferred = sorted(reasoner.infer(chain(facts, reference), keep=closure))
+        # The facts stream through the reasoner (only what its join rules read is held), and the inferences
+        # come back as N-Triples text, not as rdflib triples. Checked in the closure kept on disk: a second
+        # store of facts and inferences in memory is not made.
+        inferred = reasoner.infer_lines(ox_triples(chain(facts, reference)), keep=closure)
         report.consistency = reasoner.check_store(ox.Store.read_only(str(closure)))
         del reasoner
 
-    derived = {INFERRED_GRAPH: _ntriples(inferred), GAZETTEER_GRAPH: _ntriples(reference),
+    derived = {INFERRED_GRAPH: inferred, GAZETTEER_GRAPH: _ntriples(reference),
                CORPUS_GRAPH: _ntriples(corpus)}
     schema = {ONTOLOGY_GRAPH: _ntriples(ontology)}
     schema |= {g: lines for g, lines in reviewed.records.items() if lines}   # decisions: not validated as facts

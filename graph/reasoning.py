@@ -22,7 +22,18 @@ r2p.ttl changes a table row, not code:
     cls-svf1/2, cls-hv1/2, cls-avf, cls-int1  one rule per restriction or intersection
     cls-oo                                    once, for the members of an owl:oneOf
 
-`Reasoner.run` evaluates them semi-naively in an in-memory pyoxigraph store. The input sits in
+`Reasoner.infer_ox` (and `infer`, `infer_lines`) streams the facts by once, in memory that does not
+grow with them but for what the join rules read: the one-premise rules (prp-spo1/eqp/inv/symp,
+prp-dom/rng, cax-sco/eqc, cls-int2/uni, cls-svf2, cls-hv1/2) close each triple alone from a
+template made once per predicate or class (`OnePremise`); their consequences are deduplicated in a
+scratch store (on disk beside a kept closure); only the triples a join rule's body can match
+(its predicates, and the types of the classes it names: a few thousand at 1,000 summaries) are
+held in an in-memory store, where the join rules run semi-naively as below (`_join_rounds`), each
+round's heads closed by `OnePremise` again. The result is the same fixpoint the rules reach on all
+the triples held together (tests/test_reasoning.py checks the kept closures are equal).
+
+`Reasoner.run`, which `continue_closure` and `change_closure` use on a kept closure, evaluates
+every rule semi-naively in a pyoxigraph store. The input sits in
 one named graph; round k writes the triples that are new into two graphs, round/k/closed and
 round/k/open, and round k+1 evaluates each rule once per body atom with that atom read from
 them (the other atoms read the union of all graphs). The one-premise rules' tables are closed
@@ -52,11 +63,13 @@ names (r2p:Genocide rdf:type skos:Concept) are kept, as owlrl keeps them.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import count, islice
+from itertools import chain, count
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,6 +86,7 @@ SKOLEM = "urn:r2pkg:reasoning:bnode:"
 INPUT_GRAPH = ox.NamedNode("urn:r2pkg:reasoning:input")
 ROUND_GRAPH = "urn:r2pkg:reasoning:round/"
 ADDED_GRAPH = "urn:r2pkg:reasoning:added"
+HEADS_GRAPH = "urn:r2pkg:reasoning:heads"
 DELETED_GRAPH = "urn:r2pkg:reasoning:deleted/"
 
 RDF_NS, RDFS_NS, OWL_NS, XSD_NS = str(RDF), str(RDFS), str(OWL), str(XSD)
@@ -579,12 +593,152 @@ def _one_of_triples(schema: Schema) -> list[Triple]:
 
 
 # --------------------------------------------------------------------------------------------
+# One-premise rules, one triple at a time
+# --------------------------------------------------------------------------------------------
+
+_S, _O, _OL = object(), object(), object()     # a template's subject, object, literal object
+_TYPE_OX = ox.NamedNode(str(RDF.type))
+_SAME_AS_OX = ox.NamedNode(str(OWL.sameAs))
+
+
+@dataclass(frozen=True)
+class _Template:
+    consequences: tuple     # (subject, predicate, object) with _S/_O/_OL for the triple's own terms
+    matched: tuple          # those of the triple and its consequences a join rule's body can match
+
+
+class OnePremise:
+    """What one triple gives by the rules with one premise (prp-spo1, prp-eqp, prp-inv1/2, prp-symp,
+    prp-dom, prp-rng, cax-sco, cax-eqc1/2, cls-int2, cls-uni, cls-svf2, cls-hv1/2), closed: their
+    consequences need no other triple, so the facts can stream by, each closed alone, and nothing be
+    held but the triples a join rule can read (`matched`).
+
+    The closure of a triple depends on its predicate, its class for rdf:type, and its terms only where
+    a hasValue names them, so it is made once per such key, as a template, and filled in per triple.
+    Heads with a literal subject are dropped, as the SPARQL rules' CONSTRUCT drops them."""
+
+    RULES = frozenset({"prp-spo1/prp-eqp", "prp-inv/prp-symp", "prp-dom", "prp-rng", "cax-sco/cax-eqc",
+                       "cls-svf2", "cls-hv1", "cls-hv2"})
+
+    def __init__(self, schema: Schema):
+        t = to_ox
+        supers = lambda c: {c} | schema.class_supers.get(c, set())  # noqa: E731
+        subject_types, object_types = _typing_tables(schema)
+        self.implications = {t(p): [(t(q), inv) for q, inv in qs] for p, qs in schema.property_implications.items()}
+        self.subject_types = {t(p): [t(c) for c in cs] for p, cs in subject_types.items()}
+        self.object_types = {t(p): [t(c) for c in cs] for p, cs in object_types.items()}
+        self.supers = {t(c): [t(d) for d in ds] for c, ds in schema.class_supers.items()}
+        self.svf2: dict = defaultdict(list)
+        self.hv1: dict = defaultdict(list)
+        self.hv2: dict = defaultdict(list)
+        for r, p, c in schema.some_values:
+            if c == OWL.Thing:
+                self.svf2[t(p)] += [t(d) for d in supers(r)]
+        for r, p, v in schema.has_value:
+            self.hv1[t(r)].append((t(p), t(v)))
+            self.hv2[t(p)].append((t(v), [t(d) for d in supers(r)]))
+        self.constants = frozenset(t(v) for _r, _p, v in schema.has_value)
+        self.join_predicates = frozenset(
+            {t(p) for p in schema.transitive} | {t(q) for _p, ch in schema.chains for q in ch}
+            | {t(p) for _r, p, c in schema.some_values if c != OWL.Thing} | {t(p) for _r, p, _c in schema.all_values})
+        self.join_classes = frozenset(
+            {t(c) for _r, _p, c in schema.some_values if c != OWL.Thing} | {t(r) for r, _p, _c in schema.all_values}
+            | {t(m) for _c, ms in schema.intersections for m in ms})
+        self._templates: dict = {}
+
+    def apply(self, triple: ox.Triple) -> tuple[list[ox.Triple], list[ox.Triple]]:
+        """The triple's consequences (itself excluded), and those of it and them a join rule can match."""
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if p == _TYPE_OX or o in self.constants:
+            okey = o
+        else:
+            okey = _OL if isinstance(o, ox.Literal) else _O
+        key = (s if s in self.constants else _S, p, okey)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._template(key)
+
+        def fill(term):
+            return s if term is _S else o if (term is _O or term is _OL) else term
+
+        made = [ox.Triple(fill(a), q, fill(b)) for a, q, b in template.consequences]
+        matched = [ox.Triple(fill(a), q, fill(b)) for a, q, b in template.matched]
+        return made, matched
+
+    def _template(self, start: tuple) -> _Template:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for head in self._step(*todo.pop()):
+                if head not in seen and not (head[0] is _OL or isinstance(head[0], ox.Literal)):
+                    seen.add(head)
+                    todo.append(head)
+        matched = tuple(h for h in seen if self._matched(h))
+        seen.discard(start)
+        return _Template(tuple(seen), matched)
+
+    def _step(self, a, p, b) -> Iterator[tuple]:
+        """The heads each one-premise rule gives from (a p b) alone."""
+        for q, inverted in self.implications.get(p, ()):
+            yield (b, q, a) if inverted else (a, q, b)
+        yield from ((a, _TYPE_OX, c) for c in self.subject_types.get(p, ()))
+        yield from ((b, _TYPE_OX, c) for c in self.object_types.get(p, ()))
+        yield from ((a, _TYPE_OX, d) for d in self.svf2.get(p, ()))
+        for v, ds in self.hv2.get(p, ()):
+            if b is not _O and b is not _OL and b == v:
+                yield from ((a, _TYPE_OX, d) for d in ds)
+        if p == _TYPE_OX:
+            yield from ((a, _TYPE_OX, d) for d in self.supers.get(b, ()))
+            yield from ((a, q, v) for q, v in self.hv1.get(b, ()))
+
+    def _matched(self, head: tuple) -> bool:
+        _a, p, b = head
+        return p in self.join_predicates or (p == _TYPE_OX and b in self.join_classes)
+
+
+class _Gatherer:
+    """Consequences gathered into a scratch store, deduplicated a chunk at a time in memory first."""
+
+    CHUNK = 50_000
+
+    def __init__(self, scratch: ox.Store):
+        self.scratch, self.chunk = scratch, set()
+
+    def add(self, triples: Iterable[ox.Triple]) -> None:
+        self.chunk.update(triples)
+        if len(self.chunk) >= self.CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.scratch.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, INPUT_GRAPH) for t in self.chunk])
+        self.chunk = set()
+
+
+@contextmanager
+def _scratch_store(keep: Path | None) -> Iterator[ox.Store]:
+    """Where the consequences are deduplicated: beside a closure kept on disk, on disk too (removed
+    after); in memory otherwise (tests and `infer` on small graphs)."""
+    if keep is None:
+        yield ox.Store()
+        return
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="reasoning-", dir=keep.parent) as folder:
+        yield ox.Store(folder)
+
+
+def _triple(fact: ox.Quad | ox.Triple) -> ox.Triple:
+    return ox.Triple(fact.subject, fact.predicate, fact.object) if isinstance(fact, ox.Quad) else fact
+
+
+# --------------------------------------------------------------------------------------------
 # Running the rules
 # --------------------------------------------------------------------------------------------
 
 # Quads of a kept closure bulk loaded at a time: the loader holds a part in memory (300 summaries: a tenth of
-# the inference stage's peak with the whole closure at once).
-KEEP_BATCH = 100_000
+# the inference stage's peak with the whole closure at once). 1,000 summaries: the stage's peak +390 MB with
+# parts of 100,000 and consequences deduplicated 200,000 at a time (_Gatherer.CHUNK), +228 MB with 25,000 and
+# 50,000, for some 10% more CPU (more, smaller bulk loads).
+KEEP_BATCH = 25_000
 
 
 @dataclass
@@ -606,6 +760,7 @@ class Reasoner:
     def __init__(self, ontology: Iterable[Triple]):
         self.schema = compile_schema(ontology)
         self.rules = compile_rules(self.schema)
+        self.one_premise = OnePremise(self.schema)
         self.stats = RunStats()
 
     # -- public, rdflib terms ---------------------------------------------------------------
@@ -614,9 +769,7 @@ class Reasoner:
 
         With `keep`, the whole closure (input, ontology and every derived triple, in scope or not)
         is also written to an on-disk store there, for `continue_closure`."""
-        to = _Converter(to_ox)
-        derived = self.infer_ox((ox.Quad(to(s), to(p), to(o), INPUT_GRAPH) for s, p, o in facts), keep=keep)
-        return self.to_rdflib(derived)
+        return self.to_rdflib(self.infer_ox(ox_triples(facts), keep=keep))
 
     def to_rdflib(self, triples: Iterable[ox.Triple]) -> set[Triple]:
         """pyoxigraph triples of `infer_ox` as rdflib triples, ontology blank nodes restored."""
@@ -666,21 +819,112 @@ class Reasoner:
     # -- public, pyoxigraph terms (for the build: no rdflib conversion) -------------------
     def infer_ox(self, facts: Iterable[ox.Quad | ox.Triple], *, keep: Path | None = None) -> list[ox.Triple]:
         """Like `infer`, on pyoxigraph triples or quads (their graph is ignored)."""
-        store = ox.Store()
-        store.extend(_as_input(facts))
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), INPUT_GRAPH)
-                     for s, p, o in self.schema.ontology)
-        derived = self.run(store)
-        if keep is not None:
-            closure = ox.Store(str(keep))
-            quads = (ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH) for q in store)
-            while part := list(islice(quads, KEEP_BATCH)):   # the bulk loader holds a part in memory
-                closure.bulk_extend(part)
-            closure.flush()
-            del closure
-        del store                      # before the derived triples are gathered: the store was the most memory
+        return list(self._materialise(facts, keep))
+
+    def infer_lines(self, facts: Iterable[ox.Quad | ox.Triple], *, keep: Path | None = None) -> list[str]:
+        """Like `infer_ox`, as sorted N-Triples statements without the final " ." (what the build writes):
+        no rdflib triple is made of the inferences."""
+        lines = [str(t) for t in self._materialise(facts, keep)]
+        lines.sort()
+        return lines
+
+    def _materialise(self, facts: Iterable[ox.Quad | ox.Triple], keep: Path | None) -> Iterator[ox.Triple]:
+        """The instance-level consequences of ontology + facts, each once, none of them input.
+
+        The facts stream by once: each one's one-premise consequences are made from a template
+        (`OnePremise`) and gathered, deduplicated, in a scratch store on disk (with `keep`; in memory
+        otherwise); only the triples a join rule's body can match (`OnePremise.relevant`) are held in
+        memory, where the join rules run semi-naively (`_join_rounds`). The facts go to the kept
+        closure as they pass; the consequences follow, less those that were input."""
+        started = time.perf_counter()
+        self.stats = RunStats(per_rule={})
+        closure = ox.Store(str(keep)) if keep is not None else ox.Store()
+        with _scratch_store(keep) as scratch:
+            gathered = _Gatherer(scratch)
+            joins = ox.Store()
+            part: list[ox.Quad] = []
+            relevant: list[ox.Quad] = []
+            stream = chain((_triple(f) for f in facts),
+                           (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in self.schema.ontology))
+            for fact in stream:
+                if fact.predicate == _SAME_AS_OX:
+                    raise UnsupportedAxiom("the data states owl:sameAs; the rules have no eq-* support")
+                part.append(ox.Quad(fact.subject, fact.predicate, fact.object, INPUT_GRAPH))
+                consequences, matched = self.one_premise.apply(fact)
+                gathered.add(consequences)
+                relevant.extend(ox.Quad(t.subject, t.predicate, t.object, INPUT_GRAPH) for t in matched)
+                if len(part) >= KEEP_BATCH:          # the bulk loader holds a part in memory
+                    closure.bulk_extend(part)
+                    part = []
+                if len(relevant) >= KEEP_BATCH:
+                    joins.extend(relevant)
+                    relevant = []
+            closure.bulk_extend(part)
+            joins.extend(relevant)
+            self.stats.input_triples = len(closure)
+            del part, relevant
+            cls_oo = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in _one_of_triples(self.schema)]
+            for t in cls_oo:               # cls-oo needs no data: the members of an owl:oneOf
+                consequences, matched = self.one_premise.apply(t)
+                gathered.add(consequences + [t])
+                joins.extend(ox.Quad(m.subject, m.predicate, m.object, INPUT_GRAPH) for m in matched)
+            self.stats.per_rule["cls-oo"] = len(cls_oo)
+            self._join_rounds(joins, gathered)
+            del joins
+            gathered.flush()
+            yield from self._new_consequences(scratch, closure)
+        closure.flush()
+        del closure
+        self.stats.seconds = time.perf_counter() - started
+
+    def _join_rounds(self, joins: ox.Store, gathered: "_Gatherer") -> None:
+        """The join rules (prp-trp, prp-spo2, cls-svf1, cls-avf, cls-int1) run semi-naively over `joins`, the
+        triples their bodies can match; what each round derives is closed by the one-premise rules, gathered,
+        and its matching part is the next round's delta. A head is kept in `joins` (graph HEADS_GRAPH) even
+        if no body matches it, so that a later round does not derive it again."""
+        rules = [r for r in self.rules if r.name not in OnePremise.RULES]
+        heads = ox.NamedNode(HEADS_GRAPH)
+        deltas = (INPUT_GRAPH.value,)
+        for k in count():
+            found: set[ox.Triple] = set()
+            for rule in rules:
+                for delta in deltas:
+                    for at in range(len(rule.body)):
+                        rows = list(joins.query(rule.query(delta, at), use_default_graph_as_union=True))
+                        self.stats.per_rule[rule.name] = self.stats.per_rule.get(rule.name, 0) + len(rows)
+                        found.update(rows)
+            self.stats.rounds = k + 1
+            if not found:
+                break
+            graph = ox.NamedNode(f"{ROUND_GRAPH}{k}")
+            nxt: set[ox.Triple] = set()
+            for head in found:
+                consequences, matched = self.one_premise.apply(head)
+                gathered.add(consequences + [head])
+                nxt.update(t for t in matched if not _contains(joins, t))
+            joins.extend(ox.Quad(t.subject, t.predicate, t.object, heads) for t in found - nxt)
+            joins.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in nxt)
+            deltas = (graph.value,)
+
+    def _new_consequences(self, scratch: ox.Store, closure: ox.Store) -> Iterator[ox.Triple]:
+        """The gathered consequences that were not input: into the closure (all of them), and the
+        instance-level ones yielded."""
         in_scope = ScopeFilter(self.schema.terms)
-        return [t for t in set(derived) if in_scope(t)]
+        part: list[ox.Quad] = []
+        inferred = 0
+        for q in scratch:
+            t = ox.Triple(q.subject, q.predicate, q.object)
+            if _contains(closure, t):
+                continue
+            part.append(ox.Quad(q.subject, q.predicate, q.object, INPUT_GRAPH))
+            if len(part) >= KEEP_BATCH:
+                closure.bulk_extend(part)
+                part = []
+            inferred += 1
+            if in_scope(t):
+                yield t
+        closure.bulk_extend(part)
+        self.stats.inferred_triples = inferred
 
     def continue_closure(self, path: Path, added: Iterable[ox.Triple]) -> list[ox.Triple]:
         """Add facts to a closure kept by `infer(..., keep=path)` (a copy: it is changed in place) and
@@ -830,16 +1074,26 @@ class Reasoner:
 
 
 class _Converter:
-    """A term converter that remembers: graphs repeat classes, predicates and hubs."""
+    """A term converter that remembers: graphs repeat classes, predicates and hubs. It forgets all
+    at `limit` terms, so that its memory does not grow with the corpus."""
 
-    def __init__(self, convert):
-        self.convert, self.seen = convert, {}
+    def __init__(self, convert, limit: int = 100_000):
+        self.convert, self.seen, self.limit = convert, {}, limit
 
     def __call__(self, term):
         out = self.seen.get(term)
         if out is None:
+            if len(self.seen) >= self.limit:
+                self.seen = {}
             out = self.seen[term] = self.convert(term)
         return out
+
+
+def ox_triples(triples: Iterable[Triple]) -> Iterator[ox.Triple]:
+    """rdflib triples as pyoxigraph triples, one at a time."""
+    to = _Converter(to_ox)
+    for s, p, o in triples:
+        yield ox.Triple(to(s), to(p), to(o))
 
 
 def _fold_into_input(store: ox.Store) -> None:
@@ -854,11 +1108,6 @@ def _fold_into_input(store: ox.Store) -> None:
 
 def _contains(store: ox.Store, t: ox.Triple) -> bool:
     return next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object, None)), None) is not None
-
-
-def _as_input(facts: Iterable) -> Iterable[ox.Quad]:
-    for t in facts:
-        yield ox.Quad(t.subject, t.predicate, t.object, INPUT_GRAPH)
 
 
 def _short(term) -> str:
@@ -899,6 +1148,8 @@ class ScopeFilter:
     def _k(self, term) -> str:
         key = self._keys.get(term)
         if key is None:
+            if len(self._keys) >= 100_000:    # forget, so that the cache does not grow with the corpus
+                self._keys = {}
             key = self._keys[term] = _key(term)
         return key
 

@@ -331,3 +331,36 @@ def test_a_kept_closure_changed_both_ways_holds_what_inference_on_the_new_facts_
     reasoner.change_closure(kept, [tuple_to_ox(t) for t in before if t not in set(after)],
                             [tuple_to_ox(t) for t in after], stated.__contains__)
     assert _closure(kept) == _closure(tmp_path / "expected")
+
+
+# --- the facts streamed through the one-premise rules, the joins on what they can match -------------
+
+def _as_input(triples) -> list:
+    from r2pkg.graph.reasoning import INPUT_GRAPH
+
+    return [ox.Quad(*tuple_to_ox(t), INPUT_GRAPH) for t in triples]
+
+
+def test_a_kept_closure_holds_what_the_sparql_rules_reach_from_facts_and_ontology(facts, ontology, tmp_path):
+    """What `r2pkg add` and `review apply` continue: the facts streamed by once, each closed alone by the
+    one-premise rules and only the joins' premises held, give every triple the rules reach when all of
+    the facts are held together (out of scope ones too: they feed later joins)."""
+    reasoner = Reasoner(ontology)
+    reasoner.infer(facts, keep=tmp_path / "kept")
+    everything = ox.Store()
+    everything.extend(_as_input([*facts, *reasoner.schema.ontology]))
+    reasoner.run(everything)
+    assert _closure(tmp_path / "kept") == {str(ox.Triple(q.subject, q.predicate, q.object)) for q in everything}
+
+
+def test_the_order_the_facts_stream_in_changes_nothing(facts, ontology, inferred):
+    """A chain's links, a transitive property's steps and a restriction's premises may come far apart."""
+    assert infer(sorted(facts, reverse=True), ontology) == inferred
+    assert infer(sorted(facts, key=lambda t: (t[1], t[2])), ontology) == inferred
+
+
+def test_the_build_gets_the_inferences_as_sorted_ntriples(facts, ontology, inferred):
+    reasoner = Reasoner(ontology)
+    lines = reasoner.infer_lines(tuple_to_ox(t) for t in facts)
+    assert lines == sorted(lines) and len(lines) == len(set(lines)) == len(inferred)
+    assert set(lines) == {str(tuple_to_ox(t)) for t in inferred}
