@@ -833,9 +833,9 @@ class Reasoner:
 
         The facts stream by once: each one's one-premise consequences are made from a template
         (`OnePremise`) and gathered, deduplicated, in a scratch store on disk (with `keep`; in memory
-        otherwise); only the triples a join rule's body can match (`OnePremise.relevant`) are held in
-        memory, where the join rules run semi-naively (`_join_rounds`). The facts go to the kept
-        closure as they pass; the consequences follow, less those that were input."""
+        otherwise); only the triples a join rule's body can match (the second list `OnePremise.apply`
+        returns) are held in memory, where the join rules run semi-naively (`_join_rounds`). The facts go
+        to the kept closure as they pass; the consequences follow, less those that were input."""
         started = time.perf_counter()
         self.stats = RunStats(per_rule={})
         closure = ox.Store(str(keep)) if keep is not None else ox.Store()
