@@ -265,8 +265,11 @@ def test_a_runaway_query_is_stopped_its_cpu_work_ends_and_others_are_served(live
         runaway = ex.submit(ask, live_server, RUNAWAY)
         time.sleep(0.5)
         busy = _worker_cpu(0.5)
-        burning = [pid for pid, cpu in busy.items() if cpu > 0.1]   # niced: less than a core when the machine is busy
-        assert burning, f"no worker is running the runaway query: {busy}"
+        # The busiest descendant is the worker running it; niced, it gets far less than a core when the machine
+        # is busy (0.1 s of the 0.5 was seen beside a large build), so only "clearly working" is asked.
+        busiest = max(busy, key=busy.get, default=None)
+        assert busiest is not None and busy[busiest] > 0.02, f"no worker is running the runaway query: {busy}"
+        burning = [busiest]
         # meanwhile, other clients are served promptly
         t0 = time.monotonic()
         others = [ex.submit(requests.get, live_server + path, timeout=30) for path in ("/", "/queries", "/search?q=spain")]
