@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -447,7 +447,7 @@ def _write_problem(root: Path, exc: OSError) -> str:
 # 40 MB of N-Quads), so that memory does not grow with the corpus, and few enough loads that RocksDB
 # is not handed thousands of tiny files (1,000 summaries: about 20 loads).
 BATCH_STATEMENTS = 250_000
-DEFAULT_GRAPH_PART_BYTES = 48 << 20   # the merged default graph goes to the store in parts of about 250,000 statements
+PART_BYTES = 48 << 20   # files go to the store in parts of this size, about 250,000 statements (_bulk_load_in_parts)
 
 
 def _asserted_graphs(docs: list[tuple[LoadedDocument, SourceDocument]], facts: Graphs, removed: set,
@@ -495,8 +495,12 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
                 unevidenced |= unevidenced_subjects(graphs)
                 store.bulk_load(writer.write(graphs), ox.RdfFormat.N_QUADS)
                 validator.check_part(graphs)
-            later = [writer.write(derived), writer.write(schema)]   # in the store after SHACL (derived between)
+            # In the store after SHACL (derived between), set aside in files meanwhile, not held as text.
+            later = [_set_aside(writer, derived, paths.root / ".derived.nq"),
+                     _set_aside(writer, schema, paths.root / ".schema.nq")]
             writer.finish()
+            for graphs in (facts, derived, schema):
+                graphs.clear()     # all written: their text is let go (10,000 summaries: some 2 GB of it)
         # The dumps from their files, on the other core while SHACL reads the store (both take a core:
         # on 2 cores, one after the other took a third longer).
         dumps = beside.submit(_timed, _write_dumps_from_files, paths)
@@ -504,12 +508,11 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
             validator.check_facts_and_evidence(store, unevidenced=unevidenced)
         evidence_found = len(validator.results)
         with stage("store"):
-            store.bulk_load(later[0], ox.RdfFormat.N_QUADS)
+            _load_set_aside(store, later[0])
         with stage("shacl"):
             validator.check_everything(store)
         with stage("store"):
-            store.bulk_load(later[1], ox.RdfFormat.N_QUADS)
-            del later
+            _load_set_aside(store, later[1])
             report.total_quads = len(store)               # the named graphs: the default one is not there yet
             report.entities_per_class = count_entities(store)
             writer.load_default_graph(store)
@@ -518,6 +521,39 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
     report.shacl = {"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
                     "messages": list(result.messages)}
     return incremental.findings_of(validator.results, evidence_found)
+
+
+def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
+    """The graphs written (to the dumps as well) and set aside in a file for a bulk load after a SHACL step,
+    each graph's distinct statements a part of BATCH_STATEMENTS at a time: at 10,000 summaries the derived
+    graphs (3.8M statements) held as N-Quads text took over a gigabyte, and built at once, more."""
+    with open(path, "w", encoding="utf-8") as out:
+        for graph, lines in graphs.items():
+            distinct = list(dict.fromkeys(lines))
+            for start in range(0, len(distinct), BATCH_STATEMENTS):
+                out.write(writer.write({graph: distinct[start:start + BATCH_STATEMENTS]}))
+    return path
+
+
+def _load_set_aside(store: ox.Store, path: Path) -> None:
+    """What `_set_aside` wrote, into the store in parts; the file removed after. Loaded at once, the derived
+    graphs of 10,000 summaries took the bulk loader 1.5 GB (about 1 KB a statement it holds)."""
+    with open(path, "rb") as text:
+        _bulk_load_in_parts(store, text, ox.RdfFormat.N_QUADS, lenient=False)
+    path.unlink()
+
+
+def _bulk_load_in_parts(store: ox.Store, source: IO[bytes], format: ox.RdfFormat, *, lenient: bool) -> None:
+    """A file into the store a part of about PART_BYTES at a time, each cut at the last line end of a block
+    read whole (line-based formats only): the bulk loader holds what it is given in memory."""
+    rest = b""
+    while block := source.read(PART_BYTES):
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        part, rest = block[:cut], block[cut:]
+        store.bulk_load(part, format, lenient=lenient)
+    if rest.strip():
+        store.bulk_load(rest, format, lenient=lenient)
 
 
 def _timed(work: Callable, *args) -> float:
@@ -573,17 +609,10 @@ class _GraphWriter:
 
     def load_default_graph(self, store: ox.Store) -> None:
         """The merge into the store from its dump, in parts (the bulk loader holds a part in memory,
-        and one of millions of statements took 1.6 GB); each part cut at the last line end of a block
-        read whole (reading the gzipped dump line by line took 1.7 times as long)."""
+        and one of millions of statements took 1.6 GB), read in blocks (reading the gzipped dump line by
+        line took 1.7 times as long). Loaded leniently: the same statements were checked as named graphs."""
         with dumps.reading(self.folder, "graph.nt") as merged:
-            rest = b""
-            while block := merged.read(DEFAULT_GRAPH_PART_BYTES):
-                block = rest + block
-                cut = block.rfind(b"\n") + 1
-                part, rest = block[:cut], block[cut:]
-                store.bulk_load(part, ox.RdfFormat.N_TRIPLES, lenient=True)   # checked as named graphs
-            if rest.strip():
-                store.bulk_load(rest, ox.RdfFormat.N_TRIPLES, lenient=True)
+            _bulk_load_in_parts(store, merged, ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def _write_dataset_dumps(folder: Path) -> None:
