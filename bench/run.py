@@ -680,18 +680,39 @@ def tree_rss_mb(pid: int) -> float:
 
 
 def load_test(port: int, path: str, clients: int, seconds: float, headers: dict | None = None) -> dict:
+    """One path asked again and again by `clients` keep-alive clients for `seconds`."""
     deadline = time.perf_counter() + seconds
+    return _clients(port, clients, lambda: path if time.perf_counter() < deadline else None, headers or {}, 30)
+
+
+def crawl_test(port: int, paths: list[str], clients: int) -> dict:
+    """Each path asked once, the clients taking the next one as they finish (keep-alive): a crawl of distinct
+    pages, which no rendered page or kept page model answers, since each is asked for the first time."""
+    todo = list(reversed(paths))
+    lock = threading.Lock()
+
+    def next_path() -> str | None:
+        with lock:
+            return todo.pop() if todo else None
+
+    return _clients(port, clients, next_path, {}, 60) | {"distinct": len(set(paths))}
+
+
+def _clients(port: int, clients: int, next_path: Callable[[], str | None], headers: dict, timeout: float) -> dict:
+    """`clients` keep-alive clients, each asking `next_path()` until it says None: requests per second and
+    latency percentiles (ms) of the answered ones; a status other than 200 counts as an error, and a failed
+    connection too (not timed)."""
     lat: list[float] = []
     errors = [0]
     lock = threading.Lock()
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         mine = []
-        while time.perf_counter() < deadline:
+        while (path := next_path()) is not None:
             t0 = time.perf_counter()
             try:
-                conn.request("GET", path, headers=headers or {})
+                conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 if resp.status != 200:
@@ -699,7 +720,7 @@ def load_test(port: int, path: str, clients: int, seconds: float, headers: dict 
             except (OSError, http.client.HTTPException):
                 errors[0] += 1
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
                 continue
             mine.append((time.perf_counter() - t0) * 1000)
         conn.close()
@@ -713,48 +734,6 @@ def load_test(port: int, path: str, clients: int, seconds: float, headers: dict 
     elapsed = time.perf_counter() - started
     return {"rps": len(lat) / elapsed, "p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "n": len(lat),
             "errors": errors[0]}
-
-
-def crawl_test(port: int, paths: list[str], clients: int) -> dict:
-    """Each path asked once, the clients taking the next one as they finish (keep-alive): a crawl of distinct
-    pages, which no rendered page or kept page model answers, since each is asked for the first time."""
-    todo = list(reversed(paths))
-    lat: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine = []
-        while True:
-            with lock:
-                if not todo:
-                    break
-                path = todo.pop()
-            t0 = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                resp = conn.getresponse()
-                resp.read()
-                if resp.status != 200:
-                    errors[0] += 1
-            except (OSError, http.client.HTTPException):
-                errors[0] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                continue
-            mine.append((time.perf_counter() - t0) * 1000)
-        conn.close()
-        with lock:
-            lat.extend(mine)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for f in [pool.submit(worker) for _ in range(clients)]:
-            f.result()
-    elapsed = time.perf_counter() - started
-    return {"rps": len(lat) / elapsed, "p50": pct(lat, 0.5), "p95": pct(lat, 0.95), "n": len(lat),
-            "errors": errors[0], "distinct": len(set(paths))}
 
 
 CRAWLED_CLASSES = ("State", "Meeting")      # busy pages: a state in tens of meetings, a meeting's participants
