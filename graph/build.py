@@ -500,7 +500,7 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
                      _set_aside(writer, schema, paths.root / ".schema.nq")]
             writer.finish()
             for graphs in (facts, derived, schema):
-                graphs.clear()     # all written: their text is let go (10,000 summaries: some 2 GB of it)
+                graphs.clear()     # all written: their text is let go
         # The dumps from their files, on the other core while SHACL reads the store (both take a core:
         # on 2 cores, one after the other took a third longer).
         dumps = beside.submit(_timed, _write_dumps_from_files, paths)
@@ -525,8 +525,8 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
 
 def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
     """The graphs written (to the dumps as well) and set aside in a file for a bulk load after a SHACL step,
-    each graph's distinct statements a part of BATCH_STATEMENTS at a time: at 10,000 summaries the derived
-    graphs (3.8M statements) held as N-Quads text took over a gigabyte, and built at once, more."""
+    each graph's distinct statements a part of BATCH_STATEMENTS at a time: at 10,000 summaries, making the
+    derived graphs (1.6M statements) into one N-Quads text held alongside raised the peak by 1.0 GB."""
     with open(path, "w", encoding="utf-8") as out:
         for graph, lines in graphs.items():
             distinct = list(dict.fromkeys(lines))
@@ -537,7 +537,7 @@ def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
 
 def _load_set_aside(store: ox.Store, path: Path) -> None:
     """What `_set_aside` wrote, into the store in parts; the file removed after. Loaded at once, the derived
-    graphs of 10,000 summaries took the bulk loader 1.5 GB (about 1 KB a statement it holds)."""
+    graphs of 10,000 summaries raised the peak by 0.9 GB more (the bulk loader holds what it is given)."""
     with open(path, "rb") as text:
         _bulk_load_in_parts(store, text, ox.RdfFormat.N_QUADS, lenient=False)
     path.unlink()
