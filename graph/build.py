@@ -545,15 +545,26 @@ def _load_set_aside(store: ox.Store, path: Path) -> None:
 
 def _bulk_load_in_parts(store: ox.Store, source: IO[bytes], format: ox.RdfFormat, *, lenient: bool) -> None:
     """A file into the store a part of about PART_BYTES at a time, each cut at the last line end of a block
-    read whole (line-based formats only): the bulk loader holds what it is given in memory."""
+    read whole (line-based formats only): the bulk loader holds what it is given in memory. The statements
+    with a blank node are all loaded together, last: each load names the blank nodes it reads anew, so
+    `_:b` in two loads would be two nodes (the ontology's class expressions are made of them)."""
     rest = b""
+    blank: list[bytes] = []
     while block := source.read(PART_BYTES):
         block = rest + block
         cut = block.rfind(b"\n") + 1
         part, rest = block[:cut], block[cut:]
-        store.bulk_load(part, format, lenient=lenient)
-    if rest.strip():
-        store.bulk_load(rest, format, lenient=lenient)
+        store.bulk_load(_set_blank_aside(part, blank), format, lenient=lenient)
+    store.bulk_load(_set_blank_aside(rest, blank) + b"".join(blank), format, lenient=lenient)
+
+
+def _set_blank_aside(part: bytes, blank: list[bytes]) -> bytes:
+    """The part without its lines that may name a blank node, which go to `blank`."""
+    if b"_:" not in part:
+        return part
+    lines = part.splitlines(keepends=True)
+    blank += [line for line in lines if b"_:" in line]
+    return b"".join(line for line in lines if b"_:" not in line)
 
 
 def _timed(work: Callable, *args) -> float:

@@ -189,3 +189,20 @@ def test_a_fact_without_evidence_in_any_part_is_reported(tmp_path, monkeypatch):
     assert report.shacl["messages"] == [
         'Violation: <https://w3id.org/r2pkg/id/state/nowhere-in-particular> rdfs:comment "a statement no sentence '
         'of ours supports": an asserted fact has no r2p:Evidence naming its subject, predicate and object']
+
+
+def test_a_file_loaded_in_parts_keeps_each_blank_node_one_node(tmp_path, monkeypatch):
+    """Parts of a few statements: the two statements about `_:list` are far apart, yet name one node."""
+    from r2pkg.graph import build as builds
+
+    lines = ['_:list <http://example.org/first> <http://example.org/a> .\n',
+             *(f'<http://example.org/s{n}> <http://example.org/p> "{n}" .\n' for n in range(200)),
+             '_:list <http://example.org/rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .\n']
+    path = tmp_path / "part.nt"
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(builds, "PART_BYTES", 256)
+    store = ox.Store()
+    with open(path, "rb") as source:
+        builds._bulk_load_in_parts(store, source, ox.RdfFormat.N_TRIPLES, lenient=False)
+    assert len(store) == 202
+    assert len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
