@@ -555,6 +555,8 @@ def _bulk_load_in_parts(store: ox.Store, source: IO[bytes], format: ox.RdfFormat
         cut = block.rfind(b"\n") + 1
         part, rest = block[:cut], block[cut:]
         store.bulk_load(_set_blank_aside(part, blank), format, lenient=lenient)
+    if rest and not rest.endswith(b"\n"):
+        rest += b"\n"         # a last line without its end, which the blank-node lines would follow
     store.bulk_load(_set_blank_aside(rest, blank) + b"".join(blank), format, lenient=lenient)
 
 

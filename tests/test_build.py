@@ -197,12 +197,13 @@ def test_a_file_loaded_in_parts_keeps_each_blank_node_one_node(tmp_path, monkeyp
 
     lines = ['_:list <http://example.org/first> <http://example.org/a> .\n',
              *(f'<http://example.org/s{n}> <http://example.org/p> "{n}" .\n' for n in range(200)),
-             '_:list <http://example.org/rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .\n']
+             '_:list <http://example.org/rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .\n',
+             '<http://example.org/last> <http://example.org/p> "without its line end" .']
     path = tmp_path / "part.nt"
     path.write_text("".join(lines), encoding="utf-8")
     monkeypatch.setattr(builds, "PART_BYTES", 256)
     store = ox.Store()
     with open(path, "rb") as source:
         builds._bulk_load_in_parts(store, source, ox.RdfFormat.N_TRIPLES, lenient=False)
-    assert len(store) == 202
+    assert len(store) == 203
     assert len({q.subject for q in store if isinstance(q.subject, ox.BlankNode)}) == 1
