@@ -503,7 +503,7 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
                 graphs.clear()     # all written: their text is let go
         # The dumps from their files, on the other core while SHACL reads the store (both take a core:
         # on 2 cores, one after the other took a third longer).
-        dumps = beside.submit(_timed, _write_dumps_from_files, paths)
+        dumps = beside.submit(_timed, _write_dataset_dumps, paths.dumps)
         with stage("shacl"):
             validator.check_facts_and_evidence(store, unevidenced=unevidenced)
         evidence_found = len(validator.results)
@@ -573,10 +573,6 @@ def _timed(work: Callable, *args) -> float:
     t0 = time.perf_counter()
     work(*args)
     return round(time.perf_counter() - t0, 3)
-
-
-def _write_dumps_from_files(paths: stores.BuildPaths) -> None:
-    _write_dataset_dumps(paths.dumps)
 
 
 class _GraphWriter:
