@@ -491,10 +491,19 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
     unevidenced: set[str] = set()       # found part by part: the evidence shape is queried only if any
     with _GraphWriter(paths.dumps, [facts, derived, schema]) as writer, ThreadPoolExecutor(1) as beside:
         with stage("store"):
+            # Each part is bulk-loaded on the other thread while this one checks it and makes the next
+            # (the loader does not hold the GIL): one load at a time, so two parts' text at most.
+            loading = None
             for graphs in asserted:
+                text = writer.write(graphs)
+                if loading is not None:
+                    loading.result()
+                loading = beside.submit(store.bulk_load, text, ox.RdfFormat.N_QUADS)
+                del text
                 unevidenced |= unevidenced_subjects(graphs)
-                store.bulk_load(writer.write(graphs), ox.RdfFormat.N_QUADS)
                 validator.check_part(graphs)
+            if loading is not None:
+                loading.result()
             # In the store after SHACL (derived between), set aside in files meanwhile, not held as text.
             later = [_set_aside(writer, derived, paths.root / ".derived.nq"),
                      _set_aside(writer, schema, paths.root / ".schema.nq")]

@@ -74,40 +74,64 @@ def fact_triples(doc: LoadedDocument) -> Iterator[Triple]:
 
 
 def evidence_triples(doc: LoadedDocument, terms: Terms = RDFLIB) -> Iterator[tuple]:
-    """The evidence graph of a document, its terms made by `terms` (rdflib by default)."""
-    t = terms.term
+    """The evidence graph of a document, its terms made by `terms` (rdflib by default).
+
+    Each term is made once per document (`made`): a summary's 600 facts name a few hundred distinct terms
+    and sentences, and making a term is most of the cost (a build makes some 5,000 statements a summary)."""
+    made: dict = {}
+
+    def t(term):
+        out = made.get(term)
+        if out is None:
+            out = made[term] = terms.term(term)
+        return out
+
     a, subject, predicate, obj = t(RDF.type), t(RDF.subject), t(RDF.predicate), t(RDF.object)
     sentence, derived, evidence = t(R2P.sentence), t(PROV.wasDerivedFrom), t(R2P.Evidence)
-    extracted_by, rule_terms = t(R2P.extractedBy), {}
+    extracted_by, rules = t(R2P.extractedBy), {}
     doc_iri = iris.document(doc.slug)
     source = t(doc_iri)
-    spans: set[Span] = set()
+    sentences: dict[Span, object] = {}
+    evidence_iri = iris.evidence_in(doc.slug)
     for fact in doc.facts:
         span = fact.evidence
-        spans.add(span)
-        ev = t(iris.evidence(doc.slug, str(fact.subject), str(fact.predicate), fact.object.n3(),
-                             span.start, span.end))
+        sent = sentences.get(span)
+        if sent is None:
+            sent = sentences[span] = t(iris.sentence(doc.slug, span.start, span.end))
+        ev = terms.term(evidence_iri(str(fact.subject), str(fact.predicate), fact.object.n3(), span.start, span.end))
         yield ev, a, evidence
         yield ev, subject, t(fact.subject)
         yield ev, predicate, t(fact.predicate)
         yield ev, obj, t(fact.object)
-        yield ev, sentence, t(iris.sentence(doc.slug, span.start, span.end))
+        yield ev, sentence, sent
         yield ev, derived, source
         for name in fact.rules:
-            rule = rule_terms.get(name)
+            rule = rules.get(name)
             if rule is None:
-                rule = rule_terms[name] = t(iris.rule(name))
+                rule = rules[name] = t(iris.rule(name))
             yield ev, extracted_by, rule
-    page = t(R2P.page)
-    for span in sorted(spans):
-        node = t(iris.sentence(doc.slug, span.start, span.end))
-        yield from _located(node, R2P.Sentence, doc, span, terms)
+    page, located = t(R2P.page), (t(RDF.type), t(OA.hasSource), t(OA.start), t(OA.end), t(OA.exact))
+    sentence_type, mention_type = t(R2P.Sentence), t(R2P.Mention)
+    for span in sorted(sentences):
+        node = sentences[span]
+        yield from _located(node, sentence_type, source, doc, span, located, terms)
         if doc.paged:
             yield node, page, terms.page(doc.page(span))
+    body = t(OA.hasBody)
     for mention in doc.mentions:
-        node = t(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
-        yield from _located(node, R2P.Mention, doc, mention.span, terms)
-        yield node, t(OA.hasBody), t(mention.entity)
+        node = terms.term(URIRef(f"{doc_iri}/mention/{mention.span.start}-{mention.span.end}"))
+        yield from _located(node, mention_type, source, doc, mention.span, located, terms)
+        yield node, body, t(mention.entity)
+
+
+def _located(node, cls, source, doc: LoadedDocument, span: Span, predicates: tuple, terms: Terms) -> Iterator[tuple]:
+    """A sentence's or mention's place in the document (`predicates`: rdf:type and the four oa: ones, as made)."""
+    a, has_source, start, end, exact = predicates
+    yield node, a, cls
+    yield node, has_source, source
+    yield node, start, terms.offset(span.start)
+    yield node, end, terms.offset(span.end)
+    yield node, exact, terms.text(doc.text[span.start:span.end])
 
 
 def rule_triples() -> Iterator[Triple]:
@@ -126,12 +150,3 @@ def rule_triples() -> Iterator[Triple]:
 def evidence_ntriples(doc: LoadedDocument) -> list[str]:
     """The evidence graph as N-Triples statements without the final " ." (see `nt`)."""
     return [f"{s} {p} {o}" for s, p, o in evidence_triples(doc, NTRIPLES)]
-
-
-def _located(node, cls: URIRef, doc: LoadedDocument, span: Span, terms: Terms) -> Iterator[tuple]:
-    t = terms.term
-    yield node, t(RDF.type), t(cls)
-    yield node, t(OA.hasSource), t(iris.document(doc.slug))
-    yield node, t(OA.start), terms.offset(span.start)
-    yield node, t(OA.end), terms.offset(span.end)
-    yield node, t(OA.exact), terms.text(doc.text[span.start:span.end])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 from rdflib import URIRef
 
@@ -89,9 +90,17 @@ def sentence(doc_slug: str, start: int, end: int) -> URIRef:
 
 def evidence(doc_slug: str, subject: str, predicate: str, obj: str, start: int, end: int) -> URIRef:
     """Content-addressed: the same statement read from the same sentence gets the same IRI."""
-    key = "\x1f".join((subject, predicate, obj, str(start), str(end)))
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-    return URIRef(f"{document(doc_slug)}/evidence/{digest}")
+    return evidence_in(doc_slug)(subject, predicate, obj, start, end)
+
+
+def evidence_in(doc_slug: str) -> Callable[[str, str, str, int, int], URIRef]:
+    """`evidence` for one document's statements, its part of the IRI made once (a summary has some 600)."""
+    base = f"{document(doc_slug)}/evidence/"
+
+    def made(subject: str, predicate: str, obj: str, start: int, end: int) -> URIRef:
+        key = "\x1f".join((subject, predicate, obj, str(start), str(end)))
+        return URIRef(base + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
+    return made
 
 
 def rule(name: str) -> URIRef:
