@@ -27,7 +27,7 @@ from r2pkg.loaders.batch import each_document
 from r2pkg.loaders.model import DocumentError, LoadedDocument
 
 from . import dumps, incremental, iris, review, reviewchange, store as stores
-from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, _dump_jsonld,
+from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, from_nquads,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable,
                          keep_document, kept_documents, KeptDocuments)
 from .evidence import evidence_ntriples, fact_triples, rule_triples
@@ -638,10 +638,9 @@ def _write_dataset_dumps(folder: Path) -> None:
     is several times slower than parsing them (1,000 summaries: N-Triples of its default graph in 18 s
     against 5 s)."""
     prefixes = serialization_prefixes()
-    with dumps.writing(folder, "graph.trig") as out:
-        ox.serialize(dumps.parsed(folder, "graph.nq"), out, ox.RdfFormat.TRIG, prefixes=prefixes)
-    with dumps.writing(folder, "graph.jsonld") as out:
-        _dump_jsonld(out, lambda out: ox.serialize(dumps.parsed(folder, "graph.nq"), out, ox.RdfFormat.JSON_LD))
+    for name, write in from_nquads(folder, prefixes):
+        with dumps.writing(folder, name) as out:
+            write(out)
     with dumps.writing(folder, "graph.ttl") as out:
         ox.serialize(dumps.parsed(folder, "graph.nt"), out, ox.RdfFormat.TURTLE, prefixes=prefixes)
 

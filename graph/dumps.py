@@ -92,7 +92,8 @@ def reading(folder: Path, name: str) -> IO[bytes]:
 def parsed(folder: Path, name: str) -> Iterator[ox.Quad]:
     """The statements of a dump being written by the build. Parsed leniently (IRIs not checked again: over
     half of each dump's time): the store's loader checked the same statements strictly."""
-    return ox.parse(reading(folder, name), format=FORMATS[name], lenient=True)
+    with reading(folder, name) as source:       # closed once read, not left to the garbage collector
+        yield from ox.parse(source, format=FORMATS[name], lenient=True)
 
 
 def listed(folder: Path) -> list[Dump]:
