@@ -476,11 +476,12 @@ def _asserted_graphs(docs: list[tuple[LoadedDocument, SourceDocument]], facts: G
 
 def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs, asserted: Iterable[Graphs],
                         derived: Graphs, schema: Graphs, report: BuildReport, stage: Callable) -> list:
-    """The on-disk store written graph by graph, SHACL checked on it in the two steps of
-    graph/validate.Validator (the document and evidence graphs, then with the inferred and reference
-    graphs too), then the schema graphs and the merged default graph; the dumps written meanwhile
-    from the N-Quads and N-Triples dumps written first. Fills the report's quads, entities, SHACL
-    entry and dumps' seconds; returns the findings as `r2pkg add` keeps them (graph/incremental.py).
+    """The on-disk store written graph by graph, with the evidence's part of the merged default graph,
+    SHACL checked on it in the two steps of graph/validate.Validator (the document and evidence graphs,
+    then with the inferred and reference graphs too), then the schema graphs and the rest of the merged
+    default graph; the dumps written meanwhile from the N-Quads and N-Triples dumps written first.
+    Fills the report's quads, entities, SHACL entry and dumps' seconds; returns the findings as
+    `r2pkg add` keeps them (graph/incremental.py).
 
     No in-memory copy of the graph: SHACL and the counts read the store, the dumps their files, so
     memory stays flat whatever the corpus size."""
@@ -489,17 +490,18 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
     validator = Validator()
     validator.begin_parts(derived)      # the subject-local shapes are checked part by part, in memory
     unevidenced: set[str] = set()       # found part by part: the evidence shape is queried only if any
-    with _GraphWriter(paths.dumps, [facts, derived, schema]) as writer, ThreadPoolExecutor(1) as beside:
+    with _GraphWriter(paths.dumps, [facts, derived, schema], paths.root / ".merged.nt") as writer, \
+            ThreadPoolExecutor(1) as beside:
         with stage("store"):
             # Each part is bulk-loaded on the other thread while this one checks it and makes the next
             # (the loader does not hold the GIL): one load at a time, so two parts' text at most.
             loading = None
             for graphs in asserted:
-                text = writer.write(graphs)
+                texts = writer.write(graphs)
                 if loading is not None:
                     loading.result()
-                loading = beside.submit(store.bulk_load, text, ox.RdfFormat.N_QUADS)
-                del text
+                loading = beside.submit(_load_part, store, *texts)
+                del texts
                 unevidenced |= unevidenced_subjects(graphs)
                 validator.check_part(graphs)
             if loading is not None:
@@ -522,14 +524,21 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
             validator.check_everything(store)
         with stage("store"):
             _load_set_aside(store, later[1])
-            report.total_quads = len(store)               # the named graphs: the default one is not there yet
-            report.entities_per_class = count_entities(store)
             writer.load_default_graph(store)
+            report.total_quads = writer.quads             # the named graphs' (tests: as the store counts them)
+            report.entities_per_class = count_entities(store)      # of the merge: complete now
         report.seconds_per_stage["dumps"] = dumps.result()
     result = validator.result()
     report.shacl = {"conforms": result.conforms, "violations": result.violations, "warnings": result.warnings,
                     "messages": list(result.messages)}
     return incremental.findings_of(validator.results, evidence_found)
+
+
+def _load_part(store: ox.Store, named: str, merged: str) -> None:
+    """A part's named graphs, then its statements of the merged default graph (leniently: the same
+    statements were just read strictly), each a load of its own: the bulk loader holds what it is given."""
+    store.bulk_load(named, ox.RdfFormat.N_QUADS)
+    store.bulk_load(merged, ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
@@ -540,7 +549,7 @@ def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
         for graph, lines in graphs.items():
             distinct = list(dict.fromkeys(lines))
             for start in range(0, len(distinct), BATCH_STATEMENTS):
-                out.write(writer.write({graph: distinct[start:start + BATCH_STATEMENTS]}))
+                out.write(writer.write({graph: distinct[start:start + BATCH_STATEMENTS]})[0])   # no evidence
     return path
 
 
@@ -586,22 +595,27 @@ def _timed(work: Callable, *args) -> float:
 
 class _GraphWriter:
     """Named graphs as N-Quads text for the store's bulk loader, a part at a time, also written to the
-    N-Quads dump; their merge, each distinct triple once, to the N-Triples dump, which then becomes the
-    store's default graph. Both dumps are written gzipped (graph/dumps.py).
+    N-Quads dump; their merge, each distinct triple once, to the N-Triples dump and to the store's
+    default graph. Both dumps are written gzipped (graph/dumps.py).
 
     The merge is made without holding the evidence: an evidence graph holds only the nodes of its own
     document (its evidence, sentence and mention IRIs are under the document's slug), so its
-    statements are in no other document's evidence graph, and are written as they come unless
-    another kind of graph states them too (the curated evidence of a reviewer quotes a document's
-    sentence); the statements of all other graphs (`others`, a fifth of the quads) are gathered first
-    and written last."""
+    statements are in no other document's evidence graph, and are merged as they come (in the same
+    part as their named graph: no second reading of four fifths of the quads) unless another kind of
+    graph states them too (the curated evidence of a reviewer quotes a document's sentence); the
+    statements of all other graphs (`others`, a fifth of the quads) are gathered first, merged last,
+    and loaded into the store after SHACL (they include the schema graphs, which SHACL does not read).
 
-    def __init__(self, folder: Path, others: Iterable[Graphs]):
-        self.folder = folder
+    While the default graph holds only evidence, a query of the union of all graphs reads the same set
+    of statements as one of the named graphs (SHACL's: DISTINCT), but not the same multiset."""
+
+    def __init__(self, folder: Path, others: Iterable[Graphs], aside: Path):
         self.files = ExitStack()
         self.nquads = self.files.enter_context(dumps.writing_text(folder, "graph.nq"))
         self.default = self.files.enter_context(dumps.writing_text(folder, "graph.nt"))
         self.shared = dict.fromkeys(line for graphs in others for lines in graphs.values() for line in lines)
+        self.aside = aside
+        self.quads = 0          # the named graphs' statements written, each graph's distinct ones
 
     def __enter__(self) -> "_GraphWriter":
         return self
@@ -609,28 +623,37 @@ class _GraphWriter:
     def __exit__(self, *exc) -> None:
         self.files.__exit__(*exc)
 
-    def write(self, graphs: Graphs) -> str:
-        """Each graph's distinct statements (a document may state one twice), as N-Quads text."""
+    def write(self, graphs: Graphs) -> tuple[str, str]:
+        """Each graph's distinct statements (a document may state one twice) as N-Quads text, and the
+        evidence's statements of the merge as N-Triples."""
         graphs = {g: dict.fromkeys(lines) for g, lines in graphs.items()}
+        self.quads += sum(map(len, graphs.values()))
         text = _nquads(graphs)
         self.nquads.write(text)
-        for graph, lines in graphs.items():
-            if str(graph).startswith(EVIDENCE_GRAPH_PREFIX):
-                self.default.writelines(f"{line} .\n" for line in lines if line not in self.shared)
-        return text
+        merged = "".join(f"{line} .\n" for graph, lines in graphs.items()
+                         if str(graph).startswith(EVIDENCE_GRAPH_PREFIX) for line in lines if line not in self.shared)
+        self.default.write(merged)
+        return text, merged
 
     def finish(self) -> None:
-        """Both dumps complete: the other graphs' statements end the merge."""
-        self.default.writelines(f"{line} .\n" for line in self.shared)
+        """Both dumps complete: the other graphs' statements end the merge, and are set aside for
+        `load_default_graph`, a part of BATCH_STATEMENTS at a time."""
+        lines = list(self.shared)
         self.shared = {}
+        with open(self.aside, "w", encoding="utf-8") as aside:
+            for start in range(0, len(lines), BATCH_STATEMENTS):
+                text = "".join(f"{line} .\n" for line in lines[start:start + BATCH_STATEMENTS])
+                self.default.write(text)
+                aside.write(text)
         self.files.close()
 
     def load_default_graph(self, store: ox.Store) -> None:
-        """The merge into the store from its dump, in parts (the bulk loader holds a part in memory,
-        and one of millions of statements took 1.6 GB), read in blocks (reading the gzipped dump line by
-        line took 1.7 times as long). Loaded leniently: the same statements were checked as named graphs."""
-        with dumps.reading(self.folder, "graph.nt") as merged:
-            _bulk_load_in_parts(store, merged, ox.RdfFormat.N_TRIPLES, lenient=True)
+        """The rest of the merge (what `finish` set aside) into the store, in parts (the bulk loader holds
+        a part in memory, and one of millions of statements took 1.6 GB); leniently: the same statements
+        were checked as named graphs."""
+        with open(self.aside, "rb") as rest:
+            _bulk_load_in_parts(store, rest, ox.RdfFormat.N_TRIPLES, lenient=True)
+        self.aside.unlink()
 
 
 def _write_dataset_dumps(folder: Path) -> None:

@@ -141,6 +141,26 @@ def test_the_default_graph_is_the_merge_of_all_graphs(built_data_dir):
     assert len(graphs) > 1
 
 
+def test_the_default_graph_holds_each_statement_of_the_named_graphs_once(built_data_dir, built_report):
+    """The merge is written partly with the named graphs and partly after them: it is complete, and the
+    report's quads are the named graphs' as the store counts them."""
+    store = stores.open_store(built_data_dir)
+    named, default, named_quads = set(), [], 0
+    for quad in store:
+        statement = (quad.subject, quad.predicate, quad.object)
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            default.append(statement)
+        else:
+            named.add(statement)
+            named_quads += 1
+    assert built_report.total_quads == named_quads
+
+    def without_blank_nodes(statements) -> set:    # each load names its blank nodes anew
+        return {s for s in statements if not any(isinstance(t, ox.BlankNode) for t in s)}
+    assert len(default) == len(set(default)) == len(named)
+    assert without_blank_nodes(default) == without_blank_nodes(named)
+
+
 UNSUPPORTED = ('<https://w3id.org/r2pkg/id/state/nowhere-in-particular> <http://www.w3.org/2000/01/rdf-schema#comment> '
                '"a statement no sentence of ours supports"')
 

@@ -293,7 +293,19 @@ def test_parallel_runaway_queries_all_stop(live_server):
     assert all(r.status_code == 503 for r in results)
     # three workers: the fourth query waited for one and was stopped at its own deadline
     assert time.monotonic() - started < 2.0 + 1.5
-    assert ask(live_server, SIMPLE).status_code == 200
+    assert _answers_again(live_server, SIMPLE, within=20)
+
+
+def _answers_again(base: str, query: str, within: float) -> bool:
+    """Whether the server answers `query` within `within` seconds: the workers of stopped queries are
+    started anew first, which on a busy machine can take longer than one query's time limit (503)."""
+    deadline = time.monotonic() + within
+    while True:
+        if ask(base, query).status_code == 200:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
 
 
 def test_saved_query_pages_and_api_are_time_limited_too(make_app_client):
