@@ -25,6 +25,7 @@ import fcntl
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -205,6 +206,12 @@ def write_store(path: Path, fill: Callable[[ox.Store], T]) -> T:
         result = fill(store)
         store.flush()
         return result
+    except BaseException as exc:
+        # The frames of a failed write hold the store too; cleared, the handle closes below, before the
+        # failed build's directory is removed: an open store's own threads (RocksDB's compactions)
+        # could still write files into it meanwhile, and the directory would be left behind.
+        traceback.clear_frames(exc.__traceback__)
+        raise
     finally:
         del store
 

@@ -37,6 +37,20 @@ def test_a_failed_build_leaves_the_previous_store_untouched(tmp_path):
     assert [p.name for p in (tmp_path / "builds").iterdir()] == [served.name]
 
 
+def test_a_write_that_fails_has_closed_its_store_by_the_time_its_error_is_handled(tmp_path):
+    """So that the failed build's directory can be removed whole: an open store's own threads could still
+    write files into it."""
+    def fails(store: ox.Store) -> None:
+        store.add(_quad(1))
+        raise OSError("No space left on device")
+
+    try:
+        stores.write_store(tmp_path / "store", fails)
+    except OSError:
+        reopened = ox.Store(str(tmp_path / "store"))   # "lock hold by current process" while it is open
+    assert len(reopened) == 1
+
+
 def test_a_new_build_replaces_the_served_one_and_old_builds_are_pruned(tmp_path):
     for n in range(4):
         _publish(tmp_path, n)
