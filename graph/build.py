@@ -444,9 +444,10 @@ def _write_problem(root: Path, exc: OSError) -> str:
 
 
 # Documents whose graphs go to the store in one bulk load: at most about this many statements (some
-# 40 MB of N-Quads), so that memory does not grow with the corpus, and few enough loads that RocksDB
-# is not handed thousands of tiny files (1,000 summaries: about 20 loads).
-BATCH_STATEMENTS = 250_000
+# 30 MB of N-Quads), so that memory does not grow with the corpus, and few enough loads that RocksDB
+# is not handed thousands of tiny files (1,000 summaries: about 30 loads). A part is loaded while the
+# next is made and checked, so two parts' worth of memory are held at once.
+BATCH_STATEMENTS = 200_000
 PART_BYTES = 48 << 20   # files go to the store in parts of this size, about 250,000 statements (_bulk_load_in_parts)
 
 
@@ -494,12 +495,13 @@ def _write_and_validate(store: ox.Store, paths: stores.BuildPaths, facts: Graphs
             ThreadPoolExecutor(1) as beside:
         with stage("store"):
             # Each part is bulk-loaded on the other thread while this one checks it and makes the next
-            # (the loader does not hold the GIL): one load at a time, so two parts' text at most.
+            # (the loader does not hold the GIL); its text is made once the load before it is done, so
+            # that one part's text is held at a time (at 10,000 summaries the peak is in these parts).
             loading = None
             for graphs in asserted:
-                texts = writer.write(graphs)
                 if loading is not None:
                     loading.result()
+                texts = writer.write(graphs)
                 loading = beside.submit(_load_part, store, *texts)
                 del texts
                 unevidenced |= unevidenced_subjects(graphs)
