@@ -549,10 +549,15 @@ def _set_aside(writer: "_GraphWriter", graphs: Graphs, path: Path) -> Path:
     derived graphs (1.6M statements) into one N-Quads text held alongside raised the peak by 1.0 GB."""
     with open(path, "w", encoding="utf-8") as out:
         for graph, lines in graphs.items():
-            distinct = list(dict.fromkeys(lines))
-            for start in range(0, len(distinct), BATCH_STATEMENTS):
-                out.write(writer.write({graph: distinct[start:start + BATCH_STATEMENTS]})[0])   # no evidence
+            for batch in _in_batches(list(dict.fromkeys(lines))):
+                out.write(writer.write({graph: batch})[0])   # no evidence: nothing of the merge to load
     return path
+
+
+def _in_batches(lines: list[str]) -> Iterator[list[str]]:
+    """`lines` BATCH_STATEMENTS at a time."""
+    for start in range(0, len(lines), BATCH_STATEMENTS):
+        yield lines[start:start + BATCH_STATEMENTS]
 
 
 def _load_set_aside(store: ox.Store, path: Path) -> None:
@@ -643,8 +648,8 @@ class _GraphWriter:
         lines = list(self.shared)
         self.shared = {}
         with open(self.aside, "w", encoding="utf-8") as aside:
-            for start in range(0, len(lines), BATCH_STATEMENTS):
-                text = "".join(f"{line} .\n" for line in lines[start:start + BATCH_STATEMENTS])
+            for batch in _in_batches(lines):
+                text = "".join(f"{line} .\n" for line in batch)
                 self.default.write(text)
                 aside.write(text)
         self.files.close()
