@@ -10,7 +10,7 @@ all depend on it without importing each other in a circle (tests/test_import_gra
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -30,4 +30,7 @@ class TripleStore(Protocol):
 
     def __len__(self) -> int:
         """Quads in all graphs."""
+
+    def named_graphs(self) -> Iterable[ox.NamedNode | str]:
+        """The named graphs (what GRAPH ?g ranges over): terms from the embedded store, IRIs from a server."""
 

@@ -268,7 +268,7 @@ def _in_documents(store: ox.Store, triple: tuple) -> bool:
 
 
 def _entity_classes(store: ox.Store, node) -> set[str]:
-    """The r2p classes `node` counts under in the report (stats.ENTITIES_PER_CLASS): none unless a
+    """The r2p classes `node` counts under in the report (stats.entities_per_class): none unless a
     document graph has it as a subject."""
     named = (q.graph_name for q in store.quads_for_pattern(node, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
     if not any(g.value.startswith(DOCUMENT_GRAPH_PREFIX) for g in named):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .backend import TripleStore
 from .store import dataset_options
 from .vocab import DOCUMENT_GRAPH_PREFIX, PREFIXES, sparql_prologue
 
@@ -19,14 +20,22 @@ SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
   FILTER(?class NOT IN (r2p:Evidence, r2p:Sentence, r2p:Mention))
 }} GROUP BY ?class ORDER BY DESC(?n) ?class
 """
-ENTITIES_PER_CLASS = sparql_prologue() + _PER_CLASS.format(
-    documents=f'FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPH_PREFIX}"))')
 
 
-def count_entities(store: ox.Store) -> dict[str, int]:
-    """ENTITIES_PER_CLASS with the documents' graphs listed: the filter reads every quad of every graph,
-    evidence included (1,000 summaries: 5.8M), the list only the documents' (200 summaries: 4.3 -> 0.25 s)."""
-    graphs = " ".join(str(g) for g in store.named_graphs() if g.value.startswith(DOCUMENT_GRAPH_PREFIX))
+def entities_per_class(store: TripleStore) -> list[tuple[ox.NamedNode, int]]:
+    """Entities the documents name, per r2p class, most first. The documents' graphs are listed (VALUES) rather
+    than found by a filter on every graph's name, which reads every quad of every graph, evidence included
+    (200 summaries: 2.3 s against 0.2 s; the home page ran it on every request)."""
+    graphs = " ".join(f"<{iri}>" for iri in map(_iri, store.named_graphs()) if iri.startswith(DOCUMENT_GRAPH_PREFIX))
     query = sparql_prologue() + _PER_CLASS.format(documents=f"VALUES ?g {{ {graphs} }}")
-    rows = store.query(query, **dataset_options(store))
-    return {row["class"].value.removeprefix(PREFIXES["r2p"]): int(row["n"].value) for row in rows}
+    return [(row["class"], int(row["n"].value)) for row in store.query(query, **dataset_options(store))]
+
+
+def count_entities(store: TripleStore) -> dict[str, int]:
+    """entities_per_class by the classes' local names, as the build report gives them."""
+    return {cls.value.removeprefix(PREFIXES["r2p"]): n for cls, n in entities_per_class(store)}
+
+
+def _iri(graph: ox.NamedNode | str) -> str:
+    """A graph's IRI: the embedded store names graphs as terms, a SPARQL server's store as strings."""
+    return graph.value if isinstance(graph, ox.NamedNode) else graph

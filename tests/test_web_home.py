@@ -36,3 +36,14 @@ def test_settings_are_documented():
     from r2pkg.webapp.settings import SETTINGS
 
     assert all(s.help and s.name.isupper() for s in SETTINGS)
+
+
+def test_home_counts_what_the_build_report_counts(make_app_client, built_data_dir, built_report):
+    """The home page's table of entities per class is the build report's, class by class."""
+    import re
+
+    html = make_app_client(DATA_DIR=str(built_data_dir)).get("/").get_data(as_text=True)
+    table = html[html.index('id="counts"'):html.index('id="growth"')]
+    shown = {cls: int(n.replace(",", "")) for cls, n in
+             re.findall(r'/list/(\w+)\?named=yes" aria-label="([\d,]+) ', table)}
+    assert shown == built_report.entities_per_class and shown["AnnualMeeting"] >= 4

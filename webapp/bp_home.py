@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, render_template
 
-from r2pkg.graph.stats import ENTITIES_PER_CLASS
 from r2pkg.graph.vocab import sparql_prologue
 
 from . import graph_data
@@ -159,7 +158,7 @@ def index():
     if snap.store is None:
         return render_template("home/index.html", page=HomePage(False, snap.error))
     page = HomePage(True, None, triples=data.statement_count())
-    page.class_counts = [(r["class"], int(r["n"].value)) for r in data.query(ENTITIES_PER_CLASS)]
+    page.class_counts = data.class_counts()
     hosts: dict[str, list] = {}
     for r in data.query(_HOSTS):
         hosts.setdefault(r["m"].value, []).append(r["h"])

@@ -18,6 +18,7 @@ from flask import g, has_request_context
 from r2pkg.graph.remote import RemoteStore, RemoteStoreError, ServerConfig
 from r2pkg.graph.sparql import with_values
 from r2pkg.graph.store import StoreError, current_build, dataset_options, open_remote, open_store
+from r2pkg.graph.stats import entities_per_class
 from r2pkg.graph.vocab import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, R2P
 
 from .search import SearchIndex
@@ -76,6 +77,7 @@ class Snapshot:
     quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
     properties: object = None       # statements.PropertyHierarchy, read on first use
     statements: int | None = None   # quads in the named graphs, counted on first use
+    class_counts: list | None = None   # entities per class (graph/stats.py), counted on first use
     page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
     entity_pages: OrderedDict = field(default_factory=OrderedDict)   # busy entities' page models (bp_entity.py)
     paged_orders: OrderedDict = field(default_factory=OrderedDict)   # paged properties' values, sorted (bp_entity.py)
@@ -219,6 +221,13 @@ class GraphData:
                 merged = int(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
                 snap.statements = self.quad_count() - merged
         return snap.statements
+
+    def class_counts(self) -> list[tuple[ox.NamedNode, int]]:
+        """Entities per class (the home page's table), counted once per build: 0.16 s at 200 summaries."""
+        snap = self.snapshot()
+        if snap.class_counts is None:
+            snap.class_counts = entities_per_class(self.store)
+        return snap.class_counts
 
     def available(self) -> bool:
         return self.snapshot().store is not None
