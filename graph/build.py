@@ -600,18 +600,22 @@ def _timed(work: Callable, *args) -> float:
     return round(time.perf_counter() - t0, 3)
 
 
+_DOCUMENT_NODES = f"<{iris.document('')}"    # the IRIs of a document and of its evidence, sentences, mentions
+
+
 class _GraphWriter:
     """Named graphs as N-Quads text for the store's bulk loader, a part at a time, also written to the
     N-Quads dump; their merge, each distinct triple once, to the N-Triples dump and to the store's
     default graph. Both dumps are written gzipped (graph/dumps.py).
 
     The merge is made without holding the evidence: an evidence graph holds only the nodes of its own
-    document (its evidence, sentence and mention IRIs are under the document's slug), so its
+    document (its evidence, sentence and mention IRIs are under the document's IRI), so its
     statements are in no other document's evidence graph, and are merged as they come (in the same
     part as their named graph: no second reading of four fifths of the quads) unless another kind of
-    graph states them too (the curated evidence of a reviewer quotes a document's sentence); the
-    statements of all other graphs (`others`, a fifth of the quads) are gathered first, merged last,
-    and loaded into the store after SHACL (they include the schema graphs, which SHACL does not read).
+    graph states them too (the curated evidence of a reviewer quotes a document's sentence): only
+    those statements of the other graphs, about a document's nodes, are held to look that up. The
+    statements of all other graphs (`others`, a tenth of the quads) are merged last, and loaded into
+    the store after SHACL (they include the schema graphs, which SHACL does not read).
 
     While the default graph holds only evidence, a query of the union of all graphs reads the same set
     of statements as one of the named graphs (SHACL's: DISTINCT), but not the same multiset."""
@@ -620,7 +624,10 @@ class _GraphWriter:
         self.files = ExitStack()
         self.nquads = self.files.enter_context(dumps.writing_text(folder, "graph.nq"))
         self.default = self.files.enter_context(dumps.writing_text(folder, "graph.nt"))
-        self.shared = dict.fromkeys(line for graphs in others for lines in graphs.values() for line in lines)
+        self.others = others
+        # 10,000 summaries: 4.8M statements in the other graphs, a few thousand about documents' nodes.
+        self.shared = {line for graphs in others for lines in graphs.values() for line in lines
+                       if line.startswith(_DOCUMENT_NODES)}
         self.aside = aside
         self.quads = 0          # the named graphs' statements written, each graph's distinct ones
 
@@ -645,8 +652,8 @@ class _GraphWriter:
     def finish(self) -> None:
         """Both dumps complete: the other graphs' statements end the merge, and are set aside for
         `load_default_graph`, a part of BATCH_STATEMENTS at a time."""
-        lines = list(self.shared)
-        self.shared = {}
+        lines = list(dict.fromkeys(line for graphs in self.others for lines in graphs.values() for line in lines))
+        self.shared = set()
         with open(self.aside, "w", encoding="utf-8") as aside:
             for batch in _in_batches(lines):
                 text = "".join(f"{line} .\n" for line in batch)

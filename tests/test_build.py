@@ -161,6 +161,27 @@ def test_the_default_graph_holds_each_statement_of_the_named_graphs_once(built_d
     assert without_blank_nodes(default) == without_blank_nodes(named)
 
 
+def test_a_statement_that_an_evidence_graph_and_another_graph_both_state_is_merged_once(tmp_path):
+    """A reviewer's curated evidence quotes a document's sentence: the sentence's statements are in the
+    document's evidence graph and in the curated graph, and once in the merged default graph."""
+    from rdflib import URIRef
+
+    from r2pkg.graph.build import _GraphWriter
+    from r2pkg.graph.vocab import EVIDENCE_GRAPH_PREFIX, GRAPH
+
+    sentence = '<https://w3id.org/r2pkg/id/document/a#char=0,9> <http://www.w3.org/ns/oa#exact> "Some text"'
+    fact = '<https://w3id.org/r2pkg/id/state/x> <http://www.w3.org/2000/01/rdf-schema#label> "X"'
+    evidence = '<https://w3id.org/r2pkg/id/document/a/evidence/1> <http://www.w3.org/ns/oa#hasTarget> ' \
+               '<https://w3id.org/r2pkg/id/document/a#char=0,9>'
+    curated = {URIRef(f"{GRAPH}curated"): [sentence, fact]}
+    with _GraphWriter(tmp_path, [curated], tmp_path / "rest.nt") as writer:
+        writer.write({URIRef(f"{EVIDENCE_GRAPH_PREFIX}a"): [sentence, evidence]})
+        writer.write(curated)
+        writer.finish()
+    merged = dumps.reading(tmp_path, "graph.nt").read().decode().splitlines()
+    assert sorted(merged) == sorted(f"{line} ." for line in (sentence, fact, evidence))
+
+
 UNSUPPORTED = ('<https://w3id.org/r2pkg/id/state/nowhere-in-particular> <http://www.w3.org/2000/01/rdf-schema#comment> '
                '"a statement no sentence of ours supports"')
 
