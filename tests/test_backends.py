@@ -143,7 +143,8 @@ def _normalised(html: str) -> str:
 
 PAGES = ["/", "/queries", "/queries/meetings", "/queries/focal-points", "/queries/state-profile?state=Denmark",
          "/page/state/denmark", "/page/state/ghana", "/page/meeting/annual-meeting-9", "/page/person/simona-cruciani",
-         "/search?q=focal", "/ontology", "/documents/2019-9th-annual-meeting-brussels"]
+         "/search?q=focal", "/ontology", "/documents/2019-9th-annual-meeting-brussels", "/list", "/list/Person",
+         "/list/Agent?sort=meetings", "/list/AnnualMeeting", "/documents"]
 
 
 @pytest.fixture(scope="module")

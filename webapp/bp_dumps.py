@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request, send_file
 
 from r2pkg.graph import dumps
@@ -173,7 +174,7 @@ def void_turtle(urls) -> str:
     """The VoID description; its URLs are absolute, under BASE_URL when set (urls.Urls.absolute)."""
     data = graph_data()
     ds = f"<{urls.absolute(urls.void())}#dataset>"
-    counts = data.query(_VOID_COUNTS)[0]
+    counts, classes, graphs = data.once_per_build("void", lambda: _void_figures(data))
     modified = build_modified()
     lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "@prefix foaf: <http://xmlns.com/foaf/0.1/> .", "",
@@ -194,18 +195,27 @@ def void_turtle(urls) -> str:
         lines.append(f"    void:dataDump <{urls.absolute(urls.dump(f.name))}> ;")
     lines.append(f"    void:exampleResource <{ID}state/spain> ;") if data.exists(f"{ID}state/spain") else None
     for key in ("triples", "properties"):
-        lines.append(f"    void:{key} {int(counts[key].value)} ;")
-    lines.append(f"    void:distinctSubjects {int(counts['subjects'].value)} ;")
-    lines.append(f"    void:distinctObjects {int(counts['objects'].value)} ;")
-    partitions = [f"[ void:class <{r['c'].value}> ; void:entities {int(r['n'].value)} ]" for r in data.query(_VOID_CLASSES)
-                  if hasattr(r["c"], "value") and r["c"].__class__.__name__ == "NamedNode"]
+        lines.append(f"    void:{key} {counts[key]} ;")
+    lines.append(f"    void:distinctSubjects {counts['subjects']} ;")
+    lines.append(f"    void:distinctObjects {counts['objects']} ;")
+    partitions = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in classes]
     if partitions:
         lines.append("    void:classPartition " + " ,\n        ".join(partitions) + " ;")
-    subsets = [f"<{r['g'].value}>" for r in data.query(_VOID_GRAPHS)]
+    subsets = [f"<{graph}>" for graph, _ in graphs]
     lines.append(f"    void:subset {', '.join(subsets)} ." if subsets else "    .")
-    for r in data.query(_VOID_GRAPHS):
-        lines.append(f"<{r['g'].value}> a void:Dataset ; void:triples {int(r['n'].value)} .")
+    for graph, n in graphs:
+        lines.append(f"<{graph}> a void:Dataset ; void:triples {n} .")
     return "\n".join(lines) + "\n"
+
+
+def _void_figures(data) -> tuple[dict[str, int], list[tuple[str, int]], list[tuple[str, int]]]:
+    """The VoID statistics, read once per build: they count every statement (200 summaries: 1.9 s).
+    (triples, properties, subjects, objects), the classes' entities, the named graphs' triples."""
+    row = data.query(_VOID_COUNTS)[0]
+    counts = {key: int(row[key].value) for key in ("triples", "subjects", "properties", "objects")}
+    classes = [(r["c"].value, int(r["n"].value)) for r in data.query(_VOID_CLASSES) if isinstance(r["c"], ox.NamedNode)]
+    graphs = [(r["g"].value, int(r["n"].value)) for r in data.query(_VOID_GRAPHS)]
+    return counts, classes, graphs
 
 
 @bp.route("/void.ttl")

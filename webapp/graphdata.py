@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from flask import g, has_request_context
@@ -62,6 +64,10 @@ def humanize_local(iri: str) -> str:
     return tail.replace("-", " ").replace("_", " ") or iri
 
 
+KEPT_PER_BUILD = 16
+T = TypeVar("T")
+
+
 @dataclass
 class Snapshot:
     """Everything derived from one build, replaced as a whole when the build changes."""
@@ -77,7 +83,7 @@ class Snapshot:
     quads: int | None = None        # counted on first use (0.55 s at 1M; a COUNT on a SPARQL server)
     properties: object = None       # statements.PropertyHierarchy, read on first use
     statements: int | None = None   # quads in the named graphs, counted on first use
-    class_counts: list | None = None   # entities per class (graph/stats.py), counted on first use
+    kept: OrderedDict = field(default_factory=OrderedDict)   # GraphData.once_per_build: what pages read whole
     page_counts: dict = field(default_factory=dict)   # entity pages' counts per property (bp_entity.py)
     entity_pages: OrderedDict = field(default_factory=OrderedDict)   # busy entities' page models (bp_entity.py)
     paged_orders: OrderedDict = field(default_factory=OrderedDict)   # paged properties' values, sorted (bp_entity.py)
@@ -90,6 +96,7 @@ class GraphData:
         self.data_dir = Path(data_dir)
         self._remote = RemoteStore(server) if server is not None else None
         self._lock = threading.Lock()
+        self._kept_lock = threading.Lock()     # the snapshot's `kept`, shared by waitress's threads
         self._snap: Snapshot | None = None
         self._resolved: tuple[str, str | None] | None = None     # (what `current` names, the build's folder)
 
@@ -222,12 +229,25 @@ class GraphData:
                 snap.statements = self.quad_count() - merged
         return snap.statements
 
-    def class_counts(self) -> list[tuple[ox.NamedNode, int]]:
-        """Entities per class (the home page's table), counted once per build: 0.16 s at 200 summaries."""
+    def once_per_build(self, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()` kept for the build, for what a page reads of the whole graph (entities per class, a
+        class's list): it changes only with the build, and at 1,000 summaries takes seconds to read. The
+        KEPT_PER_BUILD most recently asked are kept; what is kept must not be changed by its users."""
         snap = self.snapshot()
-        if snap.class_counts is None:
-            snap.class_counts = entities_per_class(self.store)
-        return snap.class_counts
+        with self._kept_lock:
+            if key in snap.kept:
+                snap.kept.move_to_end(key)
+                return snap.kept[key]
+        made = make()
+        with self._kept_lock:
+            snap.kept[key] = made
+            while len(snap.kept) > KEPT_PER_BUILD:
+                snap.kept.popitem(last=False)
+        return made
+
+    def class_counts(self) -> list[tuple[ox.NamedNode, int]]:
+        """Entities per class (the home page's table): 0.16 s at 200 summaries."""
+        return self.once_per_build("entities per class", lambda: entities_per_class(self.store))
 
     def available(self) -> bool:
         return self.snapshot().store is not None
