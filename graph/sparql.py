@@ -42,7 +42,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -394,9 +394,7 @@ def _collect(answer, opts: dict) -> QueryResult:
         variables = [v.value for v in answer.variables]
         result = QueryResult("select", variables=variables)
         items: list = result.rows
-        sized = ((row, sum(_term_size(term) + len(name) for name, term in row.items()))
-                 for row in ({name: solution[name] for name in variables if solution[name] is not None}
-                             for solution in answer))
+        sized = _sized_rows(answer, variables)
     else:
         result = QueryResult("graph")
         items = result.triples
@@ -412,6 +410,25 @@ def _collect(answer, opts: dict) -> QueryResult:
         raise AnswerTooLarge(f"answer too large: its first {'row' if result.kind == 'select' else 'triple'} "
                              f"alone is larger than the limit of {budget:,} bytes on an answer")
     return result
+
+
+def _sized_rows(solutions: ox.QuerySolutions, variables: list[str]) -> Iterator[tuple[dict, int]]:
+    """Each solution as a row (variable -> term, unbound ones left out) with its estimated size.
+
+    A solution's terms are read once, in the order of its variables: `solution[name]` makes a new term at
+    each call (2,000 rows of ten variables: 45 ms for two calls a value). Equal terms are made one object,
+    sized once, which pickle then sends once from a query worker (the same rows: 65 -> 8 ms both ways)."""
+    seen: dict = {}         # term -> (the one object kept for it, its size)
+    for solution in solutions:
+        row, size = {}, 0
+        for name, term in zip(variables, solution):
+            if term is not None:
+                kept = seen.get(term)
+                if kept is None:
+                    kept = seen[term] = (term, _term_size(term))
+                row[name] = kept[0]
+                size += kept[1] + len(name)
+        yield row, size
 
 
 def _term_size(term) -> int:
