@@ -448,7 +448,7 @@ def _write_problem(root: Path, exc: OSError) -> str:
 # is not handed thousands of tiny files (1,000 summaries: about 30 loads). A part is loaded while the
 # next is made and checked, so two parts' worth of memory are held at once.
 BATCH_STATEMENTS = 200_000
-PART_BYTES = 48 << 20   # files go to the store in parts of this size, about 250,000 statements (_bulk_load_in_parts)
+PART_BYTES = 48 << 20   # files go to the store in parts of this size, some 200,000 statements (_bulk_load_in_parts)
 
 
 def _asserted_graphs(docs: list[tuple[LoadedDocument, SourceDocument]], facts: Graphs, removed: set,
