@@ -169,6 +169,33 @@ def test_a_conditional_get_with_the_current_etag_is_answered_before_the_page_is_
     assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
 
 
+@pytest.mark.parametrize("path,view", [("/", "bp_home._render_home"), ("/list/State?sort=meetings", "bp_lists.build_list"),
+                                       ("/page/state/spain", "bp_entity._render_page")])
+def test_a_page_asked_again_for_the_same_build_is_not_made_again(make_app_client, monkeypatch, path, view):
+    """Anonymous visitors' pages are kept by their ETag: the second visitor gets the same HTML, not remade."""
+    from r2pkg.webapp import bp_entity, bp_home, bp_lists
+
+    module, name = view.split(".")
+    module = {"bp_home": bp_home, "bp_lists": bp_lists, "bp_entity": bp_entity}[module]
+    made, real = [], getattr(module, name)
+    monkeypatch.setattr(module, name, lambda *args: made.append(args) or real(*args))
+    client = make_app_client()
+    first, second = client.get(path), client.get(path)
+    assert first.status_code == second.status_code == 200 and first.data == second.data and len(made) == 1
+    assert client.get(path + ("&" if "?" in path else "?") + "page=2").status_code == 200 and len(made) == 2
+
+
+def test_a_page_with_a_message_for_its_visitor_is_neither_kept_nor_validated(make_app_client):
+    client = make_app_client()
+    kept = client.get("/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "A note for this visitor only")]
+    shown = client.get("/")
+    assert "A note for this visitor only" in shown.get_data(as_text=True) and "ETag" not in shown.headers
+    after = client.get("/")
+    assert "A note for this visitor only" not in after.get_data(as_text=True) and after.data == kept.data
+
+
 def test_a_build_published_while_serving_is_served_at_the_next_request(tmp_path, make_fixture_build, web_queries_dir):
     """`current` swapped to a new build (as graph/store.py publishes one) under a running app: the next page
     comes from the new build, with a new ETag."""

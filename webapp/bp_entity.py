@@ -15,6 +15,7 @@ from r2pkg.graph.review import CURATED_EVIDENCE_GRAPH, CURATED_GRAPH
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, GAZETTEER_GRAPH, INFERRED_GRAPH, CORPUS_GRAPH, R2P
 
 from . import graph_data
+from .caching import kept_html
 from .errors import NOT_AN_IRI, NotFound
 from .practices import is_actor_kind, practices_of
 from .untrusted import is_iri, printable
@@ -578,14 +579,7 @@ def page(path: str):
     target = g.urls.page(iri)
     if not target.endswith("/page/" + path) and target.startswith(g.urls.root + "/document/"):
         return redirect(g.urls.location(target), code=302)
-    etag = request.environ.get("r2pkg.etag")     # caching.py: set for anonymous GETs of a served build
-    rendered = current_app.extensions.setdefault("r2pkg.rendered_pages", RenderedPages(RENDERED_MAX_BYTES))
-    html = rendered.get(etag) if etag else None
-    if html is None:
-        html = _render_page(iri)
-        if etag:
-            rendered.put(etag, html)
-    return html
+    return kept_html(lambda: _render_page(iri))
 
 
 def _render_page(iri: str) -> str:
@@ -597,39 +591,6 @@ def _render_page(iri: str) -> str:
 
     attach_review(graph_data(), iri, built.outgoing + built.incoming, built.evidence)   # shown facts' review status
     return render_template("entity/page.html", page=built, focus=focus)
-
-
-class RenderedPages:
-    """Rendered entity pages by the ETag of their request (caching.request_etag: the build, the code, the
-    review decisions, the path, query string and Accept headers), the most recently asked first, at most
-    `max_bytes` of HTML. A busy page costs 20 ms of CPU to render and the same bytes every time until one
-    of those changes; a reviewer's pages have no ETag and are never kept."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self._pages: OrderedDict[str, str] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, etag: str) -> str | None:
-        with self._lock:
-            html = self._pages.get(etag)
-            if html is not None:
-                self._pages.move_to_end(etag)
-            return html
-
-    def put(self, etag: str, html: str) -> None:
-        with self._lock:
-            if etag in self._pages or len(html) > self.max_bytes // 4:
-                return
-            self._pages[etag] = html
-            self._bytes += len(html)
-            while self._bytes > self.max_bytes:
-                _, old = self._pages.popitem(last=False)
-                self._bytes -= len(old)
-
-
-RENDERED_MAX_BYTES = 32 * 1024 * 1024     # per app (its settings shape the pages too)
 
 
 def _page_number(value: str | None) -> int:

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template
 from r2pkg.graph.vocab import sparql_prologue
 
 from . import graph_data
+from .caching import kept_html
 
 bp = Blueprint("home", __name__)
 
@@ -153,6 +154,10 @@ def build_chart(points: list[GrowthPoint]) -> Chart | None:
 
 @bp.route("/")
 def index():
+    return kept_html(_render_home)
+
+
+def _render_home() -> str:
     data = graph_data()
     snap = data.snapshot()
     if snap.store is None:

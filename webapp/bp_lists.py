@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from r2pkg.graph.vocab import DOCUMENT_GRAPH_PREFIX, EVIDENCE_GRAPH_PREFIX, ONTOLOGY_GRAPH, R2P
 
 from . import graph_data
+from .caching import kept_html
 from .errors import NotFound
 from .untrusted import is_iri
 
@@ -285,7 +286,7 @@ def show(name: str):
     if name.endswith(".csv") or name.endswith(".json"):
         base, _, fmt = name.rpartition(".")
         return download(base, fmt)
-    return render_template("lists/list.html", page=build_list(name))
+    return kept_html(lambda: render_template("lists/list.html", page=build_list(name)))
 
 
 def download(name: str, fmt: str) -> Response:
@@ -331,7 +332,8 @@ class DocumentRow:
 def documents():
     """The corpus: each document with its metadata and how much the graph read from it."""
     data = graph_data()
-    return render_template("lists/documents.html", rows=data.once_per_build("documents", lambda: document_rows(data)))
+    return kept_html(lambda: render_template("lists/documents.html",
+                                             rows=data.once_per_build("documents", lambda: document_rows(data))))
 
 
 def document_rows(data) -> list[DocumentRow]:
