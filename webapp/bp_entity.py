@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
