@@ -628,8 +628,7 @@ class _GraphWriter:
         self.default = self.files.enter_context(dumps.writing_text(folder, "graph.nt"))
         self.others = others
         # 10,000 summaries: 4.8M statements in the other graphs, a few thousand about documents' nodes.
-        self.shared = {line for graphs in others for lines in graphs.values() for line in lines
-                       if line.startswith(_DOCUMENT_NODES)}
+        self.shared = {line for line in self._other_statements() if line.startswith(_DOCUMENT_NODES)}
         self.aside = aside
         self.quads = 0          # the named graphs' statements written, each graph's distinct ones
 
@@ -651,10 +650,14 @@ class _GraphWriter:
         self.default.write(merged)
         return text, merged
 
+    def _other_statements(self) -> Iterator[str]:
+        """Every statement of the other graphs, in their order (some twice)."""
+        return (line for graphs in self.others for lines in graphs.values() for line in lines)
+
     def finish(self) -> None:
         """Both dumps complete: the other graphs' statements end the merge, and are set aside for
         `load_default_graph`, a part of BATCH_STATEMENTS at a time."""
-        lines = list(dict.fromkeys(line for graphs in self.others for lines in graphs.values() for line in lines))
+        lines = list(dict.fromkeys(self._other_statements()))
         self.shared = set()
         with open(self.aside, "w", encoding="utf-8") as aside:
             for batch in _in_batches(lines):
