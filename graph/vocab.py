@@ -24,6 +24,10 @@ GAZETTEER_GRAPH = GRAPH["gazetteer"]    # curated reference facts (a city's stat
 DOCUMENT_GRAPH_PREFIX = str(GRAPH) + "document/"
 EVIDENCE_GRAPH_PREFIX = str(GRAPH) + "evidence/"
 
+# The classes of the evidence graphs' records: a fact's reading, its sentence, a mention. They are not
+# entities (no counts, lists or search hits of their own), and they outnumber the entities ten to one.
+RECORD_CLASSES = (R2P.Evidence, R2P.Sentence, R2P.Mention)
+
 PREFIXES: dict[str, str] = {
     "r2p": str(R2P),
     "id": str(ID),

@@ -106,6 +106,19 @@ def test_type_badges_read_once_each(make_app_client, built_data_dir):
     assert len(badges) == len(set(badges))
 
 
+@pytest.mark.parametrize("record_class", ["Evidence", "Mention"])
+def test_an_evidence_records_page_names_its_class(make_app_client, built_data_dir, record_class):
+    """The app keeps the entities' types in memory, not the records' (nine typed nodes in ten): a record's own
+    page still reads its class from the store. (A sentence is a place in its document's page, not a page.)"""
+    client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
+    query = f"SELECT ?r WHERE {{ ?r a <https://w3id.org/r2pkg/ontology#{record_class}> }} ORDER BY ?r LIMIT 1"
+    record = client.get("/sparql", query_string={"query": query, "format": "json"}).get_json()
+    iri = record["results"]["bindings"][0]["r"]["value"]
+    html = client.get("/page/" + iri.split("/id/", 1)[1].replace("#", "%23")).get_data(as_text=True)
+    badges = re.findall(r'<a class="type"[^>]*>([^<]+)</a>', html)
+    assert record_class in badges
+
+
 def test_a_built_graphs_facts_keep_their_provenance(make_app_client, built_data_dir):
     """A build also writes every triple into the default graph (the merge); the page still tells
     inferred facts apart and never names the default graph as a source."""

@@ -1,6 +1,8 @@
 """Home page: counts, meetings timeline, growth chart, members, search box."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_home_shows_the_graph_at_a_glance(client):
     r = client.get("/")
@@ -38,12 +40,20 @@ def test_settings_are_documented():
     assert all(s.help and s.name.isupper() for s in SETTINGS)
 
 
-def test_home_counts_what_the_build_report_counts(make_app_client, built_data_dir, built_report):
-    """The home page's table of entities per class is the build report's, class by class."""
+@pytest.mark.parametrize("report", ["read", "missing"])
+def test_home_counts_what_the_build_report_counts(make_app_client, built_data_dir, built_report, monkeypatch, report):
+    """The home page's entities per class and statements are the build report's, class by class; a build without
+    a report (a SPARQL server's) gets the same figures counted in the store."""
     import re
 
+    from r2pkg.webapp.graphdata import GraphData
+
+    if report == "missing":
+        monkeypatch.setattr(GraphData, "_read_report", lambda self: {})
     html = make_app_client(DATA_DIR=str(built_data_dir)).get("/").get_data(as_text=True)
     table = html[html.index('id="counts"'):html.index('id="growth"')]
     shown = {cls: int(n.replace(",", "")) for cls, n in
              re.findall(r'/list/(\w+)\?named=yes" aria-label="([\d,]+) ', table)}
     assert shown == built_report.entities_per_class and shown["AnnualMeeting"] >= 4
+    assert list(shown) == list(built_report.entities_per_class)      # most first, as the report lists them
+    assert f"{built_report.total_quads:,} statements" in html

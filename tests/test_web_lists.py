@@ -96,3 +96,9 @@ def test_the_documents_page_lists_the_corpus_with_metadata_and_counts(corpus):
     assert numbers and all(n > 0 for n in numbers)
     publishers = re.findall(r'</td>\s*<td>([^<]+)</td>\s*<td><a href="/page/meeting/', html)
     assert len(publishers) == 4 and ">2019<" in html
+
+
+def test_a_list_of_evidence_records_gives_each_its_class(corpus):
+    """Records are not entities (the app keeps no types of theirs in memory), but their list still types them."""
+    body = corpus.get("/list/Sentence.json").get_json()
+    assert body["rows"] and all(row["type"] == "Sentence" for row in body["rows"])

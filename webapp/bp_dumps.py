@@ -1,7 +1,6 @@
 """/dumps: the build's TriG, Turtle, N-Triples and JSON-LD files, and a VoID description."""
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass
@@ -80,13 +79,7 @@ def public_report(value):
 
 
 def report() -> dict:
-    build = current_build(graph_data().data_dir)
-    if build is None or not build.report.is_file():
-        return {}
-    try:
-        return public_report(json.loads(build.report.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
+    return public_report(graph_data().build_report())
 
 
 def build_modified() -> str | None:

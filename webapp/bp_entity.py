@@ -373,7 +373,8 @@ def _build_base(data, iri: str) -> tuple[tuple[EntityPage, dict[str, list[str]]]
         big[direction] = sorted(p for p in wanted if by_property[p] > limit * 4)
         quads[direction] = read_quads(data, iri, direction, [p for p in wanted if p not in big[direction]])
     out_quads = quads["out"]
-    types = _distinct_types(data, [ox.NamedNode(t) for t in data.types_of(iri)])
+    own_types = data.stored_types(iri)
+    types = _distinct_types(data, [ox.NamedNode(t) for t in own_types])
     descriptions = list(dict.fromkeys(q.other.value for q in out_quads if q.predicate.value in DESCRIPTION))
     raws = [Raw((d, q.predicate.value), q.other, source_of(q.graph), q.graph.value) for d in ("out", "in")
             for q in quads[d]
@@ -386,7 +387,7 @@ def _build_base(data, iri: str) -> tuple[tuple[EntityPage, dict[str, list[str]]]
         mentioned_in=mentions[:MENTIONED_SHOWN],
         mentioned_more=max(0, len(mentions) - MENTIONED_SHOWN),
         graph_json=json.dumps(neighbourhood(data, iri, outgoing, incoming)),
-        summary=summary_card(data, data.types_of(iri), outgoing), page_size=current_app.config["PAGE_STATEMENTS"],
+        summary=summary_card(data, own_types, outgoing), page_size=current_app.config["PAGE_STATEMENTS"],
     )
     page.theme = theme_slug(out_quads)
     add_group_member_notes(data, page)

@@ -148,7 +148,8 @@ def _read_rows(data, cls: str) -> list[Row]:
     rows = {r["e"].value: Row(r["e"].value, data.label(r["e"].value)) for r in data.query(_INSTANCES, cls=node)}
     sup = data.snapshot().superclasses
     for iri, row in rows.items():
-        within = {t for t in data.types_of(iri) if cls in sup.get(t, {t})}
+        # An evidence record has no types in the snapshot (graphdata._TYPES): it is of the class listed.
+        within = {t for t in data.types_of(iri) if cls in sup.get(t, {t})} or {cls}
         row.types = sorted(t for t in within if not any(t != u and t in sup.get(u, ()) for u in within))
     for r in data.query(_NAMED, cls=node):
         if r["e"].value in rows:
