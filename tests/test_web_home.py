@@ -57,3 +57,36 @@ def test_home_counts_what_the_build_report_counts(make_app_client, built_data_di
     assert shown == built_report.entities_per_class and shown["AnnualMeeting"] >= 4
     assert list(shown) == list(built_report.entities_per_class)      # most first, as the report lists them
     assert f"{built_report.total_quads:,} statements" in html
+
+
+def test_a_home_page_with_many_meetings_shows_the_latest_and_links_to_all(make_app_client, built_data_dir,
+                                                                           monkeypatch):
+    """A corpus of news names meetings and the network's size by the hundred: the home page shows the latest
+    meetings and a sample of the growth that spans it, and links to the lists of all of them."""
+    import re
+
+    from r2pkg.webapp import bp_home
+
+    def timeline(html: str) -> list[str]:
+        part = html[html.index('id="timeline"'):html.index('id="members"')]
+        return re.findall(r'<div class="what"><a href="([^"]+)"', part)
+
+    html = make_app_client(DATA_DIR=str(built_data_dir)).get("/").get_data(as_text=True)
+    meetings = timeline(html)
+    assert len(meetings) >= 4 and "all of them" not in html
+
+    monkeypatch.setattr(bp_home, "MEETINGS_SHOWN", 2)
+    monkeypatch.setattr(bp_home, "GROWTH_POINTS_SHOWN", 1)
+    capped = make_app_client(DATA_DIR=str(built_data_dir)).get("/").get_data(as_text=True)
+    assert timeline(capped) == meetings[-2:]
+    assert f"The latest 2 of {len(meetings)} meetings" in capped and 'href="/list/Meeting"' in capped
+    assert "1 of the 2 observations" in capped and 'href="/list/NetworkSizeObservation"' in capped
+
+
+def test_the_growth_sample_keeps_the_first_and_the_latest_observation():
+    from r2pkg.webapp.bp_home import GrowthPoint, evenly_sampled
+
+    points = [GrowthPoint(str(year), str(year), year - 2000, None) for year in range(2005, 2026)]
+    sample = evenly_sampled(points, 5)
+    assert [p.label for p in sample] == ["2005", "2010", "2015", "2020", "2025"]
+    assert evenly_sampled(points[:3], 5) == points[:3] and evenly_sampled(points, 1) == points[-1:]

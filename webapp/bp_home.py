@@ -6,12 +6,18 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, render_template
 
-from r2pkg.graph.vocab import sparql_prologue
+from r2pkg.graph.vocab import R2P, sparql_prologue
 
 from . import graph_data
 from .caching import kept_html
 
 bp = Blueprint("home", __name__)
+
+# A corpus of news items and press releases names meetings and the network's size by the hundred: the home page
+# shows the latest meetings and a sample of the growth, and links to the lists of all of them (at 1,000 summaries
+# the page was 1.9 MB of HTML).
+MEETINGS_SHOWN = 50
+GROWTH_POINTS_SHOWN = 40
 
 _MEETINGS = sparql_prologue() + """
 SELECT ?m (MIN(?o) AS ?ordinal) (MIN(?start) AS ?startDate) (MAX(?end) AS ?endDate)
@@ -90,13 +96,17 @@ class HomePage:
     error: str | None
     triples: int = 0
     class_counts: list[tuple[ox.NamedNode, int]] = field(default_factory=list)
-    meetings: list[Meeting] = field(default_factory=list)
-    growth: list[GrowthPoint] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)     # the latest MEETINGS_SHOWN, in order
+    meetings_total: int = 0
+    growth: list[GrowthPoint] = field(default_factory=list)   # at most GROWTH_POINTS_SHOWN, first and last kept
+    growth_total: int = 0
     chart: Chart | None = None
     members: list[ox.NamedNode] = field(default_factory=list)
     map: object = None          # graphdata.MapData: member states and meeting cities
     map_json: str = ""
     members_note: str = ""      # "named in the texts: 11 of the 63 stated", when a text states the network's size
+    meeting_class: str = str(R2P.Meeting)                       # the lists of all meetings and observations
+    observation_class: str = str(R2P.NetworkSizeObservation)
 
 
 def members_note(named: int, growth: list[GrowthPoint]) -> str:
@@ -109,6 +119,17 @@ def members_note(named: int, growth: list[GrowthPoint]) -> str:
     latest = stated[-1]
     total = latest.states + (latest.orgs or 0)
     return f"{named_of_stated(named, f'{total:,}', False)} ({latest.label})"
+
+
+def evenly_sampled(points: list[GrowthPoint], most: int) -> list[GrowthPoint]:
+    """At most `most` of the points, spread evenly from the first to the last, so that the chart still spans
+    the whole history."""
+    if len(points) <= most:
+        return points
+    if most < 2:
+        return points[-most:] if most else []
+    last = len(points) - 1
+    return [points[round(i * last / (most - 1))] for i in range(most)]
 
 
 def _int(term) -> int | None:
@@ -186,7 +207,11 @@ def _render_home() -> str:
         label = natural_literal(date.value, date.datatype.value) if date is not None else data.label(r["obs"].value)
         page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
     page.growth.sort(key=lambda p: p.sort_key)
+    page.growth_total = len(page.growth)
+    page.growth = evenly_sampled(page.growth, GROWTH_POINTS_SHOWN)
     page.chart = build_chart(page.growth)
+    page.meetings_total = len(page.meetings)
+    page.meetings = page.meetings[-MEETINGS_SHOWN:]
     page.members = sorted(network_members(data), key=lambda m: data.label(m.value).lower())
     page.members_note = members_note(len(page.members), page.growth)
     return render_template("home/index.html", page=add_network_map(data, page))
