@@ -34,3 +34,7 @@ class TripleStore(Protocol):
     def named_graphs(self) -> Iterable[ox.NamedNode | str]:
         """The named graphs (what GRAPH ?g ranges over): terms from the embedded store, IRIs from a server."""
 
+
+def graph_iri(graph: ox.NamedNode | str) -> str:
+    """A named graph's IRI as text: the embedded store names its graphs as terms, a SPARQL server as strings."""
+    return graph.value if isinstance(graph, ox.NamedNode) else str(graph)

@@ -33,6 +33,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .backend import graph_iri
 from .sparqltext import query_keywords
 from .vocab import GRAPH
 
@@ -398,8 +399,7 @@ def _server_message(exc: urllib.error.HTTPError) -> str:
 def _iris(graphs) -> list[str]:
     if isinstance(graphs, (str, ox.NamedNode, ox.DefaultGraph)):
         graphs = [graphs]
-    return [MERGED_GRAPH if isinstance(g, ox.DefaultGraph) else (g.value if isinstance(g, ox.NamedNode) else str(g))
-            for g in graphs]
+    return [MERGED_GRAPH if isinstance(g, ox.DefaultGraph) else graph_iri(g) for g in graphs]
 
 
 def _parts(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:

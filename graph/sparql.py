@@ -52,6 +52,7 @@ from xml.sax.saxutils import escape as xml_escape, quoteattr
 import pyoxigraph as ox
 
 from . import jsonld, sparqltext
+from .backend import graph_iri
 from .remote import RemoteQueryError, RemoteStore, RemoteStoreError, RemoteTimeout
 from .sparqltext import query_keywords  # noqa: F401  (part of this module's interface)
 from .store import StoreError, current_build, dataset_options, open_store
@@ -788,9 +789,9 @@ def run_query(
         "max_bytes": int(max_bytes),
         "serialize_as": dict(serialize_as or {}),
         "default_graph_as_union": default_graph_as_union,
-        "default_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in default_graphs]
+        "default_graphs": [graph_iri(g) for g in default_graphs]
         if default_graphs is not None else None,
-        "named_graphs": [str(g.value if isinstance(g, ox.NamedNode) else g) for g in named_graphs]
+        "named_graphs": [graph_iri(g) for g in named_graphs]
         if named_graphs is not None else None,
         "allowed_services": tuple(allowed_services or ()),
         "allow_private_services": bool(allow_private_services),

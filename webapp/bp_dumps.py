@@ -167,7 +167,7 @@ def void_turtle(urls) -> str:
     """The VoID description; its URLs are absolute, under BASE_URL when set (urls.Urls.absolute)."""
     data = graph_data()
     ds = f"<{urls.absolute(urls.void())}#dataset>"
-    counts, classes, graphs = data.once_per_build("void", lambda: _void_figures(data))
+    counts, classes, graphs = data.once_per_build("void", lambda: _void_figures(data), small=True)
     modified = build_modified()
     lines = ["@prefix void: <http://rdfs.org/ns/void#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
              "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .", "@prefix foaf: <http://xmlns.com/foaf/0.1/> .", "",

@@ -134,7 +134,8 @@ def class_iri(name: str) -> str:
 
 def known_classes(data) -> dict[str, int]:
     """Every class of our ontology -> how many things are of it (once per build)."""
-    return data.once_per_build("known classes", lambda: {r["c"].value: int(r["n"].value) for r in data.query(_CLASSES)})
+    return data.once_per_build("known classes", lambda: {r["c"].value: int(r["n"].value) for r in data.query(_CLASSES)},
+                               small=True)
 
 
 def collect_rows(data, cls: str) -> list[Row]:

@@ -172,10 +172,7 @@ def fold(raws: list[Raw], hierarchy: PropertyHierarchy, prefer) -> dict[tuple[Fo
 
 
 def hierarchy_of(data) -> PropertyHierarchy:
-    snap = data.snapshot()
-    if snap.properties is None:
-        snap.properties = PropertyHierarchy.read(data.store)
-    return snap.properties
+    return data.once_per_build("property hierarchy", lambda: PropertyHierarchy.read(data.store), small=True)
 
 
 def _prefer(data):
