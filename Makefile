@@ -47,9 +47,9 @@ ifneq ($(DEVSET),)
 endif
 
 ## Benchmark (minutes; never part of `make test`). QUICK=1: about 3 minutes. FULL=1: every size the scale
-## targets name but 10,000 summaries (40 to 55 minutes on 2 cores; publishes to Virtuoso too when
+## targets name, 10,000 summaries included (about 100 minutes on 2 cores; publishes to Virtuoso too when
 ## R2PKG_TEST_VIRTUOSO is set). BENCH_ARGS: more options. It ends with the targets table (bench/targets.py).
-BENCH_FULL := --summaries 10 100 1000 --triples 100k 1m --publish 1000
+BENCH_FULL := --summaries 10 100 1000 10000 --triples 100k 1m --publish 1000
 bench: install-test
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick) $(if $(FULL),$(BENCH_FULL)) $(BENCH_ARGS)
 
