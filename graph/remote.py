@@ -45,6 +45,11 @@ _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
 UPLOAD_PART = 2000   # triples per Graph Store Protocol request
+# A write is sent again when the server dropped the connection under it: a server asking for Digest authentication
+# answers the first, unauthenticated attempt at once and may close the connection while its body is still being
+# sent, before the client can retry with credentials (Virtuoso, once in some 6,000 parts). Every write r2pkg sends
+# may be sent twice: a graph replaced, triples added to a set, a graph dropped.
+WRITE_ATTEMPTS = 3
 _STAMP_TTL = 2.0     # seconds a server's build stamp is trusted before it is asked again
 
 
@@ -222,13 +227,14 @@ class RemoteStore:
                                    "or its update endpoint (--update-url)")
         body = urllib.parse.urlencode([("update", text)]).encode("utf-8")
         self._open(urllib.request.Request(self.config.update_url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded"}), timeout=None)
+            "Content-Type": "application/x-www-form-urlencoded"}), timeout=None, attempts=WRITE_ATTEMPTS)
 
     def _graph_request(self, method: str, graph: str, data: bytes | None) -> None:
         url = _with_params(self.config.gsp_url, [("graph", graph)])
         # N-Triples is Turtle, and every Graph Store Protocol server reads Turtle.
         headers = {"Content-Type": "text/turtle; charset=utf-8"} if data is not None else {}
-        self._open(urllib.request.Request(url, data=data, method=method, headers=headers), timeout=None)
+        self._open(urllib.request.Request(url, data=data, method=method, headers=headers), timeout=None,
+                   attempts=WRITE_ATTEMPTS)
 
     # ---- HTTP --------------------------------------------------------------------------------
     def _send(self, url: str, params: list[tuple[str, str]], *, accept: str, timeout: float | None) -> tuple[bytes, str]:
@@ -237,9 +243,11 @@ class RemoteStore:
             "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
         return self._open(request, timeout=timeout)
 
-    def _open(self, request: urllib.request.Request, *, timeout: float | None) -> tuple[bytes, str]:
+    def _open(self, request: urllib.request.Request, *, timeout: float | None, attempts: int = 1) -> tuple[bytes, str]:
+        """The server's answer and its media type, or the error that names the server. `attempts`: how often a
+        request is sent whose connection the server dropped (see WRITE_ATTEMPTS); a query is sent once."""
         try:
-            with self._opener.open(request, timeout=timeout) as response:
+            with self._opened(request, timeout, attempts) as response:
                 return response.read(), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             message = _server_message(exc)
@@ -254,6 +262,16 @@ class RemoteStore:
                                    f"{exc.reason}") from None
         except (ConnectionError, OSError) as exc:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {_without_query(request.full_url)}: {exc}") from None
+
+    def _opened(self, request: urllib.request.Request, timeout: float | None, attempts: int):
+        for left in range(attempts - 1, -1, -1):
+            try:
+                return self._opener.open(request, timeout=timeout)
+            except (urllib.error.URLError, ConnectionError) as exc:
+                reason = exc if isinstance(exc, ConnectionError) else exc.reason
+                if not left or isinstance(exc, urllib.error.HTTPError) or not isinstance(reason, ConnectionError):
+                    raise
+        raise ValueError("attempts must be at least 1")
 
 
 # --------------------------------------------------------------------------------------------
