@@ -264,6 +264,7 @@ class RemoteStore:
             raise RemoteStoreError(f"cannot reach the SPARQL server at {_without_query(request.full_url)}: {exc}") from None
 
     def _opened(self, request: urllib.request.Request, timeout: float | None, attempts: int):
+        """The opened response; a connection the server dropped is tried again while attempts are left."""
         for left in range(attempts - 1, -1, -1):
             try:
                 return self._opener.open(request, timeout=timeout)

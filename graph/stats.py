@@ -35,4 +35,3 @@ def entities_per_class(store: TripleStore) -> list[tuple[ox.NamedNode, int]]:
 def count_entities(store: TripleStore) -> dict[str, int]:
     """entities_per_class by the classes' local names, as the build report gives them."""
     return {cls.value.removeprefix(PREFIXES["r2p"]): n for cls, n in entities_per_class(store)}
-
