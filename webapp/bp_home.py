@@ -207,13 +207,13 @@ def _render_home() -> str:
         label = natural_literal(date.value, date.datatype.value) if date is not None else data.label(r["obs"].value)
         page.growth.append(GrowthPoint(label, date.value if date is not None else "", _int(r["states"]), _int(r["orgs"])))
     page.growth.sort(key=lambda p: p.sort_key)
+    page.members = sorted(network_members(data), key=lambda m: data.label(m.value).lower())
+    page.members_note = members_note(len(page.members), page.growth)     # the latest size stated, of them all
     page.growth_total = len(page.growth)
     page.growth = evenly_sampled(page.growth, GROWTH_POINTS_SHOWN)
     page.chart = build_chart(page.growth)
     page.meetings_total = len(page.meetings)
     page.meetings = page.meetings[-MEETINGS_SHOWN:]
-    page.members = sorted(network_members(data), key=lambda m: data.label(m.value).lower())
-    page.members_note = members_note(len(page.members), page.growth)
     return render_template("home/index.html", page=add_network_map(data, page))
 
 
