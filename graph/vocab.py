@@ -25,7 +25,7 @@ DOCUMENT_GRAPH_PREFIX = str(GRAPH) + "document/"
 EVIDENCE_GRAPH_PREFIX = str(GRAPH) + "evidence/"
 
 # The classes of the evidence graphs' records: a fact's reading, its sentence, a mention. They are not
-# entities (no counts, lists or search hits of their own), and they outnumber the entities ten to one.
+# entities (no counts, lists or search hits of their own), and they outnumber the entities twenty to one.
 RECORD_CLASSES = (R2P.Evidence, R2P.Sentence, R2P.Mention)
 
 PREFIXES: dict[str, str] = {

@@ -108,7 +108,7 @@ def test_type_badges_read_once_each(make_app_client, built_data_dir):
 
 @pytest.mark.parametrize("record_class", ["Evidence", "Mention"])
 def test_an_evidence_records_page_names_its_class(make_app_client, built_data_dir, record_class):
-    """The app keeps the entities' types in memory, not the records' (nine typed nodes in ten): a record's own
+    """The app keeps the entities' types in memory, not the records' (nineteen typed nodes in twenty): a record's own
     page still reads its class from the store. (A sentence is a place in its document's page, not a page.)"""
     client = make_app_client(DATA_DIR=str(built_data_dir), QUERIES_DIR=None)
     query = f"SELECT ?r WHERE {{ ?r a <https://w3id.org/r2pkg/ontology#{record_class}> }} ORDER BY ?r LIMIT 1"

@@ -42,7 +42,7 @@ SELECT ?s ?p ?l WHERE {
 """
 _NAMED_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 # The entities' types. The evidence graphs' records (of RECORD_CLASSES, and so of their superclasses too) are
-# nine in ten typed nodes: they are left to `stored_types` (at 1,000 summaries, 0.11M rows against 0.89M: a
+# nineteen typed nodes in twenty: they are left to `stored_types` (at 1,000 summaries, 0.11M rows against 0.89M: a
 # server's start 15.6 -> 11.3 s, its memory 933 -> 567 MB). MINUS: a join on the records' types, not a test per row.
 _TYPES = ("SELECT DISTINCT ?s ?t WHERE { ?s a ?t MINUS { ?s a ?record VALUES ?record { "
           + " ".join(f"<{cls}>" for cls in RECORD_CLASSES) + " } } }")
