@@ -191,7 +191,9 @@ def _render_home() -> str:
     from .statements import named_of_stated
 
     named = {r["m"].value: int(r["n"].value) for r in data.query(_NAMED_PARTICIPANTS)}
-    for r in data.query(_MEETINGS):
+    rows = data.query(_MEETINGS)
+    page.meetings_total = len(rows)
+    for r in rows[-MEETINGS_SHOWN:]:
         lb = r["lowerBound"]
         page.meetings.append(Meeting(r["m"], r["ordinal"], r["startDate"], r["endDate"], r["cityIri"], r["countryIri"],
                                      r["participants"], bool(lb is not None and lb.value in ("true", "1")),
@@ -212,8 +214,6 @@ def _render_home() -> str:
     page.growth_total = len(page.growth)
     page.growth = evenly_sampled(page.growth, GROWTH_POINTS_SHOWN)
     page.chart = build_chart(page.growth)
-    page.meetings_total = len(page.meetings)
-    page.meetings = page.meetings[-MEETINGS_SHOWN:]
     return render_template("home/index.html", page=add_network_map(data, page))
 
 

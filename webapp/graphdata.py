@@ -195,14 +195,11 @@ class GraphData:
     def _entities_for_index(snap: Snapshot):
         from .urls import ID_PREFIX
 
-        skip = {str(cls) for cls in RECORD_CLASSES}
+        # The evidence records are not among them: they have no types in the snapshot (_TYPES) and no labels.
         for iri, label in sorted(snap.labels.items()):    # ties rank the same on every store
             if not iri.startswith(ID_PREFIX) and not iri.startswith(str(R2P)):
                 continue
-            types = snap.types.get(iri, set())
-            if types & skip:
-                continue
-            yield iri, label, snap.alt_labels.get(iri, []), types
+            yield iri, label, snap.alt_labels.get(iri, []), snap.types.get(iri, set())
 
     # ---- helpers used by views ----
     @property
