@@ -204,8 +204,10 @@ def _external(entities: set[URIRef]) -> tuple[list[Triple], int | None]:
 
 def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lambda: True) -> bool:
     """TriG, N-Quads and JSON-LD hold the named graphs; Turtle and N-Triples their merge (the
-    store's default graph), each written gzipped (graph/dumps.py). Streamed: the named graphs are read
-    from the store once, into graph.nq, and TriG and JSON-LD are written from that file, so memory stays flat.
+    store's default graph), each written gzipped (graph/dumps.py). Streamed, so memory stays flat: the
+    store is read twice, graph by graph into graph.nq and its default graph into graph.nt, and the other
+    formats are written from those two files (parsing them is several times faster than reading the
+    store back: 1,000 summaries' Turtle in 8 s against 38 s; all five dumps in 118 s against 178).
 
     `wanted()` is asked before each dump: False stops the writing (the dumps are left unfinished and
     False returned), for a build no longer served by the time its dumps would be written."""
@@ -213,16 +215,17 @@ def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lam
     prefixes = serialization_prefixes()
 
     def named_graphs(out: IO[bytes]) -> None:
-        ox.serialize((q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)), out, ox.RdfFormat.N_QUADS)
-
-    def default_graph(name: str) -> Callable[[IO[bytes]], None]:
-        options = {"prefixes": prefixes} if dumps.FORMATS[name] == ox.RdfFormat.TURTLE else {}
-        return lambda out: store.dump(out, dumps.FORMATS[name], from_graph=ox.DefaultGraph(), **options)
+        for graph in sorted(store.named_graphs(), key=str):
+            naming = _NamingGraph(out, graph)
+            store.dump(naming, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            naming.close()
 
     steps: list[tuple[str, Callable[[IO[bytes]], None]]] = [
         ("graph.nq", named_graphs),
+        ("graph.nt", lambda out: store.dump(out, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())),
         *from_nquads(folder, prefixes),
-        *((name, default_graph(name)) for name in ("graph.ttl", "graph.nt")),
+        ("graph.ttl", lambda out: ox.serialize(dumps.parsed(folder, "graph.nt"), out, ox.RdfFormat.TURTLE,
+                                               prefixes=prefixes)),
     ]
     for name, write in steps:
         if not wanted():
@@ -230,6 +233,32 @@ def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lam
         with dumps.writing(folder, name) as out:
             write(out)
     return True
+
+
+class _NamingGraph:
+    """A writable file that turns the N-Triples written to it into N-Quads of `graph`: the store writes one
+    graph's statements natively as N-Triples (every quad read into Python took 81 s against 49 at 1,000
+    summaries), and each line's end ` .` gets the graph's name before it. A literal's line break is
+    escaped in N-Triples, so a line ends at each line feed; a line cut between two writes waits for its end."""
+
+    def __init__(self, out: IO[bytes], graph: ox.NamedNode):
+        self.out = out
+        self.end = f" {graph} .\n".encode()
+        self.rest = b""
+
+    def write(self, data: bytes) -> int:
+        text = self.rest + bytes(data)
+        cut = text.rfind(b"\n") + 1
+        self.rest = text[cut:]
+        self.out.write(text[:cut].replace(b" .\n", self.end))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.rest:
+            raise ValueError("the store's N-Triples ended without a line end")
 
 
 def from_nquads(folder: Path, prefixes: dict[str, str]) -> list[tuple[str, Callable[[IO[bytes]], None]]]:

@@ -14,6 +14,7 @@ import pytest
 from pdfs import Layout, write_pdf
 from r2pkg.graph import build as builds, dumps, incremental
 from r2pkg.graph.build import build
+from r2pkg.graph.buildparts import write_dumps
 from r2pkg.graph.cli import main
 from r2pkg.graph.resources import CORPUS_DIR
 from r2pkg.graph.store import current_build
@@ -112,6 +113,30 @@ def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(
     assert not (replaced / "dumps").exists() and not (replaced / ".dumps-partial").exists()
     assert [d.name for d in dumps.listed(served / "dumps")] == \
         ["graph.jsonld", "graph.nq", "graph.nt", "graph.trig", "graph.ttl"]
+
+
+def _statements(quads) -> tuple[Counter, int]:
+    """Statements without a blank node (as text), and how many have one (each writer names them anew)."""
+    with_blank = 0
+    plain: Counter = Counter()
+    for quad in quads:
+        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
+            with_blank += 1
+        else:
+            plain[str(quad)] += 1
+    return plain, with_blank
+
+
+def test_dumps_written_from_the_store_hold_its_statements(tmp_path, built_data_dir):
+    """After `add` the dumps are written from the store: TriG, N-Quads and JSON-LD hold its named graphs, Turtle
+    and N-Triples its default graph (the merge), each statement once."""
+    store = ox.Store.read_only(str(current_build(built_data_dir).store))
+    named = _statements(q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+    merged = _statements(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert write_dumps(current_build(built_data_dir).store, tmp_path)
+    for name, format in dumps.FORMATS.items():
+        expected = named if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD) else merged
+        assert _statements(dumps.parsed(tmp_path, name)) == expected, name
 
 
 def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, full):
