@@ -83,3 +83,25 @@ def test_a_short_page_of_hits_is_the_start_of_a_long_one():
     for n in (1, 5, 41, 45, 71):
         assert [(h.kind, h.iri, h.score) for h in index.search("focal point", limit=n)] == \
                [(h.kind, h.iri, h.score) for h in everything[:n]]
+
+
+def test_a_rare_word_and_a_common_one_find_the_sentences_holding_both():
+    """The sentences' word index intersects a rare word's few sentences with a common word's many by looking each
+    up, and sets of similar size by reading them off: either way the hits are those a scan finds."""
+    from r2pkg.webapp.search import SearchIndex, tokens
+
+    texts = [f"The network met in session {i}." for i in range(200)]
+    texts[17] = "The harbour network met in session 17."
+    texts[150] = "A harbour of the network met in session 150."
+    texts[60] = "Harbour pilots spoke."
+    index = SearchIndex.build([], [(f"urn:s:{i}", "urn:d:a", i * 50, i * 50 + 40, t) for i, t in enumerate(texts)],
+                              {"urn:d:a": "A"})
+
+    def scanned(query: str) -> set[str]:
+        *exact, last = tokens(query)
+        return {f"urn:s:{i}" for i, t in enumerate(texts)
+                if set(exact) <= set(tokens(t)) and any(w.startswith(last) for w in tokens(t))}
+
+    for query in ("harbour network", "network harbour", "network harb", "harbour met session", "network session"):
+        found = {h.iri for h in index.search(query, limit=500) if h.kind == "sentence" and h.score >= 20}
+        assert found == scanned(query), query

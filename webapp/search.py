@@ -14,9 +14,10 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 # Score bands (see _score_entry and _sentence_score): every entity hit that is not a partial match
@@ -77,20 +78,34 @@ def _hit_key(h: Hit) -> tuple:
 
 @dataclass
 class WordIndex:
-    """Word -> ids of the items holding it, with the words sorted for prefix lookups."""
+    """Word -> ids of the items holding it, with the words sorted for prefix lookups.
 
-    postings: dict[str, set[int]] = field(default_factory=dict)
+    `compact`: each word's ids a sorted array of 4-byte integers (items are added in id order, so
+    appending keeps them sorted), for the sentences, whose ids are many (1.5M at 1,000 summaries): as sets
+    they took some 66 bytes an id, and a server's memory after reading a 10,000-summary build was 2,272 MB
+    with them against 1,736 with the arrays. A query makes sets of its own words' ids only. The entries'
+    ids stay in sets, which their scoring reads faster and which are a fifth as many."""
+
+    compact: bool = False
+    postings: dict[str, Collection[int]] = field(default_factory=dict)
     sorted_words: list[str] = field(default_factory=list)
 
     def add(self, item: int, words: Iterable[str]) -> None:
-        for w in words:
-            self.postings.setdefault(w, set()).add(item)
+        """`item`: a higher id than any added before."""
+        for w in set(words):
+            posting = self.postings.get(w)
+            if posting is None:
+                posting = self.postings[w] = array("I") if self.compact else set()
+            if self.compact:
+                posting.append(item)
+            else:
+                posting.add(item)
 
     def freeze(self) -> None:
         self.sorted_words = sorted(self.postings)
 
-    def exact(self, word: str) -> set[int]:
-        return self.postings.get(word, set())
+    def exact(self, word: str) -> Collection[int]:
+        return self.postings.get(word, ())
 
     def words_with_prefix(self, prefix: str) -> Iterator[str]:
         i = bisect_left(self.sorted_words, prefix)
@@ -102,20 +117,35 @@ class WordIndex:
         """Ids holding a word that starts with `prefix` (restricted to `within` when given)."""
         found: set[int] = set()
         for w in self.words_with_prefix(prefix):
-            found |= self.postings[w] if within is None else self.postings[w] & within
+            found.update(self.postings[w] if within is None else _intersection(within, self.postings[w]))
         return found
 
-    def matches(self, qwords: list[str], last_prefix_min: int) -> list[set[int]]:
+    def matches(self, qwords: list[str], last_prefix_min: int) -> list[Collection[int]]:
         """For each query word, the ids it matches: exactly, or (the last word, when at least
         `last_prefix_min` long) as the prefix of a word."""
-        sets = [self.exact(w) for w in qwords[:-1]]
+        found: list[Collection[int]] = [self.exact(w) for w in qwords[:-1]]
         last = qwords[-1]
-        sets.append(self.prefixed(last) if len(last) >= last_prefix_min else self.exact(last))
-        return sets
+        found.append(self.prefixed(last) if len(last) >= last_prefix_min else self.exact(last))
+        return found
 
 
-def _at_least_half(sets: list[set[int]]) -> Counter:
-    """id -> how many of the sets hold it, for ids held by at least half of them."""
+def _intersection(ids: set[int], posting: Collection[int]) -> set[int]:
+    """The ids that are in `posting`, a set or a sorted array: in an array, looked up one by one when they
+    are far fewer ("focal" within the sentences holding "point"), else read off it."""
+    if isinstance(posting, set):
+        return ids & posting
+    if len(ids) * 16 < len(posting):
+        found = set()
+        for i in ids:
+            at = bisect_left(posting, i)
+            if at < len(posting) and posting[at] == i:
+                found.add(i)
+        return found
+    return ids.intersection(posting)
+
+
+def _at_least_half(sets: list[Collection[int]]) -> Counter:
+    """id -> how many of the collections hold it (each id once in each), for ids held by at least half of them."""
     counts: Counter = Counter()
     for s in sets:
         counts.update(s)
@@ -129,7 +159,7 @@ class SearchIndex:
     sentences: list[SentenceEntry] = field(default_factory=list)   # in the order hits of one score rank
     doc_labels: dict[str, str] = field(default_factory=dict)
     entry_words: WordIndex = field(default_factory=WordIndex)
-    sentence_words: WordIndex = field(default_factory=WordIndex)
+    sentence_words: WordIndex = field(default_factory=lambda: WordIndex(compact=True))
     names: dict[str, list[int]] = field(default_factory=dict)      # label or alt label, normalised -> entries
     slugs: dict[str, list[int]] = field(default_factory=dict)      # last segment of the IRI -> entries
     sentence_ids: dict[str, list[int]] = field(default_factory=dict)   # sentence IRI -> its entries
@@ -259,7 +289,7 @@ class SearchIndex:
         exact = qwords if len(qwords[-1]) < 2 else qwords[:-1]
         ids: set[int] | None = None
         for w in sorted(exact, key=lambda w: len(words.exact(w))):
-            ids = set(words.exact(w)) if ids is None else ids & words.exact(w)
+            ids = set(words.exact(w)) if ids is None else _intersection(ids, words.exact(w))
             if not ids:
                 return []
         if len(exact) < len(qwords):
