@@ -183,6 +183,7 @@ def add(files: Iterable[Path], data_dir: Path, *, progress: Progress | None = No
                 added_lines = incremental.add(paths, served, added, report, stage)
                 if decided:
                     reviewchange.after_add(paths, served, report, stage, [doc for doc, _ in added])
+                    incremental.forget_dumps_change(paths)
                 return added_lines
             lines = _changed_in_place(paths, report, started, by_the_change)
         else:

@@ -115,28 +115,66 @@ def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(
         ["graph.jsonld", "graph.nq", "graph.nt", "graph.trig", "graph.ttl"]
 
 
-def _statements(quads) -> tuple[Counter, int]:
-    """Statements without a blank node (as text), and how many have one (each writer names them anew)."""
-    with_blank = 0
-    plain: Counter = Counter()
-    for quad in quads:
-        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object, quad.graph_name)):
-            with_blank += 1
-        else:
-            plain[str(quad)] += 1
-    return plain, with_blank
+def _statements(quads) -> tuple[set[str], int, int]:
+    """Statements as the store holds them (a literal of a type derived from xsd:integer as an xsd:integer),
+    those without a blank node as text, how many have one (each writer names them anew), and how many were
+    given (a statement given twice is one of the first two)."""
+    given = list(quads)
+    held = ox.Store()
+    held.extend(given)
+    blank = [q for q in held if any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object, q.graph_name))]
+    return {str(q) for q in held} - {str(q) for q in blank}, len(blank), len(given)
+
+
+def _assert_dumps_hold_the_store(store_path: Path, folder: Path) -> None:
+    """TriG, N-Quads and JSON-LD hold the store's named graphs, Turtle and N-Triples its default graph (the
+    merge), each statement once."""
+    store = ox.Store.read_only(str(store_path))
+    named = _statements(q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+    merged = _statements(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for name, format in dumps.FORMATS.items():
+        expected = named if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD) else merged
+        assert _statements(dumps.parsed(folder, name)) == expected, name
 
 
 def test_dumps_written_from_the_store_hold_its_statements(tmp_path, built_data_dir):
-    """After `add` the dumps are written from the store: TriG, N-Quads and JSON-LD hold its named graphs, Turtle
-    and N-Triples its default graph (the merge), each statement once."""
-    store = ox.Store.read_only(str(current_build(built_data_dir).store))
-    named = _statements(q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-    merged = _statements(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    """`review apply` and an `add` that cannot continue the earlier dumps write them from the store."""
     assert write_dumps(current_build(built_data_dir).store, tmp_path)
-    for name, format in dumps.FORMATS.items():
-        expected = named if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD) else merged
-        assert _statements(dumps.parsed(tmp_path, name)) == expected, name
+    _assert_dumps_hold_the_store(current_build(built_data_dir).store, tmp_path)
+
+
+def test_dumps_continued_from_an_earlier_builds_hold_the_changed_store(tmp_path, built_data_dir):
+    """An `add`'s dumps continue the earlier build's: a graph a statement left is read again from the store,
+    the others copied, the statements that left the merge taken out of the N-Triples, the new statements added
+    at the end of both."""
+    from r2pkg.graph.buildparts import DumpsBefore
+    from r2pkg.graph.vocab import INFERRED_GRAPH
+
+    earlier = current_build(built_data_dir)
+    ox.Store.read_only(str(earlier.store)).backup(str(tmp_path / "store"))
+    store = ox.Store(str(tmp_path / "store"))
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+    gone = next(store.quads_for_pattern(None, None, None, inferred))
+    store.remove(gone)                                    # left graph/inferred, still in the merge
+    # left the merge: a sentence's offset, which the build's dumps write as an xsd:nonNegativeInteger
+    offset = next(store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/oa#start"), None, ox.DefaultGraph()))
+    for quad in list(store.quads_for_pattern(offset.subject, offset.predicate, offset.object)):
+        store.remove(quad)
+    new = ox.Quad(ox.NamedNode("https://w3id.org/r2pkg/id/state/atlantis"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                  ox.Literal("Atlantis", language="en"), ox.NamedNode("https://w3id.org/r2pkg/graph/document/x"))
+    store.add(new)
+    store.add(ox.Quad(new.subject, new.predicate, new.object))
+    store.flush()
+    del store
+    ox.serialize([new], tmp_path / "added.nq", ox.RdfFormat.N_QUADS)
+    ox.serialize([new.triple], tmp_path / "added.nt", ox.RdfFormat.N_TRIPLES)
+    ox.serialize([offset.triple], tmp_path / "removed.nt", ox.RdfFormat.N_TRIPLES)
+    rewritten = [inferred] + sorted({q.graph_name for q in ox.Store.read_only(str(earlier.store)).quads_for_pattern(
+        offset.subject, offset.predicate, offset.object) if not isinstance(q.graph_name, ox.DefaultGraph)}, key=str)
+    before = DumpsBefore(earlier.dumps, rewritten, tmp_path / "added.nq", tmp_path / "added.nt", tmp_path / "removed.nt")
+
+    assert write_dumps(tmp_path / "store", tmp_path / "dumps", before=before)
+    _assert_dumps_hold_the_store(tmp_path / "store", tmp_path / "dumps")
 
 
 def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, full):
@@ -146,11 +184,14 @@ def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, fu
     builds.add([folder / ADDED], data)
     codes = incremental.wait_for_dumps(timeout=120)
     assert codes and set(codes) == {0}
-    folder = current_build(data).dumps
-    store = ox.Store.read_only(str(current_build(data).store))
-    named = {q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    dumped = set(dumps.parsed(folder, "graph.nq"))
-    assert len(dumped) == len(named) and any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumped)
+    added = current_build(data)
+    folder = added.dumps
+    # The earlier build's dumps continued: the graphs a statement left (graph/inferred) written again from the
+    # store, the new statements added at the end.
+    assert "continued from" in (added.root / "dumps.log").read_text(encoding="utf-8")
+    _assert_dumps_hold_the_store(added.store, folder)
+    assert any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumps.parsed(folder, "graph.nq"))
+    assert not (added.incremental / incremental.DUMPS_CHANGE).exists()
     assert sorted(p.name for p in folder.iterdir()) == \
         sorted(f"{name}.gz" for name in dumps.FORMATS) + [dumps.SIZES]
 
