@@ -455,11 +455,22 @@ def _keep_dumps_change(paths: stores.BuildPaths, served: stores.BuildPaths, chan
     named = [q for q in change.new_quads if not isinstance(q.graph_name, ox.DefaultGraph)
              and q.graph_name.value not in rewritten]
     ox.serialize(named, folder / ADDED_QUADS, ox.RdfFormat.N_QUADS)
-    ox.serialize([q.triple for q in change.new_quads if isinstance(q.graph_name, ox.DefaultGraph)],
-                 folder / ADDED_TRIPLES, ox.RdfFormat.N_TRIPLES)
-    ox.serialize(change.left_merge, folder / REMOVED_TRIPLES, ox.RdfFormat.N_TRIPLES)
+    # As the merge is now, whatever the order of the change, and as the store holds each statement: the external
+    # links' graph written again gives a latitude "35.68950" that the store holds as the "35.6895" it left as.
+    left = _as_held(change.left_merge)
+    new = _as_held(q.triple for q in change.new_quads if isinstance(q.graph_name, ox.DefaultGraph))
+    merged = lambda triple: ox.Quad(*triple, DEFAULT) in change.store   # noqa: E731
+    ox.serialize([t for t in new - left if merged(t)], folder / ADDED_TRIPLES, ox.RdfFormat.N_TRIPLES)
+    ox.serialize([t for t in left if not merged(t)], folder / REMOVED_TRIPLES, ox.RdfFormat.N_TRIPLES)
     (folder / CHANGE_RECORD).write_text(json.dumps({"before": str(served.root), "rewritten": rewritten}),
                                         encoding="utf-8")
+
+
+def _as_held(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The statements as a store holds them (a decimal's or an integer's canonical form)."""
+    held = ox.Store()
+    held.extend(ox.Quad(*triple, DEFAULT) for triple in triples)
+    return {quad.triple for quad in held}
 
 
 def forget_dumps_change(paths: stores.BuildPaths) -> None:
