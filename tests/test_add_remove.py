@@ -116,9 +116,9 @@ def test_the_dumps_of_a_build_replaced_before_they_were_written_are_not_written(
 
 
 def _statements(quads) -> tuple[set[str], int, int]:
-    """Statements as the store holds them (a literal of a type derived from xsd:integer as an xsd:integer),
-    those without a blank node as text, how many have one (each writer names them anew), and how many were
-    given (a statement given twice is one of the first two)."""
+    """The statements as the store holds them (a literal of a type derived from xsd:integer as an xsd:integer):
+    those without a blank node as text, how many have one (each writer names them anew), and how many were given
+    (a statement given twice counts twice there, and once in the first two)."""
     given = list(quads)
     held = ox.Store()
     held.extend(given)
@@ -157,11 +157,13 @@ def test_dumps_continued_from_an_earlier_builds_hold_the_changed_store(tmp_path,
     gone = next(store.quads_for_pattern(None, None, None, inferred))
     store.remove(gone)                                    # left graph/inferred, still in the merge
     # left the merge: a sentence's offset, which the build's dumps write as an xsd:nonNegativeInteger
-    offset = next(store.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/ns/oa#start"), None, ox.DefaultGraph()))
+    start = ox.NamedNode("http://www.w3.org/ns/oa#start")
+    offset = next(store.quads_for_pattern(None, start, None, ox.DefaultGraph()))
     for quad in list(store.quads_for_pattern(offset.subject, offset.predicate, offset.object)):
         store.remove(quad)
-    new = ox.Quad(ox.NamedNode("https://w3id.org/r2pkg/id/state/atlantis"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                  ox.Literal("Atlantis", language="en"), ox.NamedNode("https://w3id.org/r2pkg/graph/document/x"))
+    new = ox.Quad(ox.NamedNode("https://w3id.org/r2pkg/id/state/atlantis"),
+                  ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Atlantis", language="en"),
+                  ox.NamedNode("https://w3id.org/r2pkg/graph/document/x"))
     store.add(new)
     store.add(ox.Quad(new.subject, new.predicate, new.object))
     store.flush()
@@ -169,9 +171,11 @@ def test_dumps_continued_from_an_earlier_builds_hold_the_changed_store(tmp_path,
     ox.serialize([new], tmp_path / "added.nq", ox.RdfFormat.N_QUADS)
     ox.serialize([new.triple], tmp_path / "added.nt", ox.RdfFormat.N_TRIPLES)
     ox.serialize([offset.triple], tmp_path / "removed.nt", ox.RdfFormat.N_TRIPLES)
-    rewritten = [inferred] + sorted({q.graph_name for q in ox.Store.read_only(str(earlier.store)).quads_for_pattern(
-        offset.subject, offset.predicate, offset.object) if not isinstance(q.graph_name, ox.DefaultGraph)}, key=str)
-    before = DumpsBefore(earlier.dumps, rewritten, tmp_path / "added.nq", tmp_path / "added.nt", tmp_path / "removed.nt")
+    stating = ox.Store.read_only(str(earlier.store)).quads_for_pattern(offset.subject, offset.predicate, offset.object)
+    rewritten = [inferred] + sorted({q.graph_name for q in stating if not isinstance(q.graph_name, ox.DefaultGraph)},
+                                    key=str)
+    before = DumpsBefore(earlier.dumps, rewritten, tmp_path / "added.nq", tmp_path / "added.nt",
+                         tmp_path / "removed.nt")
 
     assert write_dumps(tmp_path / "store", tmp_path / "dumps", before=before)
     _assert_dumps_hold_the_store(tmp_path / "store", tmp_path / "dumps")
@@ -186,8 +190,8 @@ def test_an_added_document_is_in_the_dumps_written_after_publishing(tmp_path, fu
     assert codes and set(codes) == {0}
     added = current_build(data)
     folder = added.dumps
-    # The earlier build's dumps continued: the graphs a statement left (graph/inferred) written again from the
-    # store, the new statements added at the end.
+    # The earlier build's dumps continued: the graphs a statement left (here the external links' graph) written
+    # again from the store, the new statements added at the end.
     assert "continued from" in (added.root / "dumps.log").read_text(encoding="utf-8")
     _assert_dumps_hold_the_store(added.store, folder)
     assert any("9th-annual-meeting-brussels" in q.graph_name.value for q in dumps.parsed(folder, "graph.nq"))
