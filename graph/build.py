@@ -29,7 +29,7 @@ from r2pkg.loaders.model import DocumentError, LoadedDocument
 from . import dumps, incremental, iris, review, reviewchange, store as stores
 from .buildparts import (BuildError, Graphs, SourceDocument, _corpus_triples, from_nquads,
                          _entities, _external, _keep_documents, _nquads, _ntriples, _sluggable,
-                         keep_document, kept_documents, KeptDocuments)
+                         keep_document, kept_documents, KeptDocuments, line_blocks)
 from .evidence import evidence_ntriples, fact_triples, rule_triples
 from .review import without_evidence_of
 from .stats import count_entities
@@ -572,20 +572,14 @@ def _load_set_aside(store: ox.Store, path: Path) -> None:
 
 
 def _bulk_load_in_parts(store: ox.Store, source: IO[bytes], format: ox.RdfFormat, *, lenient: bool) -> None:
-    """A file into the store a part of about PART_BYTES at a time, each cut at the last line end of a block
-    read whole (line-based formats only): the bulk loader holds what it is given in memory. The statements
-    with a blank node are all loaded together, last: each load names the blank nodes it reads anew, so
-    `_:b` in two loads would be two nodes (the ontology's class expressions are made of them)."""
-    rest = b""
+    """A file into the store a part of about PART_BYTES at a time, each cut at a line end (line-based formats
+    only): the bulk loader holds what it is given in memory. The statements with a blank node are all loaded
+    together, last: each load names the blank nodes it reads anew, so `_:b` in two loads would be two nodes
+    (the ontology's class expressions are made of them)."""
     blank: list[bytes] = []
-    while block := source.read(PART_BYTES):
-        block = rest + block
-        cut = block.rfind(b"\n") + 1
-        part, rest = block[:cut], block[cut:]
+    for part in line_blocks(source, PART_BYTES):
         store.bulk_load(_set_blank_aside(part, blank), format, lenient=lenient)
-    if rest and not rest.endswith(b"\n"):
-        rest += b"\n"         # a last line without its end, which the blank-node lines would follow
-    store.bulk_load(_set_blank_aside(rest, blank) + b"".join(blank), format, lenient=lenient)
+    store.bulk_load(b"".join(blank), format, lenient=lenient)
 
 
 def _set_blank_aside(part: bytes, blank: list[bytes]) -> bytes:

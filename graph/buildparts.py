@@ -271,45 +271,53 @@ def write_dumps(store_path: Path, folder: Path, wanted: Callable[[], bool] = lam
 COPY_BLOCK = 16 << 20
 
 
+def line_blocks(source: IO[bytes], size: int) -> Iterator[bytes]:
+    """`source` about `size` bytes at a time, each block ending at a line end (given to a last line that lacks
+    one): N-Triples and N-Quads cut into whole statements, as the store's bulk loader and a copy take them."""
+    rest = b""
+    while block := source.read(size):
+        block = rest + block
+        cut = block.rfind(b"\n") + 1
+        block, rest = block[:cut], block[cut:]
+        if block:
+            yield block
+    if rest:
+        yield rest if rest.endswith(b"\n") else rest + b"\n"
+
+
+def as_held(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
+    """The statements as a store holds them: a literal of a type derived from xsd:integer as an xsd:integer,
+    a decimal in its canonical form (the build's own dumps keep the forms the loaders and tables wrote)."""
+    held = ox.Store()
+    held.extend(ox.Quad(*triple, ox.DefaultGraph()) for triple in triples)
+    return {quad.triple for quad in held}
+
+
 def _copy_without_triples(source: IO[bytes], out: IO[bytes], removed: set[ox.Triple]) -> None:
     """N-Triples copied but for the `removed` statements (as a store holds them), a block at a time: a line
-    whose subject is a removed statement's is compared as the store holds its statement (it keeps a literal of
-    a type derived from xsd:integer as an xsd:integer, which the build's own dumps do not)."""
+    whose subject is a removed statement's is compared as the store holds its statement."""
     subjects = {str(triple.subject).encode() for triple in removed}
-    held = ox.Store()
 
     def kept(line: bytes) -> bool:
         if line[:line.find(b" ")] not in subjects:
             return True
-        held.add(next(ox.parse(line, format=ox.RdfFormat.N_TRIPLES, lenient=True)))
-        canonical = next(iter(held)).triple
-        held.clear()
-        return canonical not in removed
+        statement = ox.parse(line, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        return not as_held(quad.triple for quad in statement) & removed
 
-    rest = b""
-    while block := source.read(COPY_BLOCK):
-        block = rest + block
-        cut = block.rfind(b"\n") + 1
-        block, rest = block[:cut], block[cut:]
+    for block in line_blocks(source, COPY_BLOCK):
         if subjects:
             block = b"".join(line for line in block.splitlines(keepends=True) if kept(line))
         out.write(block)
-    out.write(rest)
 
 
 def _copy_without_graphs(source: IO[bytes], out: IO[bytes], graphs: list[ox.NamedNode]) -> None:
     """N-Quads copied but for the statements of `graphs`, a block at a time: a block that names none of them
     is copied as it is (a build writes each derived graph in one stretch, so most blocks are)."""
     ends = tuple(f" {graph} .\n".encode() for graph in graphs)
-    rest = b""
-    while block := source.read(COPY_BLOCK):
-        block = rest + block
-        cut = block.rfind(b"\n") + 1
-        block, rest = block[:cut], block[cut:]
+    for block in line_blocks(source, COPY_BLOCK):
         if any(end in block for end in ends):
             block = b"".join(line for line in block.splitlines(keepends=True) if not line.endswith(ends))
         out.write(block)
-    out.write(rest)
 
 
 class _NamingGraph:

@@ -43,7 +43,7 @@ from r2pkg.loaders.model import LoadedDocument
 
 from . import dumps, iris, store as stores
 from .buildparts import (DumpsBefore, _corpus_triples, _entities, _external, _keep_documents, _link_or_copy, _nquads,
-                         _ntriples, write_dumps)
+                         _ntriples, as_held, write_dumps)
 from .evidence import evidence_ntriples, fact_triples
 from .resources import ONTOLOGY_FILE, SHAPES_FILE
 from .review import DECISIONS_GRAPH, REJECTED_GRAPH
@@ -457,8 +457,8 @@ def _keep_dumps_change(paths: stores.BuildPaths, served: stores.BuildPaths, chan
     ox.serialize(named, folder / ADDED_QUADS, ox.RdfFormat.N_QUADS)
     # As the merge is now, whatever the order of the change, and as the store holds each statement: the external
     # links' graph written again gives a latitude "35.68950" that the store holds as the "35.6895" it left as.
-    left = _as_held(change.left_merge)
-    new = _as_held(q.triple for q in change.new_quads if isinstance(q.graph_name, ox.DefaultGraph))
+    left = as_held(change.left_merge)
+    new = as_held(q.triple for q in change.new_quads if isinstance(q.graph_name, ox.DefaultGraph))
     merged = lambda triple: ox.Quad(*triple, DEFAULT) in change.store   # noqa: E731
     ox.serialize([t for t in new - left if merged(t)], folder / ADDED_TRIPLES, ox.RdfFormat.N_TRIPLES)
     ox.serialize([t for t in left if not merged(t)], folder / REMOVED_TRIPLES, ox.RdfFormat.N_TRIPLES)
@@ -466,16 +466,9 @@ def _keep_dumps_change(paths: stores.BuildPaths, served: stores.BuildPaths, chan
                                         encoding="utf-8")
 
 
-def _as_held(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
-    """The statements as a store holds them (a decimal's or an integer's canonical form)."""
-    held = ox.Store()
-    held.extend(ox.Quad(*triple, DEFAULT) for triple in triples)
-    return {quad.triple for quad in held}
-
-
 def forget_dumps_change(paths: stores.BuildPaths) -> None:
-    """The build was changed again after `add` (reviewers' decisions applied to it): its dumps are written
-    from the store."""
+    """The change kept for the build's dumps let go: they are written, or the build was changed again after
+    `add` (reviewers' decisions applied to it) and they are to be written from the store."""
     shutil.rmtree(paths.incremental / DUMPS_CHANGE, ignore_errors=True)
 
 
@@ -516,7 +509,7 @@ def write_dumps_now(root: Path) -> None:
         written = write_dumps(build.store, partial, wanted=lambda: _served(root))
     if written:
         os.replace(partial, build.dumps)
-        shutil.rmtree(build.incremental / DUMPS_CHANGE, ignore_errors=True)
+        forget_dumps_change(build)
     else:
         shutil.rmtree(partial, ignore_errors=True)
         print(f"{root.name}: no longer served; its dumps are not written", file=sys.stderr)
