@@ -187,11 +187,11 @@ class Summary:
 
     def _located(self, node: str, cls: str, span) -> None:
         w, g = self.w, self.g_ev
-        nni = XSD + "nonNegativeInteger"
+        offset = XSD + "integer"     # as the build writes offsets (graph/evidence.py)
         w.quad(node, iri(RDF + "type"), iri(R2P + cls), g)
         w.quad(node, iri(OA + "hasSource"), iri(self.doc), g)
-        w.quad(node, iri(OA + "start"), lit(str(span[0]), nni), g)
-        w.quad(node, iri(OA + "end"), lit(str(span[1]), nni), g)
+        w.quad(node, iri(OA + "start"), lit(str(span[0]), offset), g)
+        w.quad(node, iri(OA + "end"), lit(str(span[1]), offset), g)
         w.quad(node, iri(OA + "exact"), lit(span[2]), g)
 
     def finish(self) -> None:

@@ -53,15 +53,18 @@ class Terms:
     """How evidence_triples writes its terms: as rdflib terms, or as N-Triples text."""
 
     term: Callable          # an rdflib term (facts, vocabulary) as output
-    offset: Callable        # a character offset as an xsd:nonNegativeInteger literal
+    offset: Callable        # a character offset as an xsd:integer literal (INTEGER)
     text: Callable          # a string literal
-    page: Callable          # a page number as an xsd:positiveInteger literal
+    page: Callable          # a page number as an xsd:integer literal (INTEGER)
 
 
-RDFLIB = Terms(lambda t: t, lambda n: Literal(n, datatype=XSD.nonNegativeInteger), Literal,
-               lambda n: Literal(n, datatype=XSD.positiveInteger))
-NTRIPLES = Terms(nt, lambda n: f'"{n}"^^<{XSD.nonNegativeInteger}>', lambda s: f'"{s.translate(_ESCAPES)}"',
-                 lambda n: f'"{n}"^^<{XSD.positiveInteger}>')
+# Offsets and page numbers are xsd:integer, not the xsd:nonNegativeInteger and xsd:positiveInteger their values
+# are (the shapes check the bounds): the store holds a literal of any type derived from xsd:integer as an
+# xsd:integer, so the dumps, written from this text, say what the SPARQL endpoint answers.
+INTEGER = XSD.integer
+RDFLIB = Terms(lambda t: t, lambda n: Literal(n, datatype=INTEGER), Literal, lambda n: Literal(n, datatype=INTEGER))
+NTRIPLES = Terms(nt, lambda n: f'"{n}"^^<{INTEGER}>', lambda s: f'"{s.translate(_ESCAPES)}"',
+                 lambda n: f'"{n}"^^<{INTEGER}>')
 
 
 def fact_triples(doc: LoadedDocument) -> Iterator[Triple]:

@@ -356,9 +356,17 @@ def _links(subject: URIRef, rec: StateRecord | EntityLinks | RegionalGroup) -> l
         out.append((subject, SKOS.exactMatch, geonames_iri(geonames)))
     lat, long = getattr(rec, "lat", ""), getattr(rec, "long", "")
     if lat and long:
-        out.append((subject, GEO.lat, Literal(Decimal(lat), datatype=XSD.decimal)))
-        out.append((subject, GEO.long, Literal(Decimal(long), datatype=XSD.decimal)))
+        out.append((subject, GEO.lat, Literal(canonical_decimal(lat), datatype=XSD.decimal)))
+        out.append((subject, GEO.long, Literal(canonical_decimal(long), datatype=XSD.decimal)))
     return out
+
+
+def canonical_decimal(text: str) -> str:
+    """A decimal in its canonical form (XSD 1.1: no exponent, no trailing zeros, "12" for 12.0), the form the store
+    holds it in: the dumps, written from the build's text, then say what a SPARQL query answers (the reference
+    files keep five decimals, "51.50000", for a reader)."""
+    value = Decimal(text).normalize()
+    return "0" if value.is_zero() else format(value, "f")
 
 
 def external_triples(entities: Iterable[URIRef], *, data: ExternalData | None = None) -> list[tuple]:

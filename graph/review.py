@@ -516,8 +516,8 @@ def _evidence_lines(d: Decision, triple: Triple, texts: dict[str, str],
         sent = f"<{iris.sentence(d.evidence.document, *span)}>"
         lines += [f"{ev} <{R2P.sentence}> {sent}", f"{ev} <{PROV.wasDerivedFrom}> <{doc}>",
                   f"{sent} <{RDF.type}> <{R2P.Sentence}>", f"{sent} <{OA.hasSource}> <{doc}>",
-                  f"{sent} <{OA.start}> {nt(Literal(span[0], datatype=XSD.nonNegativeInteger))}",
-                  f"{sent} <{OA.end}> {nt(Literal(span[1], datatype=XSD.nonNegativeInteger))}",
+                  f"{sent} <{OA.start}> {nt(Literal(span[0], datatype=XSD.integer))}",
+                  f"{sent} <{OA.end}> {nt(Literal(span[1], datatype=XSD.integer))}",
                   f"{sent} <{OA.exact}> {nt(Literal(texts[d.evidence.document][span[0]:span[1]]))}"]
     else:
         lines += [f"{ev} <{R2P.sentence}> {sent}" for sent in list(sentences())[:1]]

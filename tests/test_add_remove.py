@@ -156,7 +156,7 @@ def test_dumps_continued_from_an_earlier_builds_hold_the_changed_store(tmp_path,
     inferred = ox.NamedNode(str(INFERRED_GRAPH))
     gone = next(store.quads_for_pattern(None, None, None, inferred))
     store.remove(gone)                                    # left graph/inferred, still in the merge
-    # left the merge: a sentence's offset, which the build's dumps write as an xsd:nonNegativeInteger
+    # left the merge: a sentence's offset
     start = ox.NamedNode("http://www.w3.org/ns/oa#start")
     offset = next(store.quads_for_pattern(None, start, None, ox.DefaultGraph()))
     for quad in list(store.quads_for_pattern(offset.subject, offset.predicate, offset.object)):
