@@ -53,9 +53,9 @@ class Terms:
     """How evidence_triples writes its terms: as rdflib terms, or as N-Triples text."""
 
     term: Callable          # an rdflib term (facts, vocabulary) as output
-    offset: Callable        # a character offset as an xsd:integer literal (INTEGER)
+    offset: Callable        # a character offset as an xsd:integer literal (see INTEGER)
     text: Callable          # a string literal
-    page: Callable          # a page number as an xsd:integer literal (INTEGER)
+    page: Callable          # a page number from 1 as an xsd:integer literal
 
 
 # Offsets and page numbers are xsd:integer, not the xsd:nonNegativeInteger and xsd:positiveInteger their values
