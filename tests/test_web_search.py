@@ -105,3 +105,43 @@ def test_a_rare_word_and_a_common_one_find_the_sentences_holding_both():
     for query in ("harbour network", "network harbour", "network harb", "harbour met session", "network session"):
         found = {h.iri for h in index.search(query, limit=500) if h.kind == "sentence" and h.score >= 20}
         assert found == scanned(query), query
+
+
+
+def test_the_index_reads_every_sentence_as_the_store_holds_it(built_data_dir):
+    """Each sentence's document and span come from its IRI (only its text is read): the same rows as reading
+    all five of its statements."""
+    import pyoxigraph as ox
+
+    from r2pkg.graph.store import current_build, dataset_options
+    from r2pkg.webapp.graphdata import _SENTENCES, _sentences
+
+    store = ox.Store.read_only(str(current_build(built_data_dir).store))
+    read_whole = [(r["sent"].value, r["doc"].value, int(r["start"].value), int(r["end"].value), r["exact"].value)
+                  for r in store.query(_SENTENCES, **dataset_options(store))]
+    assert len(read_whole) > 100
+    assert sorted(_sentences(store)) == sorted(read_whole)
+
+
+def test_sentences_named_otherwise_are_indexed_with_their_own_document_and_span():
+    """A graph r2pkg did not build may name a sentence any way: its statements give its document and span."""
+    import pyoxigraph as ox
+
+    from r2pkg.webapp.graphdata import _sentences
+
+    oa, xsd = "http://www.w3.org/ns/oa#", "http://www.w3.org/2001/XMLSchema#"
+    doc = ox.NamedNode("https://example.org/report")
+    store = ox.Store()
+    for iri, start, end, text in (("https://example.org/report/sentence/1", 0, 20, "A first sentence here"),
+                                  ("https://example.org/report#char=21,40", 21, 40, "A second one follows")):
+        node = ox.NamedNode(iri)
+        offset = ox.NamedNode(xsd + "integer")
+        statements = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+                      ox.NamedNode("https://w3id.org/r2pkg/ontology#Sentence"),
+                      oa + "hasSource": doc, oa + "exact": ox.Literal(text),
+                      oa + "start": ox.Literal(str(start), datatype=offset),
+                      oa + "end": ox.Literal(str(end), datatype=offset)}
+        store.extend(ox.Quad(node, ox.NamedNode(p), o) for p, o in statements.items())
+    assert sorted(_sentences(store)) == [
+        ("https://example.org/report#char=21,40", doc.value, 21, 40, "A second one follows"),
+        ("https://example.org/report/sentence/1", doc.value, 0, 20, "A first sentence here")]
