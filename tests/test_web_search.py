@@ -107,7 +107,6 @@ def test_a_rare_word_and_a_common_one_find_the_sentences_holding_both():
         assert found == scanned(query), query
 
 
-
 def test_the_index_reads_every_sentence_as_the_store_holds_it(built_data_dir):
     """Each sentence's document and span come from its IRI (only its text is read): the same rows as reading
     all five of its statements."""
@@ -131,11 +130,11 @@ def test_sentences_named_otherwise_are_indexed_with_their_own_document_and_span(
 
     oa, xsd = "http://www.w3.org/ns/oa#", "http://www.w3.org/2001/XMLSchema#"
     doc = ox.NamedNode("https://example.org/report")
+    offset = ox.NamedNode(xsd + "integer")
     store = ox.Store()
     for iri, start, end, text in (("https://example.org/report/sentence/1", 0, 20, "A first sentence here"),
                                   ("https://example.org/report#char=21,40", 21, 40, "A second one follows")):
         node = ox.NamedNode(iri)
-        offset = ox.NamedNode(xsd + "integer")
         statements = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
                       ox.NamedNode("https://w3id.org/r2pkg/ontology#Sentence"),
                       oa + "hasSource": doc, oa + "exact": ox.Literal(text),
