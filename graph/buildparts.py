@@ -287,7 +287,8 @@ def line_blocks(source: IO[bytes], size: int) -> Iterator[bytes]:
 
 def as_held(triples: Iterable[ox.Triple]) -> set[ox.Triple]:
     """The statements as a store holds them: a literal of a type derived from xsd:integer as an xsd:integer,
-    a decimal in its canonical form (the build's own dumps keep the forms the loaders and tables wrote)."""
+    a decimal in its canonical form (an earlier version's dumps keep the offsets' derived type and
+    the coordinates' trailing zeros)."""
     held = ox.Store()
     held.extend(ox.Quad(*triple, ox.DefaultGraph()) for triple in triples)
     return {quad.triple for quad in held}

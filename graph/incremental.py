@@ -455,8 +455,9 @@ def _keep_dumps_change(paths: stores.BuildPaths, served: stores.BuildPaths, chan
     named = [q for q in change.new_quads if not isinstance(q.graph_name, ox.DefaultGraph)
              and q.graph_name.value not in rewritten]
     ox.serialize(named, folder / ADDED_QUADS, ox.RdfFormat.N_QUADS)
-    # As the merge is now, whatever the order of the change, and as the store holds each statement: the external
-    # links' graph written again gives a latitude "35.68950" that the store holds as the "35.6895" it left as.
+    # As the merge is now, whatever the order of the change, and as the store holds each statement: a statement
+    # written in another form than the store's (an earlier version's external links' latitude "35.68950", held as
+    # "35.6895") leaves the merge and comes back as the same statement.
     left = as_held(change.left_merge)
     new = as_held(q.triple for q in change.new_quads if isinstance(q.graph_name, ox.DefaultGraph))
     merged = lambda triple: ox.Quad(*triple, DEFAULT) in change.store   # noqa: E731
